@@ -1,0 +1,269 @@
+//! Components: what the scanner finds. A server image, a runtime, a package, a tool —
+//! each with the version as declared, the version a lockfile resolved, and the span a
+//! user could be blamed for.
+//!
+//! This module is plain data. It knows nothing of rules (which decide what a component
+//! *is*, e.g. that the docker image `bitnami/mysql` is the product MySQL) nor of output.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use crate::source::Span;
+
+/// What role a component plays. Extractors choose it from the manifest's meaning:
+/// a compose/k8s image is a `server` (or any container), `.nvmrc` is a `runtime`,
+/// a dependency is a `package`, a CLI pinned in `.tool-versions` is a `tool`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ComponentKind {
+    Server,
+    Runtime,
+    Package,
+    Tool,
+}
+
+/// The namespace a component's name and version live in. The serialised names are part
+/// of the JSON schema and of rule files: never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ecosystem {
+    /// Container images (`name` is the image reference without tag, `version` the tag).
+    Docker,
+    Npm,
+    #[serde(rename = "pypi")]
+    PyPI,
+    Cargo,
+    Go,
+    Maven,
+    #[serde(rename = "rubygems")]
+    RubyGems,
+    Composer,
+    #[serde(rename = "nuget")]
+    NuGet,
+    /// Language runtimes and tools pinned by version files (`.nvmrc`, `.tool-versions`,
+    /// `engines`, `requires-python`, `go` directives, CI setup actions): `name` is the
+    /// runtime (`node`, `python`, `go`, `ruby`, `java`, `rust`, …).
+    Runtime,
+    /// Managed services declared in infrastructure code (Terraform RDS, Cloud SQL, …):
+    /// `name` is the engine (`mysql`, `postgres`, `aurora-mysql`, `redis`, `kafka`, …).
+    Managed,
+    /// Kubernetes objects: `name` is `apiVersion/kind` (e.g. `apps/v1/Deployment`);
+    /// also the cluster itself (`name` = `kubernetes`) where its version is declared.
+    Kubernetes,
+    /// Terraform core and providers (`required_version`, `required_providers`).
+    Terraform,
+    /// Helm charts (`Chart.yaml` dependencies).
+    Helm,
+    /// GitHub Actions `uses:` references.
+    GithubActions,
+}
+
+impl Ecosystem {
+    pub const ALL: &'static [Ecosystem] = &[
+        Ecosystem::Docker,
+        Ecosystem::Npm,
+        Ecosystem::PyPI,
+        Ecosystem::Cargo,
+        Ecosystem::Go,
+        Ecosystem::Maven,
+        Ecosystem::RubyGems,
+        Ecosystem::Composer,
+        Ecosystem::NuGet,
+        Ecosystem::Runtime,
+        Ecosystem::Managed,
+        Ecosystem::Kubernetes,
+        Ecosystem::Terraform,
+        Ecosystem::Helm,
+        Ecosystem::GithubActions,
+    ];
+
+    /// The stable name used in JSON and rule files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ecosystem::Docker => "docker",
+            Ecosystem::Npm => "npm",
+            Ecosystem::PyPI => "pypi",
+            Ecosystem::Cargo => "cargo",
+            Ecosystem::Go => "go",
+            Ecosystem::Maven => "maven",
+            Ecosystem::RubyGems => "rubygems",
+            Ecosystem::Composer => "composer",
+            Ecosystem::NuGet => "nuget",
+            Ecosystem::Runtime => "runtime",
+            Ecosystem::Managed => "managed",
+            Ecosystem::Kubernetes => "kubernetes",
+            Ecosystem::Terraform => "terraform",
+            Ecosystem::Helm => "helm",
+            Ecosystem::GithubActions => "github-actions",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Ecosystem> {
+        Ecosystem::ALL.iter().copied().find(|e| e.as_str() == s)
+    }
+
+    /// Are two package names the same in this ecosystem? PyPI normalises case and
+    /// `-`/`_`/`.` (PEP 503); NuGet and Composer are case-insensitive; the rest exact.
+    pub fn same_name(self, a: &str, b: &str) -> bool {
+        match self {
+            Ecosystem::PyPI => pypi_normalize(a) == pypi_normalize(b),
+            Ecosystem::NuGet | Ecosystem::Composer | Ecosystem::Runtime | Ecosystem::Managed => {
+                a.eq_ignore_ascii_case(b)
+            }
+            _ => a == b,
+        }
+    }
+}
+
+impl fmt::Display for Ecosystem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// PEP 503 name normalisation: lowercase, runs of `-`, `_`, `.` become one `-`.
+pub fn pypi_normalize(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+/// Where a component was declared: a manifest a person edits, or a lockfile a tool writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    Manifest,
+    Lockfile,
+}
+
+/// A configuration value attached to a component: a command-line argument or an
+/// environment variable of a container, as written in compose/Kubernetes. Rules use
+/// these for mitigations (`--default-authentication-plugin=mysql_native_password`) and
+/// conditions (`REDIS_USERNAME`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Setting {
+    pub kind: SettingKind,
+    /// For `Arg`: the whole argument (`--foo=bar`); for `Env`: the variable name.
+    pub name: String,
+    /// For `Env`: the value (may be empty); for `Arg`: the part after `=`, if any.
+    pub value: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SettingKind {
+    Arg,
+    Env,
+}
+
+/// One thing found in a manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Component {
+    pub kind: ComponentKind,
+    pub ecosystem: Ecosystem,
+    /// As written (image reference without tag/digest; package name as declared).
+    pub name: String,
+    /// The version or range as declared, verbatim (`^2.18.1`, `==0.8.1`, `8.0.36`).
+    pub version: Option<String>,
+    /// The exact version a lockfile resolved, if one did.
+    pub resolved: Option<String>,
+    /// The narrowest span to blame: the version text, or the name when there is none.
+    pub span: Span,
+    /// Where the resolved version is written (the lockfile entry), if any.
+    pub resolved_span: Option<Span>,
+    pub origin: Origin,
+    /// Development/test-only dependency (npm devDependencies, Poetry dev groups, …).
+    pub dev: bool,
+    /// Container settings (args, env) for servers; empty for packages.
+    pub settings: Vec<Setting>,
+    /// The group the component belongs to where the format says (compose service,
+    /// Kubernetes workload, workspace member); free text used for display and grouping.
+    pub group: Option<String>,
+}
+
+impl Component {
+    /// A component with the given identity and span; other fields default.
+    pub fn new(
+        kind: ComponentKind,
+        ecosystem: Ecosystem,
+        name: impl Into<String>,
+        version: Option<String>,
+        span: Span,
+    ) -> Self {
+        Component {
+            kind,
+            ecosystem,
+            name: name.into(),
+            version,
+            resolved: None,
+            span,
+            resolved_span: None,
+            origin: Origin::Manifest,
+            dev: false,
+            settings: Vec::new(),
+            group: None,
+        }
+    }
+
+    pub fn lockfile(mut self) -> Self {
+        self.origin = Origin::Lockfile;
+        self
+    }
+
+    pub fn dev(mut self, dev: bool) -> Self {
+        self.dev = dev;
+        self
+    }
+
+    pub fn group(mut self, group: impl Into<String>) -> Self {
+        self.group = Some(group.into());
+        self
+    }
+
+    /// The most precise version known: the resolved one when a lockfile pinned it,
+    /// else the declared one.
+    pub fn effective_version(&self) -> Option<&str> {
+        self.resolved.as_deref().or(self.version.as_deref())
+    }
+
+    /// Sort key for deterministic output.
+    pub fn sort_key(&self) -> (Span, Ecosystem, &str) {
+        (self.span, self.ecosystem, &self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pypi_names_normalise() {
+        assert_eq!(pypi_normalize("PyMySQL"), "pymysql");
+        assert_eq!(
+            pypi_normalize("mysql_connector.Python"),
+            "mysql-connector-python"
+        );
+        assert!(Ecosystem::PyPI.same_name("Django", "django"));
+        assert!(!Ecosystem::Npm.same_name("MySQL", "mysql"));
+    }
+
+    #[test]
+    fn ecosystem_names_round_trip() {
+        for e in Ecosystem::ALL {
+            assert_eq!(Ecosystem::from_name(e.as_str()), Some(*e));
+            let json = serde_json::to_string(e).unwrap();
+            assert_eq!(json, format!("\"{}\"", e.as_str()));
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Findings: plain data that every reporter consumes.
+//!
+//! A [`Finding`] knows nothing of miette, JSON or SARIF; the reporters in `report/`
+//! convert it at the edge. Problems skew has with the user's files (a manifest that does
+//! not parse) travel through the same channel, with the built-in codes listed in
+//! [`BUILTIN_CODES`]; rule findings carry the rule's own id.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use crate::component::Ecosystem;
+use crate::source::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A span with a short message, e.g. "MySQL 8.0.36 declared here".
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+impl Label {
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        Label {
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+/// What a finding is about, independent of where it sits in the file: used for
+/// baseline fingerprints that must survive edits that move lines.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Subject {
+    pub ecosystem: Option<Ecosystem>,
+    pub name: String,
+    pub version: Option<String>,
+    /// The other end (e.g. `mysql 8.0.36`), if any.
+    pub counterpart: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// A rule id (`mysql-caching-sha2-password`) or a built-in code (`parse-error`).
+    pub rule_id: String,
+    pub severity: Severity,
+    /// One sentence: what is wrong, with the concrete names and versions.
+    pub message: String,
+    /// Where the user edits: the client's version in its manifest.
+    pub primary: Label,
+    /// The other end(s): the server's declaration, the rule line, …
+    pub related: Vec<Label>,
+    /// What to change, concretely ("upgrade `PyMySQL` to >= 0.9.0").
+    pub fix: Option<String>,
+    /// URLs backing the finding.
+    pub sources: Vec<String>,
+    pub subject: Subject,
+}
+
+impl Finding {
+    /// Sort key: (file, start, rule id). Reporters map files to paths; `check` sorts
+    /// by path through [`crate::source::Sources`] before output.
+    pub fn span(&self) -> Span {
+        self.primary.span
+    }
+}
+
+/// Built-in codes skew itself reports (rule ids come from rule files). Stable kebab-case;
+/// a test asserts they are unique and do not clash with shipped rule ids.
+pub const BUILTIN_CODES: &[(&str, &str)] = &[
+    (
+        "parse-error",
+        "a manifest or lockfile could not be parsed; its components are unknown",
+    ),
+    (
+        "read-error",
+        "a file that looks like a manifest could not be read (permissions, not UTF-8)",
+    ),
+    (
+        "invalid-version",
+        "a version or range in a manifest is not valid for its ecosystem",
+    ),
+];
+
+/// Build a `parse-error` finding at a span.
+pub fn parse_error(span: Span, format: &str, message: impl fmt::Display) -> Finding {
+    Finding {
+        rule_id: "parse-error".into(),
+        severity: Severity::Error,
+        message: format!("cannot parse {format}: {message}"),
+        primary: Label::new(span, "here"),
+        related: Vec::new(),
+        fix: None,
+        sources: Vec::new(),
+        subject: Subject::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn builtin_codes_unique_and_kebab() {
+        let mut seen = HashSet::new();
+        for (code, desc) in BUILTIN_CODES {
+            assert!(seen.insert(*code), "duplicate code {code}");
+            assert!(
+                code.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+            );
+            assert!(!desc.is_empty());
+        }
+    }
+}

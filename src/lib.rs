@@ -1,0 +1,21 @@
+//! skew: catch version-compatibility mismatches between servers and the software that
+//! talks to them, before anything is upgraded.
+//!
+//! The pipeline, in module order:
+//!
+//! ```text
+//!  scan ──► extract/* ──► components ──► graph ──► check/* ──► findings ──► report/*
+//!  (walk once)  (one file      │        (petgraph)  (one file     (plain     (human, json,
+//!               per format)    │                    per rule kind) data)      sarif, …)
+//!                              └── version/* (per-ecosystem ranges)  rule/* (model of rules/*.toml)
+//! ```
+//!
+//! `rules/` is data, `src/rule/` is the model of that data, `src/check/` evaluates it.
+
+pub mod component;
+pub mod diagnostic;
+pub mod extract;
+pub mod report;
+pub mod scan;
+pub mod source;
+pub mod version;

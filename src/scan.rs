@@ -1,0 +1,266 @@
+//! The scanner: walk the tree once, read each wanted file once, extract in parallel.
+//!
+//! Owns the walk (ripgrep's `ignore`: `.gitignore`/`.ignore` honoured even outside a git
+//! checkout, `.git` and the default-excluded dependency folders skipped) and the merge of
+//! lockfile entries into the manifest entries they resolve. Must not: interpret versions
+//! or rules. Output is deterministic: files get ids in path order and results are sorted.
+
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+use rayon::prelude::*;
+
+use crate::component::{Component, Origin};
+use crate::diagnostic::{Finding, Label, Severity, Subject};
+use crate::extract::{self, Extraction};
+use crate::source::{FileId, SourceFile, Sources};
+
+/// Folders skipped by default: installed dependencies and build output, never sources of
+/// truth for what a repository declares.
+pub const DEFAULT_EXCLUDES: &[&str] = &["node_modules", "vendor", "target", ".git"];
+
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Folder names skipped anywhere in the tree.
+    pub excludes: Vec<String>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            excludes: DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+/// Everything the scan produced.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub root: PathBuf,
+    pub sources: Sources,
+    pub components: Vec<Component>,
+    /// Problems with files (`parse-error`, `read-error`): reported like findings.
+    pub problems: Vec<Finding>,
+}
+
+#[derive(Debug)]
+pub enum ScanError {
+    /// The root does not exist or cannot be read: skew cannot do its job (exit 2).
+    Root { path: PathBuf, message: String },
+}
+
+impl std::fmt::Display for ScanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScanError::Root { path, message } => {
+                write!(f, "cannot scan `{}`: {message}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+/// Walk `root`, extract every wanted file and link lockfiles to manifests.
+/// `root` may also be a single file.
+pub fn scan(root: &Path, opts: &ScanOptions) -> Result<Inventory, ScanError> {
+    let meta = std::fs::metadata(root).map_err(|e| ScanError::Root {
+        path: root.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let files = if meta.is_file() {
+        let name = root.file_name().map(PathBuf::from).unwrap_or_default();
+        vec![(root.to_path_buf(), name)]
+    } else {
+        walk(root, opts)
+    };
+    Ok(scan_files(root, files))
+}
+
+/// Extract from an explicit list of `(absolute path, path relative to root)` pairs.
+/// Used by `scan` and by callers that already know the files (git trees, LSP buffers).
+pub fn scan_files(root: &Path, mut files: Vec<(PathBuf, PathBuf)>) -> Inventory {
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    files.dedup_by(|a, b| a.1 == b.1);
+    let results: Vec<(SourceFile, Extraction)> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, (abs, rel))| {
+            let id = FileId(i as u32);
+            let rel_str = slash_path(rel);
+            match std::fs::read(abs) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => extract_one(SourceFile::new(id, rel_str, text), rel),
+                    Err(_) => read_problem(id, rel_str, "the file is not valid UTF-8"),
+                },
+                Err(e) => read_problem(id, rel_str, &e.to_string()),
+            }
+        })
+        .collect();
+    assemble(root, results)
+}
+
+/// Extract from in-memory files `(relative path, text)`; nothing is read from disk.
+pub fn scan_texts(root: &Path, mut files: Vec<(String, String)>) -> Inventory {
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
+    let results = files
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, (rel, text))| {
+            let path = PathBuf::from(&rel);
+            extract_one(SourceFile::new(FileId(i as u32), rel, text), &path)
+        })
+        .collect();
+    assemble(root, results)
+}
+
+fn extract_one(file: SourceFile, rel: &Path) -> (SourceFile, Extraction) {
+    let out = extract::extract_file(&file, rel);
+    (file, out)
+}
+
+fn read_problem(id: FileId, rel: String, message: &str) -> (SourceFile, Extraction) {
+    let file = SourceFile::new(id, rel, String::new());
+    let mut out = Extraction::default();
+    out.problem(Finding {
+        rule_id: "read-error".into(),
+        severity: Severity::Error,
+        message: format!("cannot read `{}`: {message}", file.path),
+        primary: Label::new(file.span(0, 0), "this file"),
+        related: Vec::new(),
+        fix: None,
+        sources: Vec::new(),
+        subject: Subject::default(),
+    });
+    (file, out)
+}
+
+fn assemble(root: &Path, results: Vec<(SourceFile, Extraction)>) -> Inventory {
+    let mut inv = Inventory {
+        root: root.to_path_buf(),
+        ..Inventory::default()
+    };
+    for (file, out) in results {
+        let id = inv.sources.add(file.path, file.text);
+        debug_assert_eq!(id, file.id);
+        inv.components.extend(out.components);
+        inv.problems.extend(out.problems);
+    }
+    link_lockfiles(&mut inv);
+    inv.components
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    inv.problems
+        .sort_by(|a, b| (a.span(), &a.rule_id).cmp(&(b.span(), &b.rule_id)));
+    inv
+}
+
+/// The files under `root` that some extractor wants, as (absolute, relative) paths.
+fn walk(root: &Path, opts: &ScanOptions) -> Vec<(PathBuf, PathBuf)> {
+    let excludes = opts.excludes.clone();
+    let mut out = Vec::new();
+    let walker = WalkBuilder::new(root)
+        .hidden(false) // .nvmrc, .tool-versions, .github/ are hidden files
+        .require_git(false) // honour .gitignore in any tree, as users expect
+        .parents(false)
+        .filter_entry(move |e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir
+                && e.depth() > 0
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| excludes.iter().any(|x| x == n)))
+        })
+        .build();
+    for entry in walker.flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let abs = entry.path().to_path_buf();
+        let rel = abs.strip_prefix(root).unwrap_or(&abs).to_path_buf();
+        if extract::wanted_by(&rel).next().is_some() {
+            out.push((abs, rel));
+        }
+    }
+    out
+}
+
+/// `a\b` -> `a/b`: every output uses `/`.
+pub fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+/// Give each manifest dependency the version its lockfile resolved, and drop the
+/// lockfile entry it came from: the finding must point at the line a person edits
+/// (the manifest) and name the locked version. A lockfile resolves the manifests in its
+/// own folder (and, for workspaces, in folders below it). Lockfile entries no manifest
+/// declares (transitive dependencies) stay as components of their own.
+fn link_lockfiles(inv: &mut Inventory) {
+    let mut locked: Vec<Component> = Vec::new();
+    let mut manifests: Vec<Component> = Vec::new();
+    for c in inv.components.drain(..) {
+        match c.origin {
+            Origin::Lockfile => locked.push(c),
+            Origin::Manifest => manifests.push(c),
+        }
+    }
+    let path_of = |c: &Component| inv.sources.get(c.span.file).path.as_str();
+    let mut used = vec![false; locked.len()];
+    for m in manifests.iter_mut() {
+        if m.resolved.is_some() {
+            continue;
+        }
+        let mdir = dir_of(path_of(m));
+        // nearest lockfile wins: same folder first, then ancestors
+        let best = locked
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| {
+                !used[*i]
+                    && l.ecosystem == m.ecosystem
+                    && l.ecosystem.same_name(&l.name, &m.name)
+                    && is_ancestor_dir(dir_of(path_of(l)), mdir)
+            })
+            .max_by_key(|(i, l)| (dir_of(path_of(l)).len(), std::cmp::Reverse(*i)));
+        if let Some((i, l)) = best {
+            used[i] = true;
+            m.resolved = l.resolved.clone().or_else(|| l.version.clone());
+            m.resolved_span = Some(l.span);
+        }
+    }
+    inv.components = manifests;
+    inv.components.extend(
+        locked
+            .into_iter()
+            .zip(used)
+            .filter(|(_, u)| !u)
+            .map(|(l, _)| l),
+    );
+}
+
+fn is_ancestor_dir(ancestor: &str, dir: &str) -> bool {
+    ancestor.is_empty()
+        || dir == ancestor
+        || (dir.starts_with(ancestor) && dir.as_bytes().get(ancestor.len()) == Some(&b'/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ancestor_dirs() {
+        assert!(is_ancestor_dir("", "a/b"));
+        assert!(is_ancestor_dir("a", "a/b"));
+        assert!(is_ancestor_dir("a/b", "a/b"));
+        assert!(!is_ancestor_dir("a/b", "a/bc"));
+        assert!(!is_ancestor_dir("a/b", "a"));
+    }
+}

@@ -1,0 +1,231 @@
+//! Source files and spans: the one place that knows how bytes map to lines and columns.
+//!
+//! Every span in skew is a [`Span`]: a file id plus a byte range into that file's text,
+//! kept from the parser on. Conversion to 1-based line/column (JSON, SARIF, human output)
+//! happens only at the edges, through [`SourceFile::location`]. Nothing here reads the
+//! file system: the scanner reads each file once and hands the text over.
+
+use serde::Serialize;
+
+/// Index of a file in [`Sources`]. Stable for one run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range `start..end` in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        Span { file, start, end }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// A 1-based, end-inclusive-of-start / exclusive-of-end position as users see it.
+///
+/// Columns count Unicode scalar values (characters), not bytes, so a location stays
+/// right for lines with non-ASCII text. `end_line`/`end_column` point just past the span.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// One file the scanner read: its path relative to the scan root (with `/` separators)
+/// and its full text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub id: FileId,
+    /// Path relative to the scan root, `/`-separated. Used in every output.
+    pub path: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(id: FileId, path: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            id,
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// The span of a sub-slice of `self.text`. `part` must point into `self.text`
+    /// (borrowed parsers hand out such slices); this is how spans come "for free".
+    pub fn span_of(&self, part: &str) -> Span {
+        let base = self.text.as_ptr() as usize;
+        let start = (part.as_ptr() as usize).wrapping_sub(base);
+        assert!(
+            start <= self.text.len() && start + part.len() <= self.text.len(),
+            "span_of: slice does not point into the source text"
+        );
+        Span::new(self.id, start, start + part.len())
+    }
+
+    /// A span from a byte range.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        let end = end.min(self.text.len());
+        Span::new(self.id, start.min(end), end)
+    }
+
+    /// The byte offset of a 1-based line and column (column in characters).
+    /// Parsers that report positions as line/column use this to build spans.
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let line = line.clamp(1, self.line_starts.len());
+        let start = self.line_starts[line - 1];
+        let line_end = self
+            .line_starts
+            .get(line)
+            .map(|&s| s.saturating_sub(1))
+            .unwrap_or(self.text.len());
+        let line_text = &self.text[start..line_end];
+        let byte = line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map(|(i, _)| i)
+            .unwrap_or(line_text.len());
+        start + byte
+    }
+
+    /// 1-based (line, column) of a byte offset; column counts characters.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let column = self.text[start..floor_char_boundary(&self.text, offset)]
+            .chars()
+            .count()
+            + 1;
+        (line, column)
+    }
+
+    pub fn location(&self, span: Span) -> Location {
+        let (line, column) = self.line_col(span.start);
+        let (end_line, end_column) = self.line_col(span.end);
+        Location {
+            path: self.path.clone(),
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
+    /// The text of a span.
+    pub fn slice(&self, span: Span) -> &str {
+        &self.text[span.start..span.end]
+    }
+
+    /// The full line (without newline) containing a byte offset.
+    pub fn line_text(&self, offset: usize) -> &str {
+        let (line, _) = self.line_col(offset);
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .map(|&s| s - 1)
+            .unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches('\r')
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// All files read in one run, indexed by [`FileId`].
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add a file and return its id.
+    pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files.push(SourceFile::new(id, path, text));
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn location(&self, span: Span) -> Location {
+        self.get(span.file).location(span)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Find a file by its relative path.
+    pub fn by_path(&self, path: &str) -> Option<&SourceFile> {
+        self.files.iter().find(|f| f.path == path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_is_one_based_and_counts_chars() {
+        let f = SourceFile::new(FileId(0), "a", "ab\nçd e\n");
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(3), (2, 1));
+        // 'ç' is two bytes: byte 5 is 'd', the second character
+        assert_eq!(f.line_col(5), (2, 2));
+        assert_eq!(f.offset_of(2, 2), 5);
+        assert_eq!(f.line_text(5), "çd e");
+    }
+
+    #[test]
+    fn span_of_borrowed_slice() {
+        let f = SourceFile::new(FileId(3), "a", "image: mysql:8.0\n");
+        let part = &f.text[7..16];
+        let s = f.span_of(part);
+        assert_eq!((s.start, s.end, s.file), (7, 16, FileId(3)));
+        let loc = f.location(s);
+        assert_eq!(
+            (loc.line, loc.column, loc.end_line, loc.end_column),
+            (1, 8, 1, 17)
+        );
+    }
+}

@@ -1,0 +1,251 @@
+//! Dotted versions: `8.0.36`, `1.27`, `3.12.1`, `5.0.0-rc1`, and Docker tags built on them.
+//!
+//! Used for servers, runtimes, managed services and anything without a richer scheme.
+//! Missing components compare as zero (`8.0` == `8.0.0`). A suffix after `-` marks a
+//! pre-release that sorts before the release (`5.0.0-rc1` < `5.0.0`).
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use super::{Version, VersionError, VersionSet};
+
+#[derive(Debug, Clone, Eq)]
+pub struct Dotted {
+    parts: Vec<u64>,
+    pre: Option<String>,
+    text: String,
+}
+
+impl Dotted {
+    pub fn new(parts: Vec<u64>) -> Self {
+        let text = parts
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(".");
+        Dotted {
+            parts,
+            pre: None,
+            text,
+        }
+    }
+
+    /// Parse `8.0.36`, `v18.17.0`, `5.0.0-rc1`, `1.27`.
+    pub fn parse(text: &str) -> Result<Dotted, VersionError> {
+        let body = text
+            .strip_prefix('v')
+            .or_else(|| text.strip_prefix('V'))
+            .unwrap_or(text);
+        let (nums, pre) = match body.find(['-', '+']) {
+            Some(i) => (&body[..i], Some(&body[i + 1..])),
+            None => (body, None),
+        };
+        if nums.is_empty() {
+            return Err(VersionError::Invalid(format!(
+                "`{text}` has no version number"
+            )));
+        }
+        let mut parts = Vec::new();
+        for p in nums.split('.') {
+            match p.parse::<u64>() {
+                Ok(n) if !p.is_empty() => parts.push(n),
+                _ => {
+                    return Err(VersionError::Invalid(format!(
+                        "`{text}` is not a dotted version"
+                    )));
+                }
+            }
+        }
+        Ok(Dotted {
+            parts,
+            pre: pre.filter(|p| !p.is_empty()).map(str::to_string),
+            text: text.to_string(),
+        })
+    }
+
+    pub fn parts(&self) -> &[u64] {
+        &self.parts
+    }
+
+    pub fn major(&self) -> u64 {
+        self.parts.first().copied().unwrap_or(0)
+    }
+
+    pub fn minor(&self) -> u64 {
+        self.parts.get(1).copied().unwrap_or(0)
+    }
+
+    /// The first version after every version that starts with these parts:
+    /// `8.0` -> `8.1`, `8` -> `9`.
+    pub fn bump_last(&self) -> Dotted {
+        let mut parts = self.parts.clone();
+        if let Some(last) = parts.last_mut() {
+            *last += 1;
+        }
+        Dotted::new(parts)
+    }
+
+    fn padded(&self, n: usize) -> u64 {
+        self.parts.get(n).copied().unwrap_or(0)
+    }
+}
+
+impl PartialEq for Dotted {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl PartialOrd for Dotted {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Dotted {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let n = self.parts.len().max(other.parts.len());
+        for i in 0..n {
+            match self.padded(i).cmp(&other.padded(i)) {
+                Ordering::Equal => {}
+                o => return o,
+            }
+        }
+        match (&self.pre, &other.pre) {
+            (None, None) => Ordering::Equal,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(a), Some(b)) => a.cmp(b),
+        }
+    }
+}
+
+impl fmt::Display for Dotted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A declared dotted version: exact when written in full; a partial one (`18`, `3.12`)
+/// admits everything under it, as `.nvmrc`, `.python-version` and tags mean it.
+/// `lts/*`, `latest`, `stable`, `system` and the like are unknown.
+pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
+    let t = text.trim();
+    let t = t
+        .strip_suffix(".x")
+        .or_else(|| t.strip_suffix(".*"))
+        .unwrap_or(t);
+    match Dotted::parse(t) {
+        Ok(v) => Ok(prefix_set(v)),
+        Err(_)
+            if t.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() && c != 'v') =>
+        {
+            Err(VersionError::Unknown(format!(
+                "`{text}` names no version number"
+            )))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `8.0.36` -> exactly 8.0.36; `8.0` -> [8.0, 8.1); `8` -> [8, 9). Three or more parts
+/// are treated as exact.
+fn prefix_set(v: Dotted) -> VersionSet {
+    if v.parts.len() >= 3 || v.pre.is_some() {
+        VersionSet::exact(Version::Dotted(v))
+    } else {
+        let hi = v.bump_last();
+        VersionSet::half_open(Version::Dotted(v), Version::Dotted(hi))
+    }
+}
+
+/// A Docker tag: numeric prefix plus optional variant (`8.0.36-debian`, `15-alpine`,
+/// `7.2.4-bookworm`). The variant is a build flavour, not a pre-release, so it is
+/// dropped before comparing. `latest`, an empty tag or a non-numeric tag is unknown.
+pub(super) fn parse_docker_tag(tag: &str) -> Result<VersionSet, VersionError> {
+    if tag.is_empty() || tag == "latest" {
+        return Err(VersionError::Unknown(format!(
+            "image tag `{}` does not pin a version",
+            if tag.is_empty() { "(none)" } else { tag }
+        )));
+    }
+    let body = tag.strip_prefix('v').unwrap_or(tag);
+    let end = body
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_digit() || c == '.'))
+        .map(|(i, _)| i)
+        .unwrap_or(body.len());
+    let nums = body[..end].trim_end_matches('.');
+    if nums.is_empty() {
+        return Err(VersionError::Unknown(format!(
+            "image tag `{tag}` has no version number"
+        )));
+    }
+    let v = Dotted::parse(nums)?;
+    Ok(prefix_set(Dotted {
+        text: nums.to_string(),
+        ..v
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Version {
+        Version::Dotted(Dotted::parse(s).unwrap())
+    }
+
+    #[test]
+    fn ordering() {
+        assert!(d("8.0.36") > d("8.0.4"));
+        assert_eq!(d("8.0"), d("8.0.0"));
+        assert!(d("5.0.0-rc1") < d("5.0.0"));
+        assert!(d("v18.17.0") > d("18.2"));
+    }
+
+    #[test]
+    fn docker_tags() {
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            ("8.0.36", &["8.0.36"], &["8.0.35", "8.0.37"]),
+            ("8.0.36-debian", &["8.0.36"], &["8.0.35"]),
+            ("8.0", &["8.0.0", "8.0.36"], &["8.1.0", "7.9"]),
+            ("8", &["8.0.0", "8.4.2"], &["9.0.0"]),
+            ("15-alpine", &["15.0", "15.6"], &["16.0"]),
+            ("7.2.4-bookworm", &["7.2.4"], &["7.2.5"]),
+        ];
+        for (tag, yes, no) in cases {
+            let s = parse_docker_tag(tag).unwrap();
+            for v in *yes {
+                assert!(s.contains(&d(v)), "{tag} should admit {v}");
+            }
+            for v in *no {
+                assert!(!s.contains(&d(v)), "{tag} should not admit {v}");
+            }
+        }
+        for tag in ["latest", "", "alpine", "lts"] {
+            assert!(
+                matches!(parse_docker_tag(tag), Err(VersionError::Unknown(_))),
+                "{tag}"
+            );
+        }
+    }
+
+    #[test]
+    fn declared_runtime_versions() {
+        assert!(parse_declared("18").unwrap().contains(&d("18.17.1")));
+        assert!(parse_declared("v20.11.0").unwrap().contains(&d("20.11.0")));
+        assert!(parse_declared("3.12").unwrap().contains(&d("3.12.4")));
+        assert!(parse_declared("18.x").unwrap().contains(&d("18.1")));
+        assert!(matches!(
+            parse_declared("lts/hydrogen"),
+            Err(VersionError::Unknown(_))
+        ));
+        assert!(matches!(
+            parse_declared("1.x.y"),
+            Err(VersionError::Invalid(_))
+        ));
+    }
+}

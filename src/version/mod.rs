@@ -1,0 +1,217 @@
+//! Per-ecosystem version and range semantics behind one small interface.
+//!
+//! Each ecosystem's syntax lives in its own file and lowers to the shared
+//! [`VersionSet`] (`set.rs`), so the checks never care where a range came from:
+//! - [`parse_version`]: one exact version in a scheme (`2.18.1`, `0.9.0rc1`, `v1.4.0`).
+//! - [`parse_declared`]: what a manifest declares (`^2.18.1`, `==0.8.1`, `[1.0,2.0)`, a
+//!   Docker tag `8.0` meaning any 8.0.x) as the set of versions it admits.
+//! - [`parse_requirement`]: the ecosystem-neutral comparator syntax used in rule files
+//!   (`>=8.0.4, <9 || =7.4.1`), with versions ordered by the scheme.
+//!
+//! Must not: look at components, rules or files.
+
+mod dotted;
+mod set;
+
+pub use dotted::Dotted;
+pub use set::{Bound, Interval, Verdict, VersionSet, verdict};
+
+use std::fmt;
+
+use crate::component::Ecosystem;
+
+/// How versions of one ecosystem are written and ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// Plain dotted numbers with an optional suffix (`8.0.36`, `1.27`, `3.12.1`): servers,
+    /// runtimes, managed-service engines, Kubernetes, Terraform.
+    Dotted,
+    /// Docker image tags: a dotted numeric prefix plus an optional variant (`15-alpine`).
+    /// A partial tag admits every version under it: `8` is any 8.x.
+    Docker,
+}
+
+impl Scheme {
+    /// The scheme an ecosystem's versions are written in.
+    pub fn of(ecosystem: Ecosystem) -> Scheme {
+        match ecosystem {
+            Ecosystem::Docker => Scheme::Docker,
+            _ => Scheme::Dotted,
+        }
+    }
+}
+
+/// One exact version. Versions of different schemes never meet: comparisons happen
+/// within one ecosystem (a rule's ranges are parsed in the scheme of what they check).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Version {
+    Dotted(Dotted),
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Version::Dotted(v) => v.fmt(f),
+        }
+    }
+}
+
+/// Why a version text could not be understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionError {
+    /// Not valid in the scheme; the message says why.
+    Invalid(String),
+    /// Valid, but says nothing about the version: `latest`, no tag, a git URL,
+    /// `workspace:*`, a file path. Not a user error; the version is simply unknown.
+    Unknown(String),
+}
+
+impl fmt::Display for VersionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VersionError::Invalid(m) => write!(f, "invalid version: {m}"),
+            VersionError::Unknown(m) => write!(f, "version not known: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for VersionError {}
+
+/// Parse one exact version.
+pub fn parse_version(scheme: Scheme, text: &str) -> Result<Version, VersionError> {
+    let text = text.trim();
+    match scheme {
+        Scheme::Dotted | Scheme::Docker => Dotted::parse(text).map(Version::Dotted),
+    }
+}
+
+/// Parse what a manifest declares into the set of versions it admits.
+pub fn parse_declared(scheme: Scheme, text: &str) -> Result<VersionSet, VersionError> {
+    let text = text.trim();
+    match scheme {
+        Scheme::Dotted => dotted::parse_declared(text),
+        Scheme::Docker => dotted::parse_docker_tag(text),
+    }
+}
+
+/// Parse a rule file's requirement: comparators (`>=`, `>`, `<=`, `<`, `=`, `!=`, or a
+/// bare version meaning `=`) joined by `,` or spaces (AND) and `||` (OR). `*` or `any`
+/// admits every version; `none` admits none. Versions are ordered by `scheme`.
+pub fn parse_requirement(scheme: Scheme, text: &str) -> Result<VersionSet, VersionError> {
+    let text = text.trim();
+    match text {
+        "*" | "any" => return Ok(VersionSet::all()),
+        "none" => return Ok(VersionSet::empty()),
+        "" => return Err(VersionError::Invalid("empty requirement".into())),
+        _ => {}
+    }
+    let mut result = VersionSet::empty();
+    for alt in text.split("||") {
+        let mut set = VersionSet::all();
+        let alt = alt.trim();
+        if alt.is_empty() {
+            return Err(VersionError::Invalid(format!(
+                "empty alternative in `{text}`"
+            )));
+        }
+        for token in split_comparators(alt) {
+            set = set.intersect(&comparator(scheme, &token)?);
+        }
+        result = result.union(&set);
+    }
+    Ok(result)
+}
+
+/// Split `>=1.0, <2` / `>= 1.0 < 2` into `[">=1.0", "<2"]`.
+fn split_comparators(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split(|c: char| c == ',' || c.is_whitespace()) {
+        if word.is_empty() {
+            continue;
+        }
+        // an operator written apart from its version: `>= 1.0`
+        if let Some(last) = out.last_mut()
+            && matches!(last.as_str(), ">=" | "<=" | ">" | "<" | "=" | "==" | "!=")
+        {
+            last.push_str(word);
+            continue;
+        }
+        out.push(word.to_string());
+    }
+    out
+}
+
+fn comparator(scheme: Scheme, token: &str) -> Result<VersionSet, VersionError> {
+    let (op, rest) = ["!=", ">=", "<=", "==", ">", "<", "="]
+        .iter()
+        .find_map(|op| token.strip_prefix(op).map(|r| (*op, r)))
+        .unwrap_or(("=", token));
+    let v = parse_version(scheme, rest.trim())?;
+    Ok(match op {
+        ">=" => VersionSet::at_least(v),
+        ">" => VersionSet::from_interval(Interval {
+            lo: Bound::Excluded(v),
+            hi: Bound::Unbounded,
+        }),
+        "<=" => VersionSet::from_interval(Interval {
+            lo: Bound::Unbounded,
+            hi: Bound::Included(v),
+        }),
+        "<" => VersionSet::below(v),
+        "!=" => VersionSet::exact(v).complement(),
+        _ => VersionSet::exact(v),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Version {
+        parse_version(Scheme::Dotted, s).unwrap()
+    }
+
+    #[test]
+    fn requirement_syntax() {
+        let r = parse_requirement(Scheme::Dotted, ">=8.0.4, <9 || =7.4.1").unwrap();
+        assert!(r.contains(&d("8.0.36")));
+        assert!(r.contains(&d("7.4.1")));
+        assert!(!r.contains(&d("9.0.0")));
+        assert!(!r.contains(&d("8.0.3")));
+        assert_eq!(r.to_string(), "7.4.1 || >=8.0.4, <9");
+        let spaced = parse_requirement(Scheme::Dotted, ">= 1.0 < 2").unwrap();
+        assert!(spaced.contains(&d("1.5")));
+        assert!(
+            parse_requirement(Scheme::Dotted, "none")
+                .unwrap()
+                .is_empty()
+        );
+        assert!(parse_requirement(Scheme::Dotted, ">=x").is_err());
+    }
+
+    #[test]
+    fn tri_state() {
+        let req = parse_requirement(Scheme::Dotted, ">=2.0.0").unwrap();
+        let always = parse_requirement(Scheme::Dotted, ">=2.1, <3").unwrap();
+        let never = parse_requirement(Scheme::Dotted, ">=1.0, <2.0.0").unwrap();
+        let may = parse_requirement(Scheme::Dotted, ">=1.5, <3").unwrap();
+        assert_eq!(verdict(&always, &req), Verdict::Always);
+        assert_eq!(verdict(&never, &req), Verdict::Never);
+        match verdict(&may, &req) {
+            Verdict::May { failing } => assert_eq!(failing.to_string(), ">=1.5, <2.0.0"),
+            v => panic!("{v:?}"),
+        }
+        let none = VersionSet::empty();
+        assert_eq!(verdict(&may, &none), Verdict::Never);
+    }
+
+    #[test]
+    fn set_algebra() {
+        let a = parse_requirement(Scheme::Dotted, "<1 || >=2, <3 || >=5").unwrap();
+        let c = a.complement();
+        assert_eq!(c.to_string(), ">=1, <2 || >=3, <5");
+        assert_eq!(c.complement(), a);
+        assert!(a.intersect(&c).is_empty());
+        assert_eq!(a.union(&c), VersionSet::all());
+    }
+}
