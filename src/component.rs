@@ -13,6 +13,15 @@ use crate::source::Span;
 /// What role a component plays. Extractors choose it from the manifest's meaning:
 /// a compose/k8s image is a `server` (or any container), `.nvmrc` is a `runtime`,
 /// a dependency is a `package`, a CLI pinned in `.tool-versions` is a `tool`.
+///
+/// Conventions every extractor follows (rules rely on them):
+/// - A runtime the repository *runs* (`.nvmrc`, `.tool-versions`, CI `setup-*`) is
+///   `runtime` in ecosystem `runtime`, named canonically (`node`, `python`, `go`, `ruby`,
+///   `java`, `rust`, `php`); a base image (`FROM node:18`) is `runtime` in `docker`.
+/// - A runtime a package *requires* (`engines.node`, `requires-python`, `rust-version`,
+///   go.mod `go`) is `runtime` in the package's own ecosystem (`npm`/`node`,
+///   `pypi`/`python`, `cargo`/`rust`, `go`/`go`), so the range is read in that syntax.
+/// - Container images in compose/Kubernetes/Helm/CI `services:` are `server`s in `docker`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ComponentKind {
@@ -20,6 +29,9 @@ pub enum ComponentKind {
     Runtime,
     Package,
     Tool,
+    /// A declared object consumed by a server rather than a version of software:
+    /// a Kubernetes `apiVersion`+`kind`, checked against the cluster's version.
+    Resource,
 }
 
 /// The namespace a component's name and version live in. The serialised names are part

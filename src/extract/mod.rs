@@ -65,3 +65,90 @@ pub fn extract_file(file: &SourceFile, path: &Path) -> Extraction {
 pub fn wanted_by(path: &Path) -> impl Iterator<Item = &'static dyn Extractor> + '_ {
     EXTRACTORS.iter().copied().filter(move |e| e.wants(path))
 }
+
+/// Helpers for extractor tests: run one extractor on a text and render what it found as
+/// stable text for snapshots (one line per component or problem, sorted by position).
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Extraction, Extractor};
+    use crate::source::{FileId, SourceFile};
+    use std::fmt::Write;
+    use std::path::Path;
+
+    /// Run `ex` on `text` as if it were the file `rel_path`.
+    pub fn run(ex: &dyn Extractor, rel_path: &str, text: &str) -> (SourceFile, Extraction) {
+        let file = SourceFile::new(FileId(0), rel_path, text);
+        let mut out = Extraction::default();
+        assert!(
+            ex.wants(Path::new(rel_path)),
+            "{} does not want {rel_path}",
+            ex.name()
+        );
+        ex.extract(&file, &mut out);
+        (file, out)
+    }
+
+    /// `L:C-L:C kind ecosystem name version [resolved=..] [dev] [lock] [group=..]
+    ///  [settings..] «spanned text»` per component, then `problem` lines.
+    pub fn render(file: &SourceFile, out: &Extraction) -> String {
+        let mut rows: Vec<(usize, usize, String)> = Vec::new();
+        for c in &out.components {
+            let loc = file.location(c.span);
+            let mut line = format!(
+                "{}:{}-{}:{} {:?} {} {} {}",
+                loc.line,
+                loc.column,
+                loc.end_line,
+                loc.end_column,
+                c.kind,
+                c.ecosystem,
+                c.name,
+                c.version.as_deref().unwrap_or("-"),
+            );
+            if let Some(r) = &c.resolved {
+                write!(line, " resolved={r}").unwrap();
+            }
+            if c.dev {
+                line.push_str(" dev");
+            }
+            if c.origin == crate::component::Origin::Lockfile {
+                line.push_str(" lock");
+            }
+            if let Some(g) = &c.group {
+                write!(line, " group={g}").unwrap();
+            }
+            for s in &c.settings {
+                let l = file.location(s.span);
+                write!(
+                    line,
+                    " {:?}({}={})@{}:{}",
+                    s.kind, s.name, s.value, l.line, l.column
+                )
+                .unwrap();
+            }
+            write!(line, " «{}»", file.slice(c.span)).unwrap();
+            rows.push((c.span.start, c.span.end, line));
+        }
+        for p in &out.problems {
+            let loc = file.location(p.primary.span);
+            rows.push((
+                usize::MAX,
+                p.primary.span.start,
+                format!(
+                    "problem {} {}:{} {}",
+                    p.rule_id, loc.line, loc.column, p.message
+                ),
+            ));
+        }
+        rows.sort();
+        let mut s = String::new();
+        for (_, _, r) in rows {
+            s.push_str(&r);
+            s.push('\n');
+        }
+        if s.is_empty() {
+            s.push_str("(nothing)\n");
+        }
+        s
+    }
+}
