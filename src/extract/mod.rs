@@ -70,6 +70,7 @@ pub fn wanted_by(path: &Path) -> impl Iterator<Item = &'static dyn Extractor> + 
 /// stable text for snapshots (one line per component or problem, sorted by position).
 #[cfg(test)]
 pub(crate) mod testing {
+    #![allow(dead_code)] // each extractor's tests use a part
     use super::{Extraction, Extractor};
     use crate::source::{FileId, SourceFile};
     use std::fmt::Write;
