@@ -3,16 +3,28 @@
 //! A reporter converts [`crate::diagnostic::Finding`]s at the edge (bytes -> 1-based
 //! line/column through [`crate::source::Sources`]) and writes to any `io::Write`.
 //! Must not: decide what is a finding, filter, or exit. Adding a format is one file here
-//! plus one variant in [`Format`].
+//! plus one variant in [`Format`] (its name in [`Format::ALL`] and one arm in each
+//! dispatcher). Every reporter sorts what it prints itself (through [`sorted_findings`]
+//! and [`sorted_components`]), so output does not depend on the order of the input.
 
+mod github;
+mod human;
+mod json;
+mod sarif;
+mod short;
+
+use std::fmt;
+use std::io::{self, Write};
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use crate::component::Component;
 use crate::diagnostic::{Finding, Severity};
-use crate::source::Sources;
+use crate::source::{Location, Sources};
 
-/// Everything a reporter may show. Findings and components are already sorted
-/// (path, line, column, rule id) by the caller.
+/// Everything a reporter may show. Findings and components are normally already sorted
+/// (path, line, column, rule id) by the caller; reporters sort again so that output is
+/// stable whatever the caller did.
 #[derive(Debug)]
 pub struct Report<'a> {
     /// The scan root as the user gave it.
@@ -21,6 +33,10 @@ pub struct Report<'a> {
     pub findings: &'a [Finding],
     pub components: &'a [Component],
     pub files_scanned: usize,
+    /// What is known about the rules behind the findings (summary, help URL), for the
+    /// formats that describe rules apart from results (SARIF). May be empty: reporters
+    /// then fall back to [`crate::diagnostic::BUILTIN_CODES`] and the findings themselves.
+    pub rules: &'a [RuleMeta],
 }
 
 impl Report<'_> {
@@ -32,11 +48,96 @@ impl Report<'_> {
     }
 }
 
-/// Output formats of `skew check`.
+/// A rule as output formats describe it (SARIF `tool.driver.rules`). Plain data filled in
+/// by whoever loaded the rules; the reporters never read rule files.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RuleMeta {
+    /// The rule id, as in [`Finding::rule_id`].
+    pub id: String,
+    /// One line: what the rule flags.
+    pub summary: String,
+    /// What to do about it, in general terms (a finding's `fix` is the concrete one).
+    pub help: Option<String>,
+    /// Where to read more (the rule's first source or its docs page).
+    pub help_uri: Option<String>,
+}
+
+/// Output formats of `skew check` and `skew scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// miette diagnostics with source snippets, for people at a terminal.
     Human,
+    /// The stable JSON document described in `docs/json-schema.md`.
     Json,
+    /// One `path:line:col: severity[rule]: message` line per finding (editors, grep).
+    Short,
+    /// GitHub Actions workflow commands (`::error file=…::…`) that become annotations.
+    Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+}
+
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: &'static [Format] = &[
+        Format::Human,
+        Format::Json,
+        Format::Short,
+        Format::Github,
+        Format::Sarif,
+    ];
+
+    /// The name on the command line (`--format NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Short => "short",
+            Format::Github => "github",
+            Format::Sarif => "sarif",
+        }
+    }
+
+    /// Every name, for the CLI's list of possible values.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        Format::ALL.iter().map(|f| f.name())
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An unknown `--format` name; its message lists the known ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownFormat(pub String);
+
+impl fmt::Display for UnknownFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<_> = Format::names().collect();
+        write!(
+            f,
+            "unknown format `{}` (expected one of: {})",
+            self.0,
+            names.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownFormat {}
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .iter()
+            .copied()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| UnknownFormat(s.to_string()))
+    }
 }
 
 /// How human output looks.
@@ -56,5 +157,303 @@ impl Default for HumanOptions {
             width: 80,
             quiet: false,
         }
+    }
+}
+
+/// Render the findings of `skew check` in `format`. `opts` only matters for
+/// [`Format::Human`].
+pub fn render(
+    format: Format,
+    report: &Report,
+    opts: &HumanOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(report, opts, out),
+        Format::Json => json::render(report, out),
+        Format::Short => short::render(report, out),
+        Format::Github => github::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+    }
+}
+
+/// Render the inventory of `skew scan`: the components, plus the file problems
+/// (`parse-error`, `read-error`) the caller passes as `report.findings`.
+///
+/// - human: the problems as diagnostics, then an aligned table of components, then a
+///   summary line (unless quiet);
+/// - json: the same document as [`render`] (its `findings` then hold only file problems);
+/// - short: one line per component, then one line per problem;
+/// - github, sarif: the problems only (components are not annotations or results).
+pub fn render_inventory(
+    format: Format,
+    report: &Report,
+    opts: &HumanOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::render_inventory(report, opts, out),
+        Format::Json => json::render(report, out),
+        Format::Short => short::render_inventory(report, out),
+        Format::Github => github::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+    }
+}
+
+/// Findings with their primary location, sorted by (path, line, column, rule id), then
+/// by the rest of the finding so that equal keys still come out in one order.
+pub(crate) fn sorted_findings<'r>(report: &Report<'r>) -> Vec<(&'r Finding, Location)> {
+    let mut v: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| (f, report.sources.location(f.primary.span)))
+        .collect();
+    v.sort_by(|(a, la), (b, lb)| {
+        (&la.path, la.line, la.column, &a.rule_id)
+            .cmp(&(&lb.path, lb.line, lb.column, &b.rule_id))
+            .then_with(|| (la.end_line, la.end_column).cmp(&(lb.end_line, lb.end_column)))
+            .then_with(|| b.severity.cmp(&a.severity))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    v
+}
+
+/// Components with their location, sorted by (path, line, column, name), then by the
+/// rest of the identity.
+pub(crate) fn sorted_components<'r>(report: &Report<'r>) -> Vec<(&'r Component, Location)> {
+    let mut v: Vec<_> = report
+        .components
+        .iter()
+        .map(|c| (c, report.sources.location(c.span)))
+        .collect();
+    v.sort_by(|(a, la), (b, lb)| {
+        (&la.path, la.line, la.column, &a.name)
+            .cmp(&(&lb.path, lb.line, lb.column, &b.name))
+            .then_with(|| (a.ecosystem, a.kind).cmp(&(b.ecosystem, b.kind)))
+            .then_with(|| (&a.version, &a.resolved).cmp(&(&b.version, &b.resolved)))
+            .then_with(|| (la.end_line, la.end_column).cmp(&(lb.end_line, lb.end_column)))
+    });
+    v
+}
+
+/// `n word` with a plain English plural (`1 error`, `2 errors`, `0 infos`).
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The root as given, with `/` separators on every platform (JSON and SARIF promise it).
+pub(crate) fn root_string(report: &Report) -> String {
+    let s = report.root.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '\\' {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A small hand-built repository shared by every reporter's snapshot tests: a compose
+    //! file running MySQL 8, a package.json using an old `mysql` client, and findings of
+    //! every shape (related label in another file, plain warning, parse error).
+
+    use super::Report;
+    use crate::component::{Component, ComponentKind, Ecosystem};
+    use crate::diagnostic::{Finding, Label, Severity, Subject, parse_error};
+    use crate::source::{Sources, Span};
+    use std::path::PathBuf;
+
+    pub const COMPOSE: &str = "services:\n  db:\n    image: mysql:8.0.36\n    ports:\n      - \"3306:3306\"\n  cache:\n    image: redis:7.2\n";
+    pub const PACKAGE: &str = "{\n  \"name\": \"api\",\n  \"dependencies\": {\n    \"mysql\": \"2.18.1\",\n    \"redis\": \"^3.1.2\"\n  }\n}\n";
+    pub const BROKEN: &str = "[tool.poetry\nname = \"x\"\n";
+
+    /// The data of a report; [`Fixture::report`] borrows it.
+    pub struct Fixture {
+        pub sources: Sources,
+        pub findings: Vec<Finding>,
+        pub components: Vec<Component>,
+    }
+
+    fn span_of(sources: &Sources, file: crate::source::FileId, needle: &str) -> Span {
+        let f = sources.get(file);
+        let start = f.text.find(needle).expect("needle in fixture");
+        f.span(start, start + needle.len())
+    }
+
+    impl Fixture {
+        /// Findings and components deliberately out of order, so every test also checks
+        /// that reporters sort.
+        pub fn new() -> Fixture {
+            let mut sources = Sources::new();
+            let pkg = sources.add("services/api/package.json", PACKAGE);
+            let compose = sources.add("docker-compose.yml", COMPOSE);
+            let broken = sources.add("tools/pyproject.toml", BROKEN);
+
+            let mysql_client = span_of(&sources, pkg, "2.18.1");
+            let redis_client = span_of(&sources, pkg, "^3.1.2");
+            let mysql_server = span_of(&sources, compose, "8.0.36");
+            let mysql_image = span_of(&sources, compose, "mysql");
+            let redis_server = span_of(&sources, compose, "7.2");
+
+            let error = Finding {
+                rule_id: "mysql-caching-sha2-password".into(),
+                severity: Severity::Error,
+                message: "npm `mysql` 2.18.1 cannot authenticate against MySQL 8.0.36 (caching_sha2_password)".into(),
+                primary: Label::new(mysql_client, "client declared here"),
+                related: vec![Label::new(mysql_server, "MySQL 8.0.36 runs here")],
+                fix: Some("replace `mysql` with `mysql2` >= 2.0.0, or start MySQL with `--default-authentication-plugin=mysql_native_password`".into()),
+                sources: vec![
+                    "https://dev.mysql.example.test/doc/caching-sha2-password".into(),
+                    "https://github.example.test/mysqljs/mysql/issues/2002".into(),
+                ],
+                subject: Subject {
+                    ecosystem: Some(Ecosystem::Npm),
+                    name: "mysql".into(),
+                    version: Some("2.18.1".into()),
+                    counterpart: Some("mysql 8.0.36".into()),
+                },
+            };
+            let warning = Finding {
+                rule_id: "redis-client-too-old".into(),
+                severity: Severity::Warning,
+                message: "npm `redis` ^3.1.2 predates Redis 7 and cannot use ACL users".into(),
+                primary: Label::new(redis_client, "range allows only 3.x"),
+                related: Vec::new(),
+                fix: None,
+                sources: Vec::new(),
+                subject: Subject::default(),
+            };
+            let same_file = Finding {
+                rule_id: "image-name-and-tag".into(),
+                severity: Severity::Info,
+                message: "`mysql` is pinned to a patch version".into(),
+                primary: Label::new(mysql_server, "tag"),
+                related: vec![Label::new(mysql_image, "image")],
+                fix: None,
+                sources: vec!["https://docs.example.test/tags".into()],
+                subject: Subject::default(),
+            };
+            let bf = sources.get(broken);
+            let at = bf.offset_of(1, 13);
+            let parse = parse_error(
+                bf.span(at, at),
+                "pyproject.toml",
+                "invalid table header, expected `]`",
+            );
+            // Out of order on purpose.
+            let findings = vec![parse, warning, same_file, error];
+
+            let mut components = vec![
+                Component::new(
+                    ComponentKind::Server,
+                    Ecosystem::Docker,
+                    "redis",
+                    Some("7.2".into()),
+                    redis_server,
+                )
+                .group("cache"),
+                Component::new(
+                    ComponentKind::Package,
+                    Ecosystem::Npm,
+                    "redis",
+                    Some("^3.1.2".into()),
+                    redis_client,
+                ),
+                Component::new(
+                    ComponentKind::Package,
+                    Ecosystem::Npm,
+                    "mysql",
+                    Some("2.18.1".into()),
+                    mysql_client,
+                ),
+                Component::new(
+                    ComponentKind::Server,
+                    Ecosystem::Docker,
+                    "mysql",
+                    Some("8.0.36".into()),
+                    mysql_server,
+                )
+                .group("db"),
+            ];
+            components[1].resolved = Some("3.1.2".into());
+
+            Fixture {
+                sources,
+                findings,
+                components,
+            }
+        }
+
+        pub fn report(&self) -> Report<'_> {
+            Report {
+                root: PathBuf::from("."),
+                sources: &self.sources,
+                findings: &self.findings,
+                components: &self.components,
+                files_scanned: 3,
+                rules: &[],
+            }
+        }
+    }
+
+    /// Render with `f` into a `String`.
+    pub fn to_string(f: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> String {
+        let mut buf = Vec::new();
+        f(&mut buf).expect("rendering into memory cannot fail");
+        String::from_utf8(buf).expect("reporters write UTF-8")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(f.name().parse::<Format>(), Ok(*f));
+            assert_eq!(f.to_string(), f.name());
+        }
+        let err = "xml".parse::<Format>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown format `xml` (expected one of: human, json, short, github, sarif)"
+        );
+    }
+
+    #[test]
+    fn findings_and_components_come_out_sorted() {
+        let fx = testing::Fixture::new();
+        let report = fx.report();
+        let f: Vec<_> = sorted_findings(&report)
+            .into_iter()
+            .map(|(f, l)| format!("{}:{}:{} {}", l.path, l.line, l.column, f.rule_id))
+            .collect();
+        assert_eq!(
+            f,
+            [
+                "docker-compose.yml:3:18 image-name-and-tag",
+                "services/api/package.json:4:15 mysql-caching-sha2-password",
+                "services/api/package.json:5:15 redis-client-too-old",
+                "tools/pyproject.toml:1:13 parse-error",
+            ]
+        );
+        let c: Vec<_> = sorted_components(&report)
+            .into_iter()
+            .map(|(c, l)| format!("{}:{} {}", l.path, l.line, c.name))
+            .collect();
+        assert_eq!(
+            c,
+            [
+                "docker-compose.yml:3 mysql",
+                "docker-compose.yml:7 redis",
+                "services/api/package.json:4 mysql",
+                "services/api/package.json:5 redis",
+            ]
+        );
     }
 }

@@ -1,0 +1,198 @@
+//! JSON output, schema version 1 (documented in `docs/json-schema.md`).
+//!
+//! Owns the shape of the document editors and CI read: field names, their order and
+//! types. Within schema version 1 changes are additive only; renaming or removing a field
+//! needs a new `schema_version`. Output is byte-identical run to run: serialisation goes
+//! through structs (fixed field order, no maps), lists are sorted here, and the document
+//! is pretty-printed with a trailing newline. Must not: carry anything that varies between
+//! runs on the same input (times, absolute paths the user did not give, hash-map order).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::human::kind_name;
+use super::{Report, root_string, sorted_components, sorted_findings};
+use crate::source::{Location, Sources};
+
+/// The schema version written in every document.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Write the whole document. Used by both `skew check` and `skew scan` (where `findings`
+/// holds only file problems such as `parse-error`).
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let doc = document(report);
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema_version: u32,
+    tool: Tool,
+    root: String,
+    summary: Summary,
+    findings: Vec<JsonFinding<'a>>,
+    components: Vec<JsonComponent<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files_scanned: usize,
+    components: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule_id: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    location: Location,
+    related: Vec<Related<'a>>,
+    fix: Option<&'a str>,
+    sources: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    location: Location,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonComponent<'a> {
+    kind: &'static str,
+    ecosystem: &'static str,
+    name: &'a str,
+    version: Option<&'a str>,
+    resolved: Option<&'a str>,
+    location: Location,
+}
+
+fn document<'a>(report: &Report<'a>) -> Document<'a> {
+    use crate::diagnostic::Severity::*;
+    let sources: &Sources = report.sources;
+    Document {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "skew",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        root: root_string(report),
+        summary: Summary {
+            files_scanned: report.files_scanned,
+            components: report.components.len(),
+            errors: report.count(Error),
+            warnings: report.count(Warning),
+            infos: report.count(Info),
+        },
+        findings: sorted_findings(report)
+            .into_iter()
+            .map(|(f, location)| JsonFinding {
+                rule_id: &f.rule_id,
+                severity: f.severity.as_str(),
+                message: &f.message,
+                location,
+                // Related labels keep the rule's order: the first is the main other end.
+                related: f
+                    .related
+                    .iter()
+                    .map(|l| Related {
+                        location: sources.location(l.span),
+                        message: &l.message,
+                    })
+                    .collect(),
+                fix: f.fix.as_deref(),
+                sources: &f.sources,
+            })
+            .collect(),
+        components: sorted_components(report)
+            .into_iter()
+            .map(|(c, location)| JsonComponent {
+                kind: kind_name(c.kind),
+                ecosystem: c.ecosystem.as_str(),
+                name: &c.name,
+                version: c.version.as_deref(),
+                resolved: c.resolved.as_deref(),
+                location,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::{Fixture, to_string};
+
+    #[test]
+    fn document() {
+        let fx = Fixture::new();
+        let report = fx.report();
+        let s = to_string(|out| render(&report, out));
+        assert!(s.ends_with("}\n"));
+        // Keep the snapshot stable across releases: the version is checked here instead.
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(v["tool"]["version"], env!("CARGO_PKG_VERSION"));
+        let s = s.replace(
+            &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")),
+            "\"version\": \"[version]\"",
+        );
+        insta::assert_snapshot!(s);
+    }
+
+    #[test]
+    fn byte_identical_across_renders_and_input_orders() {
+        let fx = Fixture::new();
+        let first = to_string(|out| render(&fx.report(), out));
+        let second = to_string(|out| render(&fx.report(), out));
+        assert_eq!(first, second);
+
+        let mut reversed = Fixture::new();
+        reversed.findings.reverse();
+        reversed.components.reverse();
+        let third = to_string(|out| render(&reversed.report(), out));
+        assert_eq!(first, third);
+    }
+
+    #[test]
+    fn unsorted_input_comes_out_sorted() {
+        let fx = Fixture::new();
+        let s = to_string(|out| render(&fx.report(), out));
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        let keys = |list: &serde_json::Value, last: &str| -> Vec<(String, u64, u64, String)> {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| {
+                    let l = &x["location"];
+                    (
+                        l["path"].as_str().unwrap().to_string(),
+                        l["line"].as_u64().unwrap(),
+                        l["column"].as_u64().unwrap(),
+                        x[last].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        };
+        let findings = keys(&v["findings"], "rule_id");
+        let components = keys(&v["components"], "name");
+        let mut sorted = findings.clone();
+        sorted.sort();
+        assert_eq!(findings, sorted);
+        let mut sorted = components.clone();
+        sorted.sort();
+        assert_eq!(components, sorted);
+        // The fixture's input order is not sorted, so this checks the renderer sorts.
+        assert_ne!(fx.findings[0].rule_id, v["findings"][0]["rule_id"]);
+    }
+}
