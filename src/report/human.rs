@@ -336,4 +336,58 @@ mod tests {
         let s = to_string(|out| render_inventory(&report, &HumanOptions::default(), out));
         insta::assert_snapshot!(s);
     }
+
+    #[test]
+    fn empty_report() {
+        let sources = Sources::new();
+        let report = Report {
+            root: ".".into(),
+            sources: &sources,
+            findings: &[],
+            components: &[],
+            files_scanned: 0,
+            rules: &[],
+        };
+        let opts = HumanOptions::default();
+        let s = to_string(|out| render(&report, &opts, out));
+        assert_eq!(
+            s,
+            "0 errors, 0 warnings, 0 infos in 0 files (0 components)\n"
+        );
+        let s = to_string(|out| render_inventory(&report, &opts, out));
+        assert_eq!(
+            s,
+            "no components found\n0 components in 0 files, 0 problems\n"
+        );
+    }
+
+    #[test]
+    fn parse_error_in_an_empty_file_and_at_end_of_file() {
+        let mut sources = Sources::new();
+        let empty = sources.add("empty/package.json", "");
+        let cut = sources.add("cut/package.json", "{\n  \"a\": 1,\n");
+        let end = sources.get(cut).text.len();
+        let findings = [
+            crate::diagnostic::parse_error(
+                sources.get(empty).span(0, 0),
+                "package.json",
+                "EOF while parsing a value at line 1 column 0",
+            ),
+            crate::diagnostic::parse_error(
+                sources.get(cut).span(end, end),
+                "package.json",
+                "EOF while parsing an object at line 3 column 0",
+            ),
+        ];
+        let report = Report {
+            root: ".".into(),
+            sources: &sources,
+            findings: &findings,
+            components: &[],
+            files_scanned: 2,
+            rules: &[],
+        };
+        let s = to_string(|out| render(&report, &HumanOptions::default(), out));
+        insta::assert_snapshot!(s);
+    }
 }

@@ -196,3 +196,45 @@ mod tests {
         assert_ne!(fx.findings[0].rule_id, v["findings"][0]["rule_id"]);
     }
 }
+
+#[cfg(test)]
+mod docs {
+    use super::*;
+    use crate::report::testing::{Fixture, to_string};
+
+    /// The example in `docs/json-schema.md` is real output: the fixture's MySQL finding
+    /// and components. Regenerate with `SKEW_UPDATE_DOCS=1 cargo test --lib report::json`.
+    #[test]
+    fn schema_doc_example_is_current() {
+        let mut fx = Fixture::new();
+        fx.findings
+            .retain(|f| f.rule_id == "mysql-caching-sha2-password");
+        fx.components.retain(|c| c.name == "mysql");
+        let report = crate::report::Report {
+            files_scanned: 2,
+            ..fx.report()
+        };
+        let example = to_string(|out| render(&report, out)).replace(
+            &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")),
+            "\"version\": \"0.1.0\"",
+        );
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json-schema.md");
+        let doc = std::fs::read_to_string(path).expect("docs/json-schema.md exists");
+        const START: &str = "<!-- example:start -->\n```json\n";
+        const END: &str = "```\n<!-- example:end -->";
+        let (a, b) = (
+            doc.find(START).expect("example start marker") + START.len(),
+            doc.find(END).expect("example end marker"),
+        );
+        if std::env::var_os("SKEW_UPDATE_DOCS").is_some() {
+            let updated = format!("{}{}{}", &doc[..a], example, &doc[b..]);
+            std::fs::write(path, updated).unwrap();
+        } else {
+            assert_eq!(
+                &doc[a..b],
+                example,
+                "docs/json-schema.md example is stale: rerun with SKEW_UPDATE_DOCS=1"
+            );
+        }
+    }
+}
