@@ -17,7 +17,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
-use super::{HumanOptions, Report, plural, sorted_components, sorted_findings};
+use super::{HumanOptions, Report, kind_name, plural, sorted_components, sorted_findings};
 use crate::diagnostic::{Finding, Severity};
 use crate::source::{FileId, Sources, Span};
 
@@ -275,18 +275,6 @@ fn write_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
-}
-
-/// The JSON name of a component kind, so the table and the JSON agree.
-pub(crate) fn kind_name(kind: crate::component::ComponentKind) -> &'static str {
-    use crate::component::ComponentKind::*;
-    match kind {
-        Server => "server",
-        Runtime => "runtime",
-        Package => "package",
-        Tool => "tool",
-        Resource => "resource",
-    }
 }
 
 #[cfg(test)]

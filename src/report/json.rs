@@ -11,8 +11,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::human::kind_name;
-use super::{Report, root_string, sorted_components, sorted_findings};
+use super::{Report, kind_name, root_string, sorted_components, sorted_findings};
 use crate::source::{Location, Sources};
 
 /// The schema version written in every document.

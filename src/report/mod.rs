@@ -245,6 +245,18 @@ pub(crate) fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// The JSON name of a component kind, so the table and the JSON agree.
+pub(crate) fn kind_name(kind: crate::component::ComponentKind) -> &'static str {
+    use crate::component::ComponentKind::*;
+    match kind {
+        Server => "server",
+        Runtime => "runtime",
+        Package => "package",
+        Tool => "tool",
+        Resource => "resource",
+    }
+}
+
 /// The root as given, with `/` separators on every platform (JSON and SARIF promise it).
 pub(crate) fn root_string(report: &Report) -> String {
     let s = report.root.to_string_lossy();

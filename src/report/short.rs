@@ -7,8 +7,7 @@
 
 use std::io::{self, Write};
 
-use super::human::kind_name;
-use super::{Report, sorted_components, sorted_findings};
+use super::{Report, kind_name, sorted_components, sorted_findings};
 
 /// One line per finding, in the shared order.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
