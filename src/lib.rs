@@ -12,10 +12,17 @@
 //!
 //! `rules/` is data, `src/rule/` is the model of that data, `src/check/` evaluates it.
 
+pub mod check;
+pub mod cli;
 pub mod component;
 pub mod diagnostic;
 pub mod extract;
+pub mod graph;
 pub mod report;
+pub mod rule;
+pub mod run;
 pub mod scan;
 pub mod source;
 pub mod version;
+
+pub use run::{ExitStatus, run};

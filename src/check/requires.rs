@@ -1,0 +1,145 @@
+//! `client-requires`: when a server runs an affected version, each listed client package
+//! must be in its range (or, with `requires = "none"`, must be replaced).
+//!
+//! Tri-state on both sides: a server tag that admits affected and unaffected versions
+//! (`mysql:8` admits 8.0.0..8.0.3 too) and a client range that admits working and failing
+//! versions both lower the verdict to "may break" (a warning naming what still fails).
+
+use super::{Context, Evaluation, Outcome, client_versions, describe_client_version};
+use crate::diagnostic::{Finding, Label, Severity, Subject};
+use crate::rule::{ClientRequirement, Rule};
+use crate::version::{Verdict, VersionError, VersionSet, verdict};
+
+pub(super) fn evaluate(
+    cx: &Context<'_>,
+    rule_index: usize,
+    rule: &Rule,
+    server: &VersionSet,
+    clients: &[ClientRequirement],
+    out: &mut Vec<Evaluation>,
+) {
+    for inst in cx.instances_of(&rule.product) {
+        // unknown server versions (`latest`, untagged) are the floating-version check's
+        // business: nothing can be said here without guessing
+        let Ok(versions) = &inst.versions else {
+            continue;
+        };
+        let server_verdict = verdict(versions, server);
+        if server_verdict == Verdict::Never {
+            continue;
+        }
+        for (ci, c) in cx.components.iter().enumerate() {
+            let Some(req) = clients
+                .iter()
+                .find(|r| r.ecosystem == c.ecosystem && r.ecosystem.same_name(&r.name, &c.name))
+            else {
+                continue;
+            };
+            let client_verdict = match client_versions(c) {
+                Ok(set) => verdict(&set, &req.requires),
+                // no version works: whatever this one is, it fails
+                Err(_) if req.requires.is_empty() => Verdict::Never,
+                Err(VersionError::Unknown(_)) | Err(VersionError::Invalid(_)) => continue,
+            };
+            let outcome = match (&server_verdict, &client_verdict) {
+                (_, Verdict::Always) => Outcome::Ok,
+                (Verdict::Always, Verdict::Never) => Outcome::Breaks,
+                _ => Outcome::MayBreak,
+            };
+            let finding = (outcome != Outcome::Ok).then(|| {
+                finding(
+                    cx,
+                    rule,
+                    req,
+                    ci,
+                    inst,
+                    outcome,
+                    &server_verdict,
+                    &client_verdict,
+                )
+            });
+            out.push(Evaluation {
+                client: ci,
+                server: inst.index,
+                rule: rule_index,
+                outcome,
+                finding,
+            });
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finding(
+    cx: &Context<'_>,
+    rule: &Rule,
+    req: &ClientRequirement,
+    ci: usize,
+    inst: &super::Instance<'_>,
+    outcome: Outcome,
+    server_verdict: &Verdict,
+    client_verdict: &Verdict,
+) -> Finding {
+    let c = &cx.components[ci];
+    let server = inst.describe();
+    let version = describe_client_version(c);
+    let mut message = format!(
+        "{} package `{}` {version} vs {server}: {}",
+        c.ecosystem, c.name, rule.summary
+    );
+    if let Verdict::May { failing } = client_verdict {
+        message.push_str(&format!(" (the declared range still admits {failing})"));
+    }
+    if let Verdict::May { .. } = server_verdict {
+        message.push_str(&format!(
+            " (the server tag `{}` admits affected versions)",
+            inst.component.version.as_deref().unwrap_or_default()
+        ));
+    }
+    let fix = req.fix.clone().or_else(|| {
+        if req.requires.is_empty() {
+            Some(format!("replace `{}`: no release supports this", c.name))
+        } else {
+            Some(format!("upgrade `{}` to {}", c.name, req.requires_text))
+        }
+    });
+    let mut sources = rule.sources.clone();
+    if !sources.contains(&req.source) {
+        sources.push(req.source.clone());
+    }
+    let severity = match outcome {
+        Outcome::Breaks => rule.severity,
+        _ => rule.severity.min(Severity::Warning),
+    };
+    let mut related = vec![Label::new(
+        inst.component.span,
+        format!("{server} is declared here"),
+    )];
+    if let Some(span) = c.resolved_span
+        && span.file != c.span.file
+    {
+        related.push(Label::new(
+            span,
+            format!(
+                "`{}` is locked at {}",
+                c.name,
+                c.resolved.as_deref().unwrap_or("?")
+            ),
+        ));
+    }
+    Finding {
+        rule_id: rule.id.clone(),
+        severity,
+        message,
+        primary: Label::new(c.span, format!("`{}` {version} is declared here", c.name)),
+        related,
+        fix,
+        sources,
+        subject: Subject {
+            ecosystem: Some(c.ecosystem),
+            name: c.name.clone(),
+            version: c.effective_version().map(str::to_string),
+            counterpart: Some(server),
+        },
+    }
+}

@@ -1,0 +1,157 @@
+//! Command-line arguments (clap derive) and their resolution into run options.
+//!
+//! Raw flags are parsed here and turned into plain option structs; validating what the
+//! user typed must not require scanning anything. Exit codes are documented on [`Cli`]
+//! and in the README.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::Severity;
+
+const EXIT_CODES: &str = "\
+EXIT CODES:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  skew could not do its job (bad arguments, unreadable root, invalid rule file)";
+
+/// Catch version-compatibility mismatches between servers and the software that talks to
+/// them, before anything is upgraded.
+#[derive(Debug, Parser)]
+#[command(name = "skew", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan a repository, evaluate the rules, report mismatches
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// List every component found (the inventory), without evaluating rules
+    Scan(ScanArgs),
+    /// List the rules in force: id, severity, summary
+    Rules(RulesArgs),
+    /// Show a rule in full: why it exists, how to fix it, its sources
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RuleSource {
+    /// Extra rule file or folder of `*.toml` rule files (repeatable)
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the rules shipped with skew
+    #[arg(long)]
+    pub no_default_rules: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Repository (or single manifest) to check
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub rules: RuleSource,
+    /// Lowest severity that makes the exit code 1
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// When to colour human output (`NO_COLOR` is honoured under `auto`)
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Print findings only, no summary
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Repository (or single manifest) to scan
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(flatten)]
+    pub rules: RuleSource,
+    /// Output format (`human` or `json`)
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id, e.g. `mysql-caching-sha2-password`
+    pub rule_id: String,
+    #[command(flatten)]
+    pub rules: RuleSource,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Diagnostics with source snippets, for people
+    Human,
+    /// The stable JSON document (docs/json-schema.md), for editors and CI
+    Json,
+    /// `path:line:col: severity[rule]: message`, one line per finding
+    Short,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+impl FailOn {
+    /// The lowest severity that fails the run, if any.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorArg {
+    /// Colour only on a terminal, and never when `NO_COLOR` is set to anything.
+    pub fn enabled(self, is_terminal: bool) -> bool {
+        match self {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}

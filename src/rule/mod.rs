@@ -1,0 +1,336 @@
+//! The model of rule files: raw (spanned) TOML -> validated [`Rule`]s and [`Product`]s.
+//!
+//! `rules/*.toml` is data, this module is its model, `src/check/` evaluates it. A rule
+//! file names a product, how to recognise it (Docker image names, managed-service
+//! engines, runtime names) and rules of a kind (see [`RuleKind`]). Shipped rule files are
+//! embedded in the binary ([`builtin`]); users add files or folders with `--rules`.
+//! Loading parses, then validates, collecting every problem of a file into one
+//! [`RuleFileError`] whose labels point into the TOML. Must not: look at components.
+
+mod raw;
+mod validate;
+
+use std::path::Path;
+
+use include_dir::{Dir, include_dir};
+use miette::{Diagnostic, LabeledSpan, SourceSpan};
+
+use crate::component::{Component, Ecosystem};
+use crate::diagnostic::Severity;
+use crate::version::VersionSet;
+
+/// The shipped rule files, one per product.
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+/// A product that rules are about: a server, a runtime.
+#[derive(Debug, Clone)]
+pub struct Product {
+    pub id: String,
+    pub name: String,
+    pub docker: Vec<String>,
+    pub managed: Vec<String>,
+    pub runtime: Vec<String>,
+}
+
+impl Product {
+    /// Is this component an instance of the product?
+    pub fn matches(&self, c: &Component) -> bool {
+        match c.ecosystem {
+            Ecosystem::Docker => {
+                let name = normalize_image(&c.name);
+                self.docker.iter().any(|d| normalize_image(d) == name)
+            }
+            Ecosystem::Managed => self.managed.iter().any(|m| m.eq_ignore_ascii_case(&c.name)),
+            Ecosystem::Runtime => self.runtime.iter().any(|r| r.eq_ignore_ascii_case(&c.name)),
+            _ => false,
+        }
+    }
+}
+
+/// Docker Hub spellings of one image are the same image: `mysql`, `library/mysql`,
+/// `docker.io/library/mysql`, `index.docker.io/library/mysql`. Other registries are
+/// kept as written (a mirror is a different name; add it to the product to match it).
+pub fn normalize_image(name: &str) -> String {
+    let mut n = name.trim().to_ascii_lowercase();
+    for prefix in [
+        "docker.io/",
+        "index.docker.io/",
+        "registry-1.docker.io/",
+        "registry.hub.docker.com/",
+    ] {
+        if let Some(rest) = n.strip_prefix(prefix) {
+            n = rest.to_string();
+            break;
+        }
+    }
+    match n.strip_prefix("library/") {
+        Some(rest) => rest.to_string(),
+        None => n,
+    }
+}
+
+/// Where a rule came from: shipped, or a user's file (findings of user rules point at
+/// the rule line too).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleOrigin {
+    Builtin {
+        file: String,
+    },
+    User {
+        path: String,
+        start: usize,
+        end: usize,
+    },
+}
+
+/// One client package a `client-requires` rule constrains.
+#[derive(Debug, Clone)]
+pub struct ClientRequirement {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    /// Versions that work; empty when no release does.
+    pub requires: VersionSet,
+    /// `requires` as written (`>=0.9.0`, `none`).
+    pub requires_text: String,
+    pub fix: Option<String>,
+    pub source: String,
+}
+
+/// What a rule checks. One variant per file in `src/check/`.
+#[derive(Debug, Clone)]
+pub enum RuleKind {
+    /// When the server's version is in `server`, each listed client must be in its range.
+    ClientRequires {
+        server: VersionSet,
+        server_text: String,
+        clients: Vec<ClientRequirement>,
+    },
+}
+
+impl RuleKind {
+    pub const NAMES: &'static [&'static str] = &["client-requires"];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            RuleKind::ClientRequires { .. } => "client-requires",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Stable kebab-case id; names what is flagged.
+    pub id: String,
+    /// The [`Product::id`] the rule is about.
+    pub product: String,
+    pub kind: RuleKind,
+    pub severity: Severity,
+    pub summary: String,
+    pub why: String,
+    pub fix: Option<String>,
+    pub sources: Vec<String>,
+    pub origin: RuleOrigin,
+}
+
+/// All products and rules in force for a run.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub products: Vec<Product>,
+    pub rules: Vec<Rule>,
+    /// Texts of user rule files by path, so findings can show the rule line.
+    pub user_files: Vec<(String, String)>,
+}
+
+impl RuleSet {
+    pub fn product(&self, id: &str) -> Option<&Product> {
+        self.products.iter().find(|p| p.id == id)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The shipped rules.
+    pub fn builtin() -> Result<RuleSet, RuleFileError> {
+        let mut set = RuleSet::default();
+        let mut files: Vec<_> = BUILTIN
+            .files()
+            .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort_by_key(|f| f.path());
+        for f in files {
+            let name = f.path().to_string_lossy().into_owned();
+            let text = f.contents_utf8().unwrap_or_default();
+            set.add_file(
+                &format!("rules/{name}"),
+                text,
+                RuleOrigin::Builtin { file: name.clone() },
+            )?;
+        }
+        Ok(set)
+    }
+
+    /// The names and texts of the shipped rule files (for docs and tests).
+    pub fn builtin_files() -> Vec<(String, &'static str)> {
+        let mut v: Vec<_> = BUILTIN
+            .files()
+            .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+            .map(|f| {
+                (
+                    f.path().to_string_lossy().into_owned(),
+                    f.contents_utf8().unwrap_or_default(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Load a user rule file, or every `*.toml` in a folder (sorted by name).
+    pub fn load_path(&mut self, path: &Path) -> Result<(), LoadError> {
+        let mut files = Vec::new();
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| LoadError::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.extension().is_some_and(|x| x == "toml") {
+                    files.push(p);
+                }
+            }
+            files.sort();
+        } else {
+            files.push(path.to_path_buf());
+        }
+        for p in files {
+            let shown = p.display().to_string();
+            let text = std::fs::read_to_string(&p).map_err(|e| LoadError::Io {
+                path: shown.clone(),
+                message: e.to_string(),
+            })?;
+            self.add_user_file(&shown, &text)
+                .map_err(|e| LoadError::Invalid(Box::new(e)))?;
+        }
+        Ok(())
+    }
+
+    /// Add a user rule file given its text; the path is shown in diagnostics.
+    pub fn add_user_file(&mut self, path: &str, text: &str) -> Result<(), RuleFileError> {
+        self.add_file(
+            path,
+            text,
+            RuleOrigin::User {
+                path: path.to_string(),
+                start: 0,
+                end: 0,
+            },
+        )?;
+        self.user_files.push((path.to_string(), text.to_string()));
+        Ok(())
+    }
+
+    fn add_file(
+        &mut self,
+        path: &str,
+        text: &str,
+        origin: RuleOrigin,
+    ) -> Result<(), RuleFileError> {
+        let (products, rules) = validate::parse_file(path, text, &origin, self)?;
+        self.products.extend(products);
+        self.rules.extend(rules);
+        Ok(())
+    }
+}
+
+/// A problem found while validating a rule file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+}
+
+/// Every problem of one rule file, rendered by miette with labels into the TOML.
+#[derive(Debug, Clone)]
+pub struct RuleFileError {
+    pub path: String,
+    pub text: String,
+    pub problems: Vec<Problem>,
+}
+
+impl std::fmt::Display for RuleFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "invalid rule file `{}`: {n} problem{}",
+            self.path,
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for RuleFileError {}
+
+impl Diagnostic for RuleFileError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new("invalid-rule-file"))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(self)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.problems.iter().map(|p| {
+            LabeledSpan::new_with_span(
+                Some(p.message.clone()),
+                SourceSpan::from(p.start..p.end.max(p.start)),
+            )
+        })))
+    }
+}
+
+impl miette::SourceCode for RuleFileError {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let contents =
+            self.text
+                .as_str()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.path.clone(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
+/// Why user rules could not be loaded (exit code 2).
+#[derive(Debug)]
+pub enum LoadError {
+    Io { path: String, message: String },
+    Invalid(Box<RuleFileError>),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Io { path, message } => {
+                write!(f, "cannot read rule file `{path}`: {message}")
+            }
+            LoadError::Invalid(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
