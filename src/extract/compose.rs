@@ -262,10 +262,10 @@ fn node_span(file: &SourceFile, loc: &Location) -> Span {
 
 /// One piece of an interpolated string: its text, where that text is written in the file
 /// (if it is written verbatim), and whether it is a variable nobody gave a default for.
-struct Piece {
-    text: String,
-    at: Option<usize>,
-    unresolved: bool,
+pub(super) struct Piece {
+    pub(super) text: String,
+    pub(super) at: Option<usize>,
+    pub(super) unresolved: bool,
 }
 
 /// Apply compose interpolation: `$$` -> `$`, `${VAR:-d}`/`${VAR-d}` -> `d` (the
@@ -347,7 +347,11 @@ fn interpolate(value: &str, base: Option<usize>) -> Vec<Piece> {
 
 /// Map a byte range of the joined pieces back to the file: `Some` when the range lies in
 /// one verbatim piece; `Err(())` when it touches an unresolved variable.
-fn map_range(pieces: &[Piece], from: usize, to: usize) -> Result<Option<(usize, usize)>, ()> {
+pub(super) fn map_range(
+    pieces: &[Piece],
+    from: usize,
+    to: usize,
+) -> Result<Option<(usize, usize)>, ()> {
     let mut pos = 0;
     let mut found = None;
     for p in pieces {
@@ -369,7 +373,7 @@ fn map_range(pieces: &[Piece], from: usize, to: usize) -> Result<Option<(usize, 
 
 /// Split `name[:tag][@digest]` into (name end, tag range). A `:` before the last `/` is
 /// a registry port (`registry.example.test:5000/team/mysql`), not a tag.
-fn split_image(reference: &str) -> (usize, Option<(usize, usize)>) {
+pub(super) fn split_image(reference: &str) -> (usize, Option<(usize, usize)>) {
     let no_digest = reference.find('@').unwrap_or(reference.len());
     let last_slash = reference[..no_digest]
         .rfind('/')

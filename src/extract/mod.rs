@@ -9,6 +9,7 @@
 //! (see CONTRIBUTING.md).
 
 mod compose;
+mod dockerfile;
 
 use std::path::Path;
 
@@ -47,7 +48,7 @@ pub trait Extractor: Sync {
 }
 
 /// Every extractor skew ships, in no particular order (results are sorted later).
-pub static EXTRACTORS: &[&dyn Extractor] = &[&compose::Compose];
+pub static EXTRACTORS: &[&dyn Extractor] = &[&compose::Compose, &dockerfile::Dockerfile];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
 pub fn file_name(path: &Path) -> &str {
