@@ -10,6 +10,7 @@
 
 mod compose;
 mod dockerfile;
+mod npm_manifest;
 
 use std::path::Path;
 
