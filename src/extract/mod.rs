@@ -49,7 +49,11 @@ pub trait Extractor: Sync {
 }
 
 /// Every extractor skew ships, in no particular order (results are sorted later).
-pub static EXTRACTORS: &[&dyn Extractor] = &[&compose::Compose, &dockerfile::Dockerfile];
+pub static EXTRACTORS: &[&dyn Extractor] = &[
+    &compose::Compose,
+    &dockerfile::Dockerfile,
+    &npm_manifest::NpmManifest,
+];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
 pub fn file_name(path: &Path) -> &str {
