@@ -10,6 +10,7 @@
 
 mod compose;
 mod dockerfile;
+mod npm_lock;
 mod npm_manifest;
 
 use std::path::Path;
@@ -53,6 +54,7 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &compose::Compose,
     &dockerfile::Dockerfile,
     &npm_manifest::NpmManifest,
+    &npm_lock::NpmLock,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
