@@ -8,6 +8,11 @@
 //! skip. Adding a format is one file here plus one line in [`EXTRACTORS`]
 //! (see CONTRIBUTING.md).
 
+mod compose;
+mod dockerfile;
+mod npm_lock;
+mod npm_manifest;
+
 use std::path::Path;
 
 use crate::component::Component;
@@ -45,7 +50,12 @@ pub trait Extractor: Sync {
 }
 
 /// Every extractor skew ships, in no particular order (results are sorted later).
-pub static EXTRACTORS: &[&dyn Extractor] = &[];
+pub static EXTRACTORS: &[&dyn Extractor] = &[
+    &compose::Compose,
+    &dockerfile::Dockerfile,
+    &npm_manifest::NpmManifest,
+    &npm_lock::NpmLock,
+];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
 pub fn file_name(path: &Path) -> &str {

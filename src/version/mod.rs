@@ -11,6 +11,8 @@
 //! Must not: look at components, rules or files.
 
 mod dotted;
+mod npm;
+mod pep440;
 mod set;
 
 pub use dotted::Dotted;
@@ -29,6 +31,10 @@ pub enum Scheme {
     /// Docker image tags: a dotted numeric prefix plus an optional variant (`15-alpine`).
     /// A partial tag admits every version under it: `8` is any 8.x.
     Docker,
+    /// npm SemVer: `^1.2.3`, `~1.2`, `1.x`, hyphen ranges, `||` (`npm.rs`).
+    Npm,
+    /// Python's PEP 440: `~=1.4`, `==1.2.*`, `!=1.3`, epochs, pre/post/dev (`pep440.rs`).
+    Pep440,
 }
 
 impl Scheme {
@@ -36,6 +42,8 @@ impl Scheme {
     pub fn of(ecosystem: Ecosystem) -> Scheme {
         match ecosystem {
             Ecosystem::Docker => Scheme::Docker,
+            Ecosystem::Npm => Scheme::Npm,
+            Ecosystem::PyPI => Scheme::Pep440,
             _ => Scheme::Dotted,
         }
     }
@@ -46,12 +54,16 @@ impl Scheme {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Version {
     Dotted(Dotted),
+    Npm(nodejs_semver::Version),
+    Pep440(pep440_rs::Version),
 }
 
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Version::Dotted(v) => v.fmt(f),
+            Version::Npm(v) => v.fmt(f),
+            Version::Pep440(v) => v.fmt(f),
         }
     }
 }
@@ -82,6 +94,8 @@ pub fn parse_version(scheme: Scheme, text: &str) -> Result<Version, VersionError
     let text = text.trim();
     match scheme {
         Scheme::Dotted | Scheme::Docker => Dotted::parse(text).map(Version::Dotted),
+        Scheme::Npm => npm::parse_version(text).map(Version::Npm),
+        Scheme::Pep440 => pep440::parse_version(text).map(Version::Pep440),
     }
 }
 
@@ -91,6 +105,8 @@ pub fn parse_declared(scheme: Scheme, text: &str) -> Result<VersionSet, VersionE
     match scheme {
         Scheme::Dotted => dotted::parse_declared(text),
         Scheme::Docker => dotted::parse_docker_tag(text),
+        Scheme::Npm => npm::parse_declared(text),
+        Scheme::Pep440 => pep440::parse_declared(text),
     }
 }
 
