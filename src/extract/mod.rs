@@ -12,6 +12,7 @@ mod compose;
 mod dockerfile;
 mod npm_lock;
 mod npm_manifest;
+mod requirements;
 
 use std::path::Path;
 
@@ -55,6 +56,7 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &dockerfile::Dockerfile,
     &npm_manifest::NpmManifest,
     &npm_lock::NpmLock,
+    &requirements::Requirements,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
