@@ -13,6 +13,7 @@ mod dockerfile;
 mod npm_lock;
 mod npm_manifest;
 mod requirements;
+mod runtime_files;
 
 use std::path::Path;
 
@@ -57,6 +58,7 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &npm_manifest::NpmManifest,
     &npm_lock::NpmLock,
     &requirements::Requirements,
+    &runtime_files::RuntimeFiles,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
