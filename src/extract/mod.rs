@@ -12,6 +12,8 @@ mod compose;
 mod dockerfile;
 mod npm_lock;
 mod npm_manifest;
+mod requirements;
+mod runtime_files;
 
 use std::path::Path;
 
@@ -55,6 +57,8 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &dockerfile::Dockerfile,
     &npm_manifest::NpmManifest,
     &npm_lock::NpmLock,
+    &requirements::Requirements,
+    &runtime_files::RuntimeFiles,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).

@@ -10,12 +10,15 @@
 //!
 //! Must not: look at components, rules or files.
 
+mod cargo;
 mod dotted;
+mod go;
 mod npm;
 mod pep440;
 mod set;
 
 pub use dotted::Dotted;
+pub use go::GoVersion;
 pub use set::{Bound, Interval, Verdict, VersionSet, verdict};
 
 use std::fmt;
@@ -35,6 +38,10 @@ pub enum Scheme {
     Npm,
     /// Python's PEP 440: `~=1.4`, `==1.2.*`, `!=1.3`, epochs, pre/post/dev (`pep440.rs`).
     Pep440,
+    /// Cargo's `VersionReq`: bare `1.2` = `^1.2`, `~`, `*`, `=`, comparators (`cargo.rs`).
+    Cargo,
+    /// Go modules (`v1.2.3`, pseudo-versions) and toolchains (`1.21rc1`); exact (`go.rs`).
+    Go,
 }
 
 impl Scheme {
@@ -44,6 +51,8 @@ impl Scheme {
             Ecosystem::Docker => Scheme::Docker,
             Ecosystem::Npm => Scheme::Npm,
             Ecosystem::PyPI => Scheme::Pep440,
+            Ecosystem::Cargo => Scheme::Cargo,
+            Ecosystem::Go => Scheme::Go,
             _ => Scheme::Dotted,
         }
     }
@@ -56,6 +65,8 @@ pub enum Version {
     Dotted(Dotted),
     Npm(nodejs_semver::Version),
     Pep440(pep440_rs::Version),
+    Cargo(semver::Version),
+    Go(GoVersion),
 }
 
 impl fmt::Display for Version {
@@ -64,6 +75,8 @@ impl fmt::Display for Version {
             Version::Dotted(v) => v.fmt(f),
             Version::Npm(v) => v.fmt(f),
             Version::Pep440(v) => v.fmt(f),
+            Version::Cargo(v) => v.fmt(f),
+            Version::Go(v) => v.fmt(f),
         }
     }
 }
@@ -96,6 +109,8 @@ pub fn parse_version(scheme: Scheme, text: &str) -> Result<Version, VersionError
         Scheme::Dotted | Scheme::Docker => Dotted::parse(text).map(Version::Dotted),
         Scheme::Npm => npm::parse_version(text).map(Version::Npm),
         Scheme::Pep440 => pep440::parse_version(text).map(Version::Pep440),
+        Scheme::Cargo => cargo::parse_version(text).map(Version::Cargo),
+        Scheme::Go => GoVersion::parse(text).map(Version::Go),
     }
 }
 
@@ -107,6 +122,8 @@ pub fn parse_declared(scheme: Scheme, text: &str) -> Result<VersionSet, VersionE
         Scheme::Docker => dotted::parse_docker_tag(text),
         Scheme::Npm => npm::parse_declared(text),
         Scheme::Pep440 => pep440::parse_declared(text),
+        Scheme::Cargo => cargo::parse_declared(text),
+        Scheme::Go => go::parse_declared(text),
     }
 }
 
