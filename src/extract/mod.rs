@@ -14,6 +14,8 @@ use crate::component::Component;
 use crate::diagnostic::Finding;
 use crate::source::SourceFile;
 
+mod pyproject;
+
 /// What one extractor found in one file.
 #[derive(Debug, Default)]
 pub struct Extraction {
@@ -45,7 +47,7 @@ pub trait Extractor: Sync {
 }
 
 /// Every extractor skew ships, in no particular order (results are sorted later).
-pub static EXTRACTORS: &[&dyn Extractor] = &[];
+pub static EXTRACTORS: &[&dyn Extractor] = &[&pyproject::Pyproject];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
 pub fn file_name(path: &Path) -> &str {
