@@ -14,7 +14,9 @@ use crate::component::Component;
 use crate::diagnostic::Finding;
 use crate::source::SourceFile;
 
+mod poetry_lock;
 mod pyproject;
+mod uv_lock;
 
 /// What one extractor found in one file.
 #[derive(Debug, Default)]

@@ -381,7 +381,8 @@ pub(crate) mod support {
     /// Compare an extractor with osv-scalibr's expectations for `peer_id`
     /// (`language/python/poetrylock`): (name, version) sets per fixture. `rel_path` is the
     /// name the fixture is handed over as. `allowed` lists `(fixture file name, name,
-    /// version, reason)` for deliberate differences, in either direction. Returns the
+    /// version, reason)` for deliberate differences, in either direction (`*` matches any
+    /// name or version). Returns the
     /// per-format summary, or `None` when the conformance folder is absent.
     pub fn conformance(
         ex: &dyn Extractor,
@@ -473,9 +474,9 @@ pub(crate) mod support {
         fname: &str,
         (n, v): &(String, String),
     ) -> bool {
-        allowed
-            .iter()
-            .any(|(f, an, av, _)| (*f == "*" || *f == fname) && an == n && av == v)
+        allowed.iter().any(|(f, an, av, _)| {
+            (*f == "*" || *f == fname) && (*an == "*" || an == n) && (*av == "*" || av == v)
+        })
     }
 
     /// The peer reports a manifest's declared range by its lowest version
