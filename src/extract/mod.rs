@@ -49,7 +49,11 @@ pub trait Extractor: Sync {
 }
 
 /// Every extractor skew ships, in no particular order (results are sorted later).
-pub static EXTRACTORS: &[&dyn Extractor] = &[&pyproject::Pyproject];
+pub static EXTRACTORS: &[&dyn Extractor] = &[
+    &pyproject::Pyproject,
+    &poetry_lock::PoetryLock,
+    &uv_lock::UvLock,
+];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
 pub fn file_name(path: &Path) -> &str {
