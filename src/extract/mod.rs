@@ -14,6 +14,8 @@ use crate::component::Component;
 use crate::diagnostic::Finding;
 use crate::source::SourceFile;
 
+mod pipfile;
+mod pipfile_lock;
 mod poetry_lock;
 mod pyproject;
 mod uv_lock;
@@ -53,6 +55,8 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &pyproject::Pyproject,
     &poetry_lock::PoetryLock,
     &uv_lock::UvLock,
+    &pipfile::Pipfile,
+    &pipfile_lock::PipfileLock,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
