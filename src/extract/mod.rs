@@ -19,6 +19,7 @@ mod pipfile_lock;
 mod poetry_lock;
 mod pyproject;
 mod uv_lock;
+mod yarn_lock;
 
 /// What one extractor found in one file.
 #[derive(Debug, Default)]
@@ -57,6 +58,7 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &uv_lock::UvLock,
     &pipfile::Pipfile,
     &pipfile_lock::PipfileLock,
+    &yarn_lock::YarnLock,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
