@@ -16,6 +16,7 @@ use crate::source::SourceFile;
 
 mod pipfile;
 mod pipfile_lock;
+mod pnpm_lock;
 mod poetry_lock;
 mod pyproject;
 mod uv_lock;
@@ -59,6 +60,7 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &pipfile::Pipfile,
     &pipfile_lock::PipfileLock,
     &yarn_lock::YarnLock,
+    &pnpm_lock::PnpmLock,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
