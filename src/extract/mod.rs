@@ -19,6 +19,7 @@ mod pipfile_lock;
 mod pnpm_lock;
 mod poetry_lock;
 mod pyproject;
+mod setup_cfg;
 mod uv_lock;
 mod yarn_lock;
 
@@ -61,6 +62,7 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &pipfile_lock::PipfileLock,
     &yarn_lock::YarnLock,
     &pnpm_lock::PnpmLock,
+    &setup_cfg::SetupCfg,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
