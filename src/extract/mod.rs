@@ -14,12 +14,21 @@ mod npm_lock;
 mod npm_manifest;
 mod requirements;
 mod runtime_files;
+mod pipfile;
+mod pipfile_lock;
+mod pnpm_lock;
+mod poetry_lock;
+mod pyproject;
+mod setup_cfg;
+mod uv_lock;
+mod yarn_lock;
 
 use std::path::Path;
 
 use crate::component::Component;
 use crate::diagnostic::Finding;
 use crate::source::SourceFile;
+
 
 /// What one extractor found in one file.
 #[derive(Debug, Default)]
@@ -59,6 +68,14 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &npm_lock::NpmLock,
     &requirements::Requirements,
     &runtime_files::RuntimeFiles,
+    &pyproject::Pyproject,
+    &poetry_lock::PoetryLock,
+    &uv_lock::UvLock,
+    &pipfile::Pipfile,
+    &pipfile_lock::PipfileLock,
+    &yarn_lock::YarnLock,
+    &pnpm_lock::PnpmLock,
+    &setup_cfg::SetupCfg,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).

@@ -1,0 +1,297 @@
+//! `pnpm-lock.yaml`: pnpm's lockfile, formats 5.x, 6.x and 9.x.
+//!
+//! Owns reading the `packages:` map into one lockfile component per package version.
+//! Keys name the package and its version: `/a/1.2.3` (v5), `/a@1.2.3` (v6), `a@1.2.3`
+//! (v9), scoped names alike; peer suffixes (`_react@18.2.0` in v5, `(react@18.2.0)`
+//! since v6) are stripped and the versions that differ only by peers are reported once.
+//! An entry's own `name:`/`version:` fields (tarball, git and file dependencies) win over
+//! the key. v9's `snapshots:` repeats `packages:` with peers and is not read.
+//!
+//! Must not: read `importers:`/`dependencies:` (they repeat the manifests' ranges and
+//! point at `packages:` entries; the scanner links manifests to lockfile entries by
+//! name), nor guess dev-ness where the format does not say: v5/v6 write `dev: true`,
+//! v9 does not, so v9 entries are never dev.
+//!
+//! YAML goes through `serde-saphyr`, which keeps positions; the node budget is raised
+//! for lockfiles of large monorepos (CRATES.md) but still bounded.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use super::{Extraction, Extractor, file_name};
+use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::diagnostic::parse_error;
+use crate::source::{SourceFile, Span};
+
+/// Nodes (maps, sequences, scalars) one lockfile may have: a 13 MB pnpm-lock of a large
+/// monorepo has about two million; the limit keeps hostile input bounded.
+const MAX_NODES: usize = 20_000_000;
+
+pub struct PnpmLock;
+
+impl Extractor for PnpmLock {
+    fn name(&self) -> &'static str {
+        "pnpm-lock"
+    }
+
+    fn wants(&self, path: &Path) -> bool {
+        file_name(path) == "pnpm-lock.yaml"
+    }
+
+    fn extract(&self, file: &SourceFile, out: &mut Extraction) {
+        if file.text.trim().is_empty() {
+            return;
+        }
+        let options = serde_saphyr::options! {
+            budget: serde_saphyr::budget! { max_nodes: MAX_NODES },
+        };
+        let lock: Option<Lock> = match serde_saphyr::from_str_with_options(&file.text, options) {
+            Ok(l) => l,
+            Err(e) => {
+                let at = e
+                    .location()
+                    .map(|l| file.offset_of(l.line() as usize, l.column() as usize))
+                    .unwrap_or(0);
+                let msg = e.without_snippet().to_string();
+                let msg = msg.lines().next().unwrap_or("").to_string();
+                out.problem(parse_error(file.span(at, at), "pnpm-lock.yaml", msg));
+                return;
+            }
+        };
+        let Some(lock) = lock else {
+            return;
+        };
+        let v5 = lock
+            .lockfile_version
+            .as_ref()
+            .is_some_and(|v| v.value.0.trim_matches(['\'', '"']).starts_with('5'));
+        let mut seen = std::collections::HashSet::new();
+        for (key, pkg) in lock.packages.map(|p| p.0).unwrap_or_default() {
+            let key_span = scalar_span(file, &key);
+            let parsed = parse_key(&key.value, v5);
+            let Some(name) = pkg
+                .name
+                .as_ref()
+                .map(|n| n.value.as_str())
+                .or(parsed.as_ref().map(|p| p.name))
+            else {
+                continue;
+            };
+            let (version, span) = match (&pkg.version, parsed.and_then(|p| p.version)) {
+                (Some(v), _) => (v.value.clone(), scalar_span(file, v)),
+                (None, Some(r)) => (
+                    key.value[r.clone()].to_string(),
+                    key_span.map(|s| sub_span(file, s, &key.value, r)),
+                ),
+                // a git or directory entry without a version resolves nothing checkable
+                (None, None) => continue,
+            };
+            let version = Some(version);
+            let span = span.or(key_span).unwrap_or_default();
+            if !seen.insert((name.to_string(), version.clone())) {
+                continue;
+            }
+            let mut c = Component::new(ComponentKind::Package, Ecosystem::Npm, name, version, span)
+                .lockfile()
+                .dev(pkg.dev.unwrap_or(false));
+            c.resolved = c.version.clone();
+            c.resolved_span = c.version.as_ref().map(|_| span);
+            out.push(c);
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Lock {
+    #[serde(rename = "lockfileVersion")]
+    lockfile_version: Option<Spanned<Text>>,
+    packages: Option<Entries>,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    name: Option<Spanned<String>>,
+    version: Option<Spanned<String>>,
+    dev: Option<bool>,
+}
+
+/// A scalar read as text whatever its YAML type (`lockfileVersion: 5.4` is a float,
+/// `'6.0'` a string).
+struct Text(String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a scalar")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The `packages:` map in file order, keys with their positions.
+struct Entries(Vec<(Spanned<String>, Package)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Entries;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of packages")
+            }
+            fn visit_unit<E>(self) -> Result<Entries, E> {
+                Ok(Entries(Vec::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut v = Vec::new();
+                while let Some((k, p)) = map.next_entry::<Spanned<String>, Option<Package>>()? {
+                    v.push((
+                        k,
+                        p.unwrap_or(Package {
+                            name: None,
+                            version: None,
+                            dev: None,
+                        }),
+                    ));
+                }
+                Ok(Entries(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A package key split into its name and the byte range of its version in the key.
+struct Key<'a> {
+    name: &'a str,
+    version: Option<std::ops::Range<usize>>,
+}
+
+/// `/a/1.2.3_peer@1` or `host/a/1.2.3` (v5), `/a@1.2.3(peer@1)` (v6), `a@1.2.3(peer@1)`
+/// (v9); scoped names alike. A version part that is not a version (`github.com/...`, a tarball URL) is none.
+fn parse_key(key: &str, v5: bool) -> Option<Key<'_>> {
+    // v5 `file:..`, `link:...`, URLs: the key says nothing about the name
+    if v5 && key.contains(':') {
+        return None;
+    }
+    let lead = if key.starts_with('/') {
+        1
+    } else if v5 {
+        // `registry.example.test/foo/1.1.0`: a host, then the usual `name/version`
+        key.find('/')? + 1
+    } else {
+        0
+    };
+    let body = &key[lead..];
+    let (name, rest_at) = if v5 {
+        // `@scope/name/version` or `name/version`
+        let segments = if body.starts_with('@') { 2 } else { 1 };
+        let mut end = 0;
+        for _ in 0..segments {
+            end += body[end..].find('/')? + 1;
+        }
+        (&body[..end - 1], lead + end)
+    } else {
+        let at = body.char_indices().skip(1).find(|&(_, c)| c == '@')?.0;
+        if body[..at].contains(':') {
+            return None;
+        }
+        (&body[..at], lead + at + 1)
+    };
+    let rest = &key[rest_at..];
+    let peers = if v5 { rest.find('_') } else { rest.find('(') };
+    let version = &rest[..peers.unwrap_or(rest.len())];
+    let is_version = version.starts_with(|c: char| c.is_ascii_digit()) && !version.contains('/');
+    Some(Key {
+        name,
+        version: is_version.then(|| rest_at..rest_at + version.len()),
+    })
+}
+
+/// The span of a scalar's text, without the quotes of a quoted scalar.
+fn scalar_span<T>(file: &SourceFile, s: &Spanned<T>) -> Option<Span> {
+    let sp = s.referenced.span();
+    let start = sp.byte_offset()? as usize;
+    let len = sp.byte_len()? as usize;
+    let text = file.text.get(start..start + len)?;
+    let unquoted = if text.len() >= 2
+        && (text.starts_with('\'') && text.ends_with('\'')
+            || text.starts_with('"') && text.ends_with('"'))
+    {
+        &text[1..text.len() - 1]
+    } else {
+        text
+    };
+    Some(file.span_of(unquoted))
+}
+
+/// The span of `value[range]` inside a scalar at `span`, when the scalar's text is the
+/// value verbatim (no escapes); otherwise the whole scalar.
+fn sub_span(file: &SourceFile, span: Span, value: &str, range: std::ops::Range<usize>) -> Span {
+    if file.slice(span) == value {
+        file.span(span.start + range.start, span.start + range.end)
+    } else {
+        span
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::pyproject::support;
+    use super::super::testing::{render, run};
+    use super::*;
+
+    #[test]
+    fn snapshots() {
+        insta::glob!("../../fixtures/extract/pnpm-lock", "*.yaml", |path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let (file, out) = run(&PnpmLock, "pnpm-lock.yaml", &text);
+            insta::assert_snapshot!(render(&file, &out));
+        });
+    }
+
+    #[test]
+    fn keys() {
+        let k = "/@babel/core/7.0.0_react@18.2.0";
+        let p = parse_key(k, true).unwrap();
+        assert_eq!((p.name, &k[p.version.unwrap()]), ("@babel/core", "7.0.0"));
+        let k = "/@babel/core@7.0.0(react@18.2.0)";
+        let p = parse_key(k, false).unwrap();
+        assert_eq!((p.name, &k[p.version.unwrap()]), ("@babel/core", "7.0.0"));
+        let k = "acorn@8.11.3";
+        let p = parse_key(k, false).unwrap();
+        assert_eq!((p.name, &k[p.version.unwrap()]), ("acorn", "8.11.3"));
+        let p = parse_key("pkg@https://example.test/pkg.tgz", false).unwrap();
+        assert!(p.version.is_none());
+    }
+
+    #[test]
+    fn conformance() {
+        support::conformance(
+            &PnpmLock,
+            "language/javascript/pnpmlock",
+            "pnpm-lock.yaml",
+            &[],
+        );
+    }
+}

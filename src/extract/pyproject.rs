@@ -1,0 +1,532 @@
+//! `pyproject.toml`: PEP 621 `[project]`, PEP 735 `[dependency-groups]` and Poetry's
+//! `[tool.poetry.*]` dependency tables.
+//!
+//! Owns reading those tables from a fully spanned TOML tree (`toml::de::DeTable`), and the
+//! small TOML / PEP 508 helpers the other Python extractors share (`poetry.lock`,
+//! `uv.lock`, `Pipfile`). Must not: interpret version ranges (that is `version/`), nor
+//! read `[build-system] requires` (build tools never talk to a server).
+//!
+//! Conventions chosen here:
+//! - every PEP 508 string goes through `pep508_rs`; the component keeps the package name
+//!   as written and the specifier text verbatim (`>=2.32.0`), spanned on that text inside
+//!   the TOML string;
+//! - `requires-python` and Poetry's `python` key are the runtime the package requires:
+//!   `Runtime`/`PyPI`/`python` (see `ComponentKind`);
+//! - `[project.optional-dependencies]` entries are not dev (extras ship to users), with
+//!   `group` = the extra's name;
+//! - every PEP 735 dependency group is dev: groups are never part of a package's published
+//!   metadata, so they only ever install in a developer's or CI's environment. `group` =
+//!   the group name; `{include-group = ...}` entries are references, not packages;
+//! - Poetry constraints (`^1.2`, `~1.2`, `1.2.*`) are kept as written; `dev-dependencies`
+//!   and every group other than `main` are dev.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::{Extraction, Extractor, file_name};
+use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::diagnostic::parse_error;
+use crate::source::{SourceFile, Span};
+
+pub struct Pyproject;
+
+impl Extractor for Pyproject {
+    fn name(&self) -> &'static str {
+        "pyproject"
+    }
+
+    fn wants(&self, path: &Path) -> bool {
+        file_name(path) == "pyproject.toml"
+    }
+
+    fn extract(&self, file: &SourceFile, out: &mut Extraction) {
+        let Some(doc) = parse_toml(file, "pyproject.toml", out) else {
+            return;
+        };
+        let root = doc.get_ref();
+        if let Some(project) = table(root, "project") {
+            if let Some(rp) = project.get("requires-python")
+                && let Some(s) = toml_str(file, rp)
+            {
+                out.push(python_runtime(s.text, s.span));
+            }
+            for item in array(project, "dependencies") {
+                pep508_item(file, item, out, |c| c);
+            }
+            if let Some(extras) = table(project, "optional-dependencies") {
+                for (extra, list) in extras.iter() {
+                    for item in as_array(list) {
+                        let g = extra.get_ref().to_string();
+                        pep508_item(file, item, out, |c| c.group(g.clone()));
+                    }
+                }
+            }
+        }
+        if let Some(groups) = table(root, "dependency-groups") {
+            for (name, list) in groups.iter() {
+                for item in as_array(list) {
+                    // `{include-group = "x"}` is a reference to another group, not a package
+                    if item.get_ref().is_table() {
+                        continue;
+                    }
+                    let g = name.get_ref().to_string();
+                    pep508_item(file, item, out, |c| c.dev(true).group(g.clone()));
+                }
+            }
+        }
+        if let Some(poetry) = table(root, "tool").and_then(|t| table(t, "poetry")) {
+            if let Some(deps) = table(poetry, "dependencies") {
+                poetry_table(file, deps, false, None, out);
+            }
+            if let Some(deps) = table(poetry, "dev-dependencies") {
+                poetry_table(file, deps, true, Some("dev"), out);
+            }
+            if let Some(groups) = table(poetry, "group") {
+                for (g, body) in groups.iter() {
+                    let Some(deps) = body
+                        .get_ref()
+                        .as_table()
+                        .and_then(|t| table(t, "dependencies"))
+                    else {
+                        continue;
+                    };
+                    let g = g.get_ref();
+                    poetry_table(file, deps, g != "main", Some(g), out);
+                }
+            }
+        }
+    }
+}
+
+/// Poetry's `name = "constraint"` / `name = { version = "...", ... }` / a list of such
+/// tables (multiple constraints by marker). `python` is the runtime requirement.
+fn poetry_table(
+    file: &SourceFile,
+    deps: &DeTable<'_>,
+    dev: bool,
+    group: Option<&str>,
+    out: &mut Extraction,
+) {
+    for (key, value) in deps.iter() {
+        let name = key.get_ref().as_ref();
+        let key_span = file.span(key.span().start, key.span().end);
+        let mut specs: Vec<Option<TomlStr<'_>>> = Vec::new();
+        match value.get_ref() {
+            DeValue::String(_) => specs.push(toml_str(file, value)),
+            DeValue::Table(t) => specs.push(t.get("version").and_then(|v| toml_str(file, v))),
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    if let Some(t) = item.get_ref().as_table() {
+                        specs.push(t.get("version").and_then(|v| toml_str(file, v)));
+                    }
+                }
+            }
+            _ => specs.push(None),
+        }
+        for spec in specs {
+            let c = if name.eq_ignore_ascii_case("python") {
+                match spec {
+                    Some(s) => python_runtime(s.text, s.span),
+                    None => continue,
+                }
+            } else {
+                let (version, span) = match spec {
+                    Some(s) => (Some(s.text.to_string()), s.span),
+                    // git / path / url dependencies: no version to read
+                    None => (None, key_span),
+                };
+                let mut c =
+                    Component::new(ComponentKind::Package, Ecosystem::PyPI, name, version, span)
+                        .dev(dev);
+                if let Some(g) = group {
+                    c = c.group(g);
+                }
+                c
+            };
+            out.push(c);
+        }
+    }
+}
+
+/// `Runtime`/`PyPI`/`python`: the interpreter a package requires, read as a PEP 440 range.
+pub(crate) fn python_runtime(text: &str, span: Span) -> Component {
+    Component::new(
+        ComponentKind::Runtime,
+        Ecosystem::PyPI,
+        "python",
+        Some(text.trim().to_string()),
+        span,
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared TOML helpers (also used by poetry.lock, uv.lock and Pipfile).
+
+/// Parse a TOML file into a fully spanned tree. A syntax error becomes a `parse-error`
+/// at the parser's own byte range; the tree recovered so far is still returned, so one
+/// bad line does not hide the rest of a lockfile.
+pub(crate) fn parse_toml<'a>(
+    file: &'a SourceFile,
+    format: &str,
+    out: &mut Extraction,
+) -> Option<Spanned<DeTable<'a>>> {
+    let (doc, errors) = DeTable::parse_recoverable(&file.text);
+    if let Some(e) = errors.first() {
+        let span = e
+            .span()
+            .map(|r| file.span(r.start, r.end))
+            .unwrap_or_else(|| file.span(0, 0));
+        out.problem(parse_error(span, format, e.message().trim()));
+        return None;
+    }
+    Some(doc)
+}
+
+/// A TOML string value and where its text sits.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TomlStr<'a> {
+    pub text: &'a str,
+    /// The string's content when it could be borrowed (no escapes), else the whole
+    /// value including quotes.
+    pub span: Span,
+    /// `span` covers exactly `text`, so offsets inside `text` are offsets in the file.
+    pub exact: bool,
+}
+
+/// The string at `value`, if it is one. Spans come from the parser: a borrowed string
+/// points into the file text; one with escapes falls back to the value's own span.
+pub(crate) fn toml_str<'a>(
+    file: &SourceFile,
+    value: &'a Spanned<DeValue<'_>>,
+) -> Option<TomlStr<'a>> {
+    let DeValue::String(s) = value.get_ref() else {
+        return None;
+    };
+    let text: &'a str = s.as_ref();
+    let base = file.text.as_ptr() as usize;
+    let p = text.as_ptr() as usize;
+    if matches!(s, std::borrow::Cow::Borrowed(_))
+        && p >= base
+        && p + text.len() <= base + file.text.len()
+    {
+        Some(TomlStr {
+            text,
+            span: file.span_of(text),
+            exact: true,
+        })
+    } else {
+        let r = value.span();
+        Some(TomlStr {
+            text,
+            span: file.span(r.start, r.end),
+            exact: false,
+        })
+    }
+}
+
+/// `t[key]` if it is a table.
+pub(crate) fn table<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a DeTable<'i>> {
+    t.get(key).and_then(|v| v.get_ref().as_table())
+}
+
+/// `t[key]` as array items (none if absent or not an array).
+pub(crate) fn array<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> &'a [Spanned<DeValue<'i>>] {
+    t.get(key).map(as_array).unwrap_or(&[])
+}
+
+pub(crate) fn as_array<'a, 'i>(v: &'a Spanned<DeValue<'i>>) -> &'a [Spanned<DeValue<'i>>] {
+    match v.get_ref() {
+        DeValue::Array(a) => a,
+        _ => &[],
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// PEP 508
+
+/// One PEP 508 string from a TOML array: push a package component, or a `parse-error`
+/// at the position `pep508_rs` reports. `adjust` sets dev/group.
+fn pep508_item(
+    file: &SourceFile,
+    item: &Spanned<DeValue<'_>>,
+    out: &mut Extraction,
+    adjust: impl Fn(Component) -> Component,
+) {
+    let Some(s) = toml_str(file, item) else {
+        return;
+    };
+    if let Some(c) = pep508_component(file, s.text, s.span, s.exact, "pyproject.toml", out) {
+        out.push(adjust(c));
+    }
+}
+
+/// Read one PEP 508 requirement whose text is `text` at `span` (`exact`: `span` covers
+/// `text` byte for byte, so sub-spans can be computed). The name is kept as written,
+/// the version is the specifier text verbatim (`>=1, <2`), spanned on that text.
+pub(crate) fn pep508_component(
+    file: &SourceFile,
+    text: &str,
+    span: Span,
+    exact: bool,
+    format: &str,
+    out: &mut Extraction,
+) -> Option<Component> {
+    let req = match pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let at = if exact {
+                let byte = text
+                    .char_indices()
+                    .nth(e.start)
+                    .map(|(i, _)| i)
+                    .unwrap_or(text.len());
+                file.span(span.start + byte, span.start + byte)
+            } else {
+                span
+            };
+            out.problem(parse_error(at, format, e.message));
+            return None;
+        }
+    };
+    let parts = split_requirement(text);
+    let sub = |r: std::ops::Range<usize>| {
+        if exact {
+            file.span(span.start + r.start, span.start + r.end)
+        } else {
+            span
+        }
+    };
+    let name = &text[parts.name.clone()];
+    let (version, at) = match &req.version_or_url {
+        Some(pep508_rs::VersionOrUrl::VersionSpecifier(_)) if !parts.spec.is_empty() => {
+            (Some(text[parts.spec.clone()].to_string()), sub(parts.spec))
+        }
+        _ => (None, sub(parts.name)),
+    };
+    Some(Component::new(
+        ComponentKind::Package,
+        Ecosystem::PyPI,
+        name,
+        version,
+        at,
+    ))
+}
+
+/// Byte ranges of the name and of the version specifier in a requirement that
+/// `pep508_rs` accepted (`name [extras] (spec) ; marker` or `name[extras] spec; marker`).
+struct RequirementParts {
+    name: std::ops::Range<usize>,
+    spec: std::ops::Range<usize>,
+}
+
+fn split_requirement(text: &str) -> RequirementParts {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    let name_start = i;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'-' | b'_' | b'.')) {
+        i += 1;
+    }
+    let name = name_start..i;
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    if i < b.len() && b[i] == b'[' {
+        while i < b.len() && b[i] != b']' {
+            i += 1;
+        }
+        i = (i + 1).min(b.len());
+    }
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    let paren = i < b.len() && b[i] == b'(';
+    if paren {
+        i += 1;
+    }
+    let start = i;
+    let mut end = start;
+    while end < b.len() && b[end] != b';' && !(paren && b[end] == b')') {
+        end += 1;
+    }
+    let mut s = start;
+    let mut e = end;
+    while s < e && b[s].is_ascii_whitespace() {
+        s += 1;
+    }
+    while e > s && b[e - 1].is_ascii_whitespace() {
+        e -= 1;
+    }
+    RequirementParts { name, spec: s..e }
+}
+
+// ---------------------------------------------------------------------------------------
+// Test support shared by this crate's package extractors.
+
+/// Snapshot and conformance helpers for the package extractors of this family.
+/// (They would sit better in `extract::testing`; kept here to stay inside owned files.)
+#[cfg(test)]
+pub(crate) mod support {
+    use super::super::Extractor;
+    use super::super::testing::run;
+    use crate::component::Origin;
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+
+    /// Compare an extractor with osv-scalibr's expectations for `peer_id`
+    /// (`language/python/poetrylock`): (name, version) sets per fixture. `rel_path` is the
+    /// name the fixture is handed over as. `allowed` lists `(fixture file name, name,
+    /// version, reason)` for deliberate differences, in either direction (`*` matches any
+    /// name or version). Returns the
+    /// per-format summary, or `None` when the conformance folder is absent.
+    pub fn conformance(
+        ex: &dyn Extractor,
+        peer_id: &str,
+        rel_path: &str,
+        allowed: &[(&str, &str, &str, &str)],
+    ) -> Option<String> {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/scalibr");
+        let Ok(text) = std::fs::read_to_string(root.join("expected.json")) else {
+            eprintln!("conformance: {} absent, skipped", root.display());
+            return None;
+        };
+        let doc: serde_json::Value = serde_json::from_str(&text).expect("expected.json");
+        let (mut expected, mut found, mut missing, mut extra) = (0, 0, 0, 0);
+        let mut unexplained = Vec::new();
+        let mut seen = BTreeSet::new();
+        for entry in doc["entries"].as_array().expect("entries") {
+            if entry["extractor"].as_str() != Some(peer_id) {
+                continue;
+            }
+            let fixture = entry["fixture"].as_str().unwrap();
+            let fname = fixture.rsplit('/').next().unwrap();
+            let want: BTreeSet<(String, String)> = entry["packages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    (
+                        p["name"].as_str().unwrap_or("").to_string(),
+                        p["version"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect();
+            // the peer has several test cases on one fixture; compare each fixture once
+            if !seen.insert((fixture.to_string(), format!("{want:?}"))) {
+                continue;
+            }
+            let Ok(body) = std::fs::read_to_string(root.join(fixture)) else {
+                unexplained.push(format!("{fixture}: unreadable"));
+                continue;
+            };
+            let (_, out) = run(ex, rel_path, &body);
+            let got: BTreeSet<(String, String)> = out
+                .components
+                .iter()
+                .filter(|c| c.kind == crate::component::ComponentKind::Package)
+                .map(|c| {
+                    let v = c.effective_version().unwrap_or("");
+                    let v = if c.origin == Origin::Manifest {
+                        lower_bound(v)
+                    } else {
+                        v.to_string()
+                    };
+                    (c.name.clone(), v)
+                })
+                .collect();
+            expected += want.len();
+            for w in &want {
+                if got.contains(w) {
+                    found += 1;
+                } else {
+                    missing += 1;
+                    if !is_allowed(allowed, fname, w) {
+                        unexplained.push(format!("{fixture}: missing {w:?}"));
+                    }
+                }
+            }
+            for g in got.difference(&want) {
+                extra += 1;
+                if !is_allowed(allowed, fname, g) {
+                    unexplained.push(format!("{fixture}: extra {g:?}"));
+                }
+            }
+        }
+        assert!(
+            unexplained.is_empty(),
+            "{peer_id}: unexplained differences:\n{}",
+            unexplained.join("\n")
+        );
+        let summary = format!(
+            "{peer_id}: expected {expected} / found {found} / missing {missing} / extra {extra}"
+        );
+        eprintln!("{summary}");
+        Some(summary)
+    }
+
+    fn is_allowed(
+        allowed: &[(&str, &str, &str, &str)],
+        fname: &str,
+        (n, v): &(String, String),
+    ) -> bool {
+        allowed.iter().any(|(f, an, av, _)| {
+            (*f == "*" || *f == fname) && (*an == "*" || an == n) && (*av == "*" || av == v)
+        })
+    }
+
+    /// The peer reports a manifest's declared range by its lowest version
+    /// (`>=2.32.0` -> `2.32.0`); do the same for a single-comparator specifier.
+    fn lower_bound(spec: &str) -> String {
+        let s = spec.trim();
+        if s.contains(',') {
+            return s.to_string();
+        }
+        for op in ["===", "==", ">=", "~=", "^", "~"] {
+            if let Some(rest) = s.strip_prefix(op) {
+                return rest.trim().to_string();
+            }
+        }
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{render, run};
+    use super::*;
+
+    #[test]
+    fn snapshots() {
+        insta::glob!("../../fixtures/extract/pyproject", "*.toml", |path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let (file, out) = run(&Pyproject, "pyproject.toml", &text);
+            insta::assert_snapshot!(render(&file, &out));
+        });
+    }
+
+    #[test]
+    fn requirement_parts() {
+        let t = "flask [async] ( >=3.1, <4 ) ; python_version < '3.10'";
+        let p = split_requirement(t);
+        assert_eq!(&t[p.name], "flask");
+        assert_eq!(&t[p.spec], ">=3.1, <4");
+        let t = "requests[security]>=2.20.0;python_version>='3.8'";
+        let p = split_requirement(t);
+        assert_eq!(&t[p.spec], ">=2.20.0");
+    }
+
+    #[test]
+    fn conformance() {
+        support::conformance(
+            &Pyproject,
+            "language/python/pyprojecttoml",
+            "pyproject.toml",
+            &[],
+        );
+    }
+}
