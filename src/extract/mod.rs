@@ -8,6 +8,9 @@
 //! skip. Adding a format is one file here plus one line in [`EXTRACTORS`]
 //! (see CONTRIBUTING.md).
 
+mod kubernetes;
+mod yaml_tree;
+
 use std::path::Path;
 
 use crate::component::Component;
@@ -45,7 +48,7 @@ pub trait Extractor: Sync {
 }
 
 /// Every extractor skew ships, in no particular order (results are sorted later).
-pub static EXTRACTORS: &[&dyn Extractor] = &[];
+pub static EXTRACTORS: &[&dyn Extractor] = &[&kubernetes::Kubernetes];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
 pub fn file_name(path: &Path) -> &str {
