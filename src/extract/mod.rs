@@ -8,6 +8,7 @@
 //! skip. Adding a format is one file here plus one line in [`EXTRACTORS`]
 //! (see CONTRIBUTING.md).
 
+mod helm;
 mod kubernetes;
 mod yaml_tree;
 
@@ -48,7 +49,8 @@ pub trait Extractor: Sync {
 }
 
 /// Every extractor skew ships, in no particular order (results are sorted later).
-pub static EXTRACTORS: &[&dyn Extractor] = &[&kubernetes::Kubernetes];
+pub static EXTRACTORS: &[&dyn Extractor] =
+    &[&kubernetes::Kubernetes, &helm::HelmChart, &helm::HelmValues];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
 pub fn file_name(path: &Path) -> &str {

@@ -163,7 +163,6 @@ pub fn parse_stream(file: &SourceFile, format: &str) -> Result<Vec<Node>, Box<Fi
 }
 
 /// Parse a single-document YAML file (`None` when it is empty).
-#[allow(dead_code)] // for helm, next
 pub fn parse_one(file: &SourceFile, format: &str) -> Result<Option<Node>, Box<Finding>> {
     let mut docs = parse_stream(file, format)?;
     Ok(if docs.is_empty() {
@@ -188,6 +187,10 @@ fn to_finding(file: &SourceFile, format: &str, e: &serde_saphyr::Error) -> Findi
     let message = message
         .rsplit_once(" at line ")
         .map_or(message.as_str(), |(m, _)| m);
+    // advice to the library's user, not to ours
+    let message = message
+        .split_once(", set DuplicateKeyPolicy")
+        .map_or(message, |(m, _)| m);
     parse_error(file.span(start, end), format, message)
 }
 
