@@ -10,6 +10,7 @@
 
 mod helm;
 mod kubernetes;
+mod terraform;
 mod yaml_tree;
 
 use std::path::Path;
@@ -49,8 +50,12 @@ pub trait Extractor: Sync {
 }
 
 /// Every extractor skew ships, in no particular order (results are sorted later).
-pub static EXTRACTORS: &[&dyn Extractor] =
-    &[&kubernetes::Kubernetes, &helm::HelmChart, &helm::HelmValues];
+pub static EXTRACTORS: &[&dyn Extractor] = &[
+    &kubernetes::Kubernetes,
+    &helm::HelmChart,
+    &helm::HelmValues,
+    &terraform::Terraform,
+];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
 pub fn file_name(path: &Path) -> &str {
