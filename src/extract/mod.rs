@@ -8,6 +8,7 @@
 //! skip. Adding a format is one file here plus one line in [`EXTRACTORS`]
 //! (see CONTRIBUTING.md).
 
+mod github_actions;
 mod helm;
 mod kubernetes;
 mod terraform;
@@ -55,6 +56,7 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &helm::HelmChart,
     &helm::HelmValues,
     &terraform::Terraform,
+    &github_actions::GithubActions,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).

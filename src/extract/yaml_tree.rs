@@ -46,7 +46,6 @@ pub struct Scalar {
     /// The span of `text` (inside the quotes when quoted).
     pub span: Span,
     /// An unquoted scalar that YAML reads as a floating-point number (`3.10`).
-    #[allow(dead_code)] // for github_actions, next
     pub plain_float: Option<f64>,
     /// Whether `text` appears byte for byte at `span`, so sub-ranges of it can be
     /// turned into sub-spans (false for escaped or folded strings).
