@@ -189,6 +189,32 @@ mod tests {
         });
     }
 
+    /// Every infrastructure extractor on every fixture of every format, wanted or not:
+    /// foreign input yields problems or nothing, never a panic.
+    #[test]
+    fn infra_extractors_survive_foreign_fixtures() {
+        use crate::extract::{
+            Extraction, github_actions::GithubActions, helm, terraform::Terraform,
+        };
+        use crate::source::{FileId, SourceFile};
+        let extractors: [&dyn Extractor; 5] = [
+            &Kubernetes,
+            &helm::HelmChart,
+            &helm::HelmValues,
+            &Terraform,
+            &GithubActions,
+        ];
+        insta::glob!("../../fixtures/extract", "**/*.*", |path| {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                return;
+            };
+            let file = SourceFile::new(FileId(0), "x", text);
+            for ex in extractors {
+                ex.extract(&file, &mut Extraction::default());
+            }
+        });
+    }
+
     #[test]
     fn wants_free_yaml_but_not_other_formats() {
         let wants = |p: &str| Kubernetes.wants(Path::new(p));

@@ -109,7 +109,11 @@ impl Node {
 
     /// The span of the whole node (mappings: a point at their start).
     pub fn span(&self, file: &SourceFile) -> Span {
-        let (s, e) = self.range.unwrap_or((0, 0));
+        // never trust a range enough to panic on slicing it: bad input must not crash
+        let (s, e) = self
+            .range
+            .filter(|&(s, e)| file.text.get(s..e).is_some())
+            .unwrap_or((0, 0));
         file.span(s, e)
     }
 
