@@ -15,7 +15,7 @@ use std::path::Path;
 use super::yaml_tree::{self, Node, Scalar, split_image};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem, Setting, SettingKind};
-use crate::diagnostic::{Finding, Label, Severity, Subject};
+use crate::diagnostic::Subject;
 use crate::source::{SourceFile, Span};
 
 pub struct GithubActions;
@@ -256,32 +256,26 @@ impl Job<'_> {
         out: &mut Extraction,
         warned: &mut HashSet<Span>,
     ) {
-        let Some(f) = s.plain_float else { return };
-        let read_as = f.to_string();
-        if read_as == s.text || !warned.insert(s.span) {
+        let Some(read_as) = s.float64_reading(false) else {
+            return;
+        };
+        if !warned.insert(s.span) {
             return;
         }
-        out.problem(Finding {
-            rule_id: "ambiguous-version".into(),
-            severity: Severity::Warning,
-            message: format!(
-                "`{input}: {text}` is an unquoted number: GitHub Actions reads it as `{read_as}`, not `{text}`",
-                text = s.text
-            ),
-            primary: Label::new(s.span, format!("read as {read_as}")),
-            related: Vec::new(),
-            fix: Some(format!("quote the version: `'{}'`", s.text)),
-            sources: vec![
-                "https://github.com/actions/setup-python/issues/160"
-                    .to_string(),
-            ],
-            subject: Subject {
-                ecosystem: Some(Ecosystem::Runtime),
-                name: runtime.to_string(),
-                version: Some(s.text.clone()),
-                counterpart: None,
-            },
-        });
+        let subject = Subject {
+            ecosystem: Some(Ecosystem::Runtime),
+            name: runtime.to_string(),
+            version: Some(s.text.clone()),
+            counterpart: None,
+        };
+        out.problem(yaml_tree::ambiguous_version(
+            s,
+            &read_as,
+            input,
+            "GitHub Actions",
+            subject,
+            "https://github.com/actions/setup-python/issues/160",
+        ));
     }
 }
 

@@ -10,6 +10,9 @@
 //!   `kubernetes` in `helm`, the way `engines.node` is a runtime in `npm`;
 //! - `dependencies[]` are `package`s in `helm`, version = the range, group = repository.
 //!
+//! Unquoted numbers that Helm's float64 round trip would rewrite (`tag: 8.0` renders
+//! as `8`) keep their written text and get an `ambiguous-version` warning.
+//!
 //! Must not: render templates (`templates/` is Go text, not YAML) or resolve values
 //! overrides between files; each values file is read on its own.
 
@@ -18,6 +21,7 @@ use std::path::Path;
 use super::yaml_tree::{self, Node, Scalar, Value, split_image};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::diagnostic::Subject;
 use crate::source::SourceFile;
 
 /// `Chart.yaml`.
@@ -44,6 +48,12 @@ impl Extractor for HelmChart {
         let name = chart.get("name").and_then(|n| n.scalar(file));
         if let Some(name) = &name {
             let version = chart.get("version").and_then(|v| v.scalar(file));
+            let app = chart.get("appVersion").and_then(|v| v.scalar(file));
+            for (key, v) in [("version", &version), ("appVersion", &app)] {
+                if let Some(v) = v {
+                    warn_number(v, key, false, Ecosystem::Helm, &name.text, out);
+                }
+            }
             push(
                 out,
                 ComponentKind::Package,
@@ -52,7 +62,7 @@ impl Extractor for HelmChart {
                 name,
                 &name.text,
             );
-            if let Some(app) = chart.get("appVersion").and_then(|v| v.scalar(file)) {
+            if let Some(app) = app {
                 push(
                     out,
                     ComponentKind::Server,
@@ -82,6 +92,9 @@ impl Extractor for HelmChart {
                 continue;
             };
             let version = dep.get("version").and_then(|v| v.scalar(file));
+            if let Some(v) = &version {
+                warn_number(v, "version", false, Ecosystem::Helm, &dep_name.text, out);
+            }
             // a dependency without a repository is a local subchart under `charts/`
             let repository = dep
                 .get("repository")
@@ -118,6 +131,35 @@ fn push(
         )
         .group(group),
     );
+}
+
+/// Helm reads YAML through a JSON round trip: an unquoted `tag: 8.0` renders as `8`, a
+/// long numeric tag as `1.234567e+06` (values are float64), and `appVersion: 6.10` in
+/// `Chart.yaml` becomes `6.1` (numbers formatted back into string fields).
+fn warn_number(
+    s: &Scalar,
+    key: &str,
+    ints_too: bool,
+    ecosystem: Ecosystem,
+    name: &str,
+    out: &mut Extraction,
+) {
+    if let Some(read_as) = s.float64_reading(ints_too) {
+        let subject = Subject {
+            ecosystem: Some(ecosystem),
+            name: name.to_string(),
+            version: Some(s.text.clone()),
+            counterpart: None,
+        };
+        out.problem(yaml_tree::ambiguous_version(
+            s,
+            &read_as,
+            key,
+            "Helm",
+            subject,
+            "https://github.com/helm/helm/issues/11800",
+        ));
+    }
 }
 
 impl Extractor for HelmValues {
@@ -182,6 +224,9 @@ fn image(file: &SourceFile, node: &Node, group: &str, out: &mut Extraction) {
             .get("tag")
             .and_then(|t| t.scalar(file))
             .filter(|t| !t.text.is_empty());
+        if let Some(t) = &tag {
+            warn_number(t, "tag", true, Ecosystem::Docker, &name, out);
+        }
         let span = tag.as_ref().map_or(repository.span, |t| t.span);
         out.push(
             Component::new(

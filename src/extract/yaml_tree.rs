@@ -13,7 +13,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-use crate::diagnostic::{Finding, parse_error};
+use crate::diagnostic::{Finding, Label, Severity, Subject, parse_error};
 use crate::source::{SourceFile, Span};
 
 /// One YAML value with the byte range of its definition in the source text.
@@ -47,12 +47,36 @@ pub struct Scalar {
     pub span: Span,
     /// An unquoted scalar that YAML reads as a floating-point number (`3.10`).
     pub plain_float: Option<f64>,
+    /// An unquoted scalar that YAML reads as an integer (`20`, `1234567`).
+    pub plain_int: bool,
     /// Whether `text` appears byte for byte at `span`, so sub-ranges of it can be
     /// turned into sub-spans (false for escaped or folded strings).
     verbatim: bool,
 }
 
 impl Scalar {
+    /// How a tool that turns YAML numbers into float64 prints this scalar back, when
+    /// that differs from what the user wrote: `3.10` -> `3.1`, `8.0` -> `8`, and with
+    /// `ints_too` (Helm's JSON round trip) `1234567` -> `1.234567e+06` (Go's `%v`
+    /// switches to an exponent from 7 digits on). `None` for strings and safe numbers.
+    pub fn float64_reading(&self, ints_too: bool) -> Option<String> {
+        if let Some(f) = self.plain_float {
+            let read = f.to_string();
+            return (read != self.text).then_some(read);
+        }
+        if !(ints_too && self.plain_int) {
+            return None;
+        }
+        let digits = self.text.trim_start_matches('+').trim_start_matches('0');
+        if digits.len() < 7 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let mantissa = digits.trim_end_matches('0');
+        let (first, rest) = mantissa.split_at(1);
+        let dot = if rest.is_empty() { "" } else { "." };
+        Some(format!("{first}{dot}{rest}e+{:02}", digits.len() - 1))
+    }
+
     /// The span of `text[start..end]`, or the whole scalar's span when the text was
     /// transformed by YAML (escapes, folding) and offsets inside it mean nothing.
     pub fn sub_span(&self, start: usize, end: usize) -> Span {
@@ -133,6 +157,7 @@ impl Node {
                         text: s.clone(),
                         span: file.span_of(inner),
                         plain_float: None,
+                        plain_int: false,
                         verbatim: true,
                     })
                 } else {
@@ -140,6 +165,7 @@ impl Node {
                         text: s.clone(),
                         span: whole,
                         plain_float: None,
+                        plain_int: false,
                         verbatim: raw == s,
                     })
                 }
@@ -151,10 +177,36 @@ impl Node {
                     Value::Float(f) => Some(f),
                     _ => None,
                 },
+                plain_int: matches!(self.value, Value::Int),
                 verbatim: true,
             }),
             Value::Null | Value::Seq(_) | Value::Map(_) => None,
         }
+    }
+}
+
+/// An `ambiguous-version` warning: `key: text` is an unquoted number that `reader`
+/// reads back as `read_as`. The fix is always the same: quote it.
+pub fn ambiguous_version(
+    s: &Scalar,
+    read_as: &str,
+    key: &str,
+    reader: &str,
+    subject: Subject,
+    source: &str,
+) -> Finding {
+    Finding {
+        rule_id: "ambiguous-version".into(),
+        severity: Severity::Warning,
+        message: format!(
+            "`{key}: {text}` is an unquoted number: {reader} reads it as `{read_as}`, not `{text}`",
+            text = s.text
+        ),
+        primary: Label::new(s.span, format!("read as {read_as}")),
+        related: Vec::new(),
+        fix: Some(format!("quote the version: `'{}'`", s.text)),
+        sources: vec![source.to_string()],
+        subject,
     }
 }
 
@@ -316,6 +368,28 @@ mod tests {
         assert_eq!(file.slice(c.sub_span(0, 2)), "'it''s'");
         let d = root.get("d").unwrap().scalar(&file).unwrap();
         assert_eq!((d.text.as_str(), d.plain_float), ("18", None));
+    }
+
+    #[test]
+    fn float64_readings() {
+        let text = "a: 3.10\nb: 3.9\nc: 8.0\nd: 20\ne: 87940363\nf: '3.10'\ng: 1000000\n";
+        let file = SourceFile::new(FileId(0), "t.yaml", text);
+        let root = parse_one(&file, "YAML").unwrap().unwrap();
+        let read = |k: &str, ints: bool| {
+            root.get(k)
+                .unwrap()
+                .scalar(&file)
+                .unwrap()
+                .float64_reading(ints)
+        };
+        assert_eq!(read("a", false).as_deref(), Some("3.1"));
+        assert_eq!(read("b", true), None);
+        assert_eq!(read("c", false).as_deref(), Some("8"));
+        assert_eq!(read("d", true), None);
+        assert_eq!(read("e", false), None);
+        assert_eq!(read("e", true).as_deref(), Some("8.7940363e+07"));
+        assert_eq!(read("f", true), None);
+        assert_eq!(read("g", true).as_deref(), Some("1e+06"));
     }
 
     #[test]
