@@ -112,6 +112,10 @@ pub const BUILTIN_CODES: &[(&str, &str)] = &[
         "invalid-version",
         "a version or range in a manifest is not valid for its ecosystem",
     ),
+    (
+        "ambiguous-version",
+        "an unquoted version that YAML reads as a number (`3.10` becomes 3.1): quote it",
+    ),
 ];
 
 /// Build a `parse-error` finding at a span.

@@ -10,17 +10,22 @@
 
 mod compose;
 mod dockerfile;
+mod github_actions;
+mod helm;
+mod kubernetes;
 mod npm_lock;
 mod npm_manifest;
-mod requirements;
-mod runtime_files;
 mod pipfile;
 mod pipfile_lock;
 mod pnpm_lock;
 mod poetry_lock;
 mod pyproject;
+mod requirements;
+mod runtime_files;
 mod setup_cfg;
+mod terraform;
 mod uv_lock;
+mod yaml_tree;
 mod yarn_lock;
 
 use std::path::Path;
@@ -28,7 +33,6 @@ use std::path::Path;
 use crate::component::Component;
 use crate::diagnostic::Finding;
 use crate::source::SourceFile;
-
 
 /// What one extractor found in one file.
 #[derive(Debug, Default)]
@@ -76,6 +80,11 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &yarn_lock::YarnLock,
     &pnpm_lock::PnpmLock,
     &setup_cfg::SetupCfg,
+    &kubernetes::Kubernetes,
+    &helm::HelmChart,
+    &helm::HelmValues,
+    &terraform::Terraform,
+    &github_actions::GithubActions,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).

@@ -1,0 +1,295 @@
+//! Helm charts: `Chart.yaml` (the chart, the app it deploys, the cluster it needs, its
+//! chart dependencies) and `values*.yaml` (container images configured for templates).
+//!
+//! Representation, chosen so rules can tell the four apart without new kinds:
+//! - the chart itself is a `package` in `helm` named by the chart, version = `version`;
+//! - `appVersion` is the version of the software the chart *deploys*, so it is a `server`
+//!   in `helm` with the chart's name (a chart named `mysql` with `appVersion: 8.0.36`
+//!   runs MySQL 8.0.36), never a second package;
+//! - `kubeVersion` is a constraint the chart puts on the cluster: a `runtime` named
+//!   `kubernetes` in `helm`, the way `engines.node` is a runtime in `npm`;
+//! - `dependencies[]` are `package`s in `helm`, version = the range, group = repository.
+//!
+//! Unquoted numbers that Helm's float64 round trip would rewrite (`tag: 8.0` renders
+//! as `8`) keep their written text and get an `ambiguous-version` warning.
+//!
+//! Must not: render templates (`templates/` is Go text, not YAML) or resolve values
+//! overrides between files; each values file is read on its own.
+
+use std::path::Path;
+
+use super::yaml_tree::{self, Node, Scalar, Value, split_image};
+use super::{Extraction, Extractor, file_name};
+use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::diagnostic::Subject;
+use crate::source::SourceFile;
+
+/// `Chart.yaml`.
+pub struct HelmChart;
+
+/// `values.yaml`, `values-prod.yaml`, `values.staging.yml`, …
+pub struct HelmValues;
+
+impl Extractor for HelmChart {
+    fn name(&self) -> &'static str {
+        "helm-chart"
+    }
+
+    fn wants(&self, path: &Path) -> bool {
+        file_name(path) == "Chart.yaml"
+    }
+
+    fn extract(&self, file: &SourceFile, out: &mut Extraction) {
+        let chart = match yaml_tree::parse_one(file, "Helm Chart.yaml") {
+            Ok(Some(chart)) => chart,
+            Ok(None) => return,
+            Err(problem) => return out.problem(*problem),
+        };
+        let name = chart.get("name").and_then(|n| n.scalar(file));
+        if let Some(name) = &name {
+            let version = chart.get("version").and_then(|v| v.scalar(file));
+            let app = chart.get("appVersion").and_then(|v| v.scalar(file));
+            for (key, v) in [("version", &version), ("appVersion", &app)] {
+                if let Some(v) = v {
+                    warn_number(v, key, false, Ecosystem::Helm, &name.text, out);
+                }
+            }
+            push(
+                out,
+                ComponentKind::Package,
+                &name.text,
+                version.as_ref(),
+                name,
+                &name.text,
+            );
+            if let Some(app) = app {
+                push(
+                    out,
+                    ComponentKind::Server,
+                    &name.text,
+                    Some(&app),
+                    name,
+                    &name.text,
+                );
+            }
+            if let Some(kube) = chart.get("kubeVersion").and_then(|v| v.scalar(file)) {
+                push(
+                    out,
+                    ComponentKind::Runtime,
+                    "kubernetes",
+                    Some(&kube),
+                    name,
+                    &name.text,
+                );
+            }
+        }
+        for dep in chart
+            .get("dependencies")
+            .map(Node::items)
+            .unwrap_or_default()
+        {
+            let Some(dep_name) = dep.get("name").and_then(|n| n.scalar(file)) else {
+                continue;
+            };
+            let version = dep.get("version").and_then(|v| v.scalar(file));
+            if let Some(v) = &version {
+                warn_number(v, "version", false, Ecosystem::Helm, &dep_name.text, out);
+            }
+            // a dependency without a repository is a local subchart under `charts/`
+            let repository = dep
+                .get("repository")
+                .and_then(|r| r.scalar(file))
+                .map_or_else(|| "charts/".to_string(), |r| r.text);
+            push(
+                out,
+                ComponentKind::Package,
+                &dep_name.text,
+                version.as_ref(),
+                &dep_name,
+                &repository,
+            );
+        }
+    }
+}
+
+fn push(
+    out: &mut Extraction,
+    kind: ComponentKind,
+    name: &str,
+    version: Option<&Scalar>,
+    name_scalar: &Scalar,
+    group: &str,
+) {
+    let span = version.map_or(name_scalar.span, |v| v.span);
+    out.push(
+        Component::new(
+            kind,
+            Ecosystem::Helm,
+            name,
+            version.map(|v| v.text.clone()),
+            span,
+        )
+        .group(group),
+    );
+}
+
+/// Helm reads YAML through a JSON round trip: an unquoted `tag: 8.0` renders as `8`, a
+/// long numeric tag as `1.234567e+06` (values are float64), and `appVersion: 6.10` in
+/// `Chart.yaml` becomes `6.1` (numbers formatted back into string fields).
+fn warn_number(
+    s: &Scalar,
+    key: &str,
+    ints_too: bool,
+    ecosystem: Ecosystem,
+    name: &str,
+    out: &mut Extraction,
+) {
+    if let Some(read_as) = s.float64_reading(ints_too) {
+        let subject = Subject {
+            ecosystem: Some(ecosystem),
+            name: name.to_string(),
+            version: Some(s.text.clone()),
+            counterpart: None,
+        };
+        out.problem(yaml_tree::ambiguous_version(
+            s,
+            &read_as,
+            key,
+            "Helm",
+            subject,
+            "https://github.com/helm/helm/issues/11800",
+        ));
+    }
+}
+
+impl Extractor for HelmValues {
+    fn name(&self) -> &'static str {
+        "helm-values"
+    }
+
+    fn wants(&self, path: &Path) -> bool {
+        let name = file_name(path);
+        name.starts_with("values") && (name.ends_with(".yaml") || name.ends_with(".yml"))
+    }
+
+    fn extract(&self, file: &SourceFile, out: &mut Extraction) {
+        match yaml_tree::parse_one(file, "Helm values") {
+            Ok(Some(root)) => walk(file, &root, &mut String::new(), out),
+            Ok(None) => {}
+            Err(problem) => out.problem(*problem),
+        }
+    }
+}
+
+/// Visit every mapping in the tree; `path` is the YAML path of `node` (`mysql.primary`).
+fn walk(file: &SourceFile, node: &Node, path: &mut String, out: &mut Extraction) {
+    let base = path.len();
+    match &node.value {
+        Value::Map(_) => {
+            for (key, value) in node.entries() {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                if key == "image" {
+                    image(file, value, path, out);
+                }
+                walk(file, value, path, out);
+                path.truncate(base);
+            }
+        }
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push_str(&format!("[{i}]"));
+                walk(file, item, path, out);
+                path.truncate(base);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `image: repo:tag`, or `image: {registry?, repository, tag?}` (the tag may be a YAML
+/// number such as `8.0`: its raw text is kept).
+fn image(file: &SourceFile, node: &Node, group: &str, out: &mut Extraction) {
+    if let Some(repository) = node.get("repository").and_then(|r| r.scalar(file)) {
+        let name = match node.get("registry").and_then(|r| r.scalar(file)) {
+            Some(registry) if !registry.text.is_empty() => {
+                format!("{}/{}", registry.text, repository.text)
+            }
+            _ => repository.text.clone(),
+        };
+        // an empty tag means "the chart's appVersion": unknown here
+        let tag = node
+            .get("tag")
+            .and_then(|t| t.scalar(file))
+            .filter(|t| !t.text.is_empty());
+        if let Some(t) = &tag {
+            warn_number(t, "tag", true, Ecosystem::Docker, &name, out);
+        }
+        let span = tag.as_ref().map_or(repository.span, |t| t.span);
+        out.push(
+            Component::new(
+                ComponentKind::Server,
+                Ecosystem::Docker,
+                name,
+                tag.map(|t| t.text),
+                span,
+            )
+            .group(group),
+        );
+    } else if let Some(reference) = node.as_str().and_then(|_| node.scalar(file)) {
+        if reference.text.is_empty() {
+            return;
+        }
+        let (name, tag) = split_image(&reference.text);
+        let (version, span) = match tag {
+            Some((s, e)) => (
+                Some(reference.text[s..e].to_string()),
+                reference.sub_span(s, e),
+            ),
+            None => (None, reference.sub_span(0, name.len())),
+        };
+        out.push(
+            Component::new(
+                ComponentKind::Server,
+                Ecosystem::Docker,
+                name,
+                version,
+                span,
+            )
+            .group(group),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::testing::{render, run};
+
+    #[test]
+    fn fixtures() {
+        insta::glob!("../../fixtures/extract/helm", "*/*.y*ml", |path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let name = path.file_name().unwrap().to_str().unwrap();
+            let rel = format!("charts/app/{name}");
+            let ex: &dyn Extractor = if name == "Chart.yaml" {
+                &HelmChart
+            } else {
+                &HelmValues
+            };
+            let (file, out) = run(ex, &rel, &text);
+            insta::assert_snapshot!(render(&file, &out));
+        });
+    }
+
+    #[test]
+    fn wants_chart_and_values_files() {
+        assert!(HelmChart.wants(Path::new("charts/db/Chart.yaml")));
+        assert!(!HelmChart.wants(Path::new("charts/db/Chart.lock")));
+        assert!(HelmValues.wants(Path::new("charts/db/values.yaml")));
+        assert!(HelmValues.wants(Path::new("deploy/values-prod.yml")));
+        assert!(!HelmValues.wants(Path::new("deploy/my-values.yaml")));
+    }
+}

@@ -1,0 +1,434 @@
+//! Terraform (`*.tf`): the Terraform version and providers a configuration requires,
+//! registry modules it pins, and the managed services it creates (RDS, Aurora, Cloud SQL,
+//! Azure flexible servers, ElastiCache, OpenSearch, MSK) with their engine versions, plus
+//! the Kubernetes version of managed clusters (EKS, GKE).
+//!
+//! Values come straight from `hcl-edit`, which keeps the byte span of every expression.
+//! A value that is not a literal (a variable, a function call, a template) has no known
+//! version and is blamed as a whole — except `var.x` when `variable "x"` with a literal
+//! `default` is declared in the same file, which resolves to that default (and blames
+//! it, since that is where the version is written). Must not: evaluate expressions,
+//! follow modules, or read other files (`terraform.tfvars`, other `.tf` files).
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::structure::{Block, Body};
+
+use super::{Extraction, Extractor, file_name};
+use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::diagnostic::parse_error;
+use crate::source::{SourceFile, Span};
+
+pub struct Terraform;
+
+impl Extractor for Terraform {
+    fn name(&self) -> &'static str {
+        "terraform"
+    }
+
+    fn wants(&self, path: &Path) -> bool {
+        file_name(path).ends_with(".tf")
+    }
+
+    fn extract(&self, file: &SourceFile, out: &mut Extraction) {
+        let body = match hcl_edit::parser::parse_body(&file.text) {
+            Ok(body) => body,
+            Err(e) => {
+                let loc = e.location();
+                let start = file.offset_of(loc.line(), loc.column());
+                let end = file.text[start..]
+                    .char_indices()
+                    .nth(1)
+                    .map_or(file.text.len(), |(i, _)| start + i);
+                let message = e.message().replace('\n', " ");
+                return out.problem(parse_error(file.span(start, end), "Terraform", message));
+            }
+        };
+        let cx = Context {
+            file,
+            variables: variables(&body),
+        };
+        for block in body.blocks() {
+            match (block.ident.as_str(), labels(block).as_slice()) {
+                ("terraform", []) => cx.terraform_block(block, out),
+                ("module", [name]) => cx.module(block, name, out),
+                ("resource", [kind, name]) => cx.resource(block, kind, name, out),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A value as far as the file says: literal text and its span, or just the span of an
+/// expression whose value is not known without evaluating it.
+struct Value {
+    text: Option<String>,
+    span: Span,
+}
+
+impl Value {
+    /// The span of `text[start..end]` (literals are written verbatim between quotes).
+    fn sub_span(&self, start: usize, end: usize) -> Span {
+        match &self.text {
+            Some(t) if end <= t.len() && self.span.len() == t.len() => Span::new(
+                self.span.file,
+                self.span.start + start,
+                self.span.start + end,
+            ),
+            _ => self.span,
+        }
+    }
+}
+
+struct Context<'a> {
+    file: &'a SourceFile,
+    /// `variable "x" { default = <expr> }` in this file.
+    variables: HashMap<String, &'a Expression>,
+}
+
+impl Context<'_> {
+    /// `terraform { required_version, required_providers { … } }`
+    fn terraform_block(&self, block: &Block, out: &mut Extraction) {
+        if let Some(v) = self.attr(&block.body, "required_version") {
+            out.push(self.component(
+                ComponentKind::Tool,
+                Ecosystem::Terraform,
+                "terraform",
+                v,
+                "terraform",
+            ));
+        }
+        for providers in block.body.get_blocks("required_providers") {
+            for attr in providers.body.attributes() {
+                let local = attr.key.as_str();
+                let group = format!("required_providers.{local}");
+                match &attr.value {
+                    Expression::Object(obj) => {
+                        let field = |name: &str| {
+                            obj.iter()
+                                .find(|(k, _)| key_str(k) == Some(name))
+                                .map(|(_, v)| self.value(v.expr()))
+                        };
+                        // no `source` means the default namespace
+                        let source = field("source")
+                            .and_then(|s| s.text)
+                            .unwrap_or_else(|| format!("hashicorp/{local}"));
+                        let span_default = || self.span(attr.key.span());
+                        let v = field("version").unwrap_or_else(|| Value {
+                            text: None,
+                            span: span_default(),
+                        });
+                        out.push(self.component(
+                            ComponentKind::Package,
+                            Ecosystem::Terraform,
+                            &source,
+                            v,
+                            &group,
+                        ));
+                    }
+                    // Terraform 0.12 shorthand: `aws = "~> 3.0"`
+                    other => out.push(self.component(
+                        ComponentKind::Package,
+                        Ecosystem::Terraform,
+                        &format!("hashicorp/{local}"),
+                        self.value(other),
+                        &group,
+                    )),
+                }
+            }
+        }
+    }
+
+    /// `module "x" { source = "ns/name/provider", version = "~> 5.0" }`: only registry
+    /// modules have a `version`; git and path sources pin nothing we can compare.
+    fn module(&self, block: &Block, name: &str, out: &mut Extraction) {
+        let (Some(source), Some(version)) = (
+            self.attr(&block.body, "source").and_then(|s| s.text),
+            self.attr(&block.body, "version"),
+        ) else {
+            return;
+        };
+        out.push(self.component(
+            ComponentKind::Package,
+            Ecosystem::Terraform,
+            &source,
+            version,
+            &format!("module.{name}"),
+        ));
+    }
+
+    fn resource(&self, block: &Block, kind: &str, name: &str, out: &mut Extraction) {
+        let group = format!("{kind}.{name}");
+        let body = &block.body;
+        let managed = |engine: &str, v: Value| {
+            self.component(ComponentKind::Server, Ecosystem::Managed, engine, v, &group)
+        };
+        match kind {
+            "aws_db_instance"
+            | "aws_rds_cluster"
+            | "aws_elasticache_cluster"
+            | "aws_elasticache_replication_group" => {
+                let default_engine = match kind {
+                    "aws_elasticache_replication_group" => Some("redis"),
+                    _ => None,
+                };
+                let engine = self.attr(body, "engine");
+                let Some(engine_name) = engine
+                    .as_ref()
+                    .and_then(|e| e.text.clone())
+                    .or(default_engine.map(String::from))
+                else {
+                    // read replicas and snapshot restores inherit an engine we cannot see
+                    return;
+                };
+                let version = match self.attr(body, "engine_version") {
+                    Some(v) => aurora_prefix(v),
+                    None => Value {
+                        text: None,
+                        span: engine
+                            .map(|e| e.span)
+                            .unwrap_or_else(|| self.span(block.ident.span())),
+                    },
+                };
+                out.push(managed(&engine_name, version));
+            }
+            "google_sql_database_instance" => {
+                // the engine is part of the value: without a literal there is no name
+                let v = self.attr(body, "database_version");
+                if let Some((v, (engine, version))) = v
+                    .and_then(|v| Some((cloud_sql_version(v.text.as_deref()?)?, v)))
+                    .map(|(ev, v)| (v, ev))
+                {
+                    out.push(managed(
+                        &engine,
+                        Value {
+                            text: Some(version),
+                            span: v.span,
+                        },
+                    ));
+                }
+            }
+            "azurerm_mysql_flexible_server"
+            | "azurerm_mysql_server"
+            | "azurerm_postgresql_flexible_server"
+            | "azurerm_postgresql_server" => {
+                if let Some(v) = self.attr(body, "version") {
+                    let engine = if kind.contains("mysql") {
+                        "mysql"
+                    } else {
+                        "postgres"
+                    };
+                    out.push(managed(engine, v));
+                }
+            }
+            "aws_opensearch_domain" => {
+                if let Some(v) = self.attr(body, "engine_version") {
+                    // `OpenSearch_2.11` / `Elasticsearch_7.10`
+                    let split = v.text.as_deref().and_then(|t| t.split_once('_'));
+                    match split {
+                        Some((engine, version)) => {
+                            let start = engine.len() + 1;
+                            let span = v.sub_span(start, start + version.len());
+                            out.push(managed(
+                                &engine.to_ascii_lowercase(),
+                                Value {
+                                    text: Some(version.to_string()),
+                                    span,
+                                },
+                            ));
+                        }
+                        None => out.push(managed("opensearch", v)),
+                    }
+                }
+            }
+            "aws_elasticsearch_domain" => {
+                if let Some(v) = self.attr(body, "elasticsearch_version") {
+                    out.push(managed("elasticsearch", v));
+                }
+            }
+            "aws_msk_cluster" => {
+                if let Some(v) = self.attr(body, "kafka_version") {
+                    out.push(managed("kafka", v));
+                }
+            }
+            "aws_eks_cluster" | "google_container_cluster" => {
+                let key = match kind {
+                    "aws_eks_cluster" => "version",
+                    _ => "min_master_version",
+                };
+                // the cluster is the `kubernetes` server that resources are checked against
+                if let Some(v) = self.attr(body, key) {
+                    out.push(self.component(
+                        ComponentKind::Server,
+                        Ecosystem::Kubernetes,
+                        "kubernetes",
+                        v,
+                        &group,
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn component(
+        &self,
+        kind: ComponentKind,
+        ecosystem: Ecosystem,
+        name: &str,
+        v: Value,
+        group: &str,
+    ) -> Component {
+        Component::new(kind, ecosystem, name, v.text, v.span).group(group)
+    }
+
+    fn attr(&self, body: &Body, key: &str) -> Option<Value> {
+        body.get_attribute(key).map(|a| self.value(&a.value))
+    }
+
+    /// A literal string or number with the span of its text (inside the quotes), a
+    /// `var.x` with a literal default in this file, or an unknown value.
+    fn value(&self, expr: &Expression) -> Value {
+        self.value_depth(expr, 0)
+    }
+
+    fn value_depth(&self, expr: &Expression, depth: u8) -> Value {
+        let span = self.span(expr.span());
+        match expr {
+            Expression::String(s) => {
+                let raw = self.file.slice(span);
+                let inner = raw
+                    .strip_prefix('"')
+                    .and_then(|r| r.strip_suffix('"'))
+                    .filter(|i| *i == s.as_str());
+                Value {
+                    text: Some(s.to_string()),
+                    span: inner.map_or(span, |i| self.file.span_of(i)),
+                }
+            }
+            Expression::Number(_) => Value {
+                text: Some(self.file.slice(span).to_string()),
+                span,
+            },
+            Expression::Traversal(t) if depth == 0 => {
+                let var = match (&t.expr, t.operators.as_slice()) {
+                    (Expression::Variable(v), [op]) if v.as_str() == "var" => match &**op {
+                        TraversalOperator::GetAttr(name) => Some(name.as_str()),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match var.and_then(|n| self.variables.get(n)) {
+                    Some(default) => {
+                        let v = self.value_depth(default, depth + 1);
+                        if v.text.is_some() {
+                            v
+                        } else {
+                            Value { text: None, span }
+                        }
+                    }
+                    None => Value { text: None, span },
+                }
+            }
+            _ => Value { text: None, span },
+        }
+    }
+
+    fn span(&self, range: Option<Range<usize>>) -> Span {
+        range.map_or(self.file.span(0, 0), |r| self.file.span(r.start, r.end))
+    }
+}
+
+fn labels(block: &Block) -> Vec<&str> {
+    block.labels.iter().map(|l| l.as_str()).collect()
+}
+
+fn key_str(key: &ObjectKey) -> Option<&str> {
+    match key {
+        ObjectKey::Ident(i) => Some(i.as_str()),
+        ObjectKey::Expression(Expression::String(s)) => Some(s.as_str()),
+        ObjectKey::Expression(_) => None,
+    }
+}
+
+/// `variable "x" { default = … }` declarations of the file.
+fn variables(body: &Body) -> HashMap<String, &Expression> {
+    body.get_blocks("variable")
+        .filter_map(|b| {
+            let labels = labels(b);
+            let [name] = labels.as_slice() else {
+                return None;
+            };
+            let default = b.body.get_attribute("default")?;
+            Some((name.to_string(), &default.value))
+        })
+        .collect()
+}
+
+/// Aurora MySQL versions carry the MySQL version they are compatible with in front:
+/// `8.0.mysql_aurora.3.04.0` is MySQL 8.0, which is what clients must speak.
+fn aurora_prefix(v: Value) -> Value {
+    let Some(text) = v.text.as_deref() else {
+        return v;
+    };
+    match text.find(".mysql_aurora.") {
+        Some(end) => Value {
+            span: v.sub_span(0, end),
+            text: Some(text[..end].to_string()),
+        },
+        None => v,
+    }
+}
+
+/// Cloud SQL's `MYSQL_8_0` / `MYSQL_8_0_31` / `POSTGRES_15` / `SQLSERVER_2019_STANDARD`
+/// as (engine, version).
+fn cloud_sql_version(text: &str) -> Option<(String, String)> {
+    let mut parts = text.split('_');
+    let engine = match parts.next()? {
+        "MYSQL" => "mysql",
+        "POSTGRES" => "postgres",
+        "SQLSERVER" => "sqlserver",
+        _ => return None,
+    };
+    let numbers: Vec<&str> = parts
+        .take_while(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    if numbers.is_empty() {
+        return None;
+    }
+    Some((engine.to_string(), numbers.join(".")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::testing::{render, run};
+
+    #[test]
+    fn fixtures() {
+        insta::glob!("../../fixtures/extract/terraform", "*.tf", |path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let name = format!("infra/{}", path.file_name().unwrap().to_str().unwrap());
+            let (file, out) = run(&Terraform, &name, &text);
+            insta::assert_snapshot!(render(&file, &out));
+        });
+    }
+
+    #[test]
+    fn cloud_sql_versions() {
+        let v = |t: &str| cloud_sql_version(t).map(|(e, v)| format!("{e} {v}"));
+        assert_eq!(v("MYSQL_8_0").as_deref(), Some("mysql 8.0"));
+        assert_eq!(v("MYSQL_8_0_31").as_deref(), Some("mysql 8.0.31"));
+        assert_eq!(v("POSTGRES_15").as_deref(), Some("postgres 15"));
+        assert_eq!(
+            v("SQLSERVER_2019_STANDARD").as_deref(),
+            Some("sqlserver 2019")
+        );
+        assert_eq!(v("ORACLE_19"), None);
+        assert_eq!(v("MYSQL"), None);
+    }
+}
