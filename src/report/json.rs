@@ -21,7 +21,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// holds only file problems such as `parse-error`).
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let doc = document(report);
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
     writeln!(out)
 }
 

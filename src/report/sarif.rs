@@ -84,7 +84,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "results": results,
         }]
     });
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
     writeln!(out)
 }
 

@@ -1,0 +1,325 @@
+//! End-to-end tests against the real `skew` binary: the outage that started it all, its
+//! fixed and negative twins, exit codes, and skew's own error reporting.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+fn skew(args: &[&str]) -> Output {
+    Command::cargo_bin("skew")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "80")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+#[test]
+fn outage_is_caught_with_both_clients_and_exit_1() {
+    let o = skew(&["check", "fixtures/outage-2023-06-03", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v = json(&o);
+    let findings = v["findings"].as_array().unwrap();
+    let got: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["location"]["path"].as_str().unwrap(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "mysql-caching-sha2-password",
+                "error",
+                "services/api/package.json",
+                10
+            ),
+            (
+                "mysql-caching-sha2-password",
+                "error",
+                "services/worker/requirements.txt",
+                2
+            ),
+        ]
+    );
+    for f in findings {
+        let related = f["related"].as_array().unwrap();
+        assert!(
+            related.iter().any(
+                |r| r["location"]["path"] == "docker-compose.yml" && r["location"]["line"] == 4
+            ),
+            "related label on `image: mysql:8.0.36`: {f}"
+        );
+        assert!(!f["sources"].as_array().unwrap().is_empty());
+        assert!(f["fix"].is_string());
+    }
+    assert!(findings[0]["fix"].as_str().unwrap().contains("mysql2"));
+    assert!(findings[1]["fix"].as_str().unwrap().contains(">=0.9.0"));
+    // the raw bytes, not a re-serialisation: field order is part of the contract
+    let raw = stdout(&o).replace(
+        &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")),
+        "\"version\": \"[version]\"",
+    );
+    insta::assert_snapshot!("outage_json", raw);
+}
+
+#[test]
+fn outage_human_output() {
+    let o = skew(&["check", "fixtures/outage-2023-06-03"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("outage_human", stdout(&o));
+}
+
+#[test]
+fn fixed_outage_is_clean() {
+    let o = skew(&[
+        "check",
+        "fixtures/outage-2023-06-03-fixed",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(json(&o)["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn negative_twins_stay_silent() {
+    for twin in [
+        "fixtures/outage-twin-mariadb-10-11",
+        "fixtures/outage-twin-mysql-5-7",
+    ] {
+        let o = skew(&["check", twin, "--format", "json"]);
+        assert_eq!(o.status.code(), Some(0), "{twin}: {}", stdout(&o));
+        let v = json(&o);
+        assert_eq!(v["findings"], serde_json::json!([]), "{twin}");
+        // the twin still has the client and the server: silence is a verdict, not a miss
+        let names: Vec<_> = v["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect();
+        assert!(names.contains(&"mysql".to_string()), "{twin}: {names:?}");
+    }
+}
+
+#[test]
+fn json_output_is_byte_identical_between_runs() {
+    let a = skew(&["check", "fixtures/outage-2023-06-03", "--format", "json"]);
+    let b = skew(&["check", "fixtures/outage-2023-06-03", "--format", "json"]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn fail_on_controls_exit_code() {
+    let never = skew(&["check", "fixtures/outage-2023-06-03", "--fail-on", "never"]);
+    assert_eq!(never.status.code(), Some(0));
+    let warning = skew(&[
+        "check",
+        "fixtures/outage-2023-06-03",
+        "--fail-on",
+        "warning",
+    ]);
+    assert_eq!(warning.status.code(), Some(1));
+}
+
+#[test]
+fn quiet_drops_the_summary() {
+    let loud = stdout(&skew(&["check", "fixtures/outage-2023-06-03"]));
+    let quiet = stdout(&skew(&["check", "fixtures/outage-2023-06-03", "--quiet"]));
+    assert!(quiet.len() < loud.len());
+    assert!(quiet.contains("mysql-caching-sha2-password"));
+}
+
+#[test]
+fn missing_root_exits_2() {
+    let o = skew(&["check", "fixtures/does-not-exist"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("does-not-exist"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let o = skew(&["check", "--fail-on", "sometimes"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn invalid_rule_file_exits_2_with_every_problem_shown() {
+    let o = skew(&[
+        "check",
+        "fixtures/outage-2023-06-03",
+        "--rules",
+        "fixtures/rule-files/invalid.toml",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    insta::assert_snapshot!("invalid_rule_file", stderr(&o));
+}
+
+#[test]
+fn unparsable_manifest_is_a_finding_and_the_scan_goes_on() {
+    let o = skew(&["check", "fixtures/broken-manifest", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    let f = &v["findings"][0];
+    assert_eq!(f["rule_id"], "parse-error");
+    assert_eq!(f["location"]["path"], "package.json");
+    assert_eq!(f["location"]["line"], 4);
+    // the good file next to it was still read
+    assert!(
+        v["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "PyMySQL")
+    );
+    let human = skew(&["check", "fixtures/broken-manifest"]);
+    insta::assert_snapshot!("broken_manifest_human", stdout(&human));
+}
+
+#[test]
+fn user_rules_extend_the_shipped_ones() {
+    let o = skew(&[
+        "check",
+        "fixtures/outage-2023-06-03",
+        "--no-default-rules",
+        "--rules",
+        "fixtures/rule-files/internal-auth.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v = json(&o);
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{v}");
+    assert_eq!(findings[0]["rule_id"], "acme-requests-too-old");
+    assert!(
+        findings[0]["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["location"]["path"] == "fixtures/rule-files/internal-auth.toml"),
+        "user rule line is a related location"
+    );
+}
+
+#[test]
+fn scan_lists_the_inventory() {
+    let o = skew(&["scan", "fixtures/outage-2023-06-03", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v = json(&o);
+    let comps: Vec<_> = v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} {} {} {}",
+                c["ecosystem"].as_str().unwrap(),
+                c["name"].as_str().unwrap(),
+                c["version"].as_str().unwrap_or("-"),
+                c["resolved"].as_str().unwrap_or("-"),
+                c["location"]["path"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(comps.contains(&"docker mysql 8.0.36 - docker-compose.yml".to_string()));
+    assert!(
+        comps.contains(&"npm mysql ^2.18.1 2.18.1 services/api/package.json".to_string()),
+        "lockfile version merged into the manifest entry: {comps:#?}"
+    );
+    assert!(comps.contains(&"pypi PyMySQL ==0.8.1 - services/worker/requirements.txt".to_string()));
+}
+
+#[test]
+fn rules_and_explain() {
+    let o = skew(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("mysql-caching-sha2-password"));
+    let o = skew(&["explain", "mysql-caching-sha2-password"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.contains("## Why"));
+    assert!(text.contains("https://github.com/PyMySQL/PyMySQL/blob/main/CHANGELOG.md"));
+    let o = skew(&["explain", "no-such-rule"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn broken_pipe_exits_quietly() {
+    let mut child = Command::cargo_bin("skew")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["scan", "fixtures/outage-2023-06-03", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn fixtures_have_no_real_registry_hosts() {
+    let banned = [
+        "registry.npmjs.org",
+        "pypi.org",
+        "files.pythonhosted.org",
+        "crates.io",
+        "rubygems.org",
+        "repo.maven.apache.org",
+        "proxy.golang.org",
+        "nuget.org",
+        "packagist.org",
+        "registry.yarnpkg.com",
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for entry in walk(&root) {
+        let text = std::fs::read_to_string(&entry).unwrap_or_default();
+        for b in banned {
+            assert!(!text.contains(b), "{} mentions {b}", entry.display());
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
