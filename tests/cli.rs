@@ -323,3 +323,61 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_range_that_still_admits_failing_versions_is_a_warning_naming_them() {
+    let o = skew(&["check", "fixtures/may-break", "--format", "json"]);
+    // warnings do not fail the default `--fail-on error`
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let v = json(&o);
+    let f = &v["findings"][0];
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["location"]["path"], "requirements.txt");
+    let msg = f["message"].as_str().unwrap();
+    assert!(msg.contains("still admits >=0.8, <0.9.0"), "{msg}");
+    // `docker.io/library/mysql` is the official `mysql` image
+    assert_eq!(f["related"][0]["location"]["path"], "docker-compose.yml");
+    let strict = skew(&["check", "fixtures/may-break", "--fail-on", "warning"]);
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+#[test]
+fn colour_follows_the_flag() {
+    let always = stdout(&skew(&[
+        "check",
+        "fixtures/outage-2023-06-03",
+        "--color",
+        "always",
+    ]));
+    assert!(
+        always.contains('\u{1b}'),
+        "ANSI escapes with --color always"
+    );
+    // not a terminal (and NO_COLOR is set): auto means no colour
+    let auto = stdout(&skew(&["check", "fixtures/outage-2023-06-03"]));
+    assert!(!auto.contains('\u{1b}'));
+}
+
+#[test]
+fn ignored_and_dependency_folders_are_not_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join(".gitignore"), "generated/\n").unwrap();
+    for sub in ["generated", "node_modules/x", "vendor", "target", "app"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+        std::fs::write(root.join(sub).join("requirements.txt"), "PyMySQL==0.8.1\n").unwrap();
+    }
+    let o = Command::cargo_bin("skew")
+        .unwrap()
+        .args(["scan", root.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let v = json(&o);
+    let paths: Vec<_> = v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["location"]["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, vec!["app/requirements.txt"]);
+}

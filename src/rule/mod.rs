@@ -334,3 +334,33 @@ impl std::fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docker_hub_spellings_are_one_image() {
+        for n in [
+            "mysql",
+            "library/mysql",
+            "docker.io/library/mysql",
+            "index.docker.io/library/mysql",
+            "DOCKER.IO/library/mysql",
+        ] {
+            assert_eq!(normalize_image(n), "mysql", "{n}");
+        }
+        assert_eq!(normalize_image("docker.io/bitnami/mysql"), "bitnami/mysql");
+        assert_eq!(
+            normalize_image("registry.example.test/mirror/mysql"),
+            "registry.example.test/mirror/mysql"
+        );
+    }
+
+    #[test]
+    fn shipped_rules_load() {
+        let set = RuleSet::builtin().unwrap();
+        assert!(set.rule("mysql-caching-sha2-password").is_some());
+        assert!(set.product("mysql").is_some());
+    }
+}
