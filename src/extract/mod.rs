@@ -14,6 +14,8 @@ use crate::component::Component;
 use crate::diagnostic::Finding;
 use crate::source::SourceFile;
 
+mod cargo_lock;
+mod cargo_manifest;
 mod go_mod;
 
 /// What one extractor found in one file.
