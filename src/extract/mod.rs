@@ -49,7 +49,11 @@ pub trait Extractor: Sync {
 }
 
 /// Every extractor skew ships, in no particular order (results are sorted later).
-pub static EXTRACTORS: &[&dyn Extractor] = &[&go_mod::GoMod];
+pub static EXTRACTORS: &[&dyn Extractor] = &[
+    &go_mod::GoMod,
+    &cargo_manifest::CargoManifest,
+    &cargo_lock::CargoLock,
+];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
 pub fn file_name(path: &Path) -> &str {
