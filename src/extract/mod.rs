@@ -17,6 +17,7 @@ use crate::source::SourceFile;
 mod cargo_lock;
 mod cargo_manifest;
 mod go_mod;
+mod maven_pom;
 
 /// What one extractor found in one file.
 #[derive(Debug, Default)]
@@ -53,6 +54,7 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &go_mod::GoMod,
     &cargo_manifest::CargoManifest,
     &cargo_lock::CargoLock,
+    &maven_pom::MavenPom,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
