@@ -16,6 +16,8 @@ use crate::source::SourceFile;
 
 mod cargo_lock;
 mod cargo_manifest;
+mod gemfile;
+mod gemfile_lock;
 mod go_mod;
 mod maven_pom;
 
@@ -55,6 +57,8 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &cargo_manifest::CargoManifest,
     &cargo_lock::CargoLock,
     &maven_pom::MavenPom,
+    &gemfile::Gemfile,
+    &gemfile_lock::GemfileLock,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
