@@ -84,7 +84,7 @@ fn statement<'a>(
     let Some(Tok::Word(first)) = toks.first() else {
         return;
     };
-    let opens_block = toks.iter().any(|t| *t == Tok::Word("do"));
+    let opens_block = toks.contains(&Tok::Word("do"));
     match *first {
         "end" => {
             blocks.pop();
