@@ -16,6 +16,8 @@ use crate::source::SourceFile;
 
 mod cargo_lock;
 mod cargo_manifest;
+mod composer_lock;
+mod composer_manifest;
 mod gemfile;
 mod gemfile_lock;
 mod go_mod;
@@ -59,6 +61,8 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &maven_pom::MavenPom,
     &gemfile::Gemfile,
     &gemfile_lock::GemfileLock,
+    &composer_manifest::ComposerManifest,
+    &composer_lock::ComposerLock,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
