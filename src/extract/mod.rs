@@ -18,6 +18,8 @@ mod cargo_lock;
 mod cargo_manifest;
 mod composer_lock;
 mod composer_manifest;
+mod dotnet_lock;
+mod dotnet_project;
 mod gemfile;
 mod gemfile_lock;
 mod go_mod;
@@ -63,6 +65,8 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &gemfile_lock::GemfileLock,
     &composer_manifest::ComposerManifest,
     &composer_lock::ComposerLock,
+    &dotnet_project::DotnetProject,
+    &dotnet_lock::DotnetLock,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
