@@ -63,12 +63,11 @@ impl Extractor for DotnetProject {
         }
         for n in doc.descendants().filter(|n| n.is_element()) {
             match n.tag_name().name() {
-                "TargetFramework" | "TargetFrameworks" => {
+                "TargetFramework" | "TargetFrameworks"
                     if n.parent_element()
-                        .is_some_and(|p| p.tag_name().name() == "PropertyGroup")
-                    {
-                        frameworks(file, n, out);
-                    }
+                        .is_some_and(|p| p.tag_name().name() == "PropertyGroup") =>
+                {
+                    frameworks(file, n, out);
                 }
                 "PackageReference" | "PackageVersion" | "GlobalPackageReference" => {
                     if let Some(c) = package(file, n, &props) {
