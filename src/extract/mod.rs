@@ -23,6 +23,8 @@ mod dotnet_project;
 mod gemfile;
 mod gemfile_lock;
 mod go_mod;
+mod gradle_catalog;
+mod gradle_lockfile;
 mod maven_pom;
 
 /// What one extractor found in one file.
@@ -67,6 +69,8 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &composer_lock::ComposerLock,
     &dotnet_project::DotnetProject,
     &dotnet_lock::DotnetLock,
+    &gradle_catalog::GradleCatalog,
+    &gradle_lockfile::GradleLockfile,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
