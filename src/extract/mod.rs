@@ -23,6 +23,7 @@ mod dotnet_project;
 mod gemfile;
 mod gemfile_lock;
 mod go_mod;
+mod gradle;
 mod gradle_catalog;
 mod gradle_lockfile;
 mod maven_pom;
@@ -69,6 +70,7 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &composer_lock::ComposerLock,
     &dotnet_project::DotnetProject,
     &dotnet_lock::DotnetLock,
+    &gradle::GradleBuild,
     &gradle_catalog::GradleCatalog,
     &gradle_lockfile::GradleLockfile,
 ];
