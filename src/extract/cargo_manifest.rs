@@ -1,0 +1,297 @@
+//! `Cargo.toml`: the crates a Rust package or workspace depends on, and the Rust
+//! version it requires.
+//!
+//! Reads the fully spanned TOML tree (`toml::de::DeTable`), not typed serde: Cargo's
+//! `dep = "1"` / `dep = { version = "1" }` is an untagged shape where typed `Spanned`
+//! loses positions (CRATES.md note 2). Must not: resolve versions from other files.
+//!
+//! Choices, so rules can rely on them:
+//! - `[dependencies]`, `[build-dependencies]`, `[target.'cfg(..)'.*]` and
+//!   `[workspace.dependencies]` entries are `package`/`cargo`; `[dev-dependencies]` are
+//!   `dev`. Build dependencies are not `dev`: they run on the build machine but are still
+//!   built and run for every build.
+//! - The component is named by the real crate (`package = "real-name"` renames win) and
+//!   blamed on the version text (without quotes), or on the key when there is none
+//!   (`path`/`git` dependencies: version `None`).
+//! - `workspace = true`: when `[workspace.dependencies]` is in the same file, that entry
+//!   is already a component (group `workspace`) and the member line adds nothing; when
+//!   it is elsewhere (a member manifest), the component has version `None` — a
+//!   single-file extractor cannot see the root manifest.
+//! - `rust-version` (in `[package]` or `[workspace.package]`) is `runtime`/`cargo`/`rust`:
+//!   the Rust the package requires. An inherited `rust-version.workspace = true` adds
+//!   nothing (the workspace's own value is reported where it is written).
+//! - The package's own name and version are not components (it is the repository's code).
+
+use std::ops::Range;
+use std::path::Path;
+
+use serde_spanned::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
+
+use super::{Extraction, Extractor, file_name};
+use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::diagnostic::parse_error;
+use crate::source::{SourceFile, Span};
+
+pub struct CargoManifest;
+
+impl Extractor for CargoManifest {
+    fn name(&self) -> &'static str {
+        "cargo-manifest"
+    }
+
+    fn wants(&self, path: &Path) -> bool {
+        file_name(path) == "Cargo.toml"
+    }
+
+    fn extract(&self, file: &SourceFile, out: &mut Extraction) {
+        let Some(root) = parse_toml(file, "Cargo.toml", out) else {
+            return;
+        };
+        let root = root.get_ref();
+        let workspace = table(root, "workspace");
+        let ws_deps = workspace.and_then(|w| table(w, "dependencies"));
+
+        for pkg in [
+            table(root, "package"),
+            workspace.and_then(|w| table(w, "package")),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let Some(rv) = pkg.get("rust-version")
+                && let DeValue::String(s) = rv.get_ref()
+            {
+                out.push(Component::new(
+                    ComponentKind::Runtime,
+                    Ecosystem::Cargo,
+                    "rust",
+                    Some(s.to_string()),
+                    str_span(file, rv.span()),
+                ));
+            }
+        }
+
+        if let Some(deps) = ws_deps {
+            dependency_table(file, deps, false, None, Some("workspace"), out);
+        }
+        let mut tables: Vec<&DeTable<'_>> = vec![root];
+        if let Some(targets) = table(root, "target") {
+            tables.extend(targets.values().filter_map(|t| t.get_ref().as_table()));
+        }
+        for t in tables {
+            for (key, dev) in [
+                ("dependencies", false),
+                ("dev-dependencies", true),
+                ("dev_dependencies", true),
+                ("build-dependencies", false),
+                ("build_dependencies", false),
+            ] {
+                if let Some(deps) = table(t, key) {
+                    dependency_table(file, deps, dev, ws_deps, None, out);
+                }
+            }
+        }
+    }
+}
+
+/// Parse a TOML file into its spanned tree, or report a `parse-error` at the parser's
+/// own position.
+pub(super) fn parse_toml<'a>(
+    file: &'a SourceFile,
+    format: &str,
+    out: &mut Extraction,
+) -> Option<Spanned<DeTable<'a>>> {
+    match DeTable::parse(&file.text) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            let span = e
+                .span()
+                .map(|r| file.span(r.start, r.end))
+                .unwrap_or_else(|| file.span(0, 0));
+            out.problem(parse_error(span, format, e.message().trim()));
+            None
+        }
+    }
+}
+
+/// A sub-table by key.
+pub(super) fn table<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<&'t DeTable<'i>> {
+    t.get(key).and_then(|v| v.get_ref().as_table())
+}
+
+/// A string value by key, with the span of its text (quotes excluded).
+pub(super) fn string<'t>(
+    file: &SourceFile,
+    t: &'t DeTable<'_>,
+    key: &str,
+) -> Option<(&'t str, Span)> {
+    let v = t.get(key)?;
+    match v.get_ref() {
+        DeValue::String(s) => Some((s.as_ref(), str_span(file, v.span()))),
+        _ => None,
+    }
+}
+
+/// The span of a TOML string or key without its quotes (`"x"`, `'x'`, `"""x"""`).
+pub(super) fn str_span(file: &SourceFile, r: Range<usize>) -> Span {
+    let text = file.text.get(r.clone()).unwrap_or("");
+    for q in ["\"\"\"", "'''", "\"", "'"] {
+        if text.len() >= 2 * q.len() && text.starts_with(q) && text.ends_with(q) {
+            return file.span(r.start + q.len(), r.end - q.len());
+        }
+    }
+    file.span(r.start, r.end)
+}
+
+/// One `[*dependencies]` table.
+fn dependency_table(
+    file: &SourceFile,
+    deps: &DeTable<'_>,
+    dev: bool,
+    ws_deps: Option<&DeTable<'_>>,
+    group: Option<&str>,
+    out: &mut Extraction,
+) {
+    for (key, value) in deps.iter() {
+        let Some((name, version, span)) = dependency(file, key, value, ws_deps) else {
+            continue;
+        };
+        let mut c = Component::new(
+            ComponentKind::Package,
+            Ecosystem::Cargo,
+            name,
+            version,
+            span,
+        )
+        .dev(dev);
+        if let Some(g) = group {
+            c = c.group(g);
+        }
+        out.push(c);
+    }
+}
+
+/// `(real name, version, span)` of one entry, or `None` when it adds nothing
+/// (inherited from a `[workspace.dependencies]` in the same file).
+fn dependency(
+    file: &SourceFile,
+    key: &Spanned<DeString<'_>>,
+    value: &Spanned<DeValue<'_>>,
+    ws_deps: Option<&DeTable<'_>>,
+) -> Option<(String, Option<String>, Span)> {
+    let key_span = str_span(file, key.span());
+    match value.get_ref() {
+        DeValue::String(s) => Some((
+            key.get_ref().to_string(),
+            Some(s.to_string()),
+            str_span(file, value.span()),
+        )),
+        DeValue::Table(t) => {
+            let name = t
+                .get("package")
+                .and_then(|p| p.get_ref().as_str())
+                .unwrap_or(key.get_ref())
+                .to_string();
+            if t.get("workspace").and_then(|w| w.get_ref().as_bool()) == Some(true) {
+                if ws_deps.is_some_and(|w| w.contains_key(key.get_ref().as_ref())) {
+                    return None;
+                }
+                return Some((name, None, key_span));
+            }
+            match string(file, t, "version") {
+                Some((v, span)) => Some((name, Some(v.to_string()), span)),
+                None => Some((name, None, key_span)),
+            }
+        }
+        // not a dependency shape Cargo accepts; Cargo itself reports it
+        _ => Some((key.get_ref().to_string(), None, key_span)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::testing::{Allowed, render, run, scalibr_conformance};
+
+    #[test]
+    fn fixtures() {
+        insta::glob!("../../fixtures/extract/cargo-manifest", "*.*", |path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let (file, out) = run(&CargoManifest, "Cargo.toml", &text);
+            insta::assert_snapshot!(render(&file, &out));
+        });
+    }
+
+    #[test]
+    fn conformance() {
+        let map = |cs: &[Component]| {
+            cs.iter()
+                .filter(|c| c.kind == ComponentKind::Package)
+                .map(|c| (c.name.clone(), c.version.clone().unwrap_or_default()))
+                .collect()
+        };
+        const OWN: &str =
+            "skew does not report the manifest's own package (it is the repository's code)";
+        const GIT: &str = "scalibr drops git dependencies pinned by tag or PR but keeps one pinned by commit; skew keeps every git dependency, version unknown";
+        let allowed = [
+            Allowed {
+                fixture: "no-dependency.toml",
+                package: "hello_world@0.1.0",
+                reason: OWN,
+            },
+            Allowed {
+                fixture: "only-version-dependency.toml",
+                package: "hello_world@0.1.0",
+                reason: OWN,
+            },
+            Allowed {
+                fixture: "git-dependency-tagged.toml",
+                package: "hello_world@0.1.0",
+                reason: OWN,
+            },
+            Allowed {
+                fixture: "git-dependency-tagged.toml",
+                package: "regex@",
+                reason: GIT,
+            },
+            Allowed {
+                fixture: "git-dependency-with-commit.toml",
+                package: "hello_world@0.1.0",
+                reason: OWN,
+            },
+            Allowed {
+                fixture: "git-dependency-with-pr.toml",
+                package: "hello_world@0.1.0",
+                reason: OWN,
+            },
+            Allowed {
+                fixture: "git-dependency-with-pr.toml",
+                package: "regex@",
+                reason: GIT,
+            },
+            Allowed {
+                fixture: "two-dependencies.toml",
+                package: "hello_world@0.1.0",
+                reason: OWN,
+            },
+            Allowed {
+                fixture: "two-dependencies.toml",
+                package: "regex@",
+                reason: GIT,
+            },
+            Allowed {
+                fixture: "invalid-dependency.toml",
+                package: "regex@",
+                reason: "scalibr rejects the whole file for a malformed `git` key; skew keeps the dependency, version unknown",
+            },
+        ];
+        scalibr_conformance(
+            &CargoManifest,
+            "language/rust/cargotoml",
+            &|_| "Cargo.toml".into(),
+            &map,
+            &allowed,
+        );
+    }
+}

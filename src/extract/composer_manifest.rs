@@ -1,0 +1,165 @@
+//! `composer.json`: the PHP packages and the PHP version a Composer project requires.
+//!
+//! Decodes into borrowed typed structs (CRATES.md: a borrowed `&str`'s address gives its
+//! span for free) and owns the small JSON helpers the other JSON extractors here share:
+//! [`Str`], [`Pairs`], [`parse_json`], [`span_or`]. Must not: read `composer.lock`.
+//!
+//! Choices, so rules can rely on them:
+//! - `require` entries are `package`/`composer`, `require-dev` ones are `dev`; the version
+//!   is the constraint as written, blamed on its text.
+//! - `php` is the PHP the package requires: `runtime`/`composer`/`php`.
+//! - Platform packages are not components: `ext-*`, `lib-*`, `php-64bit`/`php-ipv6`/
+//!   `php-zts`/`php-debug`, `hhvm`, `composer`, `composer-plugin-api`,
+//!   `composer-runtime-api` (they describe the PHP build, not software with versions
+//!   of its own that skew can check).
+//! - A key written twice keeps both entries (JSON decoders keep the last; a person
+//!   may be looking at either).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::{Extraction, Extractor, file_name};
+use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::diagnostic::parse_error;
+use crate::source::{SourceFile, Span};
+
+pub struct ComposerManifest;
+
+#[derive(Deserialize)]
+struct ComposerJson<'a> {
+    #[serde(borrow, default)]
+    require: Option<Pairs<'a, Str<'a>>>,
+    #[serde(borrow, default, rename = "require-dev")]
+    require_dev: Option<Pairs<'a, Str<'a>>>,
+}
+
+impl Extractor for ComposerManifest {
+    fn name(&self) -> &'static str {
+        "composer-manifest"
+    }
+
+    fn wants(&self, path: &Path) -> bool {
+        file_name(path) == "composer.json"
+    }
+
+    fn extract(&self, file: &SourceFile, out: &mut Extraction) {
+        let Some(doc) = parse_json::<ComposerJson>(file, "composer.json", out) else {
+            return;
+        };
+        for (deps, dev) in [(doc.require, false), (doc.require_dev, true)] {
+            for (name, version) in deps.map(|p| p.0).unwrap_or_default() {
+                let name_span = span_or(file, &name, file.span(0, 0));
+                let span = span_or(file, &version, name_span);
+                let kind = match name.0.as_ref() {
+                    "php" => ComponentKind::Runtime,
+                    n if is_platform(n) => continue,
+                    _ => ComponentKind::Package,
+                };
+                out.push(
+                    Component::new(
+                        kind,
+                        Ecosystem::Composer,
+                        name.0.as_ref(),
+                        Some(version.0.into_owned()),
+                        span,
+                    )
+                    .dev(dev),
+                );
+            }
+        }
+    }
+}
+
+fn is_platform(name: &str) -> bool {
+    name.starts_with("ext-")
+        || name.starts_with("lib-")
+        || name.starts_with("php-")
+        || matches!(
+            name,
+            "hhvm" | "composer" | "composer-plugin-api" | "composer-runtime-api"
+        )
+}
+
+/// A JSON string, borrowed from the file when it has no escapes (then its address
+/// gives its span).
+#[derive(Deserialize, Debug, Clone)]
+pub(super) struct Str<'a>(#[serde(borrow)] pub Cow<'a, str>);
+
+/// The span of a decoded string, or `fallback` when it had escapes and was copied.
+pub(super) fn span_or(file: &SourceFile, s: &Str, fallback: Span) -> Span {
+    match &s.0 {
+        Cow::Borrowed(b) => file.span_of(b),
+        Cow::Owned(_) => fallback,
+    }
+}
+
+/// A JSON object as ordered `(key, value)` pairs, duplicates kept. An empty array is
+/// accepted as an empty object (PHP's `json_encode` writes `[]` for an empty map).
+#[derive(Debug)]
+pub(super) struct Pairs<'a, V>(pub Vec<(Str<'a>, V)>);
+
+impl<'de: 'a, 'a, V: Deserialize<'de>> Deserialize<'de> for Pairs<'a, V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct PairsVisitor<'a, V>(PhantomData<(&'a (), V)>);
+        impl<'de: 'a, 'a, V: Deserialize<'de>> Visitor<'de> for PairsVisitor<'a, V> {
+            type Value = Pairs<'a, V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> Result<Self::Value, M::Error> {
+                let mut v = Vec::new();
+                while let Some((k, val)) = m.next_entry::<Str<'de>, V>()? {
+                    v.push((k, val));
+                }
+                Ok(Pairs(v))
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut s: S) -> Result<Self::Value, S::Error> {
+                if s.next_element::<IgnoredAny>()?.is_some() {
+                    return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
+                }
+                Ok(Pairs(Vec::new()))
+            }
+        }
+        d.deserialize_any(PairsVisitor(PhantomData))
+    }
+}
+
+/// Decode a JSON file, or report a `parse-error` at the decoder's own line/column.
+/// An empty file declares nothing and is not an error.
+pub(super) fn parse_json<'a, T: Deserialize<'a>>(
+    file: &'a SourceFile,
+    format: &str,
+    out: &mut Extraction,
+) -> Option<T> {
+    if file.text.trim().is_empty() {
+        return None;
+    }
+    match serde_json::from_str::<T>(&file.text) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            let at = file.offset_of(e.line(), e.column());
+            out.problem(parse_error(file.span(at, at), format, e));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::testing::{render, run};
+
+    #[test]
+    fn fixtures() {
+        insta::glob!("../../fixtures/extract/composer-manifest", "*.*", |path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let (file, out) = run(&ComposerManifest, "composer.json", &text);
+            insta::assert_snapshot!(render(&file, &out));
+        });
+    }
+}

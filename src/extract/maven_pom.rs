@@ -1,0 +1,397 @@
+//! `pom.xml`: the Maven artifacts a project declares, with `${property}` interpolation
+//! from the same file.
+//!
+//! Reads the file with `roxmltree` (byte ranges on every node). Must not: read other
+//! files — the parent POM, imported BOMs and `settings.xml` are out of reach for a
+//! single-file extractor, so a version that only they define is `None`.
+//!
+//! Choices, so rules can rely on them:
+//! - `dependencies/dependency` (also inside `profiles/profile`, group `profile:<id>`)
+//!   and `dependencyManagement/dependencies/dependency` (group `dependencyManagement`)
+//!   are `package`/`maven` named `groupId:artifactId`; `<scope>test</scope>` is `dev`.
+//!   Managed entries are reported too: a managed version is what the build uses for
+//!   transitive dependencies as well.
+//! - A dependency without `<version>` takes the version of the matching
+//!   `dependencyManagement` entry of the same file, blamed there (that entry is then
+//!   not reported a second time); with none it has
+//!   version `None`, blamed on the `artifactId`.
+//! - `${name}` is resolved from `<properties>`, and `${project.version}`,
+//!   `${project.parent.version}` (also the old `${version}`/`${pom.version}`),
+//!   `${project.groupId}`, `${project.artifactId}`. When the version is exactly one
+//!   property, the span is the property's value — that is where a person edits it.
+//!   An unresolvable property gives version `None`, blamed on the version text.
+//! - `build/plugins/plugin` and `build/pluginManagement/plugins/plugin` are
+//!   `tool`/`maven` (groupId defaults to `org.apache.maven.plugins`); dependencies of
+//!   plugins are not reported (they belong to the build tool's class path).
+//! - The project's own coordinates and its `<parent>` are not components.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use roxmltree::{Document, Node, ParsingOptions};
+
+use super::{Extraction, Extractor, file_name};
+use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::diagnostic::parse_error;
+use crate::source::{SourceFile, Span};
+
+pub struct MavenPom;
+
+impl Extractor for MavenPom {
+    fn name(&self) -> &'static str {
+        "maven-pom"
+    }
+
+    fn wants(&self, path: &Path) -> bool {
+        file_name(path) == "pom.xml"
+    }
+
+    fn extract(&self, file: &SourceFile, out: &mut Extraction) {
+        let Some(doc) = parse_xml(file, "pom.xml", out) else {
+            return;
+        };
+        let project = doc.root_element();
+        if project.tag_name().name() != "project" {
+            out.problem(parse_error(
+                file.span(project.range().start, project.range().start),
+                "pom.xml",
+                format!(
+                    "root element is `{}`, not `project`",
+                    project.tag_name().name()
+                ),
+            ));
+            return;
+        }
+        let props = Properties::of(file, project);
+
+        let managed: Vec<Dep> = child(project, "dependencyManagement")
+            .and_then(|m| child(m, "dependencies"))
+            .map(|d| deps(file, &props, d))
+            .unwrap_or_default();
+        let mut found: Vec<(Dep, Option<String>)> = Vec::new();
+        if let Some(d) = child(project, "dependencies") {
+            found.extend(deps(file, &props, d).into_iter().map(|d| (d, None)));
+        }
+        if let Some(profiles) = child(project, "profiles") {
+            for p in children(profiles, "profile") {
+                let id = child(p, "id").and_then(|i| text_of(file, i));
+                let group = format!("profile:{}", id.map(|(t, _)| t).unwrap_or_default());
+                if let Some(d) = child(p, "dependencies") {
+                    found.extend(
+                        deps(file, &props, d)
+                            .into_iter()
+                            .map(|d| (d, Some(group.clone()))),
+                    );
+                }
+            }
+        }
+        // a managed entry a dependency takes its version from is reported once, as
+        // that dependency (which knows its scope)
+        let mut used = vec![false; managed.len()];
+        for (mut d, group) in found {
+            if d.version.is_none()
+                && !d.version_written
+                && let Some(i) = managed.iter().position(|m| m.name == d.name)
+            {
+                d.version = managed[i].version.clone();
+                d.span = managed[i].span;
+                used[i] = true;
+            }
+            let mut c = Component::new(
+                ComponentKind::Package,
+                Ecosystem::Maven,
+                d.name,
+                d.version,
+                d.span,
+            )
+            .dev(d.test);
+            if let Some(g) = group {
+                c = c.group(g);
+            }
+            out.push(c);
+        }
+        for (d, _) in managed.into_iter().zip(used).filter(|(_, u)| !u) {
+            out.push(
+                Component::new(
+                    ComponentKind::Package,
+                    Ecosystem::Maven,
+                    d.name,
+                    d.version,
+                    d.span,
+                )
+                .dev(d.test)
+                .group("dependencyManagement"),
+            );
+        }
+        if let Some(build) = child(project, "build") {
+            let mut lists: Vec<Node> = child(build, "plugins").into_iter().collect();
+            if let Some(pm) = child(build, "pluginManagement") {
+                lists.extend(child(pm, "plugins"));
+            }
+            for list in lists {
+                for p in children(list, "plugin") {
+                    if let Some(d) = dep(file, &props, p, Some("org.apache.maven.plugins")) {
+                        out.push(Component::new(
+                            ComponentKind::Tool,
+                            Ecosystem::Maven,
+                            d.name,
+                            d.version,
+                            d.span,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Parse XML, or report a `parse-error` at the parser's own position.
+pub(super) fn parse_xml<'a>(
+    file: &'a SourceFile,
+    format: &str,
+    out: &mut Extraction,
+) -> Option<Document<'a>> {
+    let opts = ParsingOptions {
+        allow_dtd: true,
+        ..ParsingOptions::default()
+    };
+    if file.text.trim().is_empty() {
+        return None; // an empty file declares nothing
+    }
+    match Document::parse_with_options(&file.text, opts) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            let pos = e.pos();
+            let at = file.offset_of(pos.row as usize, pos.col as usize);
+            out.problem(parse_error(file.span(at, at), format, e));
+            None
+        }
+    }
+}
+
+/// The first child element with this local name (namespaces ignored: POMs and
+/// project files use a default namespace or none).
+pub(super) fn child<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+    n.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
+}
+
+/// All child elements with this local name.
+pub(super) fn children<'a, 'i: 'a>(
+    n: Node<'a, 'i>,
+    name: &'a str,
+) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
+    n.children()
+        .filter(move |c| c.is_element() && c.tag_name().name() == name)
+}
+
+/// An element's text, trimmed, with the span of that text in the file.
+/// `None` for an empty element.
+pub(super) fn text_of(file: &SourceFile, n: Node) -> Option<(String, Span)> {
+    let t = n.children().find(|c| c.is_text())?;
+    let r = t.range();
+    let raw = file.text.get(r.clone())?;
+    let lead = raw.len() - raw.trim_start().len();
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let value = t.text().unwrap_or(trimmed).trim().to_string();
+    Some((
+        value,
+        file.span(r.start + lead, r.start + lead + trimmed.len()),
+    ))
+}
+
+/// One `<dependency>`/`<plugin>` after interpolation.
+struct Dep {
+    name: String,
+    version: Option<String>,
+    /// Whether a `<version>` element was written (even if it could not be resolved).
+    version_written: bool,
+    span: Span,
+    test: bool,
+}
+
+fn deps(file: &SourceFile, props: &Properties, list: Node) -> Vec<Dep> {
+    children(list, "dependency")
+        .filter_map(|d| dep(file, props, d, None))
+        .collect()
+}
+
+fn dep(file: &SourceFile, props: &Properties, n: Node, default_group: Option<&str>) -> Option<Dep> {
+    let group = match child(n, "groupId").and_then(|g| text_of(file, g)) {
+        Some((g, _)) => props.interpolate(&g).map(|(v, _)| v)?,
+        None => default_group?.to_string(),
+    };
+    let (artifact, artifact_span) = child(n, "artifactId").and_then(|a| text_of(file, a))?;
+    let artifact = props.interpolate(&artifact).map(|(v, _)| v)?;
+    let version_text = child(n, "version").and_then(|v| text_of(file, v));
+    let (version, span) = match &version_text {
+        Some((v, vspan)) => match props.interpolate(v) {
+            Some((resolved, pspan)) => (Some(resolved), pspan.unwrap_or(*vspan)),
+            None => (None, *vspan),
+        },
+        None => (None, artifact_span),
+    };
+    let test = child(n, "scope")
+        .and_then(|s| text_of(file, s))
+        .is_some_and(|(s, _)| s == "test");
+    Some(Dep {
+        name: format!("{group}:{artifact}"),
+        version,
+        version_written: version_text.is_some(),
+        span,
+        test,
+    })
+}
+
+/// Values `${…}` can refer to, each with the span of its text.
+struct Properties {
+    values: HashMap<String, (String, Span)>,
+}
+
+impl Properties {
+    fn of(file: &SourceFile, project: Node) -> Properties {
+        let mut values = HashMap::new();
+        if let Some(props) = child(project, "properties") {
+            for p in props.children().filter(|c| c.is_element()) {
+                if let Some(v) = text_of(file, p) {
+                    values.insert(p.tag_name().name().to_string(), v);
+                }
+            }
+        }
+        let parent = child(project, "parent");
+        let parent_version = parent
+            .and_then(|p| child(p, "version"))
+            .and_then(|v| text_of(file, v));
+        let own_version = child(project, "version")
+            .and_then(|v| text_of(file, v))
+            .or_else(|| parent_version.clone());
+        let own_group = child(project, "groupId")
+            .and_then(|v| text_of(file, v))
+            .or_else(|| {
+                parent
+                    .and_then(|p| child(p, "groupId"))
+                    .and_then(|v| text_of(file, v))
+            });
+        let own_artifact = child(project, "artifactId").and_then(|v| text_of(file, v));
+        for (names, v) in [
+            (
+                &["project.version", "pom.version", "version"][..],
+                own_version,
+            ),
+            (
+                &["project.parent.version", "parent.version"][..],
+                parent_version,
+            ),
+            (
+                &["project.groupId", "pom.groupId", "groupId"][..],
+                own_group,
+            ),
+            (
+                &["project.artifactId", "pom.artifactId", "artifactId"][..],
+                own_artifact,
+            ),
+        ] {
+            if let Some(v) = v {
+                for n in names {
+                    values.entry(n.to_string()).or_insert_with(|| v.clone());
+                }
+            }
+        }
+        Properties { values }
+    }
+
+    /// Resolve every `${…}` in `text`. `None` when one cannot be resolved. The span is
+    /// set when `text` is exactly one property: the span of the value a person edits.
+    fn interpolate(&self, text: &str) -> Option<(String, Option<Span>)> {
+        self.resolve(text, 0)
+    }
+
+    fn resolve(&self, text: &str, depth: usize) -> Option<(String, Option<Span>)> {
+        if !text.contains("${") {
+            return Some((text.to_string(), None));
+        }
+        if depth > 10 {
+            return None; // a cycle
+        }
+        if let Some(name) = text.strip_prefix("${").and_then(|r| r.strip_suffix('}'))
+            && !name.contains(['$', '{', '}'])
+        {
+            let (value, span) = self.values.get(name)?;
+            let (resolved, inner) = self.resolve(value, depth + 1)?;
+            return Some((resolved, Some(inner.unwrap_or(*span))));
+        }
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find("${") {
+            out.push_str(&rest[..i]);
+            let end = rest[i..].find('}')? + i;
+            let (value, _) = self.values.get(&rest[i + 2..end])?;
+            out.push_str(&self.resolve(value, depth + 1)?.0);
+            rest = &rest[end + 1..];
+        }
+        out.push_str(rest);
+        Some((out, None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::testing::{Allowed, render, run, scalibr_conformance};
+
+    #[test]
+    fn fixtures() {
+        insta::glob!("../../fixtures/extract/maven-pom", "*.*", |path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let (file, out) = run(&MavenPom, "pom.xml", &text);
+            insta::assert_snapshot!(render(&file, &out));
+        });
+    }
+
+    #[test]
+    fn conformance() {
+        // scalibr reports the effective dependencies only: not managed entries on their
+        // own, not plugins
+        let map = |cs: &[Component]| {
+            cs.iter()
+                .filter(|c| {
+                    c.kind == ComponentKind::Package
+                        && c.group.as_deref() != Some("dependencyManagement")
+                })
+                .map(|c| (c.name.clone(), c.version.clone().unwrap_or_default()))
+                .collect()
+        };
+        let allowed = [
+            Allowed {
+                fixture: "with-parent.xml",
+                package: "org.dave:dave@4.0.0",
+                reason: "declared in the parent POM, another file",
+            },
+            Allowed {
+                fixture: "interpolation.xml",
+                package: "org.mine:ranged-package@9.4.35.v20201120",
+                reason: "scalibr reduces a version range to its lower bound; skew keeps the range as declared",
+            },
+            Allowed {
+                fixture: "interpolation.xml",
+                package: "org.mine:ranged-package@[9.4.35.v20201120,9.5)",
+                reason: "the same dependency, range kept as declared",
+            },
+            Allowed {
+                fixture: "multi-version.xml",
+                package: "abc:example.com@1.1.1",
+                reason: "scalibr keeps the first of two declarations; skew reports both, each where it is written",
+            },
+        ];
+        scalibr_conformance(
+            &MavenPom,
+            "language/java/pomxml",
+            &|_| "pom.xml".into(),
+            &map,
+            &allowed,
+        );
+    }
+}
