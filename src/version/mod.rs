@@ -13,12 +13,14 @@
 mod cargo;
 mod dotted;
 mod go;
+mod maven;
 mod npm;
 mod pep440;
 mod set;
 
 pub use dotted::Dotted;
 pub use go::GoVersion;
+pub use maven::MavenVersion;
 pub use set::{Bound, Interval, Verdict, VersionSet, verdict};
 
 use std::fmt;
@@ -42,6 +44,8 @@ pub enum Scheme {
     Cargo,
     /// Go modules (`v1.2.3`, pseudo-versions) and toolchains (`1.21rc1`); exact (`go.rs`).
     Go,
+    /// Maven's `ComparableVersion` order and `[1.0,2.0)` ranges; bare = exact (`maven.rs`).
+    Maven,
 }
 
 impl Scheme {
@@ -53,6 +57,7 @@ impl Scheme {
             Ecosystem::PyPI => Scheme::Pep440,
             Ecosystem::Cargo => Scheme::Cargo,
             Ecosystem::Go => Scheme::Go,
+            Ecosystem::Maven => Scheme::Maven,
             _ => Scheme::Dotted,
         }
     }
@@ -67,6 +72,7 @@ pub enum Version {
     Pep440(pep440_rs::Version),
     Cargo(semver::Version),
     Go(GoVersion),
+    Maven(MavenVersion),
 }
 
 impl fmt::Display for Version {
@@ -77,6 +83,7 @@ impl fmt::Display for Version {
             Version::Pep440(v) => v.fmt(f),
             Version::Cargo(v) => v.fmt(f),
             Version::Go(v) => v.fmt(f),
+            Version::Maven(v) => v.fmt(f),
         }
     }
 }
@@ -111,6 +118,7 @@ pub fn parse_version(scheme: Scheme, text: &str) -> Result<Version, VersionError
         Scheme::Pep440 => pep440::parse_version(text).map(Version::Pep440),
         Scheme::Cargo => cargo::parse_version(text).map(Version::Cargo),
         Scheme::Go => GoVersion::parse(text).map(Version::Go),
+        Scheme::Maven => MavenVersion::parse(text).map(Version::Maven),
     }
 }
 
@@ -124,6 +132,7 @@ pub fn parse_declared(scheme: Scheme, text: &str) -> Result<VersionSet, VersionE
         Scheme::Pep440 => pep440::parse_declared(text),
         Scheme::Cargo => cargo::parse_declared(text),
         Scheme::Go => go::parse_declared(text),
+        Scheme::Maven => maven::parse_declared(text),
     }
 }
 
