@@ -16,11 +16,13 @@ mod go;
 mod maven;
 mod npm;
 mod pep440;
+mod rubygems;
 mod set;
 
 pub use dotted::Dotted;
 pub use go::GoVersion;
 pub use maven::MavenVersion;
+pub use rubygems::GemVersion;
 pub use set::{Bound, Interval, Verdict, VersionSet, verdict};
 
 use std::fmt;
@@ -46,6 +48,8 @@ pub enum Scheme {
     Go,
     /// Maven's `ComparableVersion` order and `[1.0,2.0)` ranges; bare = exact (`maven.rs`).
     Maven,
+    /// `Gem::Version` order and `~>`/`>=`/`!=` requirement lists (`rubygems.rs`).
+    RubyGems,
 }
 
 impl Scheme {
@@ -58,6 +62,7 @@ impl Scheme {
             Ecosystem::Cargo => Scheme::Cargo,
             Ecosystem::Go => Scheme::Go,
             Ecosystem::Maven => Scheme::Maven,
+            Ecosystem::RubyGems => Scheme::RubyGems,
             _ => Scheme::Dotted,
         }
     }
@@ -73,6 +78,7 @@ pub enum Version {
     Cargo(semver::Version),
     Go(GoVersion),
     Maven(MavenVersion),
+    RubyGems(GemVersion),
 }
 
 impl fmt::Display for Version {
@@ -84,6 +90,7 @@ impl fmt::Display for Version {
             Version::Cargo(v) => v.fmt(f),
             Version::Go(v) => v.fmt(f),
             Version::Maven(v) => v.fmt(f),
+            Version::RubyGems(v) => v.fmt(f),
         }
     }
 }
@@ -119,6 +126,7 @@ pub fn parse_version(scheme: Scheme, text: &str) -> Result<Version, VersionError
         Scheme::Cargo => cargo::parse_version(text).map(Version::Cargo),
         Scheme::Go => GoVersion::parse(text).map(Version::Go),
         Scheme::Maven => MavenVersion::parse(text).map(Version::Maven),
+        Scheme::RubyGems => GemVersion::parse(text).map(Version::RubyGems),
     }
 }
 
@@ -133,6 +141,7 @@ pub fn parse_declared(scheme: Scheme, text: &str) -> Result<VersionSet, VersionE
         Scheme::Cargo => cargo::parse_declared(text),
         Scheme::Go => go::parse_declared(text),
         Scheme::Maven => maven::parse_declared(text),
+        Scheme::RubyGems => rubygems::parse_declared(text),
     }
 }
 
