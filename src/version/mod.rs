@@ -11,6 +11,7 @@
 //! Must not: look at components, rules or files.
 
 mod cargo;
+mod composer;
 mod dotted;
 mod go;
 mod maven;
@@ -19,6 +20,7 @@ mod pep440;
 mod rubygems;
 mod set;
 
+pub use composer::ComposerVersion;
 pub use dotted::Dotted;
 pub use go::GoVersion;
 pub use maven::MavenVersion;
@@ -50,6 +52,8 @@ pub enum Scheme {
     Maven,
     /// `Gem::Version` order and `~>`/`>=`/`!=` requirement lists (`rubygems.rs`).
     RubyGems,
+    /// Composer: `^`, `~`, `1.2.*`, hyphen ranges, `||`, stability suffixes (`composer.rs`).
+    Composer,
 }
 
 impl Scheme {
@@ -63,6 +67,7 @@ impl Scheme {
             Ecosystem::Go => Scheme::Go,
             Ecosystem::Maven => Scheme::Maven,
             Ecosystem::RubyGems => Scheme::RubyGems,
+            Ecosystem::Composer => Scheme::Composer,
             _ => Scheme::Dotted,
         }
     }
@@ -79,6 +84,7 @@ pub enum Version {
     Go(GoVersion),
     Maven(MavenVersion),
     RubyGems(GemVersion),
+    Composer(ComposerVersion),
 }
 
 impl fmt::Display for Version {
@@ -91,6 +97,7 @@ impl fmt::Display for Version {
             Version::Go(v) => v.fmt(f),
             Version::Maven(v) => v.fmt(f),
             Version::RubyGems(v) => v.fmt(f),
+            Version::Composer(v) => v.fmt(f),
         }
     }
 }
@@ -127,6 +134,7 @@ pub fn parse_version(scheme: Scheme, text: &str) -> Result<Version, VersionError
         Scheme::Go => GoVersion::parse(text).map(Version::Go),
         Scheme::Maven => MavenVersion::parse(text).map(Version::Maven),
         Scheme::RubyGems => GemVersion::parse(text).map(Version::RubyGems),
+        Scheme::Composer => ComposerVersion::parse(text).map(Version::Composer),
     }
 }
 
@@ -142,6 +150,7 @@ pub fn parse_declared(scheme: Scheme, text: &str) -> Result<VersionSet, VersionE
         Scheme::Go => go::parse_declared(text),
         Scheme::Maven => maven::parse_declared(text),
         Scheme::RubyGems => rubygems::parse_declared(text),
+        Scheme::Composer => composer::parse_declared(text),
     }
 }
 
