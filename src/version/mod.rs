@@ -16,6 +16,7 @@ mod dotted;
 mod go;
 mod maven;
 mod npm;
+mod nuget;
 mod pep440;
 mod rubygems;
 mod set;
@@ -24,6 +25,7 @@ pub use composer::ComposerVersion;
 pub use dotted::Dotted;
 pub use go::GoVersion;
 pub use maven::MavenVersion;
+pub use nuget::NuGetVersion;
 pub use rubygems::GemVersion;
 pub use set::{Bound, Interval, Verdict, VersionSet, verdict};
 
@@ -54,6 +56,8 @@ pub enum Scheme {
     RubyGems,
     /// Composer: `^`, `~`, `1.2.*`, hyphen ranges, `||`, stability suffixes (`composer.rs`).
     Composer,
+    /// NuGet: 4-part versions, bare `1.0` = `>=1.0`, `[1.0,2.0)`, floating `1.*` (`nuget.rs`).
+    NuGet,
 }
 
 impl Scheme {
@@ -68,6 +72,7 @@ impl Scheme {
             Ecosystem::Maven => Scheme::Maven,
             Ecosystem::RubyGems => Scheme::RubyGems,
             Ecosystem::Composer => Scheme::Composer,
+            Ecosystem::NuGet => Scheme::NuGet,
             _ => Scheme::Dotted,
         }
     }
@@ -85,6 +90,7 @@ pub enum Version {
     Maven(MavenVersion),
     RubyGems(GemVersion),
     Composer(ComposerVersion),
+    NuGet(NuGetVersion),
 }
 
 impl fmt::Display for Version {
@@ -98,6 +104,7 @@ impl fmt::Display for Version {
             Version::Maven(v) => v.fmt(f),
             Version::RubyGems(v) => v.fmt(f),
             Version::Composer(v) => v.fmt(f),
+            Version::NuGet(v) => v.fmt(f),
         }
     }
 }
@@ -135,6 +142,7 @@ pub fn parse_version(scheme: Scheme, text: &str) -> Result<Version, VersionError
         Scheme::Maven => MavenVersion::parse(text).map(Version::Maven),
         Scheme::RubyGems => GemVersion::parse(text).map(Version::RubyGems),
         Scheme::Composer => ComposerVersion::parse(text).map(Version::Composer),
+        Scheme::NuGet => NuGetVersion::parse(text).map(Version::NuGet),
     }
 }
 
@@ -151,6 +159,7 @@ pub fn parse_declared(scheme: Scheme, text: &str) -> Result<VersionSet, VersionE
         Scheme::Maven => maven::parse_declared(text),
         Scheme::RubyGems => rubygems::parse_declared(text),
         Scheme::Composer => composer::parse_declared(text),
+        Scheme::NuGet => nuget::parse_declared(text),
     }
 }
 
