@@ -14,12 +14,14 @@ mod cargo;
 mod composer;
 mod dotted;
 mod go;
+mod helm;
 mod maven;
 mod npm;
 mod nuget;
 mod pep440;
 mod rubygems;
 mod set;
+mod terraform;
 
 pub use composer::ComposerVersion;
 pub use dotted::Dotted;
@@ -58,6 +60,10 @@ pub enum Scheme {
     Composer,
     /// NuGet: 4-part versions, bare `1.0` = `>=1.0`, `[1.0,2.0)`, floating `1.*` (`nuget.rs`).
     NuGet,
+    /// Terraform/provider constraints: `~> 1.5`, `>= 1.2, < 2.0`, `!=` (`terraform.rs`).
+    Terraform,
+    /// Helm chart constraints (Masterminds): npm's grammar plus `,` and `!=` (`helm.rs`).
+    Helm,
 }
 
 impl Scheme {
@@ -73,6 +79,8 @@ impl Scheme {
             Ecosystem::RubyGems => Scheme::RubyGems,
             Ecosystem::Composer => Scheme::Composer,
             Ecosystem::NuGet => Scheme::NuGet,
+            Ecosystem::Terraform => Scheme::Terraform,
+            Ecosystem::Helm => Scheme::Helm,
             _ => Scheme::Dotted,
         }
     }
@@ -91,6 +99,8 @@ pub enum Version {
     RubyGems(GemVersion),
     Composer(ComposerVersion),
     NuGet(NuGetVersion),
+    Terraform(nodejs_semver::Version),
+    Helm(nodejs_semver::Version),
 }
 
 impl fmt::Display for Version {
@@ -105,6 +115,7 @@ impl fmt::Display for Version {
             Version::RubyGems(v) => v.fmt(f),
             Version::Composer(v) => v.fmt(f),
             Version::NuGet(v) => v.fmt(f),
+            Version::Terraform(v) | Version::Helm(v) => v.fmt(f),
         }
     }
 }
@@ -143,6 +154,8 @@ pub fn parse_version(scheme: Scheme, text: &str) -> Result<Version, VersionError
         Scheme::RubyGems => GemVersion::parse(text).map(Version::RubyGems),
         Scheme::Composer => ComposerVersion::parse(text).map(Version::Composer),
         Scheme::NuGet => NuGetVersion::parse(text).map(Version::NuGet),
+        Scheme::Terraform => terraform::parse_version(text).map(Version::Terraform),
+        Scheme::Helm => helm::parse_version(text).map(Version::Helm),
     }
 }
 
@@ -160,6 +173,8 @@ pub fn parse_declared(scheme: Scheme, text: &str) -> Result<VersionSet, VersionE
         Scheme::RubyGems => rubygems::parse_declared(text),
         Scheme::Composer => composer::parse_declared(text),
         Scheme::NuGet => nuget::parse_declared(text),
+        Scheme::Terraform => terraform::parse_declared(text),
+        Scheme::Helm => helm::parse_declared(text),
     }
 }
 
