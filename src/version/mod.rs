@@ -8,6 +8,13 @@
 //! - [`parse_requirement`]: the ecosystem-neutral comparator syntax used in rule files
 //!   (`>=8.0.4, <9 || =7.4.1`), with versions ordered by the scheme.
 //!
+//! Every scheme documents, in its own file, how it treats pre-releases. The common rule:
+//! a [`VersionSet`] is a union of intervals over the scheme's total order, so it cannot
+//! express "pre-releases only when asked for". Bounds the syntax implies are placed so that
+//! no pre-release leaks in at an edge (`^1.2` stops below every `2.0.0` pre-release; a
+//! wildcard starts at its release), while pre-releases strictly between two bounds stay in
+//! the set: a superset of what resolvers pick, which never turns an `Always` into a `Never`.
+//!
 //! Must not: look at components, rules or files.
 
 mod cargo;
@@ -39,7 +46,7 @@ use crate::component::Ecosystem;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scheme {
     /// Plain dotted numbers with an optional suffix (`8.0.36`, `1.27`, `3.12.1`): servers,
-    /// runtimes, managed-service engines, Kubernetes, Terraform.
+    /// runtimes, managed-service engines, Kubernetes, GitHub Actions refs.
     Dotted,
     /// Docker image tags: a dotted numeric prefix plus an optional variant (`15-alpine`).
     /// A partial tag admits every version under it: `8` is any 8.x.
@@ -67,7 +74,23 @@ pub enum Scheme {
 }
 
 impl Scheme {
-    /// The scheme an ecosystem's versions are written in.
+    pub const ALL: &'static [Scheme] = &[
+        Scheme::Dotted,
+        Scheme::Docker,
+        Scheme::Npm,
+        Scheme::Pep440,
+        Scheme::Cargo,
+        Scheme::Go,
+        Scheme::Maven,
+        Scheme::RubyGems,
+        Scheme::Composer,
+        Scheme::NuGet,
+        Scheme::Terraform,
+        Scheme::Helm,
+    ];
+
+    /// The scheme an ecosystem's versions are written in. Exhaustive on purpose: a new
+    /// ecosystem must choose its scheme here.
     pub fn of(ecosystem: Ecosystem) -> Scheme {
         match ecosystem {
             Ecosystem::Docker => Scheme::Docker,
@@ -81,7 +104,10 @@ impl Scheme {
             Ecosystem::NuGet => Scheme::NuGet,
             Ecosystem::Terraform => Scheme::Terraform,
             Ecosystem::Helm => Scheme::Helm,
-            _ => Scheme::Dotted,
+            Ecosystem::Runtime
+            | Ecosystem::Managed
+            | Ecosystem::Kubernetes
+            | Ecosystem::GithubActions => Scheme::Dotted,
         }
     }
 }
@@ -287,6 +313,89 @@ mod tests {
         }
         let none = VersionSet::empty();
         assert_eq!(verdict(&may, &none), Verdict::Never);
+    }
+
+    #[test]
+    fn every_ecosystem_has_its_scheme() {
+        let want = [
+            (Ecosystem::Docker, Scheme::Docker),
+            (Ecosystem::Npm, Scheme::Npm),
+            (Ecosystem::PyPI, Scheme::Pep440),
+            (Ecosystem::Cargo, Scheme::Cargo),
+            (Ecosystem::Go, Scheme::Go),
+            (Ecosystem::Maven, Scheme::Maven),
+            (Ecosystem::RubyGems, Scheme::RubyGems),
+            (Ecosystem::Composer, Scheme::Composer),
+            (Ecosystem::NuGet, Scheme::NuGet),
+            (Ecosystem::Runtime, Scheme::Dotted),
+            (Ecosystem::Managed, Scheme::Dotted),
+            (Ecosystem::Kubernetes, Scheme::Dotted),
+            (Ecosystem::Terraform, Scheme::Terraform),
+            (Ecosystem::Helm, Scheme::Helm),
+            (Ecosystem::GithubActions, Scheme::Dotted),
+        ];
+        assert_eq!(want.len(), Ecosystem::ALL.len());
+        for (eco, scheme) in want {
+            assert_eq!(Scheme::of(eco), scheme, "{eco}");
+        }
+    }
+
+    /// The rule-file syntax works in every scheme, ordered by that scheme.
+    #[test]
+    fn requirement_syntax_in_every_scheme() {
+        for &scheme in Scheme::ALL {
+            let r = parse_requirement(scheme, ">=0.9.0, <2 || =1.0").unwrap_or_else(|e| {
+                panic!("{scheme:?}: {e}");
+            });
+            let v = |t: &str| {
+                parse_version(scheme, t).unwrap_or_else(|e| panic!("{scheme:?} {t}: {e}"))
+            };
+            for yes in ["0.9.0", "1.0.0", "1.5.0", "1.99.0"] {
+                assert!(r.contains(&v(yes)), "{scheme:?} admits {yes}");
+            }
+            for no in ["0.8.0", "2.0.0", "2.1.0"] {
+                assert!(!r.contains(&v(no)), "{scheme:?} rejects {no}");
+            }
+        }
+        // PEP 440 order: 0.9.0rc1 is below 0.9.0; Maven's: 1.0-SNAPSHOT is below 1.0
+        let pep = parse_requirement(Scheme::Pep440, ">=0.9.0").unwrap();
+        assert!(!pep.contains(&parse_version(Scheme::Pep440, "0.9.0rc1").unwrap()));
+        let maven = parse_requirement(Scheme::Maven, ">=1.0").unwrap();
+        assert!(!maven.contains(&parse_version(Scheme::Maven, "1.0-SNAPSHOT").unwrap()));
+        assert!(maven.contains(&parse_version(Scheme::Maven, "1.0-sp1").unwrap()));
+    }
+
+    /// What a "still admits ..." message shows, per scheme.
+    #[test]
+    fn failing_parts_read_well() {
+        let cases = [
+            (Scheme::Npm, "^1.5.0", ">=1.8", ">=1.5.0, <1.8.0"),
+            (Scheme::Npm, ">=1.5", "<2", ">=2.0.0"),
+            (Scheme::Pep440, ">=0.8", ">=0.9.0", ">=0.8, <0.9.0"),
+            (Scheme::Pep440, "~=1.4", "<1.9", ">=1.9, <2"),
+            (Scheme::Cargo, "1.5", "<1.9", ">=1.9.0, <2.0.0-0"),
+            (Scheme::Maven, "[1.5,)", "<2", ">=2"),
+            (Scheme::RubyGems, "~> 1.5", "<1.9", ">=1.9, <2"),
+            (Scheme::Composer, "^1.5", "<1.9", ">=1.9, <2"),
+            (Scheme::NuGet, "1.5", "<2", ">=2"),
+            (Scheme::Terraform, "~> 1.5", "<1.9", ">=1.9.0, <2.0.0"),
+            (Scheme::Helm, ">=1.5", "<2", ">=2.0.0"),
+            (Scheme::Docker, "8.0", "<8.0.4", ">=8.0.4, <8.1"),
+        ];
+        for (scheme, declared, required, failing) in cases {
+            let d = parse_declared(scheme, declared).unwrap();
+            let r = parse_requirement(scheme, required).unwrap();
+            match verdict(&d, &r) {
+                Verdict::May { failing: f } => {
+                    assert_eq!(
+                        f.to_string(),
+                        failing,
+                        "{scheme:?} {declared} vs {required}"
+                    )
+                }
+                v => panic!("{scheme:?} {declared} vs {required}: {v:?}"),
+            }
+        }
     }
 
     #[test]
