@@ -230,6 +230,8 @@ pub(super) fn parse_docker_tag(tag: &str) -> Result<VersionSet, VersionError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::version::{Scheme, parse_requirement};
+    use proptest::prelude::*;
 
     fn d(s: &str) -> Version {
         Version::Dotted(Dotted::parse(s).unwrap())
@@ -296,5 +298,22 @@ mod tests {
             parse_declared("1.x.y"),
             Err(VersionError::Invalid(_))
         ));
+    }
+
+    proptest! {
+        #[test]
+        fn order_is_total_and_matches_ranges(
+            a in "[0-2](\\.[0-2]){0,3}(-(rc|beta)[0-9]{1,2})?",
+            b in "[0-2](\\.[0-2]){0,3}(-(rc|beta)[0-9]{1,2})?",
+            c in "[0-2](\\.[0-2]){0,3}(-(rc|beta)[0-9]{1,2})?",
+        ) {
+            let (a, b, c) = (d(&a), d(&b), d(&c));
+            prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
+            if a <= b && b <= c { prop_assert!(a <= c); }
+            let at_least = parse_requirement(Scheme::Dotted, &format!(">={a}")).unwrap();
+            prop_assert_eq!(at_least.contains(&b), b >= a);
+            let pin = parse_requirement(Scheme::Dotted, &format!("={a}")).unwrap();
+            prop_assert_eq!(pin.contains(&b), a == b);
+        }
     }
 }
