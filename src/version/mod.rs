@@ -398,6 +398,44 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Bad input is an error, never a panic, in every scheme.
+        #[test]
+        fn garbage_never_panics(text in "([-0-9.,|^~<>=!*xX vV@:/+\\[\\]()a-z]|\\PC){0,24}") {
+            for &scheme in Scheme::ALL {
+                let _ = parse_declared(scheme, &text);
+                let _ = parse_requirement(scheme, &text);
+                let _ = parse_version(scheme, &text);
+            }
+        }
+    }
+
+    #[test]
+    fn unicode_and_edge_input_is_rejected_not_panicking() {
+        for text in [
+            "npm:é@1",
+            "npm:@é/x@1",
+            "[é,)",
+            "1.é",
+            "é",
+            "~> é",
+            "^",
+            "||",
+            "[",
+            "(,)",
+            "1.0.0-*é",
+        ] {
+            for &scheme in Scheme::ALL {
+                let _ = parse_declared(scheme, text);
+                let _ = parse_requirement(scheme, text);
+            }
+        }
+        assert!(matches!(
+            parse_declared(Scheme::Npm, "npm:é@^1.2.0"),
+            Ok(ref s) if s.to_string() == ">=1.2.0, <2.0.0-0"
+        ));
+    }
+
     #[test]
     fn set_algebra() {
         let a = parse_requirement(Scheme::Dotted, "<1 || >=2, <3 || >=5").unwrap();

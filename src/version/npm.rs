@@ -54,8 +54,9 @@ pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
     if let Some(alias) = t.strip_prefix("npm:") {
         // `npm:name@range`, `npm:@scope/name@range`: the version part follows the last `@`
         // that is not the scope's leading one.
-        return match alias[1.min(alias.len())..].rfind('@') {
-            Some(i) => parse_declared(&alias[i + 2..]),
+        let scope = usize::from(alias.starts_with('@'));
+        return match alias[scope..].rfind('@') {
+            Some(i) => parse_declared(&alias[scope + i + 1..]),
             None => Err(VersionError::Unknown(format!(
                 "`{text}` aliases the latest version"
             ))),
