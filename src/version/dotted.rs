@@ -36,8 +36,10 @@ impl Dotted {
             .strip_prefix('v')
             .or_else(|| text.strip_prefix('V'))
             .unwrap_or(text);
-        let (nums, pre) = match body.find(['-', '+']) {
-            Some(i) => (&body[..i], Some(&body[i + 1..])),
+        // build metadata (`17.0.2+8`, `1.0.0+sha.1`) is not a pre-release: it never orders
+        let body = body.split_once('+').map_or(body, |(core, _)| core);
+        let (nums, pre) = match body.split_once('-') {
+            Some((nums, pre)) => (nums, Some(pre)),
             None => (body, None),
         };
         if nums.is_empty() {
@@ -115,8 +117,43 @@ impl Ord for Dotted {
             (None, None) => Ordering::Equal,
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,
-            (Some(a), Some(b)) => a.cmp(b),
+            (Some(a), Some(b)) => natural_cmp(a, b),
         }
+    }
+}
+
+/// Compare pre-release suffixes with digit runs as numbers: `rc2 < rc10`, `beta1 < rc1`.
+fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a, b);
+    loop {
+        match (a.is_empty(), b.is_empty()) {
+            (true, true) => return Ordering::Equal,
+            (true, false) => return Ordering::Less,
+            (false, true) => return Ordering::Greater,
+            _ => {}
+        }
+        let digits = |s: &str| s.starts_with(|c: char| c.is_ascii_digit());
+        let run = |s: &str, d: bool| s.find(|c: char| c.is_ascii_digit() != d).unwrap_or(s.len());
+        let (da, db) = (digits(a), digits(b));
+        let (ra, rb) = (run(a, da), run(b, db));
+        let o = match (da, db) {
+            (true, true) => {
+                let (x, y) = (
+                    a[..ra].trim_start_matches('0'),
+                    b[..rb].trim_start_matches('0'),
+                );
+                x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+            }
+            // a number sorts before letters, as SemVer orders numeric identifiers first
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            (false, false) => a[..ra].cmp(&b[..rb]),
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+        a = &a[ra..];
+        b = &b[rb..];
     }
 }
 
@@ -193,6 +230,8 @@ pub(super) fn parse_docker_tag(tag: &str) -> Result<VersionSet, VersionError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::version::{Scheme, parse_requirement};
+    use proptest::prelude::*;
 
     fn d(s: &str) -> Version {
         Version::Dotted(Dotted::parse(s).unwrap())
@@ -204,6 +243,18 @@ mod tests {
         assert_eq!(d("8.0"), d("8.0.0"));
         assert!(d("5.0.0-rc1") < d("5.0.0"));
         assert!(d("v18.17.0") > d("18.2"));
+    }
+
+    // regression: a `+build` suffix sorted as a pre-release, and `rc10` before `rc2`
+    #[test]
+    fn build_metadata_and_numeric_pre_releases() {
+        assert_eq!(d("17.0.2+8"), d("17.0.2"));
+        assert!(d("17.0.2+8") > d("17.0.2-ea"));
+        assert!(d("5.0.0-rc2") < d("5.0.0-rc10"));
+        assert!(d("3.12.0-beta1") < d("3.12.0-rc1"));
+        assert!(d("1.0.0-1") < d("1.0.0-alpha"));
+        assert_eq!(d("5.0.0-rc01"), d("5.0.0-rc1"));
+        assert_eq!(d("17.0.2+8").to_string(), "17.0.2+8");
     }
 
     #[test]
@@ -247,5 +298,22 @@ mod tests {
             parse_declared("1.x.y"),
             Err(VersionError::Invalid(_))
         ));
+    }
+
+    proptest! {
+        #[test]
+        fn order_is_total_and_matches_ranges(
+            a in "[0-2](\\.[0-2]){0,3}(-(rc|beta)[0-9]{1,2})?",
+            b in "[0-2](\\.[0-2]){0,3}(-(rc|beta)[0-9]{1,2})?",
+            c in "[0-2](\\.[0-2]){0,3}(-(rc|beta)[0-9]{1,2})?",
+        ) {
+            let (a, b, c) = (d(&a), d(&b), d(&c));
+            prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
+            if a <= b && b <= c { prop_assert!(a <= c); }
+            let at_least = parse_requirement(Scheme::Dotted, &format!(">={a}")).unwrap();
+            prop_assert_eq!(at_least.contains(&b), b >= a);
+            let pin = parse_requirement(Scheme::Dotted, &format!("={a}")).unwrap();
+            prop_assert_eq!(pin.contains(&b), a == b);
+        }
     }
 }

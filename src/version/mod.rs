@@ -8,17 +8,34 @@
 //! - [`parse_requirement`]: the ecosystem-neutral comparator syntax used in rule files
 //!   (`>=8.0.4, <9 || =7.4.1`), with versions ordered by the scheme.
 //!
+//! Every scheme documents, in its own file, how it treats pre-releases. The common rule:
+//! a [`VersionSet`] is a union of intervals over the scheme's total order, so it cannot
+//! express "pre-releases only when asked for". Bounds the syntax implies are placed so that
+//! no pre-release leaks in at an edge (`^1.2` stops below every `2.0.0` pre-release; a
+//! wildcard starts at its release), while pre-releases strictly between two bounds stay in
+//! the set: a superset of what resolvers pick, which never turns an `Always` into a `Never`.
+//!
 //! Must not: look at components, rules or files.
 
 mod cargo;
+mod composer;
 mod dotted;
 mod go;
+mod helm;
+mod maven;
 mod npm;
+mod nuget;
 mod pep440;
+mod rubygems;
 mod set;
+mod terraform;
 
+pub use composer::ComposerVersion;
 pub use dotted::Dotted;
 pub use go::GoVersion;
+pub use maven::MavenVersion;
+pub use nuget::NuGetVersion;
+pub use rubygems::GemVersion;
 pub use set::{Bound, Interval, Verdict, VersionSet, verdict};
 
 use std::fmt;
@@ -29,7 +46,7 @@ use crate::component::Ecosystem;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scheme {
     /// Plain dotted numbers with an optional suffix (`8.0.36`, `1.27`, `3.12.1`): servers,
-    /// runtimes, managed-service engines, Kubernetes, Terraform.
+    /// runtimes, managed-service engines, Kubernetes, GitHub Actions refs.
     Dotted,
     /// Docker image tags: a dotted numeric prefix plus an optional variant (`15-alpine`).
     /// A partial tag admits every version under it: `8` is any 8.x.
@@ -42,10 +59,38 @@ pub enum Scheme {
     Cargo,
     /// Go modules (`v1.2.3`, pseudo-versions) and toolchains (`1.21rc1`); exact (`go.rs`).
     Go,
+    /// Maven's `ComparableVersion` order and `[1.0,2.0)` ranges; bare = exact (`maven.rs`).
+    Maven,
+    /// `Gem::Version` order and `~>`/`>=`/`!=` requirement lists (`rubygems.rs`).
+    RubyGems,
+    /// Composer: `^`, `~`, `1.2.*`, hyphen ranges, `||`, stability suffixes (`composer.rs`).
+    Composer,
+    /// NuGet: 4-part versions, bare `1.0` = `>=1.0`, `[1.0,2.0)`, floating `1.*` (`nuget.rs`).
+    NuGet,
+    /// Terraform/provider constraints: `~> 1.5`, `>= 1.2, < 2.0`, `!=` (`terraform.rs`).
+    Terraform,
+    /// Helm chart constraints (Masterminds): npm's grammar plus `,` and `!=` (`helm.rs`).
+    Helm,
 }
 
 impl Scheme {
-    /// The scheme an ecosystem's versions are written in.
+    pub const ALL: &'static [Scheme] = &[
+        Scheme::Dotted,
+        Scheme::Docker,
+        Scheme::Npm,
+        Scheme::Pep440,
+        Scheme::Cargo,
+        Scheme::Go,
+        Scheme::Maven,
+        Scheme::RubyGems,
+        Scheme::Composer,
+        Scheme::NuGet,
+        Scheme::Terraform,
+        Scheme::Helm,
+    ];
+
+    /// The scheme an ecosystem's versions are written in. Exhaustive on purpose: a new
+    /// ecosystem must choose its scheme here.
     pub fn of(ecosystem: Ecosystem) -> Scheme {
         match ecosystem {
             Ecosystem::Docker => Scheme::Docker,
@@ -53,7 +98,16 @@ impl Scheme {
             Ecosystem::PyPI => Scheme::Pep440,
             Ecosystem::Cargo => Scheme::Cargo,
             Ecosystem::Go => Scheme::Go,
-            _ => Scheme::Dotted,
+            Ecosystem::Maven => Scheme::Maven,
+            Ecosystem::RubyGems => Scheme::RubyGems,
+            Ecosystem::Composer => Scheme::Composer,
+            Ecosystem::NuGet => Scheme::NuGet,
+            Ecosystem::Terraform => Scheme::Terraform,
+            Ecosystem::Helm => Scheme::Helm,
+            Ecosystem::Runtime
+            | Ecosystem::Managed
+            | Ecosystem::Kubernetes
+            | Ecosystem::GithubActions => Scheme::Dotted,
         }
     }
 }
@@ -67,6 +121,12 @@ pub enum Version {
     Pep440(pep440_rs::Version),
     Cargo(semver::Version),
     Go(GoVersion),
+    Maven(MavenVersion),
+    RubyGems(GemVersion),
+    Composer(ComposerVersion),
+    NuGet(NuGetVersion),
+    Terraform(nodejs_semver::Version),
+    Helm(nodejs_semver::Version),
 }
 
 impl fmt::Display for Version {
@@ -77,6 +137,11 @@ impl fmt::Display for Version {
             Version::Pep440(v) => v.fmt(f),
             Version::Cargo(v) => v.fmt(f),
             Version::Go(v) => v.fmt(f),
+            Version::Maven(v) => v.fmt(f),
+            Version::RubyGems(v) => v.fmt(f),
+            Version::Composer(v) => v.fmt(f),
+            Version::NuGet(v) => v.fmt(f),
+            Version::Terraform(v) | Version::Helm(v) => v.fmt(f),
         }
     }
 }
@@ -111,6 +176,12 @@ pub fn parse_version(scheme: Scheme, text: &str) -> Result<Version, VersionError
         Scheme::Pep440 => pep440::parse_version(text).map(Version::Pep440),
         Scheme::Cargo => cargo::parse_version(text).map(Version::Cargo),
         Scheme::Go => GoVersion::parse(text).map(Version::Go),
+        Scheme::Maven => MavenVersion::parse(text).map(Version::Maven),
+        Scheme::RubyGems => GemVersion::parse(text).map(Version::RubyGems),
+        Scheme::Composer => ComposerVersion::parse(text).map(Version::Composer),
+        Scheme::NuGet => NuGetVersion::parse(text).map(Version::NuGet),
+        Scheme::Terraform => terraform::parse_version(text).map(Version::Terraform),
+        Scheme::Helm => helm::parse_version(text).map(Version::Helm),
     }
 }
 
@@ -124,6 +195,12 @@ pub fn parse_declared(scheme: Scheme, text: &str) -> Result<VersionSet, VersionE
         Scheme::Pep440 => pep440::parse_declared(text),
         Scheme::Cargo => cargo::parse_declared(text),
         Scheme::Go => go::parse_declared(text),
+        Scheme::Maven => maven::parse_declared(text),
+        Scheme::RubyGems => rubygems::parse_declared(text),
+        Scheme::Composer => composer::parse_declared(text),
+        Scheme::NuGet => nuget::parse_declared(text),
+        Scheme::Terraform => terraform::parse_declared(text),
+        Scheme::Helm => helm::parse_declared(text),
     }
 }
 
@@ -236,6 +313,127 @@ mod tests {
         }
         let none = VersionSet::empty();
         assert_eq!(verdict(&may, &none), Verdict::Never);
+    }
+
+    #[test]
+    fn every_ecosystem_has_its_scheme() {
+        let want = [
+            (Ecosystem::Docker, Scheme::Docker),
+            (Ecosystem::Npm, Scheme::Npm),
+            (Ecosystem::PyPI, Scheme::Pep440),
+            (Ecosystem::Cargo, Scheme::Cargo),
+            (Ecosystem::Go, Scheme::Go),
+            (Ecosystem::Maven, Scheme::Maven),
+            (Ecosystem::RubyGems, Scheme::RubyGems),
+            (Ecosystem::Composer, Scheme::Composer),
+            (Ecosystem::NuGet, Scheme::NuGet),
+            (Ecosystem::Runtime, Scheme::Dotted),
+            (Ecosystem::Managed, Scheme::Dotted),
+            (Ecosystem::Kubernetes, Scheme::Dotted),
+            (Ecosystem::Terraform, Scheme::Terraform),
+            (Ecosystem::Helm, Scheme::Helm),
+            (Ecosystem::GithubActions, Scheme::Dotted),
+        ];
+        assert_eq!(want.len(), Ecosystem::ALL.len());
+        for (eco, scheme) in want {
+            assert_eq!(Scheme::of(eco), scheme, "{eco}");
+        }
+    }
+
+    /// The rule-file syntax works in every scheme, ordered by that scheme.
+    #[test]
+    fn requirement_syntax_in_every_scheme() {
+        for &scheme in Scheme::ALL {
+            let r = parse_requirement(scheme, ">=0.9.0, <2 || =1.0").unwrap_or_else(|e| {
+                panic!("{scheme:?}: {e}");
+            });
+            let v = |t: &str| {
+                parse_version(scheme, t).unwrap_or_else(|e| panic!("{scheme:?} {t}: {e}"))
+            };
+            for yes in ["0.9.0", "1.0.0", "1.5.0", "1.99.0"] {
+                assert!(r.contains(&v(yes)), "{scheme:?} admits {yes}");
+            }
+            for no in ["0.8.0", "2.0.0", "2.1.0"] {
+                assert!(!r.contains(&v(no)), "{scheme:?} rejects {no}");
+            }
+        }
+        // PEP 440 order: 0.9.0rc1 is below 0.9.0; Maven's: 1.0-SNAPSHOT is below 1.0
+        let pep = parse_requirement(Scheme::Pep440, ">=0.9.0").unwrap();
+        assert!(!pep.contains(&parse_version(Scheme::Pep440, "0.9.0rc1").unwrap()));
+        let maven = parse_requirement(Scheme::Maven, ">=1.0").unwrap();
+        assert!(!maven.contains(&parse_version(Scheme::Maven, "1.0-SNAPSHOT").unwrap()));
+        assert!(maven.contains(&parse_version(Scheme::Maven, "1.0-sp1").unwrap()));
+    }
+
+    /// What a "still admits ..." message shows, per scheme.
+    #[test]
+    fn failing_parts_read_well() {
+        let cases = [
+            (Scheme::Npm, "^1.5.0", ">=1.8", ">=1.5.0, <1.8.0"),
+            (Scheme::Npm, ">=1.5", "<2", ">=2.0.0"),
+            (Scheme::Pep440, ">=0.8", ">=0.9.0", ">=0.8, <0.9.0"),
+            (Scheme::Pep440, "~=1.4", "<1.9", ">=1.9, <2"),
+            (Scheme::Cargo, "1.5", "<1.9", ">=1.9.0, <2.0.0-0"),
+            (Scheme::Maven, "[1.5,)", "<2", ">=2"),
+            (Scheme::RubyGems, "~> 1.5", "<1.9", ">=1.9, <2"),
+            (Scheme::Composer, "^1.5", "<1.9", ">=1.9, <2"),
+            (Scheme::NuGet, "1.5", "<2", ">=2"),
+            (Scheme::Terraform, "~> 1.5", "<1.9", ">=1.9.0, <2.0.0"),
+            (Scheme::Helm, ">=1.5", "<2", ">=2.0.0"),
+            (Scheme::Docker, "8.0", "<8.0.4", ">=8.0.4, <8.1"),
+        ];
+        for (scheme, declared, required, failing) in cases {
+            let d = parse_declared(scheme, declared).unwrap();
+            let r = parse_requirement(scheme, required).unwrap();
+            match verdict(&d, &r) {
+                Verdict::May { failing: f } => {
+                    assert_eq!(
+                        f.to_string(),
+                        failing,
+                        "{scheme:?} {declared} vs {required}"
+                    )
+                }
+                v => panic!("{scheme:?} {declared} vs {required}: {v:?}"),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Bad input is an error, never a panic, in every scheme.
+        #[test]
+        fn garbage_never_panics(text in "([-0-9.,|^~<>=!*xX vV@:/+\\[\\]()a-z]|\\PC){0,24}") {
+            for &scheme in Scheme::ALL {
+                let _ = parse_declared(scheme, &text);
+                let _ = parse_requirement(scheme, &text);
+                let _ = parse_version(scheme, &text);
+            }
+        }
+    }
+
+    #[test]
+    fn unicode_and_edge_input_is_rejected_not_panicking() {
+        for text in [
+            "npm:é@1",
+            "npm:@é/x@1",
+            "[é,)",
+            "1.é",
+            "é",
+            "~> é",
+            "^",
+            "||",
+            "[",
+            "(,)",
+            "1.0.0-*é",
+        ] {
+            for &scheme in Scheme::ALL {
+                let _ = parse_declared(scheme, text);
+                let _ = parse_requirement(scheme, text);
+            }
+        }
+        assert!(matches!(
+            parse_declared(Scheme::Npm, "npm:é@^1.2.0"),
+            Ok(ref s) if s.to_string() == ">=1.2.0, <2.0.0-0"
+        ));
     }
 
     #[test]

@@ -54,8 +54,9 @@ pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
     if let Some(alias) = t.strip_prefix("npm:") {
         // `npm:name@range`, `npm:@scope/name@range`: the version part follows the last `@`
         // that is not the scope's leading one.
-        return match alias[1.min(alias.len())..].rfind('@') {
-            Some(i) => parse_declared(&alias[i + 2..]),
+        let scope = usize::from(alias.starts_with('@'));
+        return match alias[scope..].rfind('@') {
+            Some(i) => parse_declared(&alias[scope + i + 1..]),
             None => Err(VersionError::Unknown(format!(
                 "`{text}` aliases the latest version"
             ))),
@@ -112,29 +113,36 @@ fn is_dist_tag(t: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// Parse a node-semver range set. `comma_and` also accepts `,` between comparators
-/// (Masterminds/Helm). `wrap` puts versions into the right [`Version`] variant.
+/// Parse a node-semver range set. `masterminds` also accepts `,` between comparators and
+/// `!=` (Masterminds semver, as Helm uses it). `wrap` puts versions into the right
+/// [`Version`] variant.
 pub(super) fn parse_range(
     text: &str,
     wrap: fn(SemVer) -> Version,
-    comma_and: bool,
+    masterminds: bool,
 ) -> Result<VersionSet, VersionError> {
     let mut result = VersionSet::empty();
     for alt in text.split("||") {
-        let alt = if comma_and {
+        let alt = if masterminds {
             alt.replace(',', " ")
         } else {
             alt.to_string()
         };
-        result = result.union(&parse_conjunction(alt.trim(), wrap).map_err(|m| {
-            VersionError::Invalid(format!("`{}` is not a valid range: {m}", text.trim()))
-        })?);
+        result = result.union(
+            &parse_conjunction(alt.trim(), wrap, masterminds).map_err(|m| {
+                VersionError::Invalid(format!("`{}` is not a valid range: {m}", text.trim()))
+            })?,
+        );
     }
     Ok(result)
 }
 
 /// One `||` alternative: a hyphen range or space-separated comparators, all of which hold.
-fn parse_conjunction(alt: &str, wrap: fn(SemVer) -> Version) -> Result<VersionSet, String> {
+fn parse_conjunction(
+    alt: &str,
+    wrap: fn(SemVer) -> Version,
+    masterminds: bool,
+) -> Result<VersionSet, String> {
     let words: Vec<&str> = alt.split_whitespace().collect();
     if words.is_empty() {
         return Ok(VersionSet::all());
@@ -148,7 +156,7 @@ fn parse_conjunction(alt: &str, wrap: fn(SemVer) -> Version) -> Result<VersionSe
         if let Some(last) = tokens.last_mut()
             && matches!(
                 last.as_str(),
-                ">=" | "<=" | ">" | "<" | "=" | "^" | "~" | "~>"
+                ">=" | "<=" | ">" | "<" | "=" | "^" | "~" | "~>" | "!="
             )
         {
             last.push_str(w);
@@ -158,7 +166,11 @@ fn parse_conjunction(alt: &str, wrap: fn(SemVer) -> Version) -> Result<VersionSe
     }
     let mut set = VersionSet::all();
     for tok in &tokens {
-        set = set.intersect(&comparator(tok, wrap)?);
+        let part = match tok.strip_prefix("!=") {
+            Some(rest) if masterminds => comparator(rest, wrap)?.complement(),
+            _ => comparator(tok, wrap)?,
+        };
+        set = set.intersect(&part);
     }
     Ok(set)
 }
