@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::check::Assumption;
 use crate::diagnostic::Severity;
+use crate::rehearse::parse_assumption;
 
 const EXIT_CODES: &str = "\
 EXIT CODES:
@@ -30,6 +32,12 @@ pub enum Command {
     /// Scan a repository, evaluate the rules, report mismatches
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// Rehearse an upgrade (or rollback): what would it break, what would it fix?
+    #[command(name = "what-if", after_help = EXIT_CODES)]
+    WhatIf(WhatIfArgs),
+    /// Record today's findings so `check --baseline` reports only new ones
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
     /// List every component found (the inventory), without evaluating rules
     Scan(ScanArgs),
     /// List the rules in force: id, severity, summary
@@ -58,11 +66,74 @@ pub struct CheckArgs {
     pub format: FormatArg,
     #[command(flatten)]
     pub rules: RuleSource,
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Evaluate as if PRODUCT ran VERSION (repeatable), e.g. `--assume mysql=8.4.0`
+    #[arg(long, value_name = "PRODUCT=VERSION", value_parser = parse_assumption)]
+    pub assume: Vec<Assumption>,
+    /// Hide the findings recorded in this baseline file (`skew baseline write`)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Report only findings that are new since this git revision
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
     /// Lowest severity that makes the exit code 1
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Where the repository's settings come from and which environment to look at.
+#[derive(Debug, Args)]
+pub struct ScenarioArgs {
+    /// Settings file (default: `skew.toml` at the scanned root, if present)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Only the components deployed in this environment (see `[environments]` in skew.toml)
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WhatIfArgs {
+    /// Repository to rehearse on
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The change to rehearse: PRODUCT=VERSION (repeatable), e.g. `--upgrade mysql=8.4.0`
+    #[arg(long, required = true, value_name = "PRODUCT=VERSION", value_parser = parse_assumption)]
+    pub upgrade: Vec<Assumption>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub rules: RuleSource,
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Lowest severity of an introduced finding that makes the exit code 1
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Write the current findings of PATH to FILE
+    Write(BaselineWriteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineWriteArgs {
+    /// The baseline file to write
+    pub file: PathBuf,
+    /// Repository to check
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub rules: RuleSource,
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
 }
 
 #[derive(Debug, Args)]

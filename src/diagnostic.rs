@@ -109,6 +109,14 @@ pub const BUILTIN_CODES: &[(&str, &str)] = &[
         "a file that looks like a manifest could not be read (permissions, not UTF-8)",
     ),
     (
+        "unpinned-server",
+        "a server image tag does not pin a version (none, `latest`, major only): any deploy may upgrade it",
+    ),
+    (
+        "untested-upgrade",
+        "an environment later in the promotion order runs a version no earlier environment runs",
+    ),
+    (
         "invalid-version",
         "a version or range in a manifest is not valid for its ecosystem",
     ),
@@ -130,6 +138,30 @@ pub fn parse_error(span: Span, format: &str, message: impl fmt::Display) -> Find
         sources: Vec::new(),
         subject: Subject::default(),
     }
+}
+
+/// A line-independent identity: rule, file and subject (what and against what), or the
+/// message for findings without a subject (parse errors). FNV-1a 64, stable across
+/// platforms and Rust versions, unlike `DefaultHasher`.
+pub fn fingerprint(f: &Finding, path: &str) -> String {
+    let s = &f.subject;
+    let mut parts: Vec<&str> = vec![&f.rule_id, path];
+    if s.name.is_empty() {
+        parts.push(&f.message);
+    } else {
+        parts.push(s.ecosystem.map(|e| e.as_str()).unwrap_or(""));
+        parts.push(&s.name);
+        parts.push(s.version.as_deref().unwrap_or(""));
+        parts.push(s.counterpart.as_deref().unwrap_or(""));
+    }
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain([0u8]) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
 }
 
 #[cfg(test)]

@@ -15,9 +15,11 @@
 pub mod check;
 pub mod cli;
 pub mod component;
+pub mod config;
 pub mod diagnostic;
 pub mod extract;
 pub mod graph;
+pub mod rehearse;
 pub mod report;
 pub mod rule;
 pub mod run;

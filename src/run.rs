@@ -6,13 +6,16 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
-use crate::check::{self, Context};
+use crate::check::{self, Assumption, Context, Scenario};
 use crate::cli::{
-    CheckArgs, Cli, ColorArg, Command, ExplainArgs, FormatArg, RuleSource, RulesArgs, ScanArgs,
+    BaselineCommand, CheckArgs, Cli, ColorArg, Command, ExplainArgs, FormatArg, RuleSource,
+    RulesArgs, ScanArgs, ScenarioArgs, WhatIfArgs,
 };
+use crate::config::Config;
 use crate::diagnostic::{Finding, Label, Severity};
 use crate::graph::Graph;
-use crate::report::{self, Format, HumanOptions, Report, RuleMeta};
+use crate::rehearse::{self, baseline::Baseline};
+use crate::report::{self, Format, HumanOptions, Report, RuleMeta, WhatIf};
 use crate::rule::{RuleOrigin, RuleSet};
 use crate::scan::{self, Inventory, ScanOptions};
 use crate::source::Sources;
@@ -37,13 +40,30 @@ pub struct Checked {
     pub files_scanned: usize,
 }
 
-/// Evaluate `rules` over `inv`. User rule files that produced findings are added to the
-/// inventory's sources so their rule line can be shown as a related label.
+/// Evaluate `rules` over `inv` as it stands (no environments, no substitutions).
 pub fn check_inventory(inv: &mut Inventory, rules: &RuleSet) -> Checked {
-    let files_scanned = inv.sources.len();
-    let evaluations = {
-        let cx = Context::new(&inv.components, rules, &inv.sources);
-        check::evaluate(&cx)
+    check_with(inv, rules, &Scenario::default(), None)
+}
+
+/// Evaluate `rules` over `inv` in a scenario: rule findings, built-in checks (floating
+/// server tags; environment parity when a config is given) and file problems, sorted.
+/// User rule files are added to the inventory's sources (once, by path) so findings of
+/// user rules can show the rule line.
+pub fn check_with(
+    inv: &mut Inventory,
+    rules: &RuleSet,
+    scenario: &Scenario,
+    config: Option<&Config>,
+) -> Checked {
+    let files_scanned = inv.files_scanned;
+    for (path, text) in &rules.user_files {
+        if inv.sources.by_path(path).is_none() {
+            inv.sources.add(path.clone(), text.clone());
+        }
+    }
+    let (evaluations, mut lints) = {
+        let cx = Context::with_scenario(&inv.components, rules, &inv.sources, scenario);
+        (check::evaluate(&cx), check::lint(&cx))
     };
     let graph = Graph::build(&inv.components, evaluations);
     let mut findings = graph.findings();
@@ -51,23 +71,16 @@ pub fn check_inventory(inv: &mut Inventory, rules: &RuleSet) -> Checked {
         let Some(rule) = rules.rule(&f.rule_id) else {
             continue;
         };
-        if let RuleOrigin::User { path, start, end } = &rule.origin {
-            let existing = inv.sources.by_path(path).map(|s| s.id);
-            let id = match existing {
-                Some(id) => id,
-                None => {
-                    let text = rules
-                        .user_files
-                        .iter()
-                        .find(|(p, _)| p == path)
-                        .map(|(_, t)| t.clone())
-                        .unwrap_or_default();
-                    inv.sources.add(path.clone(), text)
-                }
-            };
-            let span = inv.sources.get(id).span(*start, *end);
-            f.related.push(Label::new(span, "rule defined here"));
+        if let RuleOrigin::User { path, start, end } = &rule.origin
+            && let Some(file) = inv.sources.by_path(path)
+        {
+            f.related
+                .push(Label::new(file.span(*start, *end), "rule defined here"));
         }
+    }
+    findings.append(&mut lints);
+    if let Some(config) = config {
+        findings.extend(rehearse::parity::check(inv, rules, config, scenario));
     }
     findings.extend(inv.problems.iter().cloned());
     sort_findings(&mut findings, &inv.sources);
@@ -110,6 +123,8 @@ pub fn rule_meta(rules: &RuleSet) -> Vec<RuleMeta> {
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Check(args) => cmd_check(args),
+        Command::WhatIf(args) => cmd_what_if(args),
+        Command::Baseline(cmd) => cmd_baseline(cmd),
         Command::Scan(args) => cmd_scan(args),
         Command::Rules(args) => cmd_rules(args),
         Command::Explain(args) => cmd_explain(args),
@@ -150,15 +165,19 @@ fn load_rules(src: &RuleSource) -> Result<RuleSet, Failure> {
         RuleSet::builtin().map_err(|e| report_error(&e))?
     };
     for p in &src.rules {
-        set.load_path(p).map_err(|e| match e {
-            crate::rule::LoadError::Invalid(e) => report_error(&*e),
-            e => {
-                eprintln!("error: {e}");
-                Failure::Reported
-            }
-        })?;
+        load_rule_path(&mut set, p)?;
     }
     Ok(set)
+}
+
+fn load_rule_path(set: &mut RuleSet, path: &Path) -> Result<(), Failure> {
+    set.load_path(path).map_err(|e| match e {
+        crate::rule::LoadError::Invalid(e) => report_error(&*e),
+        e => {
+            eprintln!("error: {e}");
+            Failure::Reported
+        }
+    })
 }
 
 /// Render a diagnostic about skew's own inputs (rule files) to stderr.
@@ -203,37 +222,169 @@ fn human_options(color: ColorArg, quiet: bool) -> HumanOptions {
     }
 }
 
+/// The repository loaded for a scenario: config, rules, inventory, scenario.
+struct Loaded {
+    config: Option<Config>,
+    rules: RuleSet,
+    inv: Inventory,
+}
+
+fn load(path: &Path, rules: &RuleSource, scenario: &ScenarioArgs) -> Result<Loaded, Failure> {
+    let config = Config::load(path, scenario.config.as_deref()).map_err(|e| report_error(&e))?;
+    let mut set = load_rules(rules)?;
+    if let Some(c) = &config {
+        for p in &c.rules {
+            load_rule_path(&mut set, p)?;
+        }
+    }
+    let inv = scan_root(path)?;
+    Ok(Loaded {
+        config,
+        rules: set,
+        inv,
+    })
+}
+
+fn plan(
+    loaded: &Loaded,
+    inv: &mut Inventory,
+    env: Option<&str>,
+    assumptions: &[Assumption],
+) -> Result<Scenario, Failure> {
+    rehearse::prepare(inv, &loaded.rules, loaded.config.as_ref(), env, assumptions).map_err(|e| {
+        eprintln!("error: {e}");
+        Failure::Reported
+    })
+}
+
+fn fails(findings: &[Finding], fail_on: crate::cli::FailOn) -> bool {
+    fail_on
+        .threshold()
+        .is_some_and(|t| findings.iter().any(|f| f.severity >= t))
+}
+
 fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Failure> {
-    let rules = load_rules(&args.rules)?;
-    let mut inv = scan_root(&args.path)?;
-    let checked = check_inventory(&mut inv, &rules);
+    let loaded = load(&args.path, &args.rules, &args.scenario)?;
+    let mut inv = loaded.inv.clone();
+    let env = args.scenario.env.as_deref();
+    let scenario = plan(&loaded, &mut inv, env, &args.assume)?;
+    let mut checked = check_with(&mut inv, &loaded.rules, &scenario, loaded.config.as_ref());
+    if let Some(rev) = &args.since {
+        let mut old = rehearse::since::scan_revision(&args.path, rev, &ScanOptions::default())
+            .map_err(|e| {
+                eprintln!("error: {e}");
+                Failure::Reported
+            })?;
+        let old_scenario = plan(&loaded, &mut old, env, &args.assume)?;
+        let old_checked = check_with(
+            &mut old,
+            &loaded.rules,
+            &old_scenario,
+            loaded.config.as_ref(),
+        );
+        Baseline::from_findings(&old_checked.findings, &old.sources)
+            .hide(&mut checked.findings, &inv.sources);
+    }
+    if let Some(file) = &args.baseline {
+        let baseline = Baseline::read(file).map_err(|e| {
+            eprintln!("error: {e}");
+            Failure::Reported
+        })?;
+        baseline.hide(&mut checked.findings, &inv.sources);
+    }
+    let meta = rule_meta(&loaded.rules);
     let report = Report {
         root: args.path.clone(),
         sources: &inv.sources,
         findings: &checked.findings,
         components: &inv.components,
         files_scanned: checked.files_scanned,
-        rules: &rule_meta(&rules),
+        rules: &meta,
     };
     let opts = human_options(args.output.color, args.output.quiet);
     let stdout = io::stdout();
     let mut out = stdout.lock();
     report::render(format_of(args.format), &report, &opts, &mut out)?;
     out.flush()?;
-    let failing = args
-        .fail_on
-        .threshold()
-        .is_some_and(|t| checked.findings.iter().any(|f| f.severity >= t));
-    Ok(if failing {
+    Ok(if fails(&checked.findings, args.fail_on) {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
     })
 }
 
+fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Failure> {
+    let loaded = load(&args.path, &args.rules, &args.scenario)?;
+    let env = args.scenario.env.as_deref();
+    let mut before_inv = loaded.inv.clone();
+    let before_scenario = plan(&loaded, &mut before_inv, env, &[])?;
+    let before = check_with(
+        &mut before_inv,
+        &loaded.rules,
+        &before_scenario,
+        loaded.config.as_ref(),
+    );
+    let mut inv = loaded.inv.clone();
+    let scenario = plan(&loaded, &mut inv, env, &args.upgrade)?;
+    let after = check_with(&mut inv, &loaded.rules, &scenario, loaded.config.as_ref());
+    let mut diff = rehearse::whatif::diff(&before.findings, &after.findings);
+    rehearse::whatif::refine_fixes(&mut diff.introduced, &inv, &loaded.rules, &after.graph);
+    let threshold = args.fail_on.threshold();
+    let verdict =
+        rehearse::whatif::verdict(&args.upgrade, &before_inv, &loaded.rules, &diff, threshold);
+    let meta = rule_meta(&loaded.rules);
+    let report = Report {
+        root: args.path.clone(),
+        sources: &inv.sources,
+        findings: &after.findings,
+        components: &inv.components,
+        files_scanned: after.files_scanned,
+        rules: &meta,
+    };
+    let what_if = WhatIf {
+        verdict: &verdict,
+        introduced: &diff.introduced,
+        resolved: &diff.resolved,
+    };
+    let opts = human_options(args.output.color, args.output.quiet);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    report::render_what_if(format_of(args.format), &report, &what_if, &opts, &mut out)?;
+    out.flush()?;
+    Ok(if fails(&diff.introduced, args.fail_on) {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    })
+}
+
+fn cmd_baseline(cmd: BaselineCommand) -> Result<ExitStatus, Failure> {
+    let BaselineCommand::Write(args) = cmd;
+    let loaded = load(&args.path, &args.rules, &args.scenario)?;
+    let mut inv = loaded.inv.clone();
+    let scenario = plan(&loaded, &mut inv, args.scenario.env.as_deref(), &[])?;
+    let checked = check_with(&mut inv, &loaded.rules, &scenario, loaded.config.as_ref());
+    let baseline = Baseline::from_findings(&checked.findings, &inv.sources);
+    baseline.write(&args.file).map_err(|e| {
+        eprintln!("error: {e}");
+        Failure::Reported
+    })?;
+    eprintln!(
+        "wrote {} finding{} to `{}`",
+        baseline.findings.len(),
+        if baseline.findings.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        args.file.display()
+    );
+    Ok(ExitStatus::Clean)
+}
+
 fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Failure> {
     let mut inv = scan_root(&args.path)?;
-    let files_scanned = inv.sources.len();
+    let files_scanned = inv.files_scanned;
     let mut problems = std::mem::take(&mut inv.problems);
     sort_findings(&mut problems, &inv.sources);
     let report = Report {

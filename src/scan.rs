@@ -34,13 +34,16 @@ impl Default for ScanOptions {
 }
 
 /// Everything the scan produced.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Inventory {
     pub root: PathBuf,
     pub sources: Sources,
     pub components: Vec<Component>,
     /// Problems with files (`parse-error`, `read-error`): reported like findings.
     pub problems: Vec<Finding>,
+    /// How many files the scan read (sources added later, such as rule files or
+    /// `skew.toml` for labels, are not counted).
+    pub files_scanned: usize,
 }
 
 #[derive(Debug)]
@@ -147,6 +150,7 @@ fn assemble(root: &Path, results: Vec<(SourceFile, Extraction)>) -> Inventory {
         inv.components.extend(out.components);
         inv.problems.extend(out.problems);
     }
+    inv.files_scanned = inv.sources.len();
     link_lockfiles(&mut inv);
     inv.components
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -5,7 +5,10 @@
 //!
 //! Must not: parse files, render output, or filter by severity (the CLI does that).
 
+mod floating;
 mod requires;
+
+pub use floating::CODE as UNPINNED_SERVER;
 
 use crate::component::Component;
 use crate::diagnostic::Finding;
@@ -52,18 +55,44 @@ pub struct Instance<'a> {
     pub index: usize,
     pub component: &'a Component,
     pub product: &'a Product,
-    /// `Err(Unknown)` for `latest`/untagged images.
+    /// The versions it may run. A floating image (`latest`, no tag) admits every version.
     pub versions: Result<VersionSet, VersionError>,
+    /// The version a what-if or `--assume` substituted for the declared one.
+    pub assumed: Option<String>,
+    /// The declaration does not pin a version (`latest`, no tag, a major-only tag): any
+    /// deploy may change what runs.
+    pub floating: bool,
 }
 
 impl Instance<'_> {
     /// `MySQL 8.0.36`, `MySQL (untagged)`.
     pub fn describe(&self) -> String {
-        match &self.component.version {
-            Some(v) => format!("{} {v}", self.product.name),
-            None => format!("{} (no version)", self.product.name),
+        match (&self.assumed, &self.component.version) {
+            (Some(a), Some(v)) if a != v => {
+                format!("{} {a} (assumed; declared {v})", self.product.name)
+            }
+            (Some(a), _) => format!("{} {a}", self.product.name),
+            (None, Some(v)) => format!("{} {v}", self.product.name),
+            (None, None) => format!("{} (no version)", self.product.name),
         }
     }
+}
+
+/// A product run at a version other than the declared one (`--assume`, `what-if`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assumption {
+    /// A product id (`mysql`).
+    pub product: String,
+    pub version: String,
+}
+
+/// What is being rehearsed: substituted versions and which environments components are
+/// deployed in. The default scenario is the repository as it stands.
+#[derive(Debug, Clone, Default)]
+pub struct Scenario {
+    pub assumptions: Vec<Assumption>,
+    /// Per component (by index): the environments it is deployed in; empty = all.
+    pub environments: Vec<Vec<usize>>,
 }
 
 /// What every kind gets to look at.
@@ -73,31 +102,70 @@ pub struct Context<'a> {
     pub sources: &'a Sources,
     /// Every component that is an instance of a known product.
     pub instances: Vec<Instance<'a>>,
+    /// Per component: the environments it is deployed in (empty: every environment).
+    pub environments: Vec<Vec<usize>>,
 }
 
 impl<'a> Context<'a> {
+    /// The repository as it stands.
     pub fn new(components: &'a [Component], rules: &'a RuleSet, sources: &'a Sources) -> Self {
+        Self::with_scenario(components, rules, sources, &Scenario::default())
+    }
+
+    pub fn with_scenario(
+        components: &'a [Component],
+        rules: &'a RuleSet,
+        sources: &'a Sources,
+        scenario: &Scenario,
+    ) -> Self {
         let mut instances = Vec::new();
         for (index, c) in components.iter().enumerate() {
-            if let Some(product) = rules.products.iter().find(|p| p.matches(c)) {
-                let versions = match &c.version {
-                    Some(v) => parse_declared(Scheme::of(c.ecosystem), v),
-                    None => Err(VersionError::Unknown("no version declared".into())),
-                };
-                instances.push(Instance {
-                    index,
-                    component: c,
-                    product,
-                    versions,
-                });
-            }
+            let Some(product) = rules.products.iter().find(|p| p.matches(c)) else {
+                continue;
+            };
+            let assumed = scenario
+                .assumptions
+                .iter()
+                .find(|a| a.product == product.id)
+                .map(|a| a.version.clone());
+            let scheme = Scheme::of(c.ecosystem);
+            let declared = match &c.version {
+                Some(v) => parse_declared(scheme, v),
+                None => Err(VersionError::Unknown("no version declared".into())),
+            };
+            let floating = is_floating(c, &declared, sources);
+            let versions = match &assumed {
+                // an assumption is an exact version of the product, whatever the source
+                Some(a) => crate::version::parse_version(Scheme::Dotted, a).map(VersionSet::exact),
+                None if floating && matches!(declared, Err(VersionError::Unknown(_))) => {
+                    Ok(VersionSet::all())
+                }
+                None => declared,
+            };
+            instances.push(Instance {
+                index,
+                component: c,
+                product,
+                versions,
+                assumed,
+                floating,
+            });
         }
+        let mut environments = scenario.environments.clone();
+        environments.resize(components.len(), Vec::new());
         Context {
             components,
             rules,
             sources,
             instances,
+            environments,
         }
+    }
+
+    /// Can `a` and `b` talk? Yes unless both are pinned to environments and share none.
+    pub fn share_environment(&self, a: usize, b: usize) -> bool {
+        let (ea, eb) = (&self.environments[a], &self.environments[b]);
+        ea.is_empty() || eb.is_empty() || ea.iter().any(|e| eb.contains(e))
     }
 
     /// Instances of one product.
@@ -108,8 +176,52 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Evaluate every rule against the inventory.
+/// A container image whose tag does not pin a version: none, `latest`, or a major only
+/// (`mysql:8`). Only images float: a lockfile or a runtime file means what it says.
+fn is_floating(
+    c: &Component,
+    declared: &Result<VersionSet, VersionError>,
+    sources: &Sources,
+) -> bool {
+    if c.ecosystem != crate::component::Ecosystem::Docker {
+        return false;
+    }
+    // a digest (`mysql@sha256:…`) pins the image exactly even without a tag; extractors
+    // blame the name then, and the digest follows it on the same line
+    let file = sources.get(c.span.file);
+    if c.version.is_none() && file.text[c.span.end..].starts_with('@') {
+        return false;
+    }
+    match (&c.version, declared) {
+        (None, _) | (_, Err(VersionError::Unknown(_))) => true,
+        (Some(tag), Ok(_)) => {
+            let numeric: String = tag
+                .trim_start_matches('v')
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            !numeric.trim_end_matches('.').contains('.')
+        }
+        _ => false,
+    }
+}
+
+/// Findings about single components that no rule file describes (built-in checks).
+pub fn lint(cx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    floating::lint(cx, &mut out);
+    out
+}
+
+/// Evaluate every rule against the inventory. Pairs deployed in disjoint environments
+/// never talk, so their evaluations are dropped here, once, for every kind.
 pub fn evaluate(cx: &Context<'_>) -> Vec<Evaluation> {
+    let mut out = evaluate_rules(cx);
+    out.retain(|e| cx.share_environment(e.client, e.server));
+    out
+}
+
+fn evaluate_rules(cx: &Context<'_>) -> Vec<Evaluation> {
     let mut out = Vec::new();
     for (ri, rule) in cx.rules.rules.iter().enumerate() {
         match &rule.kind {

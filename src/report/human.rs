@@ -30,6 +30,40 @@ pub fn render(report: &Report, opts: &HumanOptions, out: &mut dyn Write) -> io::
     Ok(())
 }
 
+/// The verdict line, the introduced findings as diagnostics, then the resolved ones as
+/// one line each (they need no source snippet: they go away).
+pub fn render_what_if(
+    report: &Report,
+    what_if: &super::WhatIf,
+    opts: &HumanOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out, "{}\n", what_if.verdict)?;
+    let introduced = report.with_findings(what_if.introduced);
+    write_findings(&introduced, opts, out)?;
+    if !what_if.resolved.is_empty() {
+        writeln!(out, "resolved by this change:")?;
+        let resolved = report.with_findings(what_if.resolved);
+        for (f, loc) in sorted_findings(&resolved) {
+            writeln!(
+                out,
+                "  {}:{}:{}: {}[{}]: {}",
+                loc.path, loc.line, loc.column, f.severity, f.rule_id, f.message
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if !opts.quiet {
+        writeln!(
+            out,
+            "{} introduced, {} resolved",
+            plural(what_if.introduced.len(), "finding"),
+            what_if.resolved.len()
+        )?;
+    }
+    Ok(())
+}
+
 /// An aligned table of components, then the file problems as diagnostics, then a summary
 /// line unless `opts.quiet`.
 pub fn render_inventory(

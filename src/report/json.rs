@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Report, kind_name, root_string, sorted_components, sorted_findings};
+use super::{Report, WhatIf, kind_name, root_string, sorted_components, sorted_findings};
 use crate::source::{Location, Sources};
 
 /// The schema version written in every document.
@@ -20,7 +20,22 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Write the whole document. Used by both `skew check` and `skew scan` (where `findings`
 /// holds only file problems such as `parse-error`).
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let doc = document(report);
+    render_with(report, None, out)
+}
+
+/// The document, plus `verdict`, `introduced` and `resolved` for `skew what-if`
+/// (additive fields: schema version 1 still).
+pub fn render_with(
+    report: &Report,
+    what_if: Option<&WhatIf>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut doc = document(report);
+    if let Some(w) = what_if {
+        doc.verdict = Some(w.verdict);
+        doc.introduced = Some(json_findings(&report.with_findings(w.introduced)));
+        doc.resolved = Some(json_findings(&report.with_findings(w.resolved)));
+    }
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
     writeln!(out)
 }
@@ -33,6 +48,12 @@ struct Document<'a> {
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
     components: Vec<JsonComponent<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    introduced: Option<Vec<JsonFinding<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolved: Option<Vec<JsonFinding<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -79,7 +100,6 @@ struct JsonComponent<'a> {
 
 fn document<'a>(report: &Report<'a>) -> Document<'a> {
     use crate::diagnostic::Severity::*;
-    let sources: &Sources = report.sources;
     Document {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -94,26 +114,7 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
             warnings: report.count(Warning),
             infos: report.count(Info),
         },
-        findings: sorted_findings(report)
-            .into_iter()
-            .map(|(f, location)| JsonFinding {
-                rule_id: &f.rule_id,
-                severity: f.severity.as_str(),
-                message: &f.message,
-                location,
-                // Related labels keep the rule's order: the first is the main other end.
-                related: f
-                    .related
-                    .iter()
-                    .map(|l| Related {
-                        location: sources.location(l.span),
-                        message: &l.message,
-                    })
-                    .collect(),
-                fix: f.fix.as_deref(),
-                sources: &f.sources,
-            })
-            .collect(),
+        findings: json_findings(report),
         components: sorted_components(report)
             .into_iter()
             .map(|(c, location)| JsonComponent {
@@ -125,7 +126,34 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
                 location,
             })
             .collect(),
+        verdict: None,
+        introduced: None,
+        resolved: None,
     }
+}
+
+fn json_findings<'a>(report: &Report<'a>) -> Vec<JsonFinding<'a>> {
+    let sources: &Sources = report.sources;
+    sorted_findings(report)
+        .into_iter()
+        .map(|(f, location)| JsonFinding {
+            rule_id: &f.rule_id,
+            severity: f.severity.as_str(),
+            message: &f.message,
+            location,
+            // Related labels keep the rule's order: the first is the main other end.
+            related: f
+                .related
+                .iter()
+                .map(|l| Related {
+                    location: sources.location(l.span),
+                    message: &l.message,
+                })
+                .collect(),
+            fix: f.fix.as_deref(),
+            sources: &f.sources,
+        })
+        .collect()
 }
 
 #[cfg(test)]

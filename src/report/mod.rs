@@ -39,7 +39,16 @@ pub struct Report<'a> {
     pub rules: &'a [RuleMeta],
 }
 
-impl Report<'_> {
+impl<'a> Report<'a> {
+    /// The same report over other findings (what-if shows the introduced ones).
+    pub fn with_findings(&self, findings: &'a [Finding]) -> Report<'a> {
+        Report {
+            root: self.root.clone(),
+            findings,
+            ..*self
+        }
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
@@ -202,6 +211,37 @@ pub fn render_inventory(
 
 /// Findings with their primary location, sorted by (path, line, column, rule id), then
 /// by the rest of the finding so that equal keys still come out in one order.
+/// What `skew what-if` adds to a report of the substituted repository.
+#[derive(Debug, Clone, Copy)]
+pub struct WhatIf<'a> {
+    /// One line: `upgrading mysql 8.0.36 → 8.4.0 breaks 2 clients`.
+    pub verdict: &'a str,
+    /// Findings the substitution would introduce.
+    pub introduced: &'a [Finding],
+    /// Findings it would resolve.
+    pub resolved: &'a [Finding],
+}
+
+/// Render a what-if: the verdict first, then what breaks, then what is resolved.
+/// `report.findings` holds every finding of the substituted repository (the JSON
+/// `findings`); human and line formats show the introduced ones.
+pub fn render_what_if(
+    format: Format,
+    report: &Report,
+    what_if: &WhatIf,
+    opts: &HumanOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let introduced = report.with_findings(what_if.introduced);
+    match format {
+        Format::Human => human::render_what_if(report, what_if, opts, out),
+        Format::Json => json::render_with(report, Some(what_if), out),
+        Format::Short => short::render(&introduced, out),
+        Format::Github => github::render(&introduced, out),
+        Format::Sarif => sarif::render(&introduced, out),
+    }
+}
+
 pub(crate) fn sorted_findings<'r>(report: &Report<'r>) -> Vec<(&'r Finding, Location)> {
     let mut v: Vec<_> = report
         .findings

@@ -15,7 +15,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{Report, RuleMeta, sorted_findings};
-use crate::diagnostic::{BUILTIN_CODES, Finding, Severity};
+use crate::diagnostic::{BUILTIN_CODES, Finding, Severity, fingerprint};
 use crate::source::Location;
 
 const SCHEMA: &str =
@@ -166,30 +166,6 @@ fn uri_path(path: &str) -> String {
         }
     }
     s
-}
-
-/// A line-independent identity: rule, file and subject (what and against what), or the
-/// message for findings without a subject (parse errors). FNV-1a 64, stable across
-/// platforms and Rust versions, unlike `DefaultHasher`.
-fn fingerprint(f: &Finding, path: &str) -> String {
-    let s = &f.subject;
-    let mut parts: Vec<&str> = vec![&f.rule_id, path];
-    if s.name.is_empty() {
-        parts.push(&f.message);
-    } else {
-        parts.push(s.ecosystem.map(|e| e.as_str()).unwrap_or(""));
-        parts.push(&s.name);
-        parts.push(s.version.as_deref().unwrap_or(""));
-        parts.push(s.counterpart.as_deref().unwrap_or(""));
-    }
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for b in part.bytes().chain([0u8]) {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
 }
 
 #[cfg(test)]

@@ -40,7 +40,11 @@ impl Product {
                 let name = normalize_image(&c.name);
                 self.docker.iter().any(|d| normalize_image(d) == name)
             }
-            Ecosystem::Managed => self.managed.iter().any(|m| m.eq_ignore_ascii_case(&c.name)),
+            // servers declared in skew.toml or assumed on the command line carry the
+            // product id as their name
+            Ecosystem::Managed => {
+                c.name == self.id || self.managed.iter().any(|m| m.eq_ignore_ascii_case(&c.name))
+            }
             Ecosystem::Runtime => self.runtime.iter().any(|r| r.eq_ignore_ascii_case(&c.name)),
             _ => false,
         }
@@ -300,19 +304,35 @@ impl miette::SourceCode for RuleFileError {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let contents =
-            self.text
-                .as_str()
-                .read_span(span, context_lines_before, context_lines_after)?;
-        Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.path.clone(),
-            contents.data(),
-            *contents.span(),
-            contents.line(),
-            contents.column(),
-            contents.line_count(),
-        )))
+        named_span(
+            &self.path,
+            &self.text,
+            span,
+            context_lines_before,
+            context_lines_after,
+        )
     }
+}
+
+/// A span of `text` that miette shows under the file name `path`: how skew's own input
+/// files (rule files, skew.toml) point into themselves in diagnostics.
+pub fn named_span<'a>(
+    path: &str,
+    text: &'a str,
+    span: &SourceSpan,
+    before: usize,
+    after: usize,
+) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+    use miette::SourceCode;
+    let contents = text.read_span(span, before, after)?;
+    Ok(Box::new(miette::MietteSpanContents::new_named(
+        path.to_string(),
+        contents.data(),
+        *contents.span(),
+        contents.line(),
+        contents.column(),
+        contents.line_count(),
+    )))
 }
 
 /// Why user rules could not be loaded (exit code 2).

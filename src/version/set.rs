@@ -261,6 +261,19 @@ impl VersionSet {
         self.difference(other).is_empty()
     }
 
+    /// Every version greater than all versions of this set (empty when the set has no
+    /// upper bound; everything when the set is empty).
+    pub fn above_all(&self) -> VersionSet {
+        match self.intervals.last().map(|i| &i.hi) {
+            None => VersionSet::all(),
+            Some(Bound::Unbounded) => VersionSet::empty(),
+            Some(hi) => Self::from_interval(Interval {
+                lo: flip(hi),
+                hi: Bound::Unbounded,
+            }),
+        }
+    }
+
     /// The smallest version in the set, when the set has an inclusive lower bound.
     pub fn min_version(&self) -> Option<&Version> {
         match self.intervals.first().map(|i| &i.lo) {

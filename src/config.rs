@@ -1,0 +1,392 @@
+//! `skew.toml`: the repository's own settings — extra rule files, environments (promotion
+//! order, which paths deploy where, managed servers the repository does not describe).
+//!
+//! Parsed from toml's fully spanned tree (`DeTable`) rather than typed serde, because
+//! `[environments]` mixes a key (`order`) with one table per environment name, a shape
+//! serde's `flatten` cannot keep spans through. Validation collects every problem into one
+//! [`ConfigError`] rendered by miette with labels into the file. Must not: scan or check.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use miette::{Diagnostic, LabeledSpan, SourceSpan};
+use serde_spanned::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// The file name looked for at the scan root.
+pub const FILE_NAME: &str = "skew.toml";
+
+/// A validated `skew.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Where it was read from, as shown in diagnostics (relative to the scan root when found
+    /// there), and its text (declared servers point into it).
+    pub path: String,
+    pub text: String,
+    /// Extra rule files or folders, resolved against the config file's folder.
+    pub rules: Vec<PathBuf>,
+    /// Environments in promotion order (`order`), then any not listed, by name.
+    pub environments: Vec<Environment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub name: String,
+    /// Byte range of the environment's table header or key, for parity findings.
+    pub span: (usize, usize),
+    /// Position in the promotion order; `None` when `order` does not list it.
+    pub rank: Option<usize>,
+    pub paths: GlobSet,
+    pub path_texts: Vec<String>,
+    /// Managed servers declared for this environment: (product id, version, value span).
+    pub servers: Vec<DeclaredServer>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeclaredServer {
+    pub product: String,
+    pub version: String,
+    /// Byte range of the version string in the config text.
+    pub span: (usize, usize),
+    /// Byte range of the product key, for "unknown product" errors found later.
+    pub key_span: (usize, usize),
+}
+
+impl Config {
+    /// Read `skew.toml` from `root` if present (`Ok(None)` when absent), or the file given
+    /// with `--config`.
+    pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Option<Config>, ConfigError> {
+        let (path, shown) = match explicit {
+            Some(p) => (p.to_path_buf(), p.display().to_string()),
+            None => {
+                let dir = if root.is_dir() {
+                    root.to_path_buf()
+                } else {
+                    root.parent().map(Path::to_path_buf).unwrap_or_default()
+                };
+                let p = dir.join(FILE_NAME);
+                if !p.is_file() {
+                    return Ok(None);
+                }
+                (p, FILE_NAME.to_string())
+            }
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
+            path: shown.clone(),
+            text: String::new(),
+            problems: vec![(0, 0, format!("cannot read `{}`: {e}", path.display()))],
+        })?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Config::parse(&shown, &text, &base).map(Some)
+    }
+
+    /// Parse and validate a config text. Relative rule paths resolve against `base`.
+    pub fn parse(path: &str, text: &str, base: &Path) -> Result<Config, ConfigError> {
+        let mut cx = Cx {
+            problems: Vec::new(),
+        };
+        let fail = |problems| ConfigError {
+            path: path.to_string(),
+            text: text.to_string(),
+            problems,
+        };
+        let root = DeTable::parse(text).map_err(|e| {
+            let r = e.span().unwrap_or(0..0);
+            fail(vec![(r.start, r.end, e.message().trim().to_string())])
+        })?;
+        let mut config = Config {
+            path: path.to_string(),
+            text: text.to_string(),
+            ..Config::default()
+        };
+        for (key, value) in root.get_ref().iter() {
+            match key.get_ref().as_ref() {
+                "rules" => {
+                    for s in cx.strings(value, "`rules` must be a list of paths") {
+                        config.rules.push(base.join(s.get_ref()));
+                    }
+                }
+                "environments" => config.environments = environments(&mut cx, value),
+                other => cx.at(
+                    key,
+                    format!("unknown key `{other}`: expected `rules` or `environments`"),
+                ),
+            }
+        }
+        if cx.problems.is_empty() {
+            Ok(config)
+        } else {
+            cx.problems.sort();
+            Err(fail(cx.problems))
+        }
+    }
+
+    /// The environments a file (path relative to the scan root) belongs to; empty when it
+    /// belongs to none in particular (then it is deployed everywhere).
+    pub fn environments_of(&self, path: &str) -> Vec<usize> {
+        self.environments
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.paths.is_match(path))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    pub fn environment(&self, name: &str) -> Option<usize> {
+        self.environments.iter().position(|e| e.name == name)
+    }
+}
+
+struct Cx {
+    problems: Vec<(usize, usize, String)>,
+}
+
+impl Cx {
+    fn at<T>(&mut self, at: &Spanned<T>, message: impl Into<String>) {
+        let r = at.span();
+        self.problems.push((r.start, r.end, message.into()));
+    }
+
+    /// A list of strings, or one problem per wrong element.
+    fn strings<'a>(
+        &mut self,
+        value: &'a Spanned<DeValue<'a>>,
+        message: &str,
+    ) -> Vec<Spanned<String>> {
+        let Some(items) = value.get_ref().as_array() else {
+            self.at(value, message);
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match item.get_ref().as_str() {
+                Some(s) => out.push(Spanned::new(item.span(), s.to_string())),
+                None => self.at(item, message),
+            }
+        }
+        out
+    }
+}
+
+fn environments(cx: &mut Cx, value: &Spanned<DeValue<'_>>) -> Vec<Environment> {
+    let Some(table) = value.get_ref().as_table() else {
+        cx.at(value, "`environments` must be a table");
+        return Vec::new();
+    };
+    let mut order: Vec<Spanned<String>> = Vec::new();
+    let mut envs = Vec::new();
+    for (key, value) in table.iter() {
+        let name = key.get_ref().as_ref();
+        if name == "order" {
+            order = cx.strings(value, "`order` must be a list of environment names");
+            continue;
+        }
+        if let Some(env) = environment(cx, key, value) {
+            envs.push(env);
+        }
+    }
+    for (rank, o) in order.iter().enumerate() {
+        match envs.iter_mut().find(|e| &e.name == o.get_ref()) {
+            Some(e) if e.rank.is_none() => e.rank = Some(rank),
+            Some(_) => cx.at(o, format!("`{}` appears twice in `order`", o.get_ref())),
+            None => cx.at(
+                o,
+                format!(
+                    "`order` names `{}`, but there is no `[environments.{}]`",
+                    o.get_ref(),
+                    o.get_ref()
+                ),
+            ),
+        }
+    }
+    envs.sort_by(|a, b| {
+        (a.rank.is_none(), a.rank, &a.name).cmp(&(b.rank.is_none(), b.rank, &b.name))
+    });
+    envs
+}
+
+fn environment(
+    cx: &mut Cx,
+    key: &Spanned<std::borrow::Cow<'_, str>>,
+    value: &Spanned<DeValue<'_>>,
+) -> Option<Environment> {
+    let name = key.get_ref().to_string();
+    let Some(table) = value.get_ref().as_table() else {
+        cx.at(
+            value,
+            format!("`environments.{name}` must be a table with `paths` and/or `servers`"),
+        );
+        return None;
+    };
+    let mut globs = GlobSetBuilder::new();
+    let mut path_texts = Vec::new();
+    let mut servers = Vec::new();
+    for (k, v) in table.iter() {
+        match k.get_ref().as_ref() {
+            "paths" => {
+                for p in cx.strings(v, "`paths` must be a list of glob patterns") {
+                    match Glob::new(p.get_ref()) {
+                        Ok(g) => {
+                            globs.add(g);
+                            path_texts.push(p.get_ref().clone());
+                        }
+                        Err(e) => cx.at(&p, format!("invalid glob: {}", e.kind())),
+                    }
+                }
+            }
+            "servers" => {
+                let Some(t) = v.get_ref().as_table() else {
+                    cx.at(v, "`servers` must be a table of `product = \"version\"`");
+                    continue;
+                };
+                for (pk, pv) in t.iter() {
+                    match pv.get_ref().as_str() {
+                        Some(ver) if !ver.trim().is_empty() => servers.push(DeclaredServer {
+                            product: pk.get_ref().to_string(),
+                            version: ver.to_string(),
+                            span: (pv.span().start + 1, pv.span().end.saturating_sub(1)),
+                            key_span: (pk.span().start, pk.span().end),
+                        }),
+                        _ => cx.at(pv, "a server version must be a non-empty string"),
+                    }
+                }
+            }
+            other => cx.at(
+                k,
+                format!("unknown key `{other}` in an environment: expected `paths` or `servers`"),
+            ),
+        }
+    }
+    let paths = globs.build().unwrap_or_else(|_| GlobSet::empty());
+    Some(Environment {
+        name,
+        span: (key.span().start, key.span().end),
+        rank: None,
+        paths,
+        path_texts,
+        servers,
+    })
+}
+
+/// Every problem of a config file, rendered by miette with labels into the TOML.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub path: String,
+    pub text: String,
+    pub problems: Vec<(usize, usize, String)>,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.problems.as_slice() {
+            [(_, _, m)] if self.text.is_empty() => f.write_str(m),
+            p => write!(
+                f,
+                "invalid config `{}`: {} problem{}",
+                self.path,
+                p.len(),
+                if p.len() == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Diagnostic for ConfigError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new("invalid-config"))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        (!self.text.is_empty()).then_some(self as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.text.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.problems.iter().map(|(s, e, m)| {
+            LabeledSpan::new_with_span(Some(m.clone()), SourceSpan::from(*s..(*e).max(*s)))
+        })))
+    }
+}
+
+impl miette::SourceCode for ConfigError {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        crate::rule::named_span(&self.path, &self.text, span, before, after)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+rules = ["ci/rules"]
+
+[environments]
+order = ["dev", "staging", "production"]
+
+[environments.staging]
+paths = ["deploy/staging/**", "docker-compose.staging.yml"]
+
+[environments.production]
+paths = ["deploy/prod/**", "terraform/prod/**"]
+servers = { mysql = "8.0.36", redis = "7.2" }
+
+[environments.dev]
+paths = ["docker-compose.yml"]
+"#;
+
+    #[test]
+    fn parses_environments_in_promotion_order() {
+        let c = Config::parse("skew.toml", GOOD, Path::new("/repo")).unwrap();
+        assert_eq!(c.rules, vec![PathBuf::from("/repo/ci/rules")]);
+        let names: Vec<_> = c.environments.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["dev", "staging", "production"]);
+        assert_eq!(c.environments_of("deploy/prod/app/compose.yml"), vec![2]);
+        assert_eq!(c.environments_of("docker-compose.staging.yml"), vec![1]);
+        assert!(c.environments_of("services/api/package.json").is_empty());
+        let prod = &c.environments[2];
+        assert_eq!(prod.servers.len(), 2);
+        let s = &prod.servers[0];
+        assert_eq!(
+            (s.product.as_str(), s.version.as_str()),
+            ("mysql", "8.0.36")
+        );
+        assert_eq!(&GOOD[s.span.0..s.span.1], "8.0.36");
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let bad = r#"
+rule = ["typo"]
+[environments]
+order = ["staging", "prod"]
+[environments.staging]
+paths = ["[unclosed"]
+servers = { mysql = 8 }
+colour = "blue"
+"#;
+        let e = Config::parse("skew.toml", bad, Path::new("")).unwrap_err();
+        let msgs: Vec<_> = e.problems.iter().map(|p| p.2.as_str()).collect();
+        assert_eq!(msgs.len(), 5, "{msgs:#?}");
+        assert!(msgs[0].starts_with("unknown key `rule`"));
+        assert!(msgs.iter().any(|m| m.contains("no `[environments.prod]`")));
+        assert!(msgs.iter().any(|m| m.starts_with("invalid glob")));
+        assert!(msgs.iter().any(|m| m.contains("non-empty string")));
+        assert!(msgs.iter().any(|m| m.contains("unknown key `colour`")));
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_parser_position() {
+        let e = Config::parse("skew.toml", "[environments\n", Path::new("")).unwrap_err();
+        assert_eq!(e.problems.len(), 1);
+    }
+}

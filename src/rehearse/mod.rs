@@ -1,0 +1,207 @@
+//! Rehearsal: check the repository as it *would* be — with upgraded servers (`what-if`,
+//! `--assume`), per environment, against a baseline or an earlier revision — so the
+//! upgrade that caused the 2023-06-03 outage is caught before it reaches production.
+//!
+//! This module prepares scenarios (declared and assumed servers, environment membership)
+//! and compares finding sets; the checks themselves stay in `check/`. Must not render.
+
+pub mod baseline;
+pub mod parity;
+pub mod since;
+pub mod whatif;
+
+use crate::check::{Assumption, Scenario};
+use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::config::Config;
+use crate::rule::RuleSet;
+use crate::scan::Inventory;
+
+/// Why a scenario cannot be set up (exit code 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanError {
+    UnknownProduct { product: String, known: Vec<String> },
+    UnknownEnvironment { name: String, known: Vec<String> },
+    BadAssumption(String),
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlanError::UnknownProduct { product, known } => write!(
+                f,
+                "unknown product `{product}` (known products: {})",
+                known.join(", ")
+            ),
+            PlanError::UnknownEnvironment { name, known } if known.is_empty() => write!(
+                f,
+                "unknown environment `{name}`: no environments are configured (see skew.toml)"
+            ),
+            PlanError::UnknownEnvironment { name, known } => write!(
+                f,
+                "unknown environment `{name}` (configured: {})",
+                known.join(", ")
+            ),
+            PlanError::BadAssumption(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// `PRODUCT=VERSION`, as `--assume` and `--upgrade` take it.
+pub fn parse_assumption(s: &str) -> Result<Assumption, String> {
+    let (product, version) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not PRODUCT=VERSION (e.g. mysql=8.4.0)"))?;
+    let (product, version) = (product.trim(), version.trim());
+    if product.is_empty() || version.is_empty() {
+        return Err(format!("`{s}` is not PRODUCT=VERSION (e.g. mysql=8.4.0)"));
+    }
+    crate::version::parse_version(crate::version::Scheme::Dotted, version)
+        .map_err(|e| format!("`{version}`: {e}"))?;
+    Ok(Assumption {
+        product: product.to_string(),
+        version: version.to_string(),
+    })
+}
+
+/// Turn an inventory into a scenario: add the servers `skew.toml` declares, add a
+/// stand-in for assumed products the repository does not mention, assign components to
+/// environments, and keep only one environment's components when `env` is given.
+pub fn prepare(
+    inv: &mut Inventory,
+    rules: &RuleSet,
+    config: Option<&Config>,
+    env: Option<&str>,
+    assumptions: &[Assumption],
+) -> Result<Scenario, PlanError> {
+    let known = || rules.products.iter().map(|p| p.id.clone()).collect();
+    for a in assumptions {
+        if rules.product(&a.product).is_none() {
+            return Err(PlanError::UnknownProduct {
+                product: a.product.clone(),
+                known: known(),
+            });
+        }
+    }
+    // declared servers, each pinned to its environment
+    let mut declared_env: Vec<(usize, usize)> = Vec::new();
+    if let Some(config) = config {
+        let declares = config.environments.iter().any(|e| !e.servers.is_empty());
+        if declares {
+            let file = match inv.sources.by_path(&config.path) {
+                Some(f) => f.id,
+                None => inv.sources.add(config.path.clone(), config.text.clone()),
+            };
+            for (ei, e) in config.environments.iter().enumerate() {
+                for s in &e.servers {
+                    if rules.product(&s.product).is_none() {
+                        return Err(PlanError::UnknownProduct {
+                            product: s.product.clone(),
+                            known: known(),
+                        });
+                    }
+                    let span = inv.sources.get(file).span(s.span.0, s.span.1);
+                    let c = Component::new(
+                        ComponentKind::Server,
+                        Ecosystem::Managed,
+                        s.product.clone(),
+                        Some(s.version.clone()),
+                        span,
+                    )
+                    .group(e.name.clone());
+                    declared_env.push((inv.components.len(), ei));
+                    inv.components.push(c);
+                }
+            }
+        }
+    }
+    // assumed products nothing in the repository runs yet: a stand-in to check against
+    let missing: Vec<_> = assumptions
+        .iter()
+        .filter(|a| {
+            let p = rules.product(&a.product).expect("validated above");
+            !inv.components.iter().any(|c| p.matches(c))
+        })
+        .collect();
+    if !missing.is_empty() {
+        let text: String = missing
+            .iter()
+            .map(|a| format!("{}={}\n", a.product, a.version))
+            .collect();
+        let file = inv.sources.add("(assumed)", text.clone());
+        let mut at = 0;
+        for a in missing {
+            let start = at + a.product.len() + 1;
+            let span = inv.sources.get(file).span(start, start + a.version.len());
+            inv.components.push(Component::new(
+                ComponentKind::Server,
+                Ecosystem::Managed,
+                a.product.clone(),
+                Some(a.version.clone()),
+                span,
+            ));
+            at = start + a.version.len() + 1;
+        }
+    }
+    let mut environments: Vec<Vec<usize>> = inv
+        .components
+        .iter()
+        .map(|c| match config {
+            Some(cfg) => cfg.environments_of(&inv.sources.get(c.span.file).path),
+            None => Vec::new(),
+        })
+        .collect();
+    for (ci, ei) in declared_env {
+        environments[ci] = vec![ei];
+    }
+    if let Some(name) = env {
+        let cfg_envs: Vec<String> = config
+            .map(|c| c.environments.iter().map(|e| e.name.clone()).collect())
+            .unwrap_or_default();
+        let Some(wanted) = config.and_then(|c| c.environment(name)) else {
+            return Err(PlanError::UnknownEnvironment {
+                name: name.to_string(),
+                known: cfg_envs,
+            });
+        };
+        let keep: Vec<bool> = environments
+            .iter()
+            .map(|e| e.is_empty() || e.contains(&wanted))
+            .collect();
+        let mut i = 0;
+        inv.components.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        environments = environments
+            .into_iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(e, _)| e)
+            .collect();
+    }
+    Ok(Scenario {
+        assumptions: assumptions.to_vec(),
+        environments,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assumptions_parse() {
+        assert_eq!(
+            parse_assumption("mysql=8.4.0").unwrap(),
+            Assumption {
+                product: "mysql".into(),
+                version: "8.4.0".into()
+            }
+        );
+        assert!(parse_assumption("mysql").is_err());
+        assert!(parse_assumption("=8").is_err());
+        assert!(parse_assumption("mysql=eight").is_err());
+    }
+}

@@ -1,0 +1,128 @@
+//! `--since REV`: the repository as it was at a git revision, read through git itself
+//! (`ls-tree` + `cat-file --batch`) so the working tree and the index are never touched.
+//! Findings that already existed at REV are hidden: CI on a pull request and a pre-commit
+//! hook see only what the change introduces.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::extract;
+use crate::scan::{self, Inventory, ScanOptions};
+
+/// Scan the tree of `rev` below `root` (which must be inside a git work tree).
+pub fn scan_revision(root: &Path, rev: &str, opts: &ScanOptions) -> Result<Inventory, String> {
+    let dir = if root.is_dir() {
+        root
+    } else {
+        return Err(format!(
+            "--since needs a folder inside a git repository, not `{}`",
+            root.display()
+        ));
+    };
+    let prefix = git(dir, &["rev-parse", "--show-prefix"], None)?;
+    let prefix = String::from_utf8_lossy(&prefix).trim().to_string();
+    // verify the revision first, for a clear message
+    git(
+        dir,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{tree}}"),
+        ],
+        None,
+    )
+    .map_err(|_| {
+        format!(
+            "`{rev}` is not a revision of the repository at `{}`",
+            dir.display()
+        )
+    })?;
+    let listing = git(dir, &["ls-tree", "-r", "-z", "--name-only", rev], None)?;
+    let mut wanted: Vec<String> = Vec::new();
+    for raw in listing.split(|b| *b == 0) {
+        let Ok(path) = std::str::from_utf8(raw) else {
+            continue;
+        };
+        if path.is_empty()
+            || path
+                .split('/')
+                .any(|part| opts.excludes.iter().any(|x| x == part))
+        {
+            continue;
+        }
+        if extract::wanted_by(Path::new(path)).next().is_some() {
+            wanted.push(path.to_string());
+        }
+    }
+    let request: String = wanted
+        .iter()
+        .map(|p| format!("{rev}:{prefix}{p}\n"))
+        .collect();
+    let blobs = git(dir, &["cat-file", "--batch"], Some(request.as_bytes()))?;
+    let mut files = Vec::with_capacity(wanted.len());
+    let mut rest = blobs.as_slice();
+    for path in wanted {
+        let nl = rest
+            .iter()
+            .position(|b| *b == b'\n')
+            .ok_or("unexpected end of `git cat-file` output")?;
+        let header = String::from_utf8_lossy(&rest[..nl]).to_string();
+        rest = &rest[nl + 1..];
+        let size: usize = header
+            .rsplit(' ')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| format!("unexpected `git cat-file` header `{header}`"))?;
+        let body = &rest[..size.min(rest.len())];
+        rest = rest.get(size + 1..).unwrap_or(&[]);
+        // a file that is not UTF-8 at REV cannot have produced a finding then
+        if let Ok(text) = String::from_utf8(body.to_vec()) {
+            files.push((path, text));
+        }
+    }
+    Ok(scan::scan_texts(root, files))
+}
+
+fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> Result<Vec<u8>, String> {
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    // feed stdin from a thread: cat-file writes while we write, and pipes are finite
+    let writer = input.map(|bytes| {
+        let mut stdin = child.stdin.take().expect("piped");
+        let bytes = bytes.to_vec();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&bytes);
+        })
+    });
+    let mut out = Vec::new();
+    child
+        .stdout
+        .take()
+        .expect("piped")
+        .read_to_end(&mut out)
+        .map_err(|e| format!("git: {e}"))?;
+    let mut err = String::new();
+    let _ = child.stderr.take().expect("piped").read_to_string(&mut err);
+    let status = child.wait().map_err(|e| format!("git: {e}"))?;
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
+    if status.success() {
+        Ok(out)
+    } else {
+        Err(format!("git {}: {}", args.join(" "), err.trim()))
+    }
+}

@@ -1,0 +1,174 @@
+//! `what-if`: the same repository checked twice — as it stands, and with products
+//! substituted — and the difference: what the upgrade (or rollback) would introduce and
+//! what it would resolve, with the smallest client change that satisfies every rule.
+
+use std::collections::BTreeSet;
+
+use crate::check::Assumption;
+use crate::diagnostic::{Finding, Severity};
+use crate::graph::Graph;
+use crate::rule::{RuleKind, RuleSet};
+use crate::scan::Inventory;
+use crate::version::{Scheme, VersionSet, parse_version};
+
+/// The difference between two checks of one repository.
+#[derive(Debug, Default)]
+pub struct Diff {
+    pub introduced: Vec<Finding>,
+    pub resolved: Vec<Finding>,
+}
+
+/// What identifies "the same finding" across a substitution: the rule, where it points,
+/// and the client — not the server's version, which is what changed.
+fn key(f: &Finding) -> (&str, crate::source::Span, &str, Option<&str>) {
+    (
+        &f.rule_id,
+        f.primary.span,
+        &f.subject.name,
+        f.subject.version.as_deref(),
+    )
+}
+
+/// Findings of `after` that `before` did not have (or had at a lower severity), and
+/// findings of `before` that `after` no longer has.
+pub fn diff(before: &[Finding], after: &[Finding]) -> Diff {
+    let introduced = after
+        .iter()
+        .filter(|a| {
+            !before
+                .iter()
+                .any(|b| key(a) == key(b) && b.severity >= a.severity)
+        })
+        .cloned()
+        .collect();
+    let resolved = before
+        .iter()
+        .filter(|b| !after.iter().any(|a| key(a) == key(b)))
+        .cloned()
+        .collect();
+    Diff {
+        introduced,
+        resolved,
+    }
+}
+
+/// For each introduced finding about a client, replace the fix with the smallest change
+/// that satisfies *every* rule the client is checked by in the new scenario: the
+/// intersection of their requirements. When it is empty no release works and the package
+/// must be replaced.
+pub fn refine_fixes(introduced: &mut [Finding], inv: &Inventory, rules: &RuleSet, graph: &Graph) {
+    for f in introduced.iter_mut() {
+        let Some(ci) = inv.components.iter().position(|c| c.span == f.primary.span) else {
+            continue;
+        };
+        let client = &inv.components[ci];
+        let mut required = VersionSet::all();
+        let mut texts = BTreeSet::new();
+        let node = graph.node(ci);
+        for e in graph.graph.edges(node) {
+            // every rule the client is checked by counts, passing ones too: the fix must
+            // not break a rule that holds today
+            let rule = &rules.rules[e.weight().rule];
+            #[allow(irrefutable_let_patterns)]
+            let RuleKind::ClientRequires { clients, .. } = &rule.kind else {
+                continue;
+            };
+            for req in clients.iter().filter(|r| {
+                r.ecosystem == client.ecosystem && r.ecosystem.same_name(&r.name, &client.name)
+            }) {
+                required = required.intersect(&req.requires);
+                texts.insert(req.requires_text.clone());
+            }
+        }
+        f.fix = Some(if required.is_empty() {
+            format!(
+                "no release of `{}` satisfies every rule ({}): replace it",
+                client.name,
+                texts.into_iter().collect::<Vec<_>>().join("; ")
+            )
+        } else {
+            match required.min_version() {
+                Some(v) => format!(
+                    "upgrade `{}` to {v} or later (satisfies every rule: {required})",
+                    client.name
+                ),
+                None => format!("move `{}` into {required}", client.name),
+            }
+        });
+    }
+}
+
+/// "upgrading mysql 8.0.36 → 8.4.0 breaks 2 clients".
+pub fn verdict(
+    assumptions: &[Assumption],
+    inv: &Inventory,
+    rules: &RuleSet,
+    diff: &Diff,
+    fail_on: Option<Severity>,
+) -> String {
+    let mut moves = Vec::new();
+    let mut any_down = false;
+    for a in assumptions {
+        let product = rules.product(&a.product).expect("validated");
+        let declared: BTreeSet<&str> = inv
+            .components
+            .iter()
+            .filter(|c| product.matches(c) && !c.span.is_empty())
+            .filter_map(|c| c.version.as_deref())
+            .filter(|v| *v != a.version)
+            .collect();
+        let from = if declared.is_empty() {
+            "(not deployed)".to_string()
+        } else {
+            declared.iter().copied().collect::<Vec<_>>().join("/")
+        };
+        let to = parse_version(Scheme::Dotted, &a.version).ok();
+        if let Some(to) = &to
+            && declared.iter().any(|d| {
+                parse_version(Scheme::Dotted, d)
+                    .ok()
+                    .is_some_and(|d| d > *to)
+            })
+        {
+            any_down = true;
+        }
+        moves.push(format!("{} {from} → {}", a.product, a.version));
+    }
+    let verb = if any_down {
+        "rolling back"
+    } else {
+        "upgrading"
+    };
+    let clients = |pred: &dyn Fn(Severity) -> bool| {
+        diff.introduced
+            .iter()
+            .filter(|f| pred(f.severity))
+            .map(|f| f.primary.span)
+            .collect::<BTreeSet<_>>()
+            .len()
+    };
+    let failing = clients(&|s| fail_on.is_some_and(|t| s >= t));
+    let other = clients(&|s| fail_on.is_none_or(|t| s < t));
+    let mut s = format!("{verb} {}", moves.join(", "));
+    if failing > 0 {
+        s.push_str(&format!(" breaks {}", count(failing, "client")));
+        if other > 0 {
+            s.push_str(&format!(" and may break {} more", other));
+        }
+    } else if other > 0 {
+        s.push_str(&format!(" may break {}", count(other, "client")));
+    } else {
+        s.push_str(" introduces no finding");
+    }
+    if !diff.resolved.is_empty() {
+        s.push_str(&format!(
+            "; it resolves {}",
+            count(diff.resolved.len(), "finding")
+        ));
+    }
+    s
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
