@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::Severity;
+use crate::rule::Date;
 
 const EXIT_CODES: &str = "\
 EXIT CODES:
@@ -61,8 +62,31 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit code 1
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// The date end-of-life rules compare with (default: today, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<Date>,
+    /// A server version no manifest declares, e.g. `kubernetes=1.29` (repeatable)
+    #[arg(long, value_name = "PRODUCT=VERSION", value_parser = parse_assume)]
+    pub assume: Vec<(String, String)>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse()
+}
+
+fn parse_assume(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((p, v)) if !p.trim().is_empty() && !v.trim().is_empty() => {
+            crate::version::parse_version(crate::version::Scheme::Dotted, v.trim())
+                .map_err(|e| e.to_string())?;
+            Ok((p.trim().to_string(), v.trim().to_string()))
+        }
+        _ => Err(format!(
+            "`{s}` is not PRODUCT=VERSION (e.g. `kubernetes=1.29`)"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]

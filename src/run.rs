@@ -6,16 +6,17 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
-use crate::check::{self, Context};
+use crate::check::{self, CheckOptions, Context};
 use crate::cli::{
     CheckArgs, Cli, ColorArg, Command, ExplainArgs, FormatArg, RuleSource, RulesArgs, ScanArgs,
 };
 use crate::diagnostic::{Finding, Label, Severity};
 use crate::graph::Graph;
 use crate::report::{self, Format, HumanOptions, Report, RuleMeta};
-use crate::rule::{RuleOrigin, RuleSet};
+use crate::rule::{RuleKind, RuleOrigin, RuleSet, SettingMatch};
 use crate::scan::{self, Inventory, ScanOptions};
 use crate::source::Sources;
+use std::ops::Not as _;
 
 /// The documented exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,9 +41,18 @@ pub struct Checked {
 /// Evaluate `rules` over `inv`. User rule files that produced findings are added to the
 /// inventory's sources so their rule line can be shown as a related label.
 pub fn check_inventory(inv: &mut Inventory, rules: &RuleSet) -> Checked {
+    check_inventory_with(inv, rules, CheckOptions::default())
+}
+
+/// [`check_inventory`] with explicit options (`--today`, `--assume`).
+pub fn check_inventory_with(
+    inv: &mut Inventory,
+    rules: &RuleSet,
+    options: CheckOptions,
+) -> Checked {
     let files_scanned = inv.sources.len();
     let evaluations = {
-        let cx = Context::new(&inv.components, rules, &inv.sources);
+        let cx = Context::with_options(&inv.components, rules, &inv.sources, options);
         check::evaluate(&cx)
     };
     let graph = Graph::build(&inv.components, evaluations);
@@ -206,7 +216,11 @@ fn human_options(color: ColorArg, quiet: bool) -> HumanOptions {
 fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Failure> {
     let rules = load_rules(&args.rules)?;
     let mut inv = scan_root(&args.path)?;
-    let checked = check_inventory(&mut inv, &rules);
+    let options = CheckOptions {
+        today: args.today.unwrap_or_else(crate::rule::Date::today),
+        assume: args.assume.clone(),
+    };
+    let checked = check_inventory_with(&mut inv, &rules, options);
     let report = Report {
         root: args.path.clone(),
         sources: &inv.sources,
@@ -323,7 +337,7 @@ pub fn explain_text(rules: &RuleSet, rule: &crate::rule::Rule) -> String {
     let _ = writeln!(s, "{}\n", capitalize(&rule.summary));
     let _ = writeln!(s, "## Why\n\n{}\n", rule.why);
     match &rule.kind {
-        crate::rule::RuleKind::ClientRequires {
+        RuleKind::ClientRequires {
             server_text,
             clients,
             ..
@@ -348,6 +362,114 @@ pub fn explain_text(rules: &RuleSet, rule: &crate::rule::Rule) -> String {
             }
             let _ = writeln!(s);
         }
+        RuleKind::SameMajor { clients } => {
+            let _ = writeln!(
+                s,
+                "## Affected\n\nThese clients must have the same major version as {product}:\n"
+            );
+            client_table(&mut s, clients);
+        }
+        RuleKind::Skew { max_skew, clients } => {
+            let _ = writeln!(
+                s,
+                "## Affected\n\nThese clients must be within {max_skew} minor version{} of {product}:\n",
+                if *max_skew == 1 { "" } else { "s" }
+            );
+            client_table(&mut s, clients);
+        }
+        RuleKind::RemovedApi { apis } => {
+            let _ = writeln!(s, "## Removed APIs\n");
+            let _ = writeln!(
+                s,
+                "| apiVersion | kind | removed in | use instead | source |"
+            );
+            let _ = writeln!(s, "|---|---|---|---|---|");
+            for a in apis {
+                let _ = writeln!(
+                    s,
+                    "| `{}` | {} | {product} {} | {} | {} |",
+                    a.api_version,
+                    a.kind,
+                    a.removed_text,
+                    a.replacement
+                        .as_deref()
+                        .map_or("(nothing)".to_string(), |r| format!("`{r}`")),
+                    a.source
+                );
+            }
+            let _ = writeln!(s);
+        }
+        RuleKind::RuntimeRange {
+            packages,
+            declared_in,
+        } => {
+            let _ = writeln!(s, "## Affected\n");
+            if !packages.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "| ecosystem | package | versions | need {product} | source |"
+                );
+                let _ = writeln!(s, "|---|---|---|---|---|");
+                for p in packages {
+                    let _ = writeln!(
+                        s,
+                        "| {} | `{}` | `{}` | `{}` | {} |",
+                        p.ecosystem, p.name, p.versions_text, p.runtime_text, p.source
+                    );
+                }
+                let _ = writeln!(s);
+            }
+            if !declared_in.is_empty() {
+                let names: Vec<_> = declared_in.iter().map(|e| format!("`{e}`")).collect();
+                let _ = writeln!(
+                    s,
+                    "{product} ranges that packages declare in {} are checked against the {product} \
+                     the repository runs (version files, CI, base images) in the package's folder or above.\n",
+                    names.join(", ")
+                );
+            }
+        }
+        RuleKind::Eol { releases } => {
+            let _ = writeln!(s, "## End-of-life dates\n");
+            let _ = writeln!(s, "| release line | end of life | source |");
+            let _ = writeln!(s, "|---|---|---|");
+            for r in releases {
+                let _ = writeln!(s, "| {product} {} | {} | {} |", r.line, r.eol, r.source);
+            }
+            let _ = writeln!(s);
+        }
+    }
+    if rule.conditions.is_empty().not() {
+        let _ = writeln!(
+            s,
+            "## Applies when\n\nOne of these is configured somewhere in the repository:\n"
+        );
+        for c in &rule.conditions {
+            let _ = writeln!(s, "- {}", describe_setting(c));
+        }
+        let _ = writeln!(s);
+    }
+    if !rule.mitigations.is_empty() {
+        let _ = writeln!(
+            s,
+            "## Mitigations\n\nWith these server settings the finding is reported as `info`:\n"
+        );
+        for m in &rule.mitigations {
+            let settings: Vec<_> = m.settings.iter().map(describe_setting).collect();
+            let until = m
+                .until_text
+                .as_ref()
+                .map(|u| format!("; stops working in {product} {u}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "- {}: {}{until} ({})",
+                settings.join(" and "),
+                m.note,
+                m.source
+            );
+        }
+        let _ = writeln!(s);
     }
     if let Some(fix) = &rule.fix {
         let _ = writeln!(s, "## Fix\n\n{fix}\n");
@@ -357,6 +479,48 @@ pub fn explain_text(rules: &RuleSet, rule: &crate::rule::Rule) -> String {
         let _ = writeln!(s, "- {src}");
     }
     s
+}
+
+fn client_table(s: &mut String, clients: &[crate::rule::ClientRef]) {
+    use std::fmt::Write as _;
+    let _ = writeln!(s, "| ecosystem | package | source |");
+    let _ = writeln!(s, "|---|---|---|");
+    for c in clients {
+        let _ = writeln!(s, "| {} | `{}` | {} |", c.ecosystem, c.name, c.source);
+    }
+    let _ = writeln!(s);
+}
+
+fn describe_setting(m: &SettingMatch) -> String {
+    let value = |v: &Option<String>, ignore: &[String]| match v {
+        Some(v) => format!(" = `{v}`"),
+        None if ignore.is_empty() => String::new(),
+        None => format!(
+            " (any value but {})",
+            ignore
+                .iter()
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    match m {
+        SettingMatch::Env {
+            name,
+            value: v,
+            ignore,
+        } => format!("environment `{name}`{}", value(v, ignore)),
+        SettingMatch::Arg {
+            name,
+            value: v,
+            ignore,
+        } => format!("argument `{name}`{}", value(v, ignore)),
+        SettingMatch::UrlUser { schemes, ignore } => format!(
+            "a `{}://user@…` URL with a user name{}",
+            schemes.join("`/`"),
+            value(&None, ignore)
+        ),
+    }
 }
 
 fn capitalize(s: &str) -> String {
