@@ -68,12 +68,16 @@ pub(super) fn evaluate(
                 };
                 let finding = (outcome != Outcome::Ok).then(|| {
                     let version = describe_client_version(c);
-                    let fix = pkg.fix.clone().unwrap_or_else(|| {
-                        format!(
-                            "run {} `{}` here, or use a `{}` release outside `{}`",
-                            product.name, pkg.runtime_text, c.name, pkg.versions_text
-                        )
-                    });
+                    let fix = pkg
+                        .fix
+                        .clone()
+                        .or_else(|| rule.fix.clone())
+                        .unwrap_or_else(|| {
+                            format!(
+                                "run {} `{}` here, or use a `{}` release outside `{}`",
+                                product.name, pkg.runtime_text, c.name, pkg.versions_text
+                            )
+                        });
                     make(
                         rule,
                         c,

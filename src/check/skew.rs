@@ -6,7 +6,7 @@
 //! skipped rather than guessed. The server comes from the product's instances (a managed
 //! cluster in Terraform) or, failing those, from `--assume PRODUCT=VERSION`; with
 //! neither, nothing is said. A client whose versions count in another major (client-go
-//! v0.X is Kubernetes 1.X) names it with `major`. Must not: compare across majors.
+//! v0.X is Kubernetes 1.X) names it with `major`, which applies to its 0.x versions only. Must not: compare across majors.
 
 use super::{
     Context, Evaluation, Instance, Outcome, client_versions, describe_client_version, server_label,
@@ -72,7 +72,11 @@ pub(super) fn evaluate(
             else {
                 continue;
             };
-            let major = client.as_major.unwrap_or(own_major);
+            // client-go v0.X is Kubernetes 1.X; its pre-0.17 tags (v11.0.0…) are not
+            let major = match client.as_major {
+                Some(m) if own_major == 0 => m,
+                _ => own_major,
+            };
             if major != t.major {
                 continue;
             }
@@ -183,6 +187,13 @@ source = "https://example.test/kubectl"
                 Ecosystem::Go,
                 "k8s.io/client-go",
                 "v0.30.1",
+            ),
+            // a tag from before the v0.X scheme: not comparable, skipped
+            component(
+                ComponentKind::Package,
+                Ecosystem::Go,
+                "k8s.io/client-go",
+                "v11.0.0",
             ),
             component(ComponentKind::Tool, Ecosystem::Runtime, "kubectl", "1.28.4"),
             component(ComponentKind::Tool, Ecosystem::Runtime, "kubectl", "1.31.0"),

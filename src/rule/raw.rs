@@ -85,7 +85,7 @@ pub struct RawClient {
     /// `client-requires`: client versions that work with the affected servers; `none`
     /// when no release does.
     pub requires: Option<S<String>>,
-    /// `skew`: the server major this client's minor versions count in (client-go v0.X
+    /// `skew`: the server major this client's 0.x versions count in (client-go v0.X
     /// talks to Kubernetes 1.X: `major = 1`).
     pub major: Option<S<i64>>,
     /// What to do instead, when more specific than "upgrade to the minimum".
