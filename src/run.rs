@@ -516,8 +516,12 @@ fn describe_setting(m: &SettingMatch) -> String {
             ignore,
         } => format!("argument `{name}`{}", value(v, ignore)),
         SettingMatch::UrlUser { schemes, ignore } => format!(
-            "a `{}://user@…` URL with a user name{}",
-            schemes.join("`/`"),
+            "a URL with a user name ({}){}",
+            schemes
+                .iter()
+                .map(|s| format!("`{s}://user@…`"))
+                .collect::<Vec<_>>()
+                .join(", "),
             value(&None, ignore)
         ),
     }
