@@ -721,3 +721,108 @@ fn setting_match(cx: &mut Ctx, spanned: &S<RawSettingMatch>) -> Option<SettingMa
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{RuleKind, RuleSet};
+
+    /// Every problem of a file, each with the TOML text it points at.
+    fn problems(text: &str) -> String {
+        let mut set = RuleSet::default();
+        match set.add_user_file("rules.toml", text) {
+            Ok(()) => "ok".into(),
+            Err(e) => e
+                .problems
+                .iter()
+                .map(|p| format!("`{}`: {}", &text[p.start..p.end], p.message))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+
+    const HEAD: &str = r#"
+[product]
+id = "k"
+name = "K"
+managed = ["kubernetes"]
+"#;
+
+    #[test]
+    fn new_kinds_report_spanned_problems() {
+        let text = format!(
+            "{HEAD}{}",
+            r#"
+[[rule]]
+id = "skewed"
+kind = "skew"
+severity = "warning"
+summary = "s"
+why = "w"
+sources = ["https://example.test"]
+apis = [{ api_version = "v1", kind = "Pod", removed = "1.0", source = "https://example.test" }]
+
+[[rule.clients]]
+ecosystem = "go"
+name = "k8s.io/client-go"
+requires = ">=1"
+major = -1
+source = "https://example.test"
+
+[[rule]]
+id = "old"
+kind = "eol"
+severity = "warning"
+summary = "s"
+why = "w"
+sources = ["https://example.test"]
+releases = [{ line = "lts", eol = "2024-10", source = "https://example.test" }]
+
+[[rule]]
+id = "gone"
+kind = "removed-api"
+severity = "error"
+summary = "s"
+why = "w"
+sources = ["https://example.test"]
+apis = [{ api_version = "extensions/v1beta1", kind = "Ingress", removed = ">=1.22", source = "https://example.test" }]
+conditions = [{ env = "A", arg = "--b" }]
+
+[[mitigation]]
+rule = "nope"
+settings = [{ url_user = ["redis"], value = "x" }]
+until = "9.0"
+note = "n"
+source = "https://example.test"
+"#
+        );
+        insta::assert_snapshot!(problems(&text));
+    }
+
+    #[test]
+    fn mitigations_attach_to_rules_of_the_file() {
+        let text = format!(
+            "{HEAD}{}",
+            r#"
+[[rule]]
+id = "eol-k"
+kind = "eol"
+severity = "warning"
+summary = "s"
+why = "w"
+sources = ["https://example.test"]
+releases = [{ line = "1.22", eol = "2022-10-28", source = "https://example.test" }]
+
+[[mitigation]]
+rule = "eol-k"
+settings = [{ env = "X", value = "1" }]
+note = "n"
+source = "https://example.test"
+"#
+        );
+        let mut set = RuleSet::default();
+        set.add_user_file("rules.toml", &text).unwrap();
+        let rule = set.rule("eol-k").unwrap();
+        assert_eq!(rule.mitigations.len(), 1);
+        assert!(matches!(&rule.kind, RuleKind::Eol { releases } if releases.len() == 1));
+    }
+}
