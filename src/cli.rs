@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::check::Assumption;
 use crate::diagnostic::Severity;
 use crate::rehearse::parse_assumption;
+use crate::rule::Date;
 
 const EXIT_CODES: &str = "\
 EXIT CODES:
@@ -68,7 +69,8 @@ pub struct CheckArgs {
     pub rules: RuleSource,
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Evaluate as if PRODUCT ran VERSION (repeatable), e.g. `--assume mysql=8.4.0`
+    /// Evaluate as if PRODUCT ran VERSION (repeatable), e.g. `--assume mysql=8.4.0`;
+    /// also states a version no manifest declares, e.g. `--assume kubernetes=1.29`
     #[arg(long, value_name = "PRODUCT=VERSION", value_parser = parse_assumption)]
     pub assume: Vec<Assumption>,
     /// Hide the findings recorded in this baseline file (`skew baseline write`)
@@ -77,6 +79,9 @@ pub struct CheckArgs {
     /// Report only findings that are new since this git revision
     #[arg(long, value_name = "REV")]
     pub since: Option<String>,
+    /// The date end-of-life rules compare with (default: today, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<Date>,
     /// Lowest severity that makes the exit code 1
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -134,6 +139,10 @@ pub struct BaselineWriteArgs {
     pub rules: RuleSource,
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse()
 }
 
 #[derive(Debug, Args)]

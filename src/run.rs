@@ -6,7 +6,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
-use crate::check::{self, Assumption, Context, Scenario};
+use crate::check::{self, Assumption, CheckOptions, Context, Scenario};
 use crate::cli::{
     BaselineCommand, CheckArgs, Cli, ColorArg, Command, ExplainArgs, FormatArg, RuleSource,
     RulesArgs, ScanArgs, ScenarioArgs, WhatIfArgs,
@@ -16,9 +16,10 @@ use crate::diagnostic::{Finding, Label, Severity};
 use crate::graph::Graph;
 use crate::rehearse::{self, baseline::Baseline};
 use crate::report::{self, Format, HumanOptions, Report, RuleMeta, WhatIf};
-use crate::rule::{RuleOrigin, RuleSet};
+use crate::rule::{RuleKind, RuleOrigin, RuleSet, SettingMatch};
 use crate::scan::{self, Inventory, ScanOptions};
 use crate::source::Sources;
+use std::ops::Not as _;
 
 /// The documented exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +43,16 @@ pub struct Checked {
 
 /// Evaluate `rules` over `inv` as it stands (no environments, no substitutions).
 pub fn check_inventory(inv: &mut Inventory, rules: &RuleSet) -> Checked {
-    check_with(inv, rules, &Scenario::default(), None)
+    check_inventory_with(inv, rules, CheckOptions::default())
+}
+
+/// [`check_inventory`] with explicit options (`--today`, `--assume`).
+pub fn check_inventory_with(
+    inv: &mut Inventory,
+    rules: &RuleSet,
+    options: CheckOptions,
+) -> Checked {
+    check_with(inv, rules, &Scenario::default(), None, options)
 }
 
 /// Evaluate `rules` over `inv` in a scenario: rule findings, built-in checks (floating
@@ -54,6 +64,7 @@ pub fn check_with(
     rules: &RuleSet,
     scenario: &Scenario,
     config: Option<&Config>,
+    options: CheckOptions,
 ) -> Checked {
     let files_scanned = inv.files_scanned;
     for (path, text) in &rules.user_files {
@@ -62,7 +73,7 @@ pub fn check_with(
         }
     }
     let (evaluations, mut lints) = {
-        let cx = Context::with_scenario(&inv.components, rules, &inv.sources, scenario);
+        let cx = Context::build(&inv.components, rules, &inv.sources, scenario, options);
         (check::evaluate(&cx), check::lint(&cx))
     };
     let graph = Graph::build(&inv.components, evaluations);
@@ -265,10 +276,20 @@ fn fails(findings: &[Finding], fail_on: crate::cli::FailOn) -> bool {
 
 fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Failure> {
     let loaded = load(&args.path, &args.rules, &args.scenario)?;
+    let options = CheckOptions {
+        today: args.today.unwrap_or_else(crate::rule::Date::today),
+        assume: Vec::new(),
+    };
     let mut inv = loaded.inv.clone();
     let env = args.scenario.env.as_deref();
     let scenario = plan(&loaded, &mut inv, env, &args.assume)?;
-    let mut checked = check_with(&mut inv, &loaded.rules, &scenario, loaded.config.as_ref());
+    let mut checked = check_with(
+        &mut inv,
+        &loaded.rules,
+        &scenario,
+        loaded.config.as_ref(),
+        options.clone(),
+    );
     if let Some(rev) = &args.since {
         let mut old = rehearse::since::scan_revision(&args.path, rev, &ScanOptions::default())
             .map_err(|e| {
@@ -281,6 +302,7 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Failure> {
             &loaded.rules,
             &old_scenario,
             loaded.config.as_ref(),
+            options.clone(),
         );
         Baseline::from_findings(&old_checked.findings, &old.sources)
             .hide(&mut checked.findings, &inv.sources);
@@ -315,6 +337,7 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Failure> {
 
 fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Failure> {
     let loaded = load(&args.path, &args.rules, &args.scenario)?;
+    let options = CheckOptions::default();
     let env = args.scenario.env.as_deref();
     let mut before_inv = loaded.inv.clone();
     let before_scenario = plan(&loaded, &mut before_inv, env, &[])?;
@@ -323,10 +346,17 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Failure> {
         &loaded.rules,
         &before_scenario,
         loaded.config.as_ref(),
+        options.clone(),
     );
     let mut inv = loaded.inv.clone();
     let scenario = plan(&loaded, &mut inv, env, &args.upgrade)?;
-    let after = check_with(&mut inv, &loaded.rules, &scenario, loaded.config.as_ref());
+    let after = check_with(
+        &mut inv,
+        &loaded.rules,
+        &scenario,
+        loaded.config.as_ref(),
+        options.clone(),
+    );
     let mut diff = rehearse::whatif::diff(&before.findings, &after.findings);
     rehearse::whatif::refine_fixes(&mut diff.introduced, &inv, &loaded.rules, &after.graph);
     let threshold = args.fail_on.threshold();
@@ -361,9 +391,16 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Failure> {
 fn cmd_baseline(cmd: BaselineCommand) -> Result<ExitStatus, Failure> {
     let BaselineCommand::Write(args) = cmd;
     let loaded = load(&args.path, &args.rules, &args.scenario)?;
+    let options = CheckOptions::default();
     let mut inv = loaded.inv.clone();
     let scenario = plan(&loaded, &mut inv, args.scenario.env.as_deref(), &[])?;
-    let checked = check_with(&mut inv, &loaded.rules, &scenario, loaded.config.as_ref());
+    let checked = check_with(
+        &mut inv,
+        &loaded.rules,
+        &scenario,
+        loaded.config.as_ref(),
+        options.clone(),
+    );
     let baseline = Baseline::from_findings(&checked.findings, &inv.sources);
     baseline.write(&args.file).map_err(|e| {
         eprintln!("error: {e}");
@@ -474,7 +511,7 @@ pub fn explain_text(rules: &RuleSet, rule: &crate::rule::Rule) -> String {
     let _ = writeln!(s, "{}\n", capitalize(&rule.summary));
     let _ = writeln!(s, "## Why\n\n{}\n", rule.why);
     match &rule.kind {
-        crate::rule::RuleKind::ClientRequires {
+        RuleKind::ClientRequires {
             server_text,
             clients,
             ..
@@ -499,6 +536,114 @@ pub fn explain_text(rules: &RuleSet, rule: &crate::rule::Rule) -> String {
             }
             let _ = writeln!(s);
         }
+        RuleKind::SameMajor { clients } => {
+            let _ = writeln!(
+                s,
+                "## Affected\n\nThese clients must have the same major version as {product}:\n"
+            );
+            client_table(&mut s, clients);
+        }
+        RuleKind::Skew { max_skew, clients } => {
+            let _ = writeln!(
+                s,
+                "## Affected\n\nThese clients must be within {max_skew} minor version{} of {product}:\n",
+                if *max_skew == 1 { "" } else { "s" }
+            );
+            client_table(&mut s, clients);
+        }
+        RuleKind::RemovedApi { apis } => {
+            let _ = writeln!(s, "## Removed APIs\n");
+            let _ = writeln!(
+                s,
+                "| apiVersion | kind | removed in | use instead | source |"
+            );
+            let _ = writeln!(s, "|---|---|---|---|---|");
+            for a in apis {
+                let _ = writeln!(
+                    s,
+                    "| `{}` | {} | {product} {} | {} | {} |",
+                    a.api_version,
+                    a.kind,
+                    a.removed_text,
+                    a.replacement
+                        .as_deref()
+                        .map_or("(nothing)".to_string(), |r| format!("`{r}`")),
+                    a.source
+                );
+            }
+            let _ = writeln!(s);
+        }
+        RuleKind::RuntimeRange {
+            packages,
+            declared_in,
+        } => {
+            let _ = writeln!(s, "## Affected\n");
+            if !packages.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "| ecosystem | package | versions | need {product} | source |"
+                );
+                let _ = writeln!(s, "|---|---|---|---|---|");
+                for p in packages {
+                    let _ = writeln!(
+                        s,
+                        "| {} | `{}` | `{}` | `{}` | {} |",
+                        p.ecosystem, p.name, p.versions_text, p.runtime_text, p.source
+                    );
+                }
+                let _ = writeln!(s);
+            }
+            if !declared_in.is_empty() {
+                let names: Vec<_> = declared_in.iter().map(|e| format!("`{e}`")).collect();
+                let _ = writeln!(
+                    s,
+                    "{product} ranges that packages declare in {} are checked against the {product} \
+                     the repository runs (version files, CI, base images) in the package's folder or above.\n",
+                    names.join(", ")
+                );
+            }
+        }
+        RuleKind::Eol { releases } => {
+            let _ = writeln!(s, "## End-of-life dates\n");
+            let _ = writeln!(s, "| release line | end of life | source |");
+            let _ = writeln!(s, "|---|---|---|");
+            for r in releases {
+                let _ = writeln!(s, "| {product} {} | {} | {} |", r.line, r.eol, r.source);
+            }
+            let _ = writeln!(s);
+        }
+    }
+    if rule.conditions.is_empty().not() {
+        let _ = writeln!(
+            s,
+            "## Applies when\n\nOne of these is configured somewhere in the repository:\n"
+        );
+        for c in &rule.conditions {
+            let _ = writeln!(s, "- {}", describe_setting(c));
+        }
+        let _ = writeln!(s);
+    }
+    if !rule.mitigations.is_empty() {
+        let _ = writeln!(
+            s,
+            "## Mitigations\n\nWith these server settings the finding is reported as `info`:\n"
+        );
+        for m in &rule.mitigations {
+            let settings: Vec<_> = m.settings.iter().map(describe_setting).collect();
+            let until = m
+                .until_text
+                .as_ref()
+                .map(|u| format!("; stops working in {product} {u}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "- {}: {}{until} ({})",
+                settings.join(" and "),
+                m.note,
+                m.source
+            );
+        }
+        let _ = writeln!(s);
     }
     if let Some(fix) = &rule.fix {
         let _ = writeln!(s, "## Fix\n\n{fix}\n");
@@ -508,6 +653,52 @@ pub fn explain_text(rules: &RuleSet, rule: &crate::rule::Rule) -> String {
         let _ = writeln!(s, "- {src}");
     }
     s
+}
+
+fn client_table(s: &mut String, clients: &[crate::rule::ClientRef]) {
+    use std::fmt::Write as _;
+    let _ = writeln!(s, "| ecosystem | package | source |");
+    let _ = writeln!(s, "|---|---|---|");
+    for c in clients {
+        let _ = writeln!(s, "| {} | `{}` | {} |", c.ecosystem, c.name, c.source);
+    }
+    let _ = writeln!(s);
+}
+
+fn describe_setting(m: &SettingMatch) -> String {
+    let value = |v: &Option<String>, ignore: &[String]| match v {
+        Some(v) => format!(" = `{v}`"),
+        None if ignore.is_empty() => String::new(),
+        None => format!(
+            " (any value but {})",
+            ignore
+                .iter()
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    match m {
+        SettingMatch::Env {
+            name,
+            value: v,
+            ignore,
+        } => format!("environment `{name}`{}", value(v, ignore)),
+        SettingMatch::Arg {
+            name,
+            value: v,
+            ignore,
+        } => format!("argument `{name}`{}", value(v, ignore)),
+        SettingMatch::UrlUser { schemes, ignore } => format!(
+            "a URL with a user name ({}){}",
+            schemes
+                .iter()
+                .map(|s| format!("`{s}://user@…`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            value(&None, ignore)
+        ),
+    }
 }
 
 fn capitalize(s: &str) -> String {

@@ -5,16 +5,61 @@
 //!
 //! Must not: parse files, render output, or filter by severity (the CLI does that).
 
+mod eol;
 mod floating;
+mod removed_api;
 mod requires;
+mod runtime_range;
+mod same_major;
+mod settings;
+mod skew;
 
 pub use floating::CODE as UNPINNED_SERVER;
 
-use crate::component::Component;
-use crate::diagnostic::Finding;
-use crate::rule::{Product, Rule, RuleKind, RuleSet};
+use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::diagnostic::{Finding, Label, Severity};
+use crate::rule::{Date, Product, Rule, RuleKind, RuleSet};
 use crate::source::Sources;
-use crate::version::{Scheme, VersionError, VersionSet, parse_declared};
+use crate::version::{
+    Scheme, Version, VersionError, VersionSet, parse_declared, parse_requirement, parse_version,
+};
+
+/// Run-wide inputs that are not in the repository: the date end-of-life rules compare
+/// against, and server versions the user states (`--assume kubernetes=1.29`): they
+/// replace the declared version of every instance of the product, and kinds that need a
+/// server version (skew, removed APIs) use them when the repository declares none.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub today: Date,
+    /// `(product id, version)`.
+    pub assume: Vec<(String, String)>,
+}
+
+/// A product run at a version other than the declared one (`--assume`, `what-if`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assumption {
+    /// A product id (`mysql`).
+    pub product: String,
+    pub version: String,
+}
+
+/// What is being rehearsed: substituted versions and which environments components are
+/// deployed in. The default scenario is the repository as it stands.
+#[derive(Debug, Clone, Default)]
+pub struct Scenario {
+    pub assumptions: Vec<Assumption>,
+    /// Per component (by index): the environments it is deployed in; empty = all.
+    pub environments: Vec<Vec<usize>>,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            today: Date::today(),
+            assume: Vec::new(),
+        }
+    }
+}
 
 /// The verdict of one compatibility relation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,7 +110,7 @@ pub struct Instance<'a> {
 }
 
 impl Instance<'_> {
-    /// `MySQL 8.0.36`, `MySQL (untagged)`.
+    /// `MySQL 8.0.36`, `MySQL 8.4.0 (assumed; declared 8.0.36)`, `MySQL (no version)`.
     pub fn describe(&self) -> String {
         match (&self.assumed, &self.component.version) {
             (Some(a), Some(v)) if a != v => {
@@ -78,23 +123,6 @@ impl Instance<'_> {
     }
 }
 
-/// A product run at a version other than the declared one (`--assume`, `what-if`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Assumption {
-    /// A product id (`mysql`).
-    pub product: String,
-    pub version: String,
-}
-
-/// What is being rehearsed: substituted versions and which environments components are
-/// deployed in. The default scenario is the repository as it stands.
-#[derive(Debug, Clone, Default)]
-pub struct Scenario {
-    pub assumptions: Vec<Assumption>,
-    /// Per component (by index): the environments it is deployed in; empty = all.
-    pub environments: Vec<Vec<usize>>,
-}
-
 /// What every kind gets to look at.
 pub struct Context<'a> {
     pub components: &'a [Component],
@@ -102,41 +130,73 @@ pub struct Context<'a> {
     pub sources: &'a Sources,
     /// Every component that is an instance of a known product.
     pub instances: Vec<Instance<'a>>,
+    pub options: CheckOptions,
     /// Per component: the environments it is deployed in (empty: every environment).
     pub environments: Vec<Vec<usize>>,
 }
 
 impl<'a> Context<'a> {
-    /// The repository as it stands.
+    /// A context with default options (today from the system clock, nothing assumed).
     pub fn new(components: &'a [Component], rules: &'a RuleSet, sources: &'a Sources) -> Self {
-        Self::with_scenario(components, rules, sources, &Scenario::default())
+        Self::with_options(components, rules, sources, CheckOptions::default())
     }
 
+    pub fn with_options(
+        components: &'a [Component],
+        rules: &'a RuleSet,
+        sources: &'a Sources,
+        options: CheckOptions,
+    ) -> Self {
+        Self::build(components, rules, sources, &Scenario::default(), options)
+    }
+
+    /// A scenario (assumptions, environments) with default options.
     pub fn with_scenario(
         components: &'a [Component],
         rules: &'a RuleSet,
         sources: &'a Sources,
         scenario: &Scenario,
     ) -> Self {
+        Self::build(
+            components,
+            rules,
+            sources,
+            scenario,
+            CheckOptions::default(),
+        )
+    }
+
+    pub fn build(
+        components: &'a [Component],
+        rules: &'a RuleSet,
+        sources: &'a Sources,
+        scenario: &Scenario,
+        mut options: CheckOptions,
+    ) -> Self {
+        // one list of assumptions, whichever door they came through
+        for a in &scenario.assumptions {
+            if !options.assume.iter().any(|(p, _)| p == &a.product) {
+                options.assume.push((a.product.clone(), a.version.clone()));
+            }
+        }
         let mut instances = Vec::new();
         for (index, c) in components.iter().enumerate() {
             let Some(product) = rules.products.iter().find(|p| p.matches(c)) else {
                 continue;
             };
-            let assumed = scenario
-                .assumptions
+            let assumed = options
+                .assume
                 .iter()
-                .find(|a| a.product == product.id)
-                .map(|a| a.version.clone());
-            let scheme = Scheme::of(c.ecosystem);
+                .find(|(p, _)| p == &product.id)
+                .map(|(_, v)| v.clone());
             let declared = match &c.version {
-                Some(v) => parse_declared(scheme, v),
+                Some(v) => parse_declared(Scheme::of(c.ecosystem), v),
                 None => Err(VersionError::Unknown("no version declared".into())),
             };
             let floating = is_floating(c, &declared, sources);
             let versions = match &assumed {
                 // an assumption is an exact version of the product, whatever the source
-                Some(a) => crate::version::parse_version(Scheme::Dotted, a).map(VersionSet::exact),
+                Some(a) => parse_version(Scheme::Dotted, a).map(VersionSet::exact),
                 None if floating && matches!(declared, Err(VersionError::Unknown(_))) => {
                     Ok(VersionSet::all())
                 }
@@ -158,6 +218,7 @@ impl<'a> Context<'a> {
             rules,
             sources,
             instances,
+            options,
             environments,
         }
     }
@@ -168,12 +229,31 @@ impl<'a> Context<'a> {
         ea.is_empty() || eb.is_empty() || ea.iter().any(|e| eb.contains(e))
     }
 
+    /// The version the user assumed for a product (`--assume`), parsed.
+    pub fn assumed(&self, product: &str) -> Option<(String, VersionSet)> {
+        let (_, text) = self.options.assume.iter().find(|(p, _)| p == product)?;
+        let set = parse_declared(Scheme::Dotted, text).ok()?;
+        Some((text.clone(), set))
+    }
+
+    /// The path (relative to the scan root) of the file a component was declared in.
+    pub fn path_of(&self, c: &Component) -> &str {
+        &self.sources.get(c.span.file).path
+    }
+
     /// Instances of one product.
     pub fn instances_of<'s>(&'s self, product: &'s str) -> impl Iterator<Item = &'s Instance<'a>> {
         self.instances
             .iter()
             .filter(move |i| i.product.id == product)
     }
+}
+
+/// Evaluate every rule against the inventory.
+pub fn evaluate(cx: &Context<'_>) -> Vec<Evaluation> {
+    let mut out = evaluate_rules(cx);
+    out.retain(|e| cx.share_environment(e.client, e.server));
+    out
 }
 
 /// A container image whose tag does not pin a version: none, `latest`, or a major only
@@ -183,7 +263,7 @@ fn is_floating(
     declared: &Result<VersionSet, VersionError>,
     sources: &Sources,
 ) -> bool {
-    if c.ecosystem != crate::component::Ecosystem::Docker {
+    if c.ecosystem != Ecosystem::Docker {
         return false;
     }
     // a digest (`mysql@sha256:…`) pins the image exactly even without a tag; extractors
@@ -213,24 +293,112 @@ pub fn lint(cx: &Context<'_>) -> Vec<Finding> {
     out
 }
 
-/// Evaluate every rule against the inventory. Pairs deployed in disjoint environments
-/// never talk, so their evaluations are dropped here, once, for every kind.
-pub fn evaluate(cx: &Context<'_>) -> Vec<Evaluation> {
-    let mut out = evaluate_rules(cx);
-    out.retain(|e| cx.share_environment(e.client, e.server));
-    out
-}
-
 fn evaluate_rules(cx: &Context<'_>) -> Vec<Evaluation> {
     let mut out = Vec::new();
     for (ri, rule) in cx.rules.rules.iter().enumerate() {
+        if !settings::conditions_hold(cx, rule) {
+            continue;
+        }
         match &rule.kind {
             RuleKind::ClientRequires {
                 server, clients, ..
             } => requires::evaluate(cx, ri, rule, server, clients, &mut out),
+            RuleKind::SameMajor { clients } => {
+                same_major::evaluate(cx, ri, rule, clients, &mut out)
+            }
+            RuleKind::Skew { max_skew, clients } => {
+                skew::evaluate(cx, ri, rule, *max_skew, clients, &mut out)
+            }
+            RuleKind::RemovedApi { apis } => removed_api::evaluate(cx, ri, rule, apis, &mut out),
+            RuleKind::RuntimeRange {
+                packages,
+                declared_in,
+            } => runtime_range::evaluate(cx, ri, rule, packages, declared_in, &mut out),
+            RuleKind::Eol { releases } => eol::evaluate(cx, ri, rule, releases, &mut out),
         }
     }
     out
+}
+
+/// The numeric release parts of a version in any scheme (`8.0.36` -> `[8, 0, 36]`).
+pub fn release_parts(v: &Version) -> Vec<u64> {
+    v.release()
+}
+
+/// The one `(major, minor)` every version of `set` has, if there is one: `8.11` and
+/// `8.11.3` have `(8, 11)`; `^8.1.0` spans several minors and has none.
+pub fn single_minor(set: &VersionSet, scheme: Scheme) -> Option<(u64, u64)> {
+    let min = set.min_version()?;
+    let parts = release_parts(min);
+    let (major, minor) = (*parts.first()?, parts.get(1).copied().unwrap_or(0));
+    let line = parse_requirement(
+        scheme,
+        &format!(">={major}.{minor}.0, <{major}.{}.0", minor + 1),
+    )
+    .ok()?;
+    set.is_subset(&line).then_some((major, minor))
+}
+
+/// The one major every version of `set` has, if there is one.
+pub fn single_major(set: &VersionSet, scheme: Scheme) -> Option<u64> {
+    let major = *release_parts(set.min_version()?).first()?;
+    let line = parse_requirement(scheme, &format!(">={major}.0.0, <{}.0.0", major + 1)).ok()?;
+    set.is_subset(&line).then_some(major)
+}
+
+/// Is a runtime declared at `runtime_path` in force for a manifest at `package_path`?
+///
+/// The default is "same folder or an ancestor": a root `.nvmrc` or Dockerfile covers
+/// every package below it, `services/api/Dockerfile` covers `services/api/package.json`
+/// but not `services/web/package.json`. CI configuration (`.github/`, `.circleci/`,
+/// `.gitlab/`, `.buildkite/`) describes the whole repository and counts as the root.
+pub fn runtime_in_scope(runtime_path: &str, package_path: &str) -> bool {
+    let ci_root = [".github/", ".circleci/", ".gitlab/", ".buildkite/"]
+        .iter()
+        .any(|p| runtime_path.starts_with(p));
+    if ci_root {
+        return true;
+    }
+    let dir = |p: &str| {
+        p.rsplit_once('/')
+            .map(|(d, _)| d.to_string())
+            .unwrap_or_default()
+    };
+    let (rd, pd) = (dir(runtime_path), dir(package_path));
+    rd.is_empty() || pd == rd || pd.starts_with(&format!("{rd}/"))
+}
+
+/// Is `c` a runtime the repository runs (not one a package asks for)?
+pub fn is_run_runtime(c: &Component) -> bool {
+    matches!(c.ecosystem, Ecosystem::Runtime | Ecosystem::Docker)
+        && matches!(
+            c.kind,
+            ComponentKind::Runtime | ComponentKind::Server | ComponentKind::Tool
+        )
+}
+
+/// Severity for an outcome: a certain break keeps the rule's severity, a possible one is
+/// at most a warning.
+pub fn severity_for(rule: &Rule, outcome: Outcome) -> Severity {
+    match outcome {
+        Outcome::Breaks => rule.severity,
+        _ => rule.severity.min(Severity::Warning),
+    }
+}
+
+/// Apply the rule's mitigations found on the server instance: a mitigation that holds
+/// for every version the server may run turns the finding into `info` (saying until
+/// which version it holds); one that holds only for some is mentioned in the message.
+pub fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mut Finding) {
+    settings::apply_mitigations(rule, server, finding)
+}
+
+/// The related label for a server instance.
+pub fn server_label(inst: &Instance<'_>) -> Label {
+    Label::new(
+        inst.component.span,
+        format!("{} is declared here", inst.describe()),
+    )
 }
 
 /// The versions a client component may be: the locked version when a lockfile pinned
@@ -259,4 +427,93 @@ pub fn describe_client_version(c: &Component) -> String {
 /// A rule's user-facing fix: the rule's own, else none.
 pub fn rule_fix(rule: &Rule) -> Option<String> {
     rule.fix.clone()
+}
+
+/// Builders for the kinds' unit tests: components made by hand (for formats whose
+/// extractors live elsewhere) and a compact rendering of evaluations.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{CheckOptions, Context, evaluate};
+    use crate::component::{Component, ComponentKind, Ecosystem, Setting, SettingKind};
+    use crate::rule::RuleSet;
+    use crate::source::{FileId, Sources, Span};
+
+    /// A component declared in the first file.
+    pub fn component(kind: ComponentKind, eco: Ecosystem, name: &str, version: &str) -> Component {
+        Component::new(
+            kind,
+            eco,
+            name,
+            (!version.is_empty()).then(|| version.to_string()),
+            Span::new(FileId(0), 0, 0),
+        )
+    }
+
+    /// A compose-style server image.
+    pub fn docker(name: &str, tag: &str) -> Component {
+        component(ComponentKind::Server, Ecosystem::Docker, name, tag)
+    }
+
+    /// `c` declared in file number `file` (see [`eval_in`]).
+    pub fn in_file(mut c: Component, file: u32) -> Component {
+        c.span = Span::new(FileId(file), 0, 0);
+        c
+    }
+
+    pub fn with_setting(mut c: Component, kind: SettingKind, name: &str, value: &str) -> Component {
+        c.settings.push(Setting {
+            kind,
+            name: name.into(),
+            value: value.into(),
+            span: c.span,
+        });
+        c
+    }
+
+    /// Evaluate a rule file's rules over components all declared in one file.
+    pub fn eval_rules(rules: &str, comps: &[Component]) -> String {
+        eval_in(rules, &["test"], comps, &[], "2026-01-01")
+    }
+
+    /// Evaluate with the given file paths (components point at them by index), assumed
+    /// versions and date. One line per evaluation: client index, outcome, then severity
+    /// and message, with the fix below when there is one.
+    pub fn eval_in(
+        rules: &str,
+        paths: &[&str],
+        comps: &[Component],
+        assume: &[(&str, &str)],
+        today: &str,
+    ) -> String {
+        let mut set = RuleSet::default();
+        set.add_user_file("rules.toml", rules)
+            .expect("valid rule file");
+        let mut sources = Sources::new();
+        for p in paths {
+            sources.add(*p, "");
+        }
+        let options = CheckOptions {
+            today: today.parse().unwrap(),
+            assume: assume
+                .iter()
+                .map(|(p, v)| (p.to_string(), v.to_string()))
+                .collect(),
+        };
+        let cx = Context::with_options(comps, &set, &sources, options);
+        let mut lines = Vec::new();
+        for e in evaluate(&cx) {
+            let mut line = format!("{} {}", e.client, e.outcome.as_str());
+            if e.server != e.client {
+                line.push_str(&format!(" (server {})", e.server));
+            }
+            if let Some(f) = e.finding {
+                line.push_str(&format!(" {}: {}", f.severity, f.message));
+                if let Some(fix) = f.fix {
+                    line.push_str(&format!("\n    fix: {fix}"));
+                }
+            }
+            lines.push(line);
+        }
+        lines.join("\n")
+    }
 }

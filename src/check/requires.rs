@@ -47,7 +47,7 @@ pub(super) fn evaluate(
                 _ => Outcome::MayBreak,
             };
             let finding = (outcome != Outcome::Ok).then(|| {
-                finding(
+                let mut f = finding(
                     cx,
                     rule,
                     req,
@@ -56,7 +56,9 @@ pub(super) fn evaluate(
                     outcome,
                     &server_verdict,
                     &client_verdict,
-                )
+                );
+                super::apply_mitigations(rule, inst, &mut f);
+                f
             });
             out.push(Evaluation {
                 client: ci,

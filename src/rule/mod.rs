@@ -7,8 +7,11 @@
 //! Loading parses, then validates, collecting every problem of a file into one
 //! [`RuleFileError`] whose labels point into the TOML. Must not: look at components.
 
+mod date;
 mod raw;
 mod validate;
+
+pub use date::Date;
 
 use std::path::Path;
 
@@ -100,6 +103,75 @@ pub struct ClientRequirement {
     pub source: String,
 }
 
+/// A client package named by a `same-major` or `skew` rule.
+#[derive(Debug, Clone)]
+pub struct ClientRef {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    /// `skew`: the server major the client's minor versions count in (client-go v0.X
+    /// talks to Kubernetes 1.X); `None` reads the client's own major.
+    pub as_major: Option<u64>,
+    pub fix: Option<String>,
+    pub source: String,
+}
+
+impl ClientRef {
+    /// Is `c` this client? A Go module also matches its major-version paths
+    /// (`github.com/elastic/go-elasticsearch` matches `.../go-elasticsearch/v8`), since Go
+    /// puts the major in the module path from v2 on.
+    pub fn matches(&self, c: &Component) -> bool {
+        if c.ecosystem != self.ecosystem {
+            return false;
+        }
+        if self.ecosystem.same_name(&self.name, &c.name) {
+            return true;
+        }
+        self.ecosystem == Ecosystem::Go
+            && c.name
+                .strip_prefix(self.name.as_str())
+                .and_then(|rest| rest.strip_prefix("/v"))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    }
+}
+
+/// A Kubernetes API version of one kind that a cluster version stopped serving.
+#[derive(Debug, Clone)]
+pub struct RemovedApi {
+    pub api_version: String,
+    pub kind: String,
+    /// The first cluster version without it, as written (`1.22`).
+    pub removed_text: String,
+    /// Every cluster version from `removed` on.
+    pub removed: VersionSet,
+    /// The API version to move to; `None` when nothing replaces it.
+    pub replacement: Option<String>,
+    pub source: String,
+}
+
+/// A package whose versions in `versions` only work on runtimes in `runtime`.
+#[derive(Debug, Clone)]
+pub struct PackageRuntime {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    pub versions: VersionSet,
+    pub versions_text: String,
+    pub runtime: VersionSet,
+    pub runtime_text: String,
+    pub fix: Option<String>,
+    pub source: String,
+}
+
+/// A release line and its end-of-life date.
+#[derive(Debug, Clone)]
+pub struct Release {
+    /// `14`, `3.7`.
+    pub line: String,
+    /// Every version of the line.
+    pub versions: VersionSet,
+    pub eol: Date,
+    pub source: String,
+}
+
 /// What a rule checks. One variant per file in `src/check/`.
 #[derive(Debug, Clone)]
 pub enum RuleKind {
@@ -109,16 +181,82 @@ pub enum RuleKind {
         server_text: String,
         clients: Vec<ClientRequirement>,
     },
+    /// Each listed client's major version must equal the server's.
+    SameMajor { clients: Vec<ClientRef> },
+    /// Each listed client must be within `max_skew` minor versions of the server.
+    Skew {
+        max_skew: u64,
+        clients: Vec<ClientRef>,
+    },
+    /// Resources (`apiVersion` + `kind`) the server no longer serves.
+    RemovedApi { apis: Vec<RemovedApi> },
+    /// Packages that need a runtime range, and package-declared runtime ranges, against
+    /// the runtimes the repository runs.
+    RuntimeRange {
+        packages: Vec<PackageRuntime>,
+        declared_in: Vec<Ecosystem>,
+    },
+    /// Servers and runtimes past their vendor's end of life.
+    Eol { releases: Vec<Release> },
 }
 
 impl RuleKind {
-    pub const NAMES: &'static [&'static str] = &["client-requires"];
+    pub const NAMES: &'static [&'static str] = &[
+        "client-requires",
+        "same-major",
+        "skew",
+        "removed-api",
+        "runtime-range",
+        "eol",
+    ];
 
     pub fn name(&self) -> &'static str {
         match self {
             RuleKind::ClientRequires { .. } => "client-requires",
+            RuleKind::SameMajor { .. } => "same-major",
+            RuleKind::Skew { .. } => "skew",
+            RuleKind::RemovedApi { .. } => "removed-api",
+            RuleKind::RuntimeRange { .. } => "runtime-range",
+            RuleKind::Eol { .. } => "eol",
         }
     }
+}
+
+/// Which settings a mitigation or condition looks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingMatch {
+    /// An environment variable, with a required value or any value not ignored.
+    Env {
+        name: String,
+        value: Option<String>,
+        ignore: Vec<String>,
+    },
+    /// A command-line option (`-` and `_` in its name compare alike, as mysqld reads
+    /// them), with a required value or any value.
+    Arg {
+        name: String,
+        value: Option<String>,
+        ignore: Vec<String>,
+    },
+    /// Any setting value that is a URL of one of these schemes carrying a user name
+    /// that is not ignored (`redis://app:secret@cache:6379`).
+    UrlUser {
+        schemes: Vec<String>,
+        ignore: Vec<String>,
+    },
+}
+
+/// Server settings that make a rule's finding harmless, up to a server version.
+#[derive(Debug, Clone)]
+pub struct Mitigation {
+    /// All must be set on the server.
+    pub settings: Vec<SettingMatch>,
+    /// The first server version where this stops working, as written.
+    pub until_text: Option<String>,
+    /// Server versions where it works (everything below `until`).
+    pub works: VersionSet,
+    pub note: String,
+    pub source: String,
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +272,11 @@ pub struct Rule {
     pub fix: Option<String>,
     pub sources: Vec<String>,
     pub origin: RuleOrigin,
+    /// Server settings that turn a finding into `info`.
+    pub mitigations: Vec<Mitigation>,
+    /// When non-empty, the rule applies only if one of these is set somewhere in the
+    /// repository (any component's settings).
+    pub conditions: Vec<SettingMatch>,
 }
 
 /// All products and rules in force for a run.

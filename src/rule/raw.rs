@@ -15,6 +15,10 @@ pub struct RawFile {
     pub product: Option<S<RawProduct>>,
     #[serde(default)]
     pub rule: Vec<S<RawRule>>,
+    /// Mitigations of a rule named by id, written apart from the rule so that a file's
+    /// owner can append them without touching the rule's own table.
+    #[serde(default)]
+    pub mitigation: Vec<S<RawMitigation>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -48,8 +52,29 @@ pub struct RawRule {
     pub sources: S<Vec<S<String>>>,
     /// Server versions the rule applies to (comparator syntax).
     pub server: Option<S<String>>,
+    /// `client-requires`, `same-major`, `skew`: the client packages concerned.
     #[serde(default)]
     pub clients: Vec<S<RawClient>>,
+    /// `skew`: how many minor versions a client may be away from the server.
+    pub max_skew: Option<S<i64>>,
+    /// `removed-api`: API versions and the server version that removed them.
+    #[serde(default)]
+    pub apis: Vec<S<RawApi>>,
+    /// `runtime-range`: packages whose versions need a runtime range.
+    #[serde(default)]
+    pub packages: Vec<S<RawPackage>>,
+    /// `runtime-range`: ecosystems whose declared runtime ranges (`engines.node`,
+    /// `requires-python`, `rust-version`) are checked against the runtimes run.
+    pub declared_in: Option<S<Vec<S<String>>>>,
+    /// `eol`: release lines and their end-of-life dates.
+    #[serde(default)]
+    pub releases: Vec<S<RawRelease>>,
+    /// Server settings that silence the rule (the finding becomes `info`).
+    #[serde(default)]
+    pub mitigations: Vec<S<RawMitigation>>,
+    /// The rule applies only when one of these settings is found in the repository.
+    #[serde(default)]
+    pub conditions: Vec<S<RawSettingMatch>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,10 +82,82 @@ pub struct RawRule {
 pub struct RawClient {
     pub ecosystem: S<String>,
     pub name: S<String>,
-    /// Client versions that work with the affected servers; `none` when no release does.
-    pub requires: S<String>,
+    /// `client-requires`: client versions that work with the affected servers; `none`
+    /// when no release does.
+    pub requires: Option<S<String>>,
+    /// `skew`: the server major this client's 0.x versions count in (client-go v0.X
+    /// talks to Kubernetes 1.X: `major = 1`).
+    pub major: Option<S<i64>>,
     /// What to do instead, when more specific than "upgrade to the minimum".
     pub fix: Option<S<String>>,
     /// The URL backing `requires`.
     pub source: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawApi {
+    /// `extensions/v1beta1`.
+    pub api_version: S<String>,
+    /// `Ingress`.
+    pub kind: S<String>,
+    /// The first server version that no longer serves it.
+    pub removed: S<String>,
+    /// `networking.k8s.io/v1`; absent when nothing replaces it.
+    pub replacement: Option<S<String>>,
+    pub source: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPackage {
+    pub ecosystem: S<String>,
+    pub name: S<String>,
+    /// The package versions concerned (comparator syntax, in the package's scheme).
+    pub versions: S<String>,
+    /// The runtime versions they work on (comparator syntax, dotted).
+    pub runtime: S<String>,
+    pub fix: Option<S<String>>,
+    pub source: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRelease {
+    /// A release line as a version prefix: `14` is every 14.x, `3.7` every 3.7.x.
+    pub line: S<String>,
+    /// `YYYY-MM-DD`, as the vendor states it.
+    pub eol: S<String>,
+    pub source: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMitigation {
+    /// Top-level `[[mitigation]]` only: the id of the rule it mitigates.
+    pub rule: Option<S<String>>,
+    /// Every one of these must be set on the server.
+    pub settings: S<Vec<S<RawSettingMatch>>>,
+    /// The first server version where the mitigation no longer works, if any.
+    pub until: Option<S<String>>,
+    /// What the setting does, in a few words.
+    pub note: S<String>,
+    pub source: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSettingMatch {
+    /// An environment variable name.
+    pub env: Option<S<String>>,
+    /// A command-line option name (`--default-authentication-plugin`).
+    pub arg: Option<S<String>>,
+    /// URL schemes (`redis`, `rediss`): any setting value that is such a URL with a
+    /// user name.
+    pub url_user: Option<S<Vec<S<String>>>>,
+    /// The value required (case-insensitive); absent means any value.
+    pub value: Option<S<String>>,
+    /// Values (or URL user names) that do not count, e.g. `default`.
+    #[serde(default)]
+    pub ignore: Vec<S<String>>,
 }

@@ -1,12 +1,15 @@
 //! Raw rule file -> validated products and rules, collecting every problem at once.
 
-use super::raw::{RawClient, RawFile, RawRule, S};
+use super::raw::{
+    RawApi, RawClient, RawFile, RawMitigation, RawPackage, RawRelease, RawRule, RawSettingMatch, S,
+};
 use super::{
-    ClientRequirement, Problem, Product, Rule, RuleFileError, RuleKind, RuleOrigin, RuleSet,
+    ClientRef, ClientRequirement, Date, Mitigation, PackageRuntime, Problem, Product, Release,
+    RemovedApi, Rule, RuleFileError, RuleKind, RuleOrigin, RuleSet, SettingMatch,
 };
 use crate::component::Ecosystem;
 use crate::diagnostic::{BUILTIN_CODES, Severity};
-use crate::version::{Scheme, parse_requirement};
+use crate::version::{Scheme, VersionSet, parse_declared, parse_requirement};
 
 struct Ctx {
     problems: Vec<Problem>,
@@ -86,7 +89,30 @@ pub(super) fn parse_file(
             rules.push(rule);
         }
     }
-    if raw.product.is_none() && raw.rule.is_empty() {
+    for m in &raw.mitigation {
+        let Some(id) = &m.get_ref().rule else {
+            cx.err(
+                m,
+                "a top-level `[[mitigation]]` needs `rule` (the id of the rule it mitigates)",
+            );
+            continue;
+        };
+        let Some(parsed) = mitigation(&mut cx, m) else {
+            continue;
+        };
+        match rules.iter_mut().find(|r: &&mut Rule| &r.id == id.get_ref()) {
+            Some(r) => r.mitigations.push(parsed),
+            None if existing.rule(id.get_ref()).is_some() => cx.err(
+                id,
+                format!(
+                    "rule `{}` is defined in another file: add the mitigation there",
+                    id.get_ref()
+                ),
+            ),
+            None => cx.err(id, format!("unknown rule `{}`", id.get_ref())),
+        }
+    }
+    if raw.product.is_none() && raw.rule.is_empty() && raw.mitigation.is_empty() {
         cx.problems.push(Problem {
             start: 0,
             end: 0,
@@ -167,8 +193,14 @@ fn rule(
         .as_ref()
         .map(|k| k.get_ref().as_str())
         .unwrap_or("client-requires");
+    unexpected_fields(cx, r, kind_name);
     let kind = match kind_name {
         "client-requires" => client_requires(cx, spanned),
+        "same-major" => same_major(cx, spanned),
+        "skew" => skew(cx, spanned),
+        "removed-api" => removed_api(cx, spanned),
+        "runtime-range" => runtime_range(cx, spanned),
+        "eol" => eol(cx, spanned),
         other => {
             if let Some(k) = &r.kind {
                 cx.err(
@@ -182,6 +214,21 @@ fn rule(
             None
         }
     };
+    let mitigations: Vec<_> = r
+        .mitigations
+        .iter()
+        .filter_map(|m| {
+            if let Some(id) = &m.get_ref().rule {
+                cx.err(id, "`rule` is only for top-level `[[mitigation]]` tables");
+            }
+            mitigation(cx, m)
+        })
+        .collect();
+    let conditions: Vec<_> = r
+        .conditions
+        .iter()
+        .filter_map(|c| setting_match(cx, c))
+        .collect();
     if cx.problems.len() != before {
         return None;
     }
@@ -208,6 +255,8 @@ fn rule(
             .map(|s| s.get_ref().clone())
             .collect(),
         origin,
+        mitigations,
+        conditions,
     })
 }
 
@@ -260,11 +309,21 @@ fn client(cx: &mut Ctx, spanned: &S<RawClient>) -> Option<ClientRequirement> {
     }
     non_empty(cx, &c.name, "client name");
     url(cx, &c.source);
+    if let Some(m) = &c.major {
+        cx.err(m, "`major` is only for `skew` rules");
+    }
+    let Some(requires_raw) = &c.requires else {
+        cx.err(
+            &c.name,
+            "a `client-requires` client needs `requires` (the versions that work)",
+        );
+        return None;
+    };
     let eco = eco?;
-    let requires = match parse_requirement(Scheme::of(eco), c.requires.get_ref()) {
+    let requires = match parse_requirement(Scheme::of(eco), requires_raw.get_ref()) {
         Ok(r) => r,
         Err(e) => {
-            cx.err(&c.requires, format!("invalid `requires` for {eco}: {e}"));
+            cx.err(requires_raw, format!("invalid `requires` for {eco}: {e}"));
             return None;
         }
     };
@@ -272,7 +331,7 @@ fn client(cx: &mut Ctx, spanned: &S<RawClient>) -> Option<ClientRequirement> {
         ecosystem: eco,
         name: c.name.get_ref().clone(),
         requires,
-        requires_text: c.requires.get_ref().clone(),
+        requires_text: requires_raw.get_ref().clone(),
         fix: c.fix.as_ref().map(|f| f.get_ref().trim().to_string()),
         source: c.source.get_ref().clone(),
     })
@@ -304,5 +363,466 @@ fn url(cx: &mut Ctx, s: &S<String>) {
     let u = s.get_ref();
     if !(u.starts_with("https://") || u.starts_with("http://")) || u.contains(char::is_whitespace) {
         cx.err(s, format!("`{u}` is not an http(s) URL"));
+    }
+}
+
+/// Report fields that the rule's kind does not read: a field that is silently ignored
+/// would look like it does something.
+fn unexpected_fields(cx: &mut Ctx, r: &RawRule, kind: &str) {
+    let allowed: &[&str] = match kind {
+        "client-requires" => &["server", "clients"],
+        "same-major" => &["clients"],
+        "skew" => &["clients", "max_skew"],
+        "removed-api" => &["apis"],
+        "runtime-range" => &["packages", "declared_in"],
+        "eol" => &["releases"],
+        _ => return,
+    };
+    let mut check = |name: &str, span: Option<std::ops::Range<usize>>| {
+        if let Some(span) = span
+            && !allowed.contains(&name)
+        {
+            cx.problems.push(Problem {
+                start: span.start,
+                end: span.end,
+                message: format!("`{name}` is not read by `{kind}` rules"),
+            });
+        }
+    };
+    check("server", r.server.as_ref().map(|s| s.span()));
+    check("clients", r.clients.first().map(|s| s.span()));
+    check("max_skew", r.max_skew.as_ref().map(|s| s.span()));
+    check("apis", r.apis.first().map(|s| s.span()));
+    check("packages", r.packages.first().map(|s| s.span()));
+    check("declared_in", r.declared_in.as_ref().map(|s| s.span()));
+    check("releases", r.releases.first().map(|s| s.span()));
+}
+
+fn ecosystem(cx: &mut Ctx, e: &S<String>) -> Option<Ecosystem> {
+    let eco = Ecosystem::from_name(e.get_ref());
+    if eco.is_none() {
+        let names: Vec<_> = Ecosystem::ALL.iter().map(|e| e.as_str()).collect();
+        cx.err(
+            e,
+            format!(
+                "unknown ecosystem `{}`: expected one of {}",
+                e.get_ref(),
+                names.join(", ")
+            ),
+        );
+    }
+    eco
+}
+
+fn requirement(cx: &mut Ctx, scheme: Scheme, s: &S<String>, what: &str) -> Option<VersionSet> {
+    match parse_requirement(scheme, s.get_ref()) {
+        Ok(set) => Some(set),
+        Err(e) => {
+            cx.err(s, format!("invalid {what}: {e}"));
+            None
+        }
+    }
+}
+
+fn client_refs(cx: &mut Ctx, spanned: &S<RawRule>, kind: &str) -> Option<Vec<ClientRef>> {
+    let r = spanned.get_ref();
+    if r.clients.is_empty() {
+        cx.err(
+            &r.id,
+            format!("a `{kind}` rule needs at least one `[[rule.clients]]`"),
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    for c in &r.clients {
+        let c = c.get_ref();
+        let eco = ecosystem(cx, &c.ecosystem);
+        non_empty(cx, &c.name, "client name");
+        url(cx, &c.source);
+        if let Some(req) = &c.requires {
+            cx.err(req, format!("`requires` is not read by `{kind}` rules"));
+        }
+        let as_major = match &c.major {
+            Some(m) if kind != "skew" => {
+                cx.err(m, "`major` is only for `skew` rules");
+                None
+            }
+            Some(m) => match u64::try_from(*m.get_ref()) {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    cx.err(m, "`major` must not be negative");
+                    None
+                }
+            },
+            None => None,
+        };
+        if let Some(eco) = eco {
+            out.push(ClientRef {
+                ecosystem: eco,
+                name: c.name.get_ref().clone(),
+                as_major,
+                fix: c.fix.as_ref().map(|f| f.get_ref().trim().to_string()),
+                source: c.source.get_ref().clone(),
+            });
+        }
+    }
+    (out.len() == r.clients.len()).then_some(out)
+}
+
+fn same_major(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
+    let clients = client_refs(cx, spanned, "same-major")?;
+    Some(RuleKind::SameMajor { clients })
+}
+
+fn skew(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
+    let r = spanned.get_ref();
+    let max_skew = match &r.max_skew {
+        Some(m) => match u64::try_from(*m.get_ref()) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                cx.err(m, "`max_skew` must not be negative");
+                None
+            }
+        },
+        None => {
+            cx.err(
+                &r.id,
+                "a `skew` rule needs `max_skew` (how many minor versions apart still work)",
+            );
+            None
+        }
+    };
+    let clients = client_refs(cx, spanned, "skew");
+    Some(RuleKind::Skew {
+        max_skew: max_skew?,
+        clients: clients?,
+    })
+}
+
+fn removed_api(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
+    let r = spanned.get_ref();
+    if r.apis.is_empty() {
+        cx.err(
+            &r.id,
+            "a `removed-api` rule needs at least one `[[rule.apis]]`",
+        );
+        return None;
+    }
+    let apis: Vec<_> = r.apis.iter().filter_map(|a| api(cx, a)).collect();
+    (apis.len() == r.apis.len()).then_some(RuleKind::RemovedApi { apis })
+}
+
+fn api(cx: &mut Ctx, spanned: &S<RawApi>) -> Option<RemovedApi> {
+    let a = spanned.get_ref();
+    non_empty(cx, &a.api_version, "api_version");
+    non_empty(cx, &a.kind, "kind");
+    url(cx, &a.source);
+    if let Some(rep) = &a.replacement {
+        non_empty(cx, rep, "replacement");
+    }
+    let removed = requirement(
+        cx,
+        Scheme::Dotted,
+        &a.removed,
+        "`removed` (a server version)",
+    )?;
+    let Some(first) = removed.min_version().cloned() else {
+        cx.err(&a.removed, "`removed` must be one version, e.g. `1.22`");
+        return None;
+    };
+    if removed != VersionSet::exact(first.clone()) {
+        cx.err(&a.removed, "`removed` must be one version, e.g. `1.22`");
+        return None;
+    }
+    Some(RemovedApi {
+        api_version: a.api_version.get_ref().trim().to_string(),
+        kind: a.kind.get_ref().trim().to_string(),
+        removed_text: a.removed.get_ref().trim().to_string(),
+        removed: VersionSet::at_least(first),
+        replacement: a
+            .replacement
+            .as_ref()
+            .map(|r| r.get_ref().trim().to_string()),
+        source: a.source.get_ref().clone(),
+    })
+}
+
+fn runtime_range(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
+    let r = spanned.get_ref();
+    if r.packages.is_empty() && r.declared_in.is_none() {
+        cx.err(
+            &r.id,
+            "a `runtime-range` rule needs `[[rule.packages]]` or `declared_in`",
+        );
+        return None;
+    }
+    let packages: Vec<_> = r.packages.iter().filter_map(|p| package(cx, p)).collect();
+    let mut declared_in = Vec::new();
+    if let Some(list) = &r.declared_in {
+        if list.get_ref().is_empty() {
+            cx.err(list, "`declared_in` must name at least one ecosystem");
+        }
+        for e in list.get_ref() {
+            if let Some(eco) = ecosystem(cx, e) {
+                declared_in.push(eco);
+            }
+        }
+    }
+    (packages.len() == r.packages.len()).then_some(RuleKind::RuntimeRange {
+        packages,
+        declared_in,
+    })
+}
+
+fn package(cx: &mut Ctx, spanned: &S<RawPackage>) -> Option<PackageRuntime> {
+    let p = spanned.get_ref();
+    let eco = ecosystem(cx, &p.ecosystem);
+    non_empty(cx, &p.name, "package name");
+    url(cx, &p.source);
+    let runtime = requirement(cx, Scheme::Dotted, &p.runtime, "`runtime` range");
+    let eco = eco?;
+    let versions = requirement(
+        cx,
+        Scheme::of(eco),
+        &p.versions,
+        &format!("`versions` for {eco}"),
+    )?;
+    Some(PackageRuntime {
+        ecosystem: eco,
+        name: p.name.get_ref().clone(),
+        versions,
+        versions_text: p.versions.get_ref().clone(),
+        runtime: runtime?,
+        runtime_text: p.runtime.get_ref().clone(),
+        fix: p.fix.as_ref().map(|f| f.get_ref().trim().to_string()),
+        source: p.source.get_ref().clone(),
+    })
+}
+
+fn eol(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
+    let r = spanned.get_ref();
+    if r.releases.is_empty() {
+        cx.err(
+            &r.id,
+            "an `eol` rule needs at least one `[[rule.releases]]`",
+        );
+        return None;
+    }
+    let releases: Vec<_> = r.releases.iter().filter_map(|x| release(cx, x)).collect();
+    (releases.len() == r.releases.len()).then_some(RuleKind::Eol { releases })
+}
+
+fn release(cx: &mut Ctx, spanned: &S<RawRelease>) -> Option<Release> {
+    let x = spanned.get_ref();
+    url(cx, &x.source);
+    let eol = match x.eol.get_ref().parse::<Date>() {
+        Ok(d) => Some(d),
+        Err(e) => {
+            cx.err(&x.eol, e);
+            None
+        }
+    };
+    let versions = match parse_declared(Scheme::Dotted, x.line.get_ref()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            cx.err(
+                &x.line,
+                format!("invalid `line` (a version prefix like `14` or `3.7`): {e}"),
+            );
+            None
+        }
+    };
+    Some(Release {
+        line: x.line.get_ref().trim().to_string(),
+        versions: versions?,
+        eol: eol?,
+        source: x.source.get_ref().clone(),
+    })
+}
+
+fn mitigation(cx: &mut Ctx, spanned: &S<RawMitigation>) -> Option<Mitigation> {
+    let m = spanned.get_ref();
+    non_empty(cx, &m.note, "note");
+    url(cx, &m.source);
+    if m.settings.get_ref().is_empty() {
+        cx.err(&m.settings, "a mitigation needs at least one setting");
+    }
+    let settings: Vec<_> = m
+        .settings
+        .get_ref()
+        .iter()
+        .filter_map(|s| setting_match(cx, s))
+        .collect();
+    let works = match &m.until {
+        Some(u) => {
+            let set = requirement(cx, Scheme::Dotted, u, "`until` (a server version)")?;
+            match set.min_version() {
+                Some(v) if set == VersionSet::exact(v.clone()) => VersionSet::below(v.clone()),
+                _ => {
+                    cx.err(u, "`until` must be one version, e.g. `8.4.0`");
+                    return None;
+                }
+            }
+        }
+        None => VersionSet::all(),
+    };
+    (settings.len() == m.settings.get_ref().len()).then(|| Mitigation {
+        settings,
+        until_text: m.until.as_ref().map(|u| u.get_ref().trim().to_string()),
+        works,
+        note: m.note.get_ref().trim().to_string(),
+        source: m.source.get_ref().clone(),
+    })
+}
+
+fn setting_match(cx: &mut Ctx, spanned: &S<RawSettingMatch>) -> Option<SettingMatch> {
+    let s = spanned.get_ref();
+    let ignore: Vec<String> = s.ignore.iter().map(|i| i.get_ref().clone()).collect();
+    let value = s.value.as_ref().map(|v| v.get_ref().clone());
+    match (&s.env, &s.arg, &s.url_user) {
+        (Some(env), None, None) => {
+            non_empty(cx, env, "env");
+            Some(SettingMatch::Env {
+                name: env.get_ref().clone(),
+                value,
+                ignore,
+            })
+        }
+        (None, Some(arg), None) => {
+            non_empty(cx, arg, "arg");
+            Some(SettingMatch::Arg {
+                name: arg.get_ref().clone(),
+                value,
+                ignore,
+            })
+        }
+        (None, None, Some(schemes)) => {
+            if let Some(v) = &s.value {
+                cx.err(v, "`value` does not apply to `url_user`");
+            }
+            if schemes.get_ref().is_empty() {
+                cx.err(schemes, "`url_user` needs at least one URL scheme");
+            }
+            Some(SettingMatch::UrlUser {
+                schemes: schemes
+                    .get_ref()
+                    .iter()
+                    .map(|x| x.get_ref().to_ascii_lowercase())
+                    .collect(),
+                ignore,
+            })
+        }
+        _ => {
+            cx.err(
+                spanned,
+                "a setting names exactly one of `env`, `arg` or `url_user`",
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{RuleKind, RuleSet};
+
+    /// Every problem of a file, each with the TOML text it points at.
+    fn problems(text: &str) -> String {
+        let mut set = RuleSet::default();
+        match set.add_user_file("rules.toml", text) {
+            Ok(()) => "ok".into(),
+            Err(e) => e
+                .problems
+                .iter()
+                .map(|p| format!("`{}`: {}", &text[p.start..p.end], p.message))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+
+    const HEAD: &str = r#"
+[product]
+id = "k"
+name = "K"
+managed = ["kubernetes"]
+"#;
+
+    #[test]
+    fn new_kinds_report_spanned_problems() {
+        let text = format!(
+            "{HEAD}{}",
+            r#"
+[[rule]]
+id = "skewed"
+kind = "skew"
+severity = "warning"
+summary = "s"
+why = "w"
+sources = ["https://example.test"]
+apis = [{ api_version = "v1", kind = "Pod", removed = "1.0", source = "https://example.test" }]
+
+[[rule.clients]]
+ecosystem = "go"
+name = "k8s.io/client-go"
+requires = ">=1"
+major = -1
+source = "https://example.test"
+
+[[rule]]
+id = "old"
+kind = "eol"
+severity = "warning"
+summary = "s"
+why = "w"
+sources = ["https://example.test"]
+releases = [{ line = "lts", eol = "2024-10", source = "https://example.test" }]
+
+[[rule]]
+id = "gone"
+kind = "removed-api"
+severity = "error"
+summary = "s"
+why = "w"
+sources = ["https://example.test"]
+apis = [{ api_version = "extensions/v1beta1", kind = "Ingress", removed = ">=1.22", source = "https://example.test" }]
+conditions = [{ env = "A", arg = "--b" }]
+
+[[mitigation]]
+rule = "nope"
+settings = [{ url_user = ["redis"], value = "x" }]
+until = "9.0"
+note = "n"
+source = "https://example.test"
+"#
+        );
+        insta::assert_snapshot!(problems(&text));
+    }
+
+    #[test]
+    fn mitigations_attach_to_rules_of_the_file() {
+        let text = format!(
+            "{HEAD}{}",
+            r#"
+[[rule]]
+id = "eol-k"
+kind = "eol"
+severity = "warning"
+summary = "s"
+why = "w"
+sources = ["https://example.test"]
+releases = [{ line = "1.22", eol = "2022-10-28", source = "https://example.test" }]
+
+[[mitigation]]
+rule = "eol-k"
+settings = [{ env = "X", value = "1" }]
+note = "n"
+source = "https://example.test"
+"#
+        );
+        let mut set = RuleSet::default();
+        set.add_user_file("rules.toml", &text).unwrap();
+        let rule = set.rule("eol-k").unwrap();
+        assert_eq!(rule.mitigations.len(), 1);
+        assert!(matches!(&rule.kind, RuleKind::Eol { releases } if releases.len() == 1));
     }
 }

@@ -129,6 +129,31 @@ pub enum Version {
     Helm(nodejs_semver::Version),
 }
 
+impl Version {
+    /// The numeric release parts (`8.0.36` -> `[8, 0, 36]`, `v1.4.0` -> `[1, 4, 0]`),
+    /// without pre-release or build suffixes: what major/minor comparisons look at.
+    pub fn release(&self) -> Vec<u64> {
+        match self {
+            Version::Dotted(d) => d.parts().to_vec(),
+            Version::Npm(n) | Version::Terraform(n) | Version::Helm(n) => {
+                vec![n.major(), n.minor(), n.patch()]
+            }
+            Version::Pep440(p) => p.release().to_vec(),
+            Version::Cargo(c) => vec![c.major, c.minor, c.patch],
+            // the remaining schemes print their release first: read it from there
+            other => other
+                .to_string()
+                .trim_start_matches(['v', 'V'])
+                .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .next()
+                .unwrap_or("")
+                .split('.')
+                .map_while(|p| p.parse().ok())
+                .collect(),
+        }
+    }
+}
+
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -1,0 +1,391 @@
+//! `runtime-range`: packages that need a runtime range, checked against the runtimes the
+//! repository runs.
+//!
+//! Two forms, one kind. `[[rule.packages]]`: a package version range needs a runtime
+//! range (Django 5.0 needs Python >= 3.10). `declared_in`: every runtime range a package
+//! manifest declares in those ecosystems (`engines.node` in npm, `requires-python` in
+//! PyPI, `rust-version` in Cargo: `runtime` components of the package's ecosystem named
+//! like the product's runtimes) is checked the same way.
+//!
+//! Which runtimes count: instances of the rule's product that the repository *runs*
+//! (ecosystem `runtime` from version files and CI, or `docker` images such as
+//! `FROM node:18`), declared in the package manifest's folder or an ancestor of it (CI
+//! configuration counts as the root; see [`super::runtime_in_scope`]). A declared range
+//! is in the package's syntax, so the runtime's versions are re-read in that scheme
+//! (`18` -> npm `18.0.0`); runtimes tagged as pre-releases are skipped rather than
+//! approximated. Must not: guess a runtime when the repository declares none.
+
+use super::{
+    Context, Evaluation, Instance, Outcome, client_versions, describe_client_version,
+    is_run_runtime, runtime_in_scope, server_label, severity_for,
+};
+use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::diagnostic::{Finding, Label, Subject};
+use crate::rule::{PackageRuntime, Rule};
+use crate::version::{
+    Bound, Interval, Scheme, Verdict, Version, VersionSet, parse_declared, parse_version, verdict,
+};
+
+pub(super) fn evaluate(
+    cx: &Context<'_>,
+    rule_index: usize,
+    rule: &Rule,
+    packages: &[PackageRuntime],
+    declared_in: &[Ecosystem],
+    out: &mut Vec<Evaluation>,
+) {
+    let Some(product) = cx.rules.product(&rule.product) else {
+        return;
+    };
+    let runtimes: Vec<&Instance<'_>> = cx
+        .instances_of(&rule.product)
+        .filter(|i| is_run_runtime(i.component) && i.versions.is_ok())
+        .collect();
+    for (ci, c) in cx.components.iter().enumerate() {
+        let in_scope = || {
+            runtimes
+                .iter()
+                .filter(|r| runtime_in_scope(cx.path_of(r.component), cx.path_of(c)))
+        };
+        if let Some(pkg) = packages.iter().find(|p| {
+            c.kind == ComponentKind::Package
+                && p.ecosystem == c.ecosystem
+                && p.ecosystem.same_name(&p.name, &c.name)
+        }) {
+            let Ok(set) = client_versions(c) else {
+                continue;
+            };
+            let package_verdict = verdict(&set, &pkg.versions);
+            if package_verdict == Verdict::Never {
+                continue;
+            }
+            for inst in in_scope() {
+                let Ok(run) = &inst.versions else { continue };
+                let outcome = match (verdict(run, &pkg.runtime), &package_verdict) {
+                    (Verdict::Always, _) => Outcome::Ok,
+                    (Verdict::Never, Verdict::Always) => Outcome::Breaks,
+                    _ => Outcome::MayBreak,
+                };
+                let finding = (outcome != Outcome::Ok).then(|| {
+                    let version = describe_client_version(c);
+                    let fix = pkg
+                        .fix
+                        .clone()
+                        .or_else(|| rule.fix.clone())
+                        .unwrap_or_else(|| {
+                            format!(
+                                "run {} `{}` here, or use a `{}` release outside `{}`",
+                                product.name, pkg.runtime_text, c.name, pkg.versions_text
+                            )
+                        });
+                    make(
+                        rule,
+                        c,
+                        inst,
+                        outcome,
+                        format!(
+                            "{} package `{}` {version} needs {} `{}`, but {} runs here; {}",
+                            c.ecosystem,
+                            c.name,
+                            product.name,
+                            pkg.runtime_text,
+                            inst.describe(),
+                            rule.summary
+                        ),
+                        fix,
+                        &pkg.source,
+                    )
+                });
+                out.push(Evaluation {
+                    client: ci,
+                    server: inst.index,
+                    rule: rule_index,
+                    outcome,
+                    finding,
+                });
+            }
+            continue;
+        }
+        let declares = c.kind == ComponentKind::Runtime
+            && declared_in.contains(&c.ecosystem)
+            && product
+                .runtime
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(&c.name));
+        if !declares {
+            continue;
+        }
+        let scheme = Scheme::of(c.ecosystem);
+        let Some(text) = &c.version else { continue };
+        let Ok(wanted) = parse_declared(scheme, text) else {
+            continue;
+        };
+        for inst in in_scope() {
+            let Some(run) = inst.versions.as_ref().ok().and_then(|v| convert(v, scheme)) else {
+                continue;
+            };
+            let outcome = match verdict(&run, &wanted) {
+                Verdict::Always => Outcome::Ok,
+                Verdict::Never => Outcome::Breaks,
+                Verdict::May { .. } => Outcome::MayBreak,
+            };
+            let finding = (outcome != Outcome::Ok).then(|| {
+                let fix = rule.fix.clone().unwrap_or_else(|| {
+                    format!(
+                        "run a {} in `{text}` here, or change the declared range to the runtime the repository runs",
+                        product.name
+                    )
+                });
+                make(
+                    rule,
+                    c,
+                    inst,
+                    outcome,
+                    format!(
+                        "the package declares {} `{text}` ({} `{}`), but {} runs here; {}",
+                        product.name,
+                        c.ecosystem,
+                        c.name,
+                        inst.describe(),
+                        rule.summary
+                    ),
+                    fix,
+                    "",
+                )
+            });
+            out.push(Evaluation {
+                client: ci,
+                server: inst.index,
+                rule: rule_index,
+                outcome,
+                finding,
+            });
+        }
+    }
+}
+
+fn make(
+    rule: &Rule,
+    c: &Component,
+    inst: &Instance<'_>,
+    outcome: Outcome,
+    message: String,
+    fix: String,
+    source: &str,
+) -> Finding {
+    let mut sources = rule.sources.clone();
+    if !source.is_empty() && !sources.iter().any(|s| s == source) {
+        sources.push(source.to_string());
+    }
+    let version = describe_client_version(c);
+    Finding {
+        rule_id: rule.id.clone(),
+        severity: severity_for(rule, outcome),
+        message,
+        primary: Label::new(c.span, format!("`{}` {version} is declared here", c.name)),
+        related: vec![server_label(inst)],
+        fix: Some(fix),
+        sources,
+        subject: Subject {
+            ecosystem: Some(c.ecosystem),
+            name: c.name.clone(),
+            version: c.effective_version().map(str::to_string),
+            counterpart: Some(inst.describe()),
+        },
+    }
+}
+
+/// Re-read a dotted version set in another scheme, bound by bound. Dotted and the
+/// package schemes order plain releases alike, so the set keeps its meaning; `None`
+/// when a bound is a pre-release (the schemes disagree on those) or does not parse.
+fn convert(set: &VersionSet, scheme: Scheme) -> Option<VersionSet> {
+    if matches!(scheme, Scheme::Dotted | Scheme::Docker) {
+        return Some(set.clone());
+    }
+    let version = |v: &Version| -> Option<Version> {
+        let Version::Dotted(d) = v else {
+            return None;
+        };
+        if d.to_string().contains(['-', '+']) {
+            return None;
+        }
+        let mut parts = d.parts().to_vec();
+        while scheme == Scheme::Npm && parts.len() < 3 {
+            parts.push(0);
+        }
+        let text = parts
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(".");
+        parse_version(scheme, &text).ok()
+    };
+    let bound = |b: &Bound| -> Option<Bound> {
+        Some(match b {
+            Bound::Unbounded => Bound::Unbounded,
+            Bound::Included(v) => Bound::Included(version(v)?),
+            Bound::Excluded(v) => Bound::Excluded(version(v)?),
+        })
+    };
+    let intervals = set
+        .intervals()
+        .iter()
+        .map(|i| {
+            Some(Interval {
+                lo: bound(&i.lo)?,
+                hi: bound(&i.hi)?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(VersionSet::from_intervals(intervals))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{component, eval_in, in_file};
+    use crate::component::{ComponentKind, Ecosystem};
+
+    const PYTHON: &str = r#"
+[product]
+id = "python"
+name = "Python"
+docker = ["python"]
+runtime = ["python"]
+
+[[rule]]
+id = "django-python"
+kind = "runtime-range"
+severity = "error"
+summary = "Django needs a newer Python"
+why = "release notes"
+sources = ["https://example.test/django"]
+
+[[rule.packages]]
+ecosystem = "pypi"
+name = "Django"
+versions = ">=5.0, <5.1"
+runtime = ">=3.10"
+source = "https://example.test/django"
+
+[[rule]]
+id = "python-requires"
+kind = "runtime-range"
+severity = "error"
+summary = "declared Python range not met"
+why = "pip refuses"
+sources = ["https://example.test/pep"]
+declared_in = ["pypi"]
+"#;
+
+    #[test]
+    fn package_needs_runtime() {
+        let comps = vec![
+            in_file(
+                component(
+                    ComponentKind::Runtime,
+                    Ecosystem::Docker,
+                    "python",
+                    "3.9-slim",
+                ),
+                0,
+            ),
+            in_file(
+                component(ComponentKind::Package, Ecosystem::PyPI, "django", "==5.0.1"),
+                1,
+            ),
+            in_file(
+                component(ComponentKind::Package, Ecosystem::PyPI, "Django", ">=4.2"),
+                1,
+            ),
+            in_file(
+                component(ComponentKind::Package, Ecosystem::PyPI, "Django", "==4.2.7"),
+                1,
+            ),
+            // another service: the api's Dockerfile does not cover it
+            in_file(
+                component(ComponentKind::Package, Ecosystem::PyPI, "Django", "==5.0.1"),
+                2,
+            ),
+            in_file(
+                component(ComponentKind::Runtime, Ecosystem::PyPI, "python", ">=3.10"),
+                3,
+            ),
+        ];
+        insta::assert_snapshot!(eval_in(
+            PYTHON,
+            &[
+                "api/Dockerfile",
+                "api/requirements.txt",
+                "web/requirements.txt",
+                "api/pyproject.toml"
+            ],
+            &comps,
+            &[],
+            "2026-01-01"
+        ));
+    }
+
+    #[test]
+    fn declared_ranges_against_root_version_file() {
+        let rules = r#"
+[product]
+id = "node"
+name = "Node.js"
+docker = ["node"]
+runtime = ["node"]
+
+[[rule]]
+id = "node-engines"
+kind = "runtime-range"
+severity = "error"
+summary = "engines.node not met"
+why = "engines"
+sources = ["https://example.test/engines"]
+declared_in = ["npm"]
+"#;
+        let comps = vec![
+            in_file(
+                component(
+                    ComponentKind::Runtime,
+                    Ecosystem::Runtime,
+                    "node",
+                    "16.20.2",
+                ),
+                0,
+            ),
+            in_file(
+                component(ComponentKind::Runtime, Ecosystem::Npm, "node", ">=18"),
+                1,
+            ),
+            in_file(
+                component(
+                    ComponentKind::Runtime,
+                    Ecosystem::Npm,
+                    "node",
+                    "^16.14 || >=18",
+                ),
+                1,
+            ),
+            in_file(
+                component(ComponentKind::Runtime, Ecosystem::Runtime, "node", "20"),
+                2,
+            ),
+            in_file(
+                component(ComponentKind::Runtime, Ecosystem::Npm, "node", ">=18"),
+                3,
+            ),
+        ];
+        insta::assert_snapshot!(eval_in(
+            rules,
+            &[
+                ".nvmrc",
+                "package.json",
+                ".github/workflows/ci.yml",
+                "packages/a/package.json"
+            ],
+            &comps,
+            &[],
+            "2026-01-01"
+        ));
+    }
+}

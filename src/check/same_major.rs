@@ -1,0 +1,197 @@
+//! `same-major`: a client library must have the server's major version (Elastic's
+//! clients: "forward compatible within a major, not backward compatible").
+//!
+//! The server's major comes from its tag (`elasticsearch:8.11.1`, or `8` alone); a tag
+//! spanning several majors, or none, says nothing. The client side is tri-state like
+//! `client-requires`: a declared range admitting both the right and a wrong major is
+//! "may break". Must not: compare minors (the policy's "client minor <= server minor"
+//! is a softer rule this kind does not claim).
+
+use super::{
+    Context, Evaluation, Instance, Outcome, client_versions, describe_client_version, server_label,
+    severity_for, single_major,
+};
+use crate::component::{Component, Ecosystem};
+use crate::diagnostic::{Finding, Label, Subject};
+use crate::rule::{ClientRef, Rule};
+use crate::version::{Scheme, Verdict, parse_requirement, verdict};
+
+pub(super) fn evaluate(
+    cx: &Context<'_>,
+    rule_index: usize,
+    rule: &Rule,
+    clients: &[ClientRef],
+    out: &mut Vec<Evaluation>,
+) {
+    for inst in cx.instances_of(&rule.product) {
+        let Ok(versions) = &inst.versions else {
+            continue;
+        };
+        let Some(major) = single_major(versions, Scheme::Dotted) else {
+            continue;
+        };
+        for (ci, c) in cx.components.iter().enumerate() {
+            let Some(client) = clients.iter().find(|r| r.matches(c)) else {
+                continue;
+            };
+            let Ok(set) = client_versions(c) else {
+                continue;
+            };
+            let scheme = Scheme::of(c.ecosystem);
+            let Ok(same) = parse_requirement(scheme, &format!(">={major}.0.0, <{}.0.0", major + 1))
+            else {
+                continue;
+            };
+            let outcome = match verdict(&set, &same) {
+                Verdict::Always => Outcome::Ok,
+                Verdict::Never => Outcome::Breaks,
+                Verdict::May { .. } => Outcome::MayBreak,
+            };
+            let finding = (outcome != Outcome::Ok).then(|| {
+                let mut f = finding(rule, client, c, inst, major, outcome);
+                super::apply_mitigations(rule, inst, &mut f);
+                f
+            });
+            out.push(Evaluation {
+                client: ci,
+                server: inst.index,
+                rule: rule_index,
+                outcome,
+                finding,
+            });
+        }
+    }
+}
+
+fn finding(
+    rule: &Rule,
+    client: &ClientRef,
+    c: &Component,
+    inst: &Instance<'_>,
+    major: u64,
+    outcome: Outcome,
+) -> Finding {
+    let server = inst.describe();
+    let version = describe_client_version(c);
+    let what = match outcome {
+        Outcome::MayBreak => format!("admits majors other than {major}"),
+        _ => format!("is not major {major}"),
+    };
+    let message = format!(
+        "{} package `{}` {version} vs {server}: the client {what}; {}",
+        c.ecosystem, c.name, rule.summary
+    );
+    let fix = client.fix.clone().or_else(|| {
+        // a Go module's major lives in its path: v8 is a different module
+        let go_path = (c.ecosystem == Ecosystem::Go)
+            .then(|| c.name.rsplit_once("/v"))
+            .flatten()
+            .filter(|(_, n)| n.bytes().all(|b| b.is_ascii_digit()));
+        Some(match go_path {
+            Some((base, _)) => format!(
+                "use module `{base}/v{major}`, the server's major version (or change the server to the client's major)"
+            ),
+            None => format!(
+                "use `{}` {major}.x, the server's major version (or change the server to the client's major)",
+                c.name
+            ),
+        })
+    });
+    let mut sources = rule.sources.clone();
+    if !sources.contains(&client.source) {
+        sources.push(client.source.clone());
+    }
+    Finding {
+        rule_id: rule.id.clone(),
+        severity: severity_for(rule, outcome),
+        message,
+        primary: Label::new(c.span, format!("`{}` {version} is declared here", c.name)),
+        related: vec![server_label(inst)],
+        fix,
+        sources,
+        subject: Subject {
+            ecosystem: Some(c.ecosystem),
+            name: c.name.clone(),
+            version: c.effective_version().map(str::to_string),
+            counterpart: Some(server),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{component, docker, eval_rules};
+    use crate::component::{ComponentKind, Ecosystem};
+
+    const RULE: &str = r#"
+[product]
+id = "es"
+name = "Elasticsearch"
+docker = ["elasticsearch"]
+
+[[rule]]
+id = "es-client-major"
+kind = "same-major"
+severity = "error"
+summary = "client major must equal server major"
+why = "policy"
+sources = ["https://example.test/policy"]
+
+[[rule.clients]]
+ecosystem = "npm"
+name = "@elastic/elasticsearch"
+source = "https://example.test/js"
+
+[[rule.clients]]
+ecosystem = "go"
+name = "github.com/elastic/go-elasticsearch"
+source = "https://example.test/go"
+"#;
+
+    #[test]
+    fn majors_compared() {
+        let comps = vec![
+            docker("elasticsearch", "8.11.1"),
+            component(
+                ComponentKind::Package,
+                Ecosystem::Npm,
+                "@elastic/elasticsearch",
+                "7.17.0",
+            ),
+            component(
+                ComponentKind::Package,
+                Ecosystem::Npm,
+                "@elastic/elasticsearch",
+                "^8.1.0",
+            ),
+            component(
+                ComponentKind::Package,
+                Ecosystem::Npm,
+                "@elastic/elasticsearch",
+                ">=7.10.0",
+            ),
+            component(
+                ComponentKind::Package,
+                Ecosystem::Go,
+                "github.com/elastic/go-elasticsearch/v7",
+                "v7.17.10",
+            ),
+        ];
+        let out = eval_rules(RULE, &comps);
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn server_tag_without_one_major_is_skipped() {
+        let comps = vec![
+            docker("elasticsearch", "latest"),
+            component(
+                ComponentKind::Package,
+                Ecosystem::Npm,
+                "@elastic/elasticsearch",
+                "7.17.0",
+            ),
+        ];
+        assert_eq!(eval_rules(RULE, &comps), "");
+    }
+}

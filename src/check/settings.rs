@@ -1,0 +1,351 @@
+//! Mitigations and conditions: rule behaviour that depends on how servers are configured
+//! (`Component.settings`: container args and environment from compose/Kubernetes).
+//!
+//! A *condition* gates a whole rule on something configured anywhere in the repository
+//! (Redis ACL users only matter when someone configures one). A *mitigation* is a server
+//! setting that makes a finding harmless up to some server version; the finding stays,
+//! as `info`, so the user knows what to undo before upgrading. Must not: decide verdicts.
+
+use super::Instance;
+use crate::component::{Setting, SettingKind};
+use crate::diagnostic::{Finding, Label, Severity};
+use crate::rule::{Rule, SettingMatch};
+use crate::version::{Verdict, verdict};
+
+/// Does the rule apply to this repository? True when it has no conditions, or when one
+/// of them is set on any component.
+pub(super) fn conditions_hold(cx: &super::Context<'_>, rule: &Rule) -> bool {
+    rule.conditions.is_empty()
+        || cx.components.iter().any(|c| {
+            c.settings
+                .iter()
+                .any(|s| rule.conditions.iter().any(|m| matches(m, s)))
+        })
+}
+
+/// The first setting of `settings` that satisfies `m`.
+pub(super) fn find<'s>(m: &SettingMatch, settings: &'s [Setting]) -> Option<&'s Setting> {
+    settings.iter().find(|s| matches(m, s))
+}
+
+pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mut Finding) {
+    let Ok(versions) = &server.versions else {
+        return;
+    };
+    for m in &rule.mitigations {
+        let found: Option<Vec<&Setting>> = m
+            .settings
+            .iter()
+            .map(|want| find(want, &server.component.settings))
+            .collect();
+        let Some(found) = found else { continue };
+        let shown = found
+            .iter()
+            .map(|s| format!("`{}`", display(s)))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let stops = m
+            .until_text
+            .as_ref()
+            .map(|u| format!("; it stops working in {} {u}", server.product.name))
+            .unwrap_or_default();
+        match verdict(versions, &m.works) {
+            Verdict::Always => {
+                finding.severity = Severity::Info;
+                finding.message = format!(
+                    "{} — mitigated by {shown} on the server ({}){stops}",
+                    finding.message, m.note
+                );
+            }
+            Verdict::May { .. } => {
+                finding.message = format!(
+                    "{} — {shown} on the server mitigates this only below {} {}",
+                    finding.message,
+                    server.product.name,
+                    m.until_text.as_deref().unwrap_or("?")
+                );
+            }
+            Verdict::Never => {
+                finding.message = format!(
+                    "{} — {shown} on the server no longer helps from {} {} on",
+                    finding.message,
+                    server.product.name,
+                    m.until_text.as_deref().unwrap_or("?")
+                );
+            }
+        }
+        for s in found {
+            finding
+                .related
+                .push(Label::new(s.span, format!("`{}` is set here", display(s))));
+        }
+        if !finding.sources.contains(&m.source) {
+            finding.sources.push(m.source.clone());
+        }
+        return;
+    }
+}
+
+fn display(s: &Setting) -> String {
+    match s.kind {
+        SettingKind::Arg => s.name.clone(),
+        SettingKind::Env => format!("{}={}", s.name, s.value),
+    }
+}
+
+/// mysqld and many servers read `--a-b` and `--a_b` alike.
+fn option_name(s: &str) -> String {
+    s.split('=').next().unwrap_or(s).replace('_', "-")
+}
+
+fn matches(m: &SettingMatch, s: &Setting) -> bool {
+    match m {
+        SettingMatch::Env {
+            name,
+            value,
+            ignore,
+        } => {
+            s.kind == SettingKind::Env
+                && s.name == *name
+                && value_ok(&s.value, value.as_deref(), ignore)
+        }
+        SettingMatch::Arg {
+            name,
+            value,
+            ignore,
+        } => {
+            s.kind == SettingKind::Arg
+                && option_name(&s.name) == option_name(name)
+                && match value {
+                    // `--user alice` has its value in the next word: presence is enough
+                    None => !ignore.iter().any(|i| i.eq_ignore_ascii_case(&s.value)),
+                    Some(_) => value_ok(&s.value, value.as_deref(), ignore),
+                }
+        }
+        SettingMatch::UrlUser { schemes, ignore } => {
+            url_user(&s.value, schemes).is_some_and(|u| !ignore.iter().any(|i| i == u))
+        }
+    }
+}
+
+fn value_ok(actual: &str, want: Option<&str>, ignore: &[String]) -> bool {
+    let actual = actual.trim();
+    match want {
+        Some(w) => actual.eq_ignore_ascii_case(w),
+        None => !actual.is_empty() && !ignore.iter().any(|i| i.eq_ignore_ascii_case(actual)),
+    }
+}
+
+/// The user name of `scheme://user:pass@host` (or `scheme://user@host`), when the value
+/// is such a URL of one of `schemes`; `None` when it has no user name
+/// (`redis://:pass@host` authenticates as the default user).
+fn url_user<'v>(value: &'v str, schemes: &[String]) -> Option<&'v str> {
+    let (scheme, rest) = value.trim().split_once("://")?;
+    if !schemes.iter().any(|s| s.eq_ignore_ascii_case(scheme)) {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    let user = userinfo.split(':').next()?;
+    (!user.is_empty()).then_some(user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::{component, docker, eval_rules, with_setting};
+    use crate::component::{ComponentKind, Ecosystem};
+    use crate::source::Span;
+
+    const MYSQL: &str = r#"
+[product]
+id = "mysql"
+name = "MySQL"
+docker = ["mysql"]
+
+[[rule]]
+id = "mysql-sha2"
+severity = "error"
+summary = "client lacks caching_sha2_password"
+why = "default plugin changed"
+sources = ["https://example.test/mysql"]
+server = ">=8.0.4"
+
+[[rule.clients]]
+ecosystem = "npm"
+name = "mysql"
+requires = "none"
+source = "https://example.test/mysqljs"
+
+[[mitigation]]
+rule = "mysql-sha2"
+settings = [{ arg = "--default-authentication-plugin", value = "mysql_native_password" }]
+until = "8.4.0"
+note = "new accounts use mysql_native_password"
+source = "https://example.test/removed"
+"#;
+
+    const REDIS: &str = r#"
+[product]
+id = "redis"
+name = "Redis"
+docker = ["redis"]
+
+[[rule]]
+id = "redis-acl"
+severity = "error"
+summary = "client cannot send AUTH with a user name"
+why = "ACL users"
+sources = ["https://example.test/auth"]
+server = ">=6.0.0"
+conditions = [
+  { env = "REDIS_USERNAME", ignore = ["default"] },
+  { url_user = ["redis", "rediss"], ignore = ["default"] },
+]
+
+[[rule.clients]]
+ecosystem = "npm"
+name = "old-redis-client"
+requires = ">=2.0.0"
+source = "https://example.test/client"
+"#;
+
+    fn mysql_client() -> crate::component::Component {
+        component(ComponentKind::Package, Ecosystem::Npm, "mysql", "2.18.1")
+    }
+
+    #[test]
+    fn mitigation_turns_finding_into_info_until_its_version() {
+        let mitigated = with_setting(
+            docker("mysql", "8.0.36"),
+            SettingKind::Arg,
+            "--default-authentication-plugin=mysql_native_password",
+            "mysql_native_password",
+        );
+        let comps = vec![mitigated.clone(), mysql_client()];
+        insta::assert_snapshot!("mitigated_8_0", eval_rules(MYSQL, &comps));
+        // `mysql:8` admits 8.4, where the option is gone
+        let mut wide = mitigated.clone();
+        wide.version = Some("8".into());
+        insta::assert_snapshot!(
+            "mitigated_partly",
+            eval_rules(MYSQL, &[wide, mysql_client()])
+        );
+        let mut late = mitigated;
+        late.version = Some("8.4.2".into());
+        insta::assert_snapshot!(
+            "not_mitigated_8_4",
+            eval_rules(MYSQL, &[late, mysql_client()])
+        );
+    }
+
+    #[test]
+    fn condition_gates_the_rule() {
+        let client = component(
+            ComponentKind::Package,
+            Ecosystem::Npm,
+            "old-redis-client",
+            "1.0.0",
+        );
+        let plain = vec![docker("redis", "7.2"), client.clone()];
+        assert_eq!(eval_rules(REDIS, &plain), "");
+        let default_user = vec![
+            docker("redis", "7.2"),
+            with_setting(
+                docker("app", "1"),
+                SettingKind::Env,
+                "REDIS_URL",
+                "redis://default:pw@redis:6379",
+            ),
+            client.clone(),
+        ];
+        assert_eq!(eval_rules(REDIS, &default_user), "");
+        let acl_user = vec![
+            docker("redis", "7.2"),
+            with_setting(
+                docker("app", "1"),
+                SettingKind::Env,
+                "REDIS_URL",
+                "redis://worker:pw@redis:6379",
+            ),
+            client,
+        ];
+        assert!(eval_rules(REDIS, &acl_user).starts_with("2 breaks"));
+    }
+
+    fn setting(kind: SettingKind, name: &str, value: &str) -> Setting {
+        Setting {
+            kind,
+            name: name.into(),
+            value: value.into(),
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn arg_names_compare_dash_and_underscore_alike() {
+        let m = SettingMatch::Arg {
+            name: "--default-authentication-plugin".into(),
+            value: Some("mysql_native_password".into()),
+            ignore: vec![],
+        };
+        let s = setting(
+            SettingKind::Arg,
+            "--default_authentication_plugin=MYSQL_NATIVE_PASSWORD",
+            "MYSQL_NATIVE_PASSWORD",
+        );
+        assert!(matches(&m, &s));
+        let other = setting(
+            SettingKind::Arg,
+            "--default-authentication-plugin=caching_sha2_password",
+            "caching_sha2_password",
+        );
+        assert!(!matches(&m, &other));
+    }
+
+    #[test]
+    fn url_users() {
+        let schemes = vec!["redis".to_string(), "rediss".to_string()];
+        assert_eq!(
+            url_user("redis://app:pw@cache:6379/0", &schemes),
+            Some("app")
+        );
+        assert_eq!(url_user("rediss://app@cache", &schemes), Some("app"));
+        assert_eq!(url_user("redis://:pw@cache:6379", &schemes), None);
+        assert_eq!(url_user("redis://cache:6379", &schemes), None);
+        assert_eq!(url_user("postgres://app:pw@db/x", &schemes), None);
+        let m = SettingMatch::UrlUser {
+            schemes,
+            ignore: vec!["default".into()],
+        };
+        assert!(!matches(
+            &m,
+            &setting(SettingKind::Env, "REDIS_URL", "redis://default:pw@cache")
+        ));
+        assert!(matches(
+            &m,
+            &setting(SettingKind::Env, "REDIS_URL", "redis://worker:pw@cache")
+        ));
+    }
+
+    #[test]
+    fn env_values_and_ignores() {
+        let m = SettingMatch::Env {
+            name: "REDIS_USERNAME".into(),
+            value: None,
+            ignore: vec!["default".into()],
+        };
+        assert!(matches(
+            &m,
+            &setting(SettingKind::Env, "REDIS_USERNAME", "app")
+        ));
+        assert!(!matches(
+            &m,
+            &setting(SettingKind::Env, "REDIS_USERNAME", "default")
+        ));
+        assert!(!matches(
+            &m,
+            &setting(SettingKind::Env, "REDIS_USERNAME", "")
+        ));
+    }
+}

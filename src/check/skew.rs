@@ -1,0 +1,221 @@
+//! `skew`: a client must be within `max_skew` minor versions of the server, in either
+//! direction (kubectl and client-go against the Kubernetes API server: ±1).
+//!
+//! Both sides must pin one minor: `kubectl 1.28.4` and a cluster `1.29` compare, a
+//! client range spanning minors (`^0.28.0` only pins 0.28 if it stays below 0.29) is
+//! skipped rather than guessed. The server comes from the product's instances (a managed
+//! cluster in Terraform) or, failing those, from `--assume PRODUCT=VERSION`; with
+//! neither, nothing is said. A client whose versions count in another major (client-go
+//! v0.X is Kubernetes 1.X) names it with `major`, which applies to its 0.x versions only. Must not: compare across majors.
+
+use super::{
+    Context, Evaluation, Instance, Outcome, client_versions, describe_client_version, server_label,
+    severity_for, single_minor,
+};
+use crate::diagnostic::{Finding, Label, Subject};
+use crate::rule::{ClientRef, Rule};
+use crate::version::Scheme;
+
+/// A server the clients are compared with.
+struct Target<'i, 'a> {
+    /// The instance, or `None` for an assumed version.
+    inst: Option<&'i Instance<'a>>,
+    describe: String,
+    major: u64,
+    minor: u64,
+}
+
+pub(super) fn evaluate(
+    cx: &Context<'_>,
+    rule_index: usize,
+    rule: &Rule,
+    max_skew: u64,
+    clients: &[ClientRef],
+    out: &mut Vec<Evaluation>,
+) {
+    let mut targets: Vec<Target<'_, '_>> = cx
+        .instances_of(&rule.product)
+        .filter_map(|inst| {
+            let (major, minor) = single_minor(inst.versions.as_ref().ok()?, Scheme::Dotted)?;
+            Some(Target {
+                inst: Some(inst),
+                describe: inst.describe(),
+                major,
+                minor,
+            })
+        })
+        .collect();
+    if targets.is_empty()
+        && let Some((text, set)) = cx.assumed(&rule.product)
+        && let Some((major, minor)) = single_minor(&set, Scheme::Dotted)
+    {
+        let name = cx
+            .rules
+            .product(&rule.product)
+            .map(|p| p.name.as_str())
+            .unwrap_or(rule.product.as_str());
+        targets.push(Target {
+            inst: None,
+            describe: format!("{name} {text} (assumed with `--assume`)"),
+            major,
+            minor,
+        });
+    }
+    for t in &targets {
+        for (ci, c) in cx.components.iter().enumerate() {
+            let Some(client) = clients.iter().find(|r| r.matches(c)) else {
+                continue;
+            };
+            let Some((own_major, minor)) = client_versions(c)
+                .ok()
+                .and_then(|set| single_minor(&set, Scheme::of(c.ecosystem)))
+            else {
+                continue;
+            };
+            // client-go v0.X is Kubernetes 1.X; its pre-0.17 tags (v11.0.0…) are not
+            let major = match client.as_major {
+                Some(m) if own_major == 0 => m,
+                _ => own_major,
+            };
+            if major != t.major {
+                continue;
+            }
+            let distance = minor.abs_diff(t.minor);
+            let outcome = if distance > max_skew {
+                Outcome::Breaks
+            } else {
+                Outcome::Ok
+            };
+            let finding = (outcome == Outcome::Breaks).then(|| {
+                let version = describe_client_version(c);
+                let direction = if minor < t.minor { "older" } else { "newer" };
+                let plural = if distance == 1 { "" } else { "s" };
+                let mut related = Vec::new();
+                if let Some(inst) = t.inst {
+                    related.push(server_label(inst));
+                }
+                let mut sources = rule.sources.clone();
+                if !sources.contains(&client.source) {
+                    sources.push(client.source.clone());
+                }
+                Finding {
+                    rule_id: rule.id.clone(),
+                    severity: severity_for(rule, outcome),
+                    message: format!(
+                        "`{}` {version} is {distance} minor version{plural} {direction} than {} (supported skew: ±{max_skew}); {}",
+                        c.name, t.describe, rule.summary
+                    ),
+                    primary: Label::new(c.span, format!("`{}` {version} is declared here", c.name)),
+                    related,
+                    fix: client.fix.clone().or_else(|| {
+                        Some(format!(
+                            "move `{}` to within {max_skew} minor version{} of {}.{} (the server's minor)",
+                            c.name,
+                            if max_skew == 1 { "" } else { "s" },
+                            t.major,
+                            t.minor
+                        ))
+                    }),
+                    sources,
+                    subject: Subject {
+                        ecosystem: Some(c.ecosystem),
+                        name: c.name.clone(),
+                        version: c.effective_version().map(str::to_string),
+                        counterpart: Some(t.describe.clone()),
+                    },
+                }
+            });
+            out.push(Evaluation {
+                client: ci,
+                server: t.inst.map(|i| i.index).unwrap_or(ci),
+                rule: rule_index,
+                outcome,
+                finding,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{component, eval_in};
+    use crate::component::{ComponentKind, Ecosystem};
+
+    const RULE: &str = r#"
+[product]
+id = "kubernetes"
+name = "Kubernetes"
+managed = ["kubernetes"]
+
+[[rule]]
+id = "k8s-client-skew"
+kind = "skew"
+severity = "warning"
+summary = "outside the supported version skew"
+why = "policy"
+sources = ["https://example.test/skew"]
+max_skew = 1
+
+[[rule.clients]]
+ecosystem = "go"
+name = "k8s.io/client-go"
+major = 1
+source = "https://example.test/client-go"
+
+[[rule.clients]]
+ecosystem = "runtime"
+name = "kubectl"
+source = "https://example.test/kubectl"
+"#;
+
+    fn cluster(v: &str) -> crate::component::Component {
+        component(ComponentKind::Server, Ecosystem::Managed, "kubernetes", v)
+    }
+
+    #[test]
+    fn minors_within_one() {
+        let comps = vec![
+            cluster("1.29"),
+            component(
+                ComponentKind::Package,
+                Ecosystem::Go,
+                "k8s.io/client-go",
+                "v0.26.3",
+            ),
+            component(
+                ComponentKind::Package,
+                Ecosystem::Go,
+                "k8s.io/client-go",
+                "v0.30.1",
+            ),
+            // a tag from before the v0.X scheme: not comparable, skipped
+            component(
+                ComponentKind::Package,
+                Ecosystem::Go,
+                "k8s.io/client-go",
+                "v11.0.0",
+            ),
+            component(ComponentKind::Tool, Ecosystem::Runtime, "kubectl", "1.28.4"),
+            component(ComponentKind::Tool, Ecosystem::Runtime, "kubectl", "1.31.0"),
+        ];
+        insta::assert_snapshot!(eval_in(RULE, &["infra/eks.tf"], &comps, &[], "2026-01-01"));
+    }
+
+    #[test]
+    fn assumed_cluster_version_when_none_declared() {
+        let comps = vec![component(
+            ComponentKind::Package,
+            Ecosystem::Go,
+            "k8s.io/client-go",
+            "v0.25.0",
+        )];
+        assert_eq!(eval_in(RULE, &["go.mod"], &comps, &[], "2026-01-01"), "");
+        insta::assert_snapshot!(eval_in(
+            RULE,
+            &["go.mod"],
+            &comps,
+            &[("kubernetes", "1.30")],
+            "2026-01-01"
+        ));
+    }
+}
