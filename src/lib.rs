@@ -16,6 +16,7 @@ pub mod check;
 pub mod cli;
 pub mod component;
 pub mod diagnostic;
+pub mod docs;
 pub mod extract;
 pub mod graph;
 pub mod report;
