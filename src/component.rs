@@ -57,10 +57,11 @@ pub enum Ecosystem {
     /// runtime (`node`, `python`, `go`, `ruby`, `java`, `rust`, …).
     Runtime,
     /// Managed services declared in infrastructure code (Terraform RDS, Cloud SQL, …):
-    /// `name` is the engine (`mysql`, `postgres`, `aurora-mysql`, `redis`, `kafka`, …).
+    /// `name` is the engine (`mysql`, `postgres`, `aurora-mysql`, `redis`, `kafka`,
+    /// `kubernetes`, …).
     Managed,
-    /// Kubernetes objects: `name` is `apiVersion/kind` (e.g. `apps/v1/Deployment`);
-    /// also the cluster itself (`name` = `kubernetes`) where its version is declared.
+    /// Kubernetes objects: `name` is `apiVersion/kind` (e.g. `apps/v1/Deployment`).
+    /// A cluster's own version (EKS, GKE) is a `managed` server named `kubernetes`.
     Kubernetes,
     /// Terraform core and providers (`required_version`, `required_providers`).
     Terraform,

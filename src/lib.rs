@@ -17,6 +17,7 @@ pub mod cli;
 pub mod component;
 pub mod config;
 pub mod diagnostic;
+pub mod docs;
 pub mod extract;
 pub mod graph;
 pub mod rehearse;

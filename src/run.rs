@@ -520,17 +520,18 @@ pub fn explain_text(rules: &RuleSet, rule: &crate::rule::Rule) -> String {
                 s,
                 "## Affected\n\n{product} `{server_text}`, with these clients:\n"
             );
-            let _ = writeln!(s, "| ecosystem | package | works with | source |");
-            let _ = writeln!(s, "|---|---|---|---|");
+            let _ = writeln!(s, "| ecosystem | package | works with | note | source |");
+            let _ = writeln!(s, "|---|---|---|---|---|");
             for c in clients {
                 let works = if c.requires.is_empty() {
                     "no release".to_string()
                 } else {
-                    format!("`{}`", c.requires_text)
+                    format!("`{}`", cell(&c.requires_text))
                 };
+                let note = c.fix.as_deref().map(cell).unwrap_or_default();
                 let _ = writeln!(
                     s,
-                    "| {} | `{}` | {works} | {} |",
+                    "| {} | `{}` | {works} | {note} | {} |",
                     c.ecosystem, c.name, c.source
                 );
             }
@@ -699,6 +700,11 @@ fn describe_setting(m: &SettingMatch) -> String {
             value(&None, ignore)
         ),
     }
+}
+
+/// A Markdown table cell: `|` would end the cell, even inside backticks (`a || b`).
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
 }
 
 fn capitalize(s: &str) -> String {

@@ -260,11 +260,12 @@ impl Context<'_> {
                     "aws_eks_cluster" => "version",
                     _ => "min_master_version",
                 };
-                // the cluster is the `kubernetes` server that resources are checked against
+                // the cluster is a managed `kubernetes` server that resources and clients
+                // (kubectl, client-go) are checked against, like any managed engine
                 if let Some(v) = self.attr(body, key) {
                     out.push(self.component(
                         ComponentKind::Server,
-                        Ecosystem::Kubernetes,
+                        Ecosystem::Managed,
                         "kubernetes",
                         v,
                         &group,

@@ -111,6 +111,8 @@ fn handler(opts: &HumanOptions) -> GraphicalReportHandler {
         .with_links(false)
         // URLs and paths in help text must stay whole to be clickable and greppable.
         .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
 }
 
 fn write_findings(report: &Report, opts: &HumanOptions, out: &mut dyn Write) -> io::Result<()> {

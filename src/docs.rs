@@ -1,0 +1,171 @@
+//! Generated rule documentation: one page per rule (`docs/rules/<id>.md`, the text of
+//! `skew explain <id>` plus links to its fixtures) and an index (`docs/rules/README.md`).
+//!
+//! The pages are a pure function of the rule set, so a test can regenerate them in memory
+//! and fail when the committed copies are stale (`SKEW_UPDATE_DOCS=1 cargo test --lib
+//! docs` rewrites them). Must not: read or write files, or say anything about a rule
+//! that its rule file does not (the rule file is the single source).
+
+use std::fmt::Write as _;
+
+use crate::rule::{RuleOrigin, RuleSet};
+use crate::run::explain_text;
+
+/// Where the generated pages live, relative to the repository root.
+pub const RULE_DOCS_DIR: &str = "docs/rules";
+
+/// Every generated page as `(file name, text)`: `README.md` first, then `<id>.md` for
+/// each rule in rule-set order.
+pub fn rule_pages(rules: &RuleSet) -> Vec<(String, String)> {
+    let mut pages = vec![("README.md".to_string(), index(rules))];
+    for rule in &rules.rules {
+        let mut text = format!(
+            "<!-- generated from {} by `SKEW_UPDATE_DOCS=1 cargo test --lib docs`: do not edit -->\n\n",
+            rule_file(&rule.origin)
+        );
+        text.push_str(&explain_text(rules, rule));
+        let _ = write!(
+            text,
+            "\n## Examples\n\n\
+             - [`fixtures/rules/{id}/fail/`](../../fixtures/rules/{id}/fail/): a project this rule flags\n\
+             - [`fixtures/rules/{id}/pass/`](../../fixtures/rules/{id}/pass/): its fixed twin, silent\n",
+            id = rule.id
+        );
+        pages.push((format!("{}.md", rule.id), text));
+    }
+    pages
+}
+
+/// The index: every rule with its product, severity and summary, then every product with
+/// the names that make a component an instance of it.
+fn index(rules: &RuleSet) -> String {
+    let mut s = String::new();
+    s.push_str(
+        "<!-- generated from rules/*.toml by `SKEW_UPDATE_DOCS=1 cargo test --lib docs`: do not edit -->\n\n",
+    );
+    s.push_str("# Rules\n\n");
+    s.push_str(
+        "The rules skew ships, generated from the rule files in [`rules/`](../../rules/). \
+         `skew explain <id>` prints the same page in a terminal. Each rule has a failing \
+         and a passing example project under [`fixtures/rules/`](../../fixtures/rules/).\n\n",
+    );
+    s.push_str("| rule | product | severity | kind | summary |\n|---|---|---|---|---|\n");
+    for r in &rules.rules {
+        let product = rules
+            .product(&r.product)
+            .map(|p| p.name.as_str())
+            .unwrap_or(r.product.as_str());
+        let _ = writeln!(
+            s,
+            "| [`{id}`]({id}.md) | {product} | {} | `{}` | {} |",
+            r.severity,
+            r.kind.name(),
+            r.summary.replace('|', "\\|"),
+            id = r.id,
+        );
+    }
+    s.push_str("\n## Products\n\nA component is an instance of a product when its name is one of these.\n\n");
+    s.push_str("| product | id | Docker images | managed engines | runtimes | rules |\n|---|---|---|---|---|---|\n");
+    for p in &rules.products {
+        let list = |names: &[String]| {
+            if names.is_empty() {
+                "—".to_string()
+            } else {
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        let count = rules.rules.iter().filter(|r| r.product == p.id).count();
+        let _ = writeln!(
+            s,
+            "| {} | `{}` | {} | {} | {} | {count} |",
+            p.name,
+            p.id,
+            list(&p.docker),
+            list(&p.managed),
+            list(&p.runtime),
+        );
+    }
+    s
+}
+
+fn rule_file(origin: &RuleOrigin) -> String {
+    match origin {
+        RuleOrigin::Builtin { file } => format!("rules/{file}"),
+        RuleOrigin::User { path, .. } => path.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The committed pages match the shipped rules; `SKEW_UPDATE_DOCS=1` rewrites them
+    /// (and removes pages of rules that no longer exist).
+    #[test]
+    fn rule_docs_are_current() {
+        let rules = RuleSet::builtin().expect("the shipped rules validate");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(RULE_DOCS_DIR);
+        let pages = rule_pages(&rules);
+        let expected: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+        let on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".md"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if std::env::var_os("SKEW_UPDATE_DOCS").is_some() {
+            std::fs::create_dir_all(&dir).unwrap();
+            for stale in on_disk.iter().filter(|n| !expected.contains(&n.as_str())) {
+                std::fs::remove_file(dir.join(stale)).unwrap();
+            }
+            for (name, text) in &pages {
+                std::fs::write(dir.join(name), text).unwrap();
+            }
+            return;
+        }
+        let mut problems = Vec::new();
+        for stale in on_disk.iter().filter(|n| !expected.contains(&n.as_str())) {
+            problems.push(format!("{RULE_DOCS_DIR}/{stale} documents no rule"));
+        }
+        for (name, text) in &pages {
+            match std::fs::read_to_string(dir.join(name)) {
+                Ok(old) if &old == text => {}
+                Ok(_) => problems.push(format!("{RULE_DOCS_DIR}/{name} is stale")),
+                Err(_) => problems.push(format!("{RULE_DOCS_DIR}/{name} is missing")),
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "{}\nrerun with SKEW_UPDATE_DOCS=1 cargo test --lib docs",
+            problems.join("\n")
+        );
+    }
+
+    #[test]
+    fn every_rule_gets_a_page_and_an_index_row() {
+        let rules = RuleSet::builtin().unwrap();
+        let pages = rule_pages(&rules);
+        assert_eq!(pages.len(), rules.rules.len() + 1);
+        let index = &pages[0].1;
+        for r in &rules.rules {
+            assert!(
+                index.contains(&format!("[`{0}`]({0}.md)", r.id)),
+                "{}",
+                r.id
+            );
+        }
+        // a `||` in a requirement must not split the Markdown table row
+        let mysql = pages
+            .iter()
+            .find(|(n, _)| n == "mysql-caching-sha2-password.md")
+            .unwrap();
+        assert!(mysql.1.contains(r"`>=2.1.8, <2.2 \|\| >=8.0.5`"));
+    }
+}

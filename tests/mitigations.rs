@@ -1,0 +1,24 @@
+//! Mitigations: a server setting that makes old clients work turns a finding into `info`
+//! naming the version where it stops helping; past that version the finding is back.
+
+mod common;
+
+use skew::diagnostic::Severity;
+use skew::rule::RuleSet;
+
+#[test]
+fn mysql_mitigation_turns_the_finding_into_info_until_8_4() {
+    let rules = RuleSet::builtin().unwrap();
+    let base = common::root().join("fixtures/mitigations/mysql-default-authentication-plugin");
+    let (findings, text) = common::check_project(&base.join("mitigated"), &rules);
+    assert_eq!(findings.len(), 1, "{text}");
+    assert_eq!(findings[0].rule_id, "mysql-caching-sha2-password");
+    assert_eq!(findings[0].severity, Severity::Info, "{text}");
+    insta::assert_snapshot!("mitigation-mysql-mitigated", text);
+    // on 8.4 the option is gone: the client breaks outright
+    let (findings, text) = common::check_project(&base.join("expired"), &rules);
+    assert_eq!(findings.len(), 1, "{text}");
+    assert_eq!(findings[0].severity, Severity::Error, "{text}");
+    assert_eq!(findings[0].rule_id, "mysql-native-password-removed");
+    insta::assert_snapshot!("mitigation-mysql-expired", text);
+}
