@@ -81,11 +81,18 @@ pub fn refine_fixes(introduced: &mut [Finding], inv: &Inventory, rules: &RuleSet
             }
         }
         f.fix = Some(if required.is_empty() {
-            format!(
-                "no release of `{}` satisfies every rule ({}): replace it",
-                client.name,
-                texts.into_iter().collect::<Vec<_>>().join("; ")
-            )
+            // the rule's own advice says what to replace it with
+            let rules = texts.into_iter().collect::<Vec<_>>().join("; ");
+            match &f.fix {
+                Some(own) => format!(
+                    "{own} (no release of `{}` satisfies every rule: {rules})",
+                    client.name
+                ),
+                None => format!(
+                    "replace `{}`: no release satisfies every rule ({rules})",
+                    client.name
+                ),
+            }
         } else {
             match required.min_version() {
                 Some(v) => format!(
