@@ -45,6 +45,12 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show a rule in full: why it exists, how to fix it, its sources
     Explain(ExplainArgs),
+    /// Draw the compatibility graph: servers, clients and runtimes, edges by rule outcome
+    Graph(GraphArgs),
+    /// Print a shell completion script (e.g. `skew completions bash > /etc/bash_completion.d/skew`)
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) generated from these definitions
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +91,10 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit code 1
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Report only findings that touch a file staged in git (for pre-commit hooks); the
+    /// whole working tree is still evaluated, so a staged client meets unstaged servers
+    #[arg(long)]
+    pub staged: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -143,6 +153,36 @@ pub struct BaselineWriteArgs {
 
 fn parse_date(s: &str) -> Result<Date, String> {
     s.parse()
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Repository (or single manifest) to draw
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Graph format
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+    #[command(flatten)]
+    pub rules: RuleSource,
+}
+
+/// Output formats of `skew graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT (`skew graph | dot -Tsvg > graph.svg`)
+    Dot,
+    /// A Mermaid `flowchart LR`, for Markdown that GitHub and GitLab render
+    Mermaid,
+    /// Nodes and edges as JSON, for scripts
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

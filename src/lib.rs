@@ -20,12 +20,16 @@ pub mod diagnostic;
 pub mod docs;
 pub mod extract;
 pub mod graph;
+pub mod progress;
 pub mod rehearse;
+pub mod render_graph;
 pub mod report;
 pub mod rule;
 pub mod run;
 pub mod scan;
+pub mod shell;
 pub mod source;
+pub mod staged;
 pub mod version;
 
 pub use run::{ExitStatus, run};

@@ -8,8 +8,8 @@ use std::path::Path;
 
 use crate::check::{self, Assumption, CheckOptions, Context, Scenario};
 use crate::cli::{
-    BaselineCommand, CheckArgs, Cli, ColorArg, Command, ExplainArgs, FormatArg, RuleSource,
-    RulesArgs, ScanArgs, ScenarioArgs, WhatIfArgs,
+    BaselineCommand, CheckArgs, Cli, ColorArg, Command, CompletionsArgs, ExplainArgs, FormatArg,
+    GraphArgs, GraphFormat, RuleSource, RulesArgs, ScanArgs, ScenarioArgs, WhatIfArgs,
 };
 use crate::config::Config;
 use crate::diagnostic::{Finding, Label, Severity};
@@ -139,6 +139,9 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Scan(args) => cmd_scan(args),
         Command::Rules(args) => cmd_rules(args),
         Command::Explain(args) => cmd_explain(args),
+        Command::Graph(args) => cmd_graph(args),
+        Command::Completions(args) => cmd_completions(args),
+        Command::Man => cmd_man(),
     };
     match result {
         Ok(status) => status,
@@ -275,6 +278,22 @@ fn fails(findings: &[Finding], fail_on: crate::cli::FailOn) -> bool {
 }
 
 fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Failure> {
+    // ask git first: outside a repository `--staged` fails before any work is done
+    let staged = if args.staged {
+        Some(crate::staged::staged_files(&args.path).map_err(|e| {
+            eprintln!("error: {e}");
+            Failure::Reported
+        })?)
+    } else {
+        None
+    };
+    let spinner = crate::progress::Spinner::start(
+        crate::progress::Spinner::wanted(
+            io::stderr().is_terminal(),
+            args.format == FormatArg::Human,
+        ),
+        "scanning and checking…",
+    );
     let loaded = load(&args.path, &args.rules, &args.scenario)?;
     let options = CheckOptions {
         today: args.today.unwrap_or_else(crate::rule::Date::today),
@@ -313,6 +332,10 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Failure> {
             Failure::Reported
         })?;
         baseline.hide(&mut checked.findings, &inv.sources);
+    }
+    drop(spinner);
+    if let Some(staged) = &staged {
+        crate::staged::retain_touching(&mut checked.findings, &inv.sources, staged);
     }
     let meta = rule_meta(&loaded.rules);
     let report = Report {
@@ -420,7 +443,15 @@ fn cmd_baseline(cmd: BaselineCommand) -> Result<ExitStatus, Failure> {
 }
 
 fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Failure> {
+    let spinner = crate::progress::Spinner::start(
+        crate::progress::Spinner::wanted(
+            io::stderr().is_terminal(),
+            args.format == FormatArg::Human,
+        ),
+        "scanning…",
+    );
     let mut inv = scan_root(&args.path)?;
+    drop(spinner);
     let files_scanned = inv.files_scanned;
     let mut problems = std::mem::take(&mut inv.problems);
     sort_findings(&mut problems, &inv.sources);
@@ -436,6 +467,42 @@ fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Failure> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     report::render_inventory(format_of(args.format), &report, &opts, &mut out)?;
+    out.flush()?;
+    Ok(ExitStatus::Clean)
+}
+
+fn cmd_graph(args: GraphArgs) -> Result<ExitStatus, Failure> {
+    let rules = load_rules(&args.rules)?;
+    let mut inv = scan_root(&args.path)?;
+    let checked = check_inventory(&mut inv, &rules);
+    let view = crate::render_graph::view(&inv.components, &inv.sources, &checked.graph, &rules);
+    let text = match args.format {
+        GraphFormat::Dot => crate::render_graph::dot(&view),
+        GraphFormat::Mermaid => crate::render_graph::mermaid(&view),
+        GraphFormat::Json => crate::render_graph::json(&view),
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(ExitStatus::Clean)
+}
+
+fn cmd_completions(args: CompletionsArgs) -> Result<ExitStatus, Failure> {
+    let mut buf = Vec::new();
+    crate::shell::completions(args.shell, &mut buf);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(&buf)?;
+    out.flush()?;
+    Ok(ExitStatus::Clean)
+}
+
+fn cmd_man() -> Result<ExitStatus, Failure> {
+    let page = crate::shell::man_page()?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(&page)?;
     out.flush()?;
     Ok(ExitStatus::Clean)
 }
