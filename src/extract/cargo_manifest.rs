@@ -212,7 +212,7 @@ fn dependency(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::testing::{Allowed, render, run, scalibr_conformance};
+    use crate::extract::testing::{render, run};
 
     #[test]
     fn fixtures() {
@@ -221,77 +221,5 @@ mod tests {
             let (file, out) = run(&CargoManifest, "Cargo.toml", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        let map = |cs: &[Component]| {
-            cs.iter()
-                .filter(|c| c.kind == ComponentKind::Package)
-                .map(|c| (c.name.clone(), c.version.clone().unwrap_or_default()))
-                .collect()
-        };
-        const OWN: &str =
-            "skew does not report the manifest's own package (it is the repository's code)";
-        const GIT: &str = "scalibr drops git dependencies pinned by tag or PR but keeps one pinned by commit; skew keeps every git dependency, version unknown";
-        let allowed = [
-            Allowed {
-                fixture: "no-dependency.toml",
-                package: "hello_world@0.1.0",
-                reason: OWN,
-            },
-            Allowed {
-                fixture: "only-version-dependency.toml",
-                package: "hello_world@0.1.0",
-                reason: OWN,
-            },
-            Allowed {
-                fixture: "git-dependency-tagged.toml",
-                package: "hello_world@0.1.0",
-                reason: OWN,
-            },
-            Allowed {
-                fixture: "git-dependency-tagged.toml",
-                package: "regex@",
-                reason: GIT,
-            },
-            Allowed {
-                fixture: "git-dependency-with-commit.toml",
-                package: "hello_world@0.1.0",
-                reason: OWN,
-            },
-            Allowed {
-                fixture: "git-dependency-with-pr.toml",
-                package: "hello_world@0.1.0",
-                reason: OWN,
-            },
-            Allowed {
-                fixture: "git-dependency-with-pr.toml",
-                package: "regex@",
-                reason: GIT,
-            },
-            Allowed {
-                fixture: "two-dependencies.toml",
-                package: "hello_world@0.1.0",
-                reason: OWN,
-            },
-            Allowed {
-                fixture: "two-dependencies.toml",
-                package: "regex@",
-                reason: GIT,
-            },
-            Allowed {
-                fixture: "invalid-dependency.toml",
-                package: "regex@",
-                reason: "scalibr rejects the whole file for a malformed `git` key; skew keeps the dependency, version unknown",
-            },
-        ];
-        scalibr_conformance(
-            &CargoManifest,
-            "language/rust/cargotoml",
-            &|_| "Cargo.toml".into(),
-            &map,
-            &allowed,
-        );
     }
 }

@@ -72,7 +72,7 @@ impl Extractor for ComposerLock {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::testing::{render, run, scalibr_conformance};
+    use crate::extract::testing::{render, run};
 
     #[test]
     fn fixtures() {
@@ -81,24 +81,5 @@ mod tests {
             let (file, out) = run(&ComposerLock, "composer.lock", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        let map = |cs: &[Component]| {
-            cs.iter()
-                .map(|c| {
-                    let v = c.version.as_deref().unwrap_or("");
-                    (c.name.clone(), v.trim_start_matches('v').to_string())
-                })
-                .collect()
-        };
-        scalibr_conformance(
-            &ComposerLock,
-            "language/php/composerlock",
-            &|_| "composer.lock".into(),
-            &map,
-            &[],
-        );
     }
 }

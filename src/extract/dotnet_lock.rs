@@ -74,7 +74,7 @@ impl Extractor for DotnetLock {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::testing::{render, run, scalibr_conformance};
+    use crate::extract::testing::{render, run};
 
     #[test]
     fn fixtures() {
@@ -83,21 +83,5 @@ mod tests {
             let (file, out) = run(&DotnetLock, "packages.lock.json", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        let map = |cs: &[Component]| {
-            cs.iter()
-                .map(|c| (c.name.clone(), c.version.clone().unwrap_or_default()))
-                .collect()
-        };
-        scalibr_conformance(
-            &DotnetLock,
-            "language/dotnet/packageslockjson",
-            &|_| "packages.lock.json".into(),
-            &map,
-            &[],
-        );
     }
 }

@@ -112,7 +112,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::pyproject::support;
     use super::super::testing::{render, run};
     use super::*;
 
@@ -123,15 +122,5 @@ mod tests {
             let (file, out) = run(&PipfileLock, "Pipfile.lock", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        support::conformance(
-            &PipfileLock,
-            "language/python/pipfilelock",
-            "Pipfile.lock",
-            &[],
-        );
     }
 }

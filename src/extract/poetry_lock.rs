@@ -82,7 +82,6 @@ pub(crate) fn lock_packages(
 
 #[cfg(test)]
 mod tests {
-    use super::super::pyproject::support;
     use super::super::testing::{render, run};
     use super::*;
 
@@ -93,15 +92,5 @@ mod tests {
             let (file, out) = run(&PoetryLock, "poetry.lock", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        support::conformance(
-            &PoetryLock,
-            "language/python/poetrylock",
-            "poetry.lock",
-            &[],
-        );
     }
 }
