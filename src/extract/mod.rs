@@ -24,6 +24,7 @@ mod gradle;
 mod gradle_catalog;
 mod gradle_lockfile;
 mod helm;
+pub(crate) mod image_ref;
 mod kubernetes;
 mod maven_pom;
 mod npm_lock;
