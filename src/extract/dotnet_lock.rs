@@ -11,7 +11,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::composer_manifest::{Pairs, Str, parse_json, span_or};
+use super::composer_manifest::{Pairs, parse_json};
+use super::json_str::Str;
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::source::SourceFile;
@@ -50,11 +51,11 @@ impl Extractor for DotnetLock {
                 if e.kind.as_ref().is_some_and(|k| k.0 == "Project") {
                     continue;
                 }
-                let name_span = span_or(file, &name, file.span(0, 0));
+                let name_span = name.span_or(file, file.span(0, 0));
                 let span = e
                     .resolved
                     .as_ref()
-                    .map_or(name_span, |v| span_or(file, v, name_span));
+                    .map_or(name_span, |v| v.span_or(file, name_span));
                 out.push(
                     Component::new(
                         ComponentKind::Package,

@@ -25,6 +25,7 @@ mod gradle_catalog;
 mod gradle_lockfile;
 mod helm;
 pub(crate) mod image_ref;
+mod json_str;
 mod kubernetes;
 mod maven_pom;
 mod npm_lock;
