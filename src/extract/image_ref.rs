@@ -1,6 +1,6 @@
 //! Container image references (`[registry[:port]/]repo[:tag][@digest]`): the one place
 //! that splits them, shared by every extractor that reads images (compose, Dockerfile,
-//! Kubernetes, Helm values, GitHub Actions) and by the CycloneDX reporter's purls.
+//! Kubernetes, Helm values, GitHub Actions).
 //!
 //! Pure string functions over the reference as written: no spans (callers map the
 //! returned byte ranges back into their file), no registry knowledge beyond the syntax.
