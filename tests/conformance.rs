@@ -564,8 +564,9 @@ const ALLOWED: &[Allow] = &[
         "language/javascript/packagelockjson",
         "alias.v1.json",
         "missing *",
-        "an `npm:` alias: skew keeps the alias name and the `npm:real@version` specifier, so the \
-      name matches what the code imports; scalibr reports the real package",
+        "gap: npm-lock (v1) reports an `npm:` alias under the alias name with the \
+         `npm:real@version` specifier as version, where scalibr (and skew's own yarn-lock) \
+         report the real package that is installed",
     ),
     (
         "language/javascript/packagelockjson",
