@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use super::cargo_manifest::{parse_toml, string};
+use super::toml_tree::{parse_toml, string};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::parse_error;

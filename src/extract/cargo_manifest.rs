@@ -22,15 +22,14 @@
 //!   nothing (the workspace's own value is reported where it is written).
 //! - The package's own name and version are not components (it is the repository's code).
 
-use std::ops::Range;
 use std::path::Path;
 
 use serde_spanned::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
+use super::toml_tree::{parse_toml, str_span, string, table};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
-use crate::diagnostic::parse_error;
 use crate::source::{SourceFile, Span};
 
 pub struct CargoManifest;
@@ -93,55 +92,6 @@ impl Extractor for CargoManifest {
             }
         }
     }
-}
-
-/// Parse a TOML file into its spanned tree, or report a `parse-error` at the parser's
-/// own position.
-pub(super) fn parse_toml<'a>(
-    file: &'a SourceFile,
-    format: &str,
-    out: &mut Extraction,
-) -> Option<Spanned<DeTable<'a>>> {
-    match DeTable::parse(&file.text) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            let span = e
-                .span()
-                .map(|r| file.span(r.start, r.end))
-                .unwrap_or_else(|| file.span(0, 0));
-            out.problem(parse_error(span, format, e.message().trim()));
-            None
-        }
-    }
-}
-
-/// A sub-table by key.
-pub(super) fn table<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<&'t DeTable<'i>> {
-    t.get(key).and_then(|v| v.get_ref().as_table())
-}
-
-/// A string value by key, with the span of its text (quotes excluded).
-pub(super) fn string<'t>(
-    file: &SourceFile,
-    t: &'t DeTable<'_>,
-    key: &str,
-) -> Option<(&'t str, Span)> {
-    let v = t.get(key)?;
-    match v.get_ref() {
-        DeValue::String(s) => Some((s.as_ref(), str_span(file, v.span()))),
-        _ => None,
-    }
-}
-
-/// The span of a TOML string or key without its quotes (`"x"`, `'x'`, `"""x"""`).
-pub(super) fn str_span(file: &SourceFile, r: Range<usize>) -> Span {
-    let text = file.text.get(r.clone()).unwrap_or("");
-    for q in ["\"\"\"", "'''", "\"", "'"] {
-        if text.len() >= 2 * q.len() && text.starts_with(q) && text.ends_with(q) {
-            return file.span(r.start + q.len(), r.end - q.len());
-        }
-    }
-    file.span(r.start, r.end)
 }
 
 /// One `[*dependencies]` table.

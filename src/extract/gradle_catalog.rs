@@ -14,7 +14,7 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use super::cargo_manifest::{parse_toml, str_span, string, table};
+use super::toml_tree::{parse_toml, str_span, string, table};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::source::{SourceFile, Span};

@@ -39,6 +39,7 @@ mod requirements;
 mod runtime_files;
 mod setup_cfg;
 mod terraform;
+mod toml_tree;
 mod uv_lock;
 mod yaml_tree;
 mod yarn_lock;

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use super::pyproject::{array, parse_toml, toml_str};
+use super::toml_tree::{array, parse_toml, toml_str};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::source::SourceFile;

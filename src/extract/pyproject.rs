@@ -1,9 +1,8 @@
 //! `pyproject.toml`: PEP 621 `[project]`, PEP 735 `[dependency-groups]` and Poetry's
 //! `[tool.poetry.*]` dependency tables.
 //!
-//! Owns reading those tables from a fully spanned TOML tree (`toml::de::DeTable`), and the
-//! small TOML / PEP 508 helpers the other Python extractors share (`poetry.lock`,
-//! `uv.lock`, `Pipfile`). Must not: interpret version ranges (that is `version/`), nor
+//! Owns reading those tables from a fully spanned TOML tree (`super::toml_tree`), and the
+//! small PEP 508 helpers the other Python extractors share (`setup.cfg`, `Pipfile`). Must not: interpret version ranges (that is `version/`), nor
 //! read `[build-system] requires` (build tools never talk to a server).
 //!
 //! Conventions chosen here:
@@ -26,6 +25,7 @@ use std::str::FromStr;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::toml_tree::{TomlStr, array, as_array, parse_toml, table, toml_str};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::parse_error;
@@ -160,88 +160,6 @@ pub(crate) fn python_runtime(text: &str, span: Span) -> Component {
         Some(text.trim().to_string()),
         span,
     )
-}
-
-// ---------------------------------------------------------------------------------------
-// Shared TOML helpers (also used by poetry.lock, uv.lock and Pipfile).
-
-/// Parse a TOML file into a fully spanned tree. A syntax error becomes a `parse-error`
-/// at the parser's own byte range; the tree recovered so far is still returned, so one
-/// bad line does not hide the rest of a lockfile.
-pub(crate) fn parse_toml<'a>(
-    file: &'a SourceFile,
-    format: &str,
-    out: &mut Extraction,
-) -> Option<Spanned<DeTable<'a>>> {
-    let (doc, errors) = DeTable::parse_recoverable(&file.text);
-    if let Some(e) = errors.first() {
-        let span = e
-            .span()
-            .map(|r| file.span(r.start, r.end))
-            .unwrap_or_else(|| file.span(0, 0));
-        out.problem(parse_error(span, format, e.message().trim()));
-        return None;
-    }
-    Some(doc)
-}
-
-/// A TOML string value and where its text sits.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct TomlStr<'a> {
-    pub text: &'a str,
-    /// The string's content when it could be borrowed (no escapes), else the whole
-    /// value including quotes.
-    pub span: Span,
-    /// `span` covers exactly `text`, so offsets inside `text` are offsets in the file.
-    pub exact: bool,
-}
-
-/// The string at `value`, if it is one. Spans come from the parser: a borrowed string
-/// points into the file text; one with escapes falls back to the value's own span.
-pub(crate) fn toml_str<'a>(
-    file: &SourceFile,
-    value: &'a Spanned<DeValue<'_>>,
-) -> Option<TomlStr<'a>> {
-    let DeValue::String(s) = value.get_ref() else {
-        return None;
-    };
-    let text: &'a str = s.as_ref();
-    let base = file.text.as_ptr() as usize;
-    let p = text.as_ptr() as usize;
-    if matches!(s, std::borrow::Cow::Borrowed(_))
-        && p >= base
-        && p + text.len() <= base + file.text.len()
-    {
-        Some(TomlStr {
-            text,
-            span: file.span_of(text),
-            exact: true,
-        })
-    } else {
-        let r = value.span();
-        Some(TomlStr {
-            text,
-            span: file.span(r.start, r.end),
-            exact: false,
-        })
-    }
-}
-
-/// `t[key]` if it is a table.
-pub(crate) fn table<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a DeTable<'i>> {
-    t.get(key).and_then(|v| v.get_ref().as_table())
-}
-
-/// `t[key]` as array items (none if absent or not an array).
-pub(crate) fn array<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> &'a [Spanned<DeValue<'i>>] {
-    t.get(key).map(as_array).unwrap_or(&[])
-}
-
-pub(crate) fn as_array<'a, 'i>(v: &'a Spanned<DeValue<'i>>) -> &'a [Spanned<DeValue<'i>>] {
-    match v.get_ref() {
-        DeValue::Array(a) => a,
-        _ => &[],
-    }
 }
 
 // ---------------------------------------------------------------------------------------
