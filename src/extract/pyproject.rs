@@ -235,12 +235,15 @@ pub(crate) fn pep508_component(
 
 /// Byte ranges of the name and of the version specifier in a requirement that
 /// `pep508_rs` accepted (`name [extras] (spec) ; marker` or `name[extras] spec; marker`).
-struct RequirementParts {
-    name: std::ops::Range<usize>,
-    spec: std::ops::Range<usize>,
+/// `pep508_rs` keeps no positions, so every PEP 508 reader (`pyproject.toml`,
+/// `setup.cfg`, requirements files) takes its spans from here.
+pub(crate) struct RequirementParts {
+    pub name: std::ops::Range<usize>,
+    /// Empty when there is no specifier.
+    pub spec: std::ops::Range<usize>,
 }
 
-fn split_requirement(text: &str) -> RequirementParts {
+pub(crate) fn split_requirement(text: &str) -> RequirementParts {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() && b[i].is_ascii_whitespace() {
