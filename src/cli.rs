@@ -236,6 +236,8 @@ pub enum FormatArg {
     Github,
     /// SARIF 2.1.0, for code scanning
     Sarif,
+    /// CycloneDX 1.5 JSON: the components as an SBOM, with package URLs
+    Cyclonedx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

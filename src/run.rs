@@ -222,6 +222,7 @@ fn format_of(f: FormatArg) -> Format {
         FormatArg::Short => Format::Short,
         FormatArg::Github => Format::Github,
         FormatArg::Sarif => Format::Sarif,
+        FormatArg::Cyclonedx => Format::Cyclonedx,
     }
 }
 

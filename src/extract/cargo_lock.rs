@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use super::cargo_manifest::{parse_toml, string};
+use super::toml_tree::{parse_toml, string};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::parse_error;
@@ -74,7 +74,7 @@ impl Extractor for CargoLock {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::testing::{Allowed, render, run, scalibr_conformance};
+    use crate::extract::testing::{render, run};
 
     #[test]
     fn fixtures() {
@@ -83,26 +83,5 @@ mod tests {
             let (file, out) = run(&CargoLock, "Cargo.lock", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        let map = |cs: &[Component]| {
-            cs.iter()
-                .map(|c| (c.name.clone(), c.version.clone().unwrap_or_default()))
-                .collect()
-        };
-        let allowed = [Allowed {
-            fixture: "two-packages-with-local.lock",
-            package: "local-rust-pkg@0.1.0",
-            reason: "a package without `source` is the workspace's own crate; skew skips it",
-        }];
-        scalibr_conformance(
-            &CargoLock,
-            "language/rust/cargolock",
-            &|_| "Cargo.lock".into(),
-            &map,
-            &allowed,
-        );
     }
 }

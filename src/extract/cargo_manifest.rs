@@ -22,15 +22,14 @@
 //!   nothing (the workspace's own value is reported where it is written).
 //! - The package's own name and version are not components (it is the repository's code).
 
-use std::ops::Range;
 use std::path::Path;
 
 use serde_spanned::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
+use super::toml_tree::{parse_toml, str_span, string, table};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
-use crate::diagnostic::parse_error;
 use crate::source::{SourceFile, Span};
 
 pub struct CargoManifest;
@@ -93,55 +92,6 @@ impl Extractor for CargoManifest {
             }
         }
     }
-}
-
-/// Parse a TOML file into its spanned tree, or report a `parse-error` at the parser's
-/// own position.
-pub(super) fn parse_toml<'a>(
-    file: &'a SourceFile,
-    format: &str,
-    out: &mut Extraction,
-) -> Option<Spanned<DeTable<'a>>> {
-    match DeTable::parse(&file.text) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            let span = e
-                .span()
-                .map(|r| file.span(r.start, r.end))
-                .unwrap_or_else(|| file.span(0, 0));
-            out.problem(parse_error(span, format, e.message().trim()));
-            None
-        }
-    }
-}
-
-/// A sub-table by key.
-pub(super) fn table<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<&'t DeTable<'i>> {
-    t.get(key).and_then(|v| v.get_ref().as_table())
-}
-
-/// A string value by key, with the span of its text (quotes excluded).
-pub(super) fn string<'t>(
-    file: &SourceFile,
-    t: &'t DeTable<'_>,
-    key: &str,
-) -> Option<(&'t str, Span)> {
-    let v = t.get(key)?;
-    match v.get_ref() {
-        DeValue::String(s) => Some((s.as_ref(), str_span(file, v.span()))),
-        _ => None,
-    }
-}
-
-/// The span of a TOML string or key without its quotes (`"x"`, `'x'`, `"""x"""`).
-pub(super) fn str_span(file: &SourceFile, r: Range<usize>) -> Span {
-    let text = file.text.get(r.clone()).unwrap_or("");
-    for q in ["\"\"\"", "'''", "\"", "'"] {
-        if text.len() >= 2 * q.len() && text.starts_with(q) && text.ends_with(q) {
-            return file.span(r.start + q.len(), r.end - q.len());
-        }
-    }
-    file.span(r.start, r.end)
 }
 
 /// One `[*dependencies]` table.
@@ -212,7 +162,7 @@ fn dependency(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::testing::{Allowed, render, run, scalibr_conformance};
+    use crate::extract::testing::{render, run};
 
     #[test]
     fn fixtures() {
@@ -221,77 +171,5 @@ mod tests {
             let (file, out) = run(&CargoManifest, "Cargo.toml", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        let map = |cs: &[Component]| {
-            cs.iter()
-                .filter(|c| c.kind == ComponentKind::Package)
-                .map(|c| (c.name.clone(), c.version.clone().unwrap_or_default()))
-                .collect()
-        };
-        const OWN: &str =
-            "skew does not report the manifest's own package (it is the repository's code)";
-        const GIT: &str = "scalibr drops git dependencies pinned by tag or PR but keeps one pinned by commit; skew keeps every git dependency, version unknown";
-        let allowed = [
-            Allowed {
-                fixture: "no-dependency.toml",
-                package: "hello_world@0.1.0",
-                reason: OWN,
-            },
-            Allowed {
-                fixture: "only-version-dependency.toml",
-                package: "hello_world@0.1.0",
-                reason: OWN,
-            },
-            Allowed {
-                fixture: "git-dependency-tagged.toml",
-                package: "hello_world@0.1.0",
-                reason: OWN,
-            },
-            Allowed {
-                fixture: "git-dependency-tagged.toml",
-                package: "regex@",
-                reason: GIT,
-            },
-            Allowed {
-                fixture: "git-dependency-with-commit.toml",
-                package: "hello_world@0.1.0",
-                reason: OWN,
-            },
-            Allowed {
-                fixture: "git-dependency-with-pr.toml",
-                package: "hello_world@0.1.0",
-                reason: OWN,
-            },
-            Allowed {
-                fixture: "git-dependency-with-pr.toml",
-                package: "regex@",
-                reason: GIT,
-            },
-            Allowed {
-                fixture: "two-dependencies.toml",
-                package: "hello_world@0.1.0",
-                reason: OWN,
-            },
-            Allowed {
-                fixture: "two-dependencies.toml",
-                package: "regex@",
-                reason: GIT,
-            },
-            Allowed {
-                fixture: "invalid-dependency.toml",
-                package: "regex@",
-                reason: "scalibr rejects the whole file for a malformed `git` key; skew keeps the dependency, version unknown",
-            },
-        ];
-        scalibr_conformance(
-            &CargoManifest,
-            "language/rust/cargotoml",
-            &|_| "Cargo.toml".into(),
-            &map,
-            &allowed,
-        );
     }
 }

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
+use super::image_ref::split_image;
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem, Setting, SettingKind};
 use crate::diagnostic::parse_error;
@@ -371,23 +372,6 @@ pub(super) fn map_range(
     Ok(found)
 }
 
-/// Split `name[:tag][@digest]` into (name end, tag range). A `:` before the last `/` is
-/// a registry port (`registry.example.test:5000/team/mysql`), not a tag.
-pub(super) fn split_image(reference: &str) -> (usize, Option<(usize, usize)>) {
-    let no_digest = reference.find('@').unwrap_or(reference.len());
-    let last_slash = reference[..no_digest]
-        .rfind('/')
-        .map(|p| p + 1)
-        .unwrap_or(0);
-    match reference[last_slash..no_digest].rfind(':') {
-        Some(c) => {
-            let colon = last_slash + c;
-            (colon, Some((colon + 1, no_digest)))
-        }
-        None => (no_digest, None),
-    }
-}
-
 fn image_component(file: &SourceFile, image: &Spanned<String>) -> Option<Component> {
     let value = image.value.trim();
     if value.is_empty() {
@@ -398,7 +382,8 @@ fn image_component(file: &SourceFile, image: &Spanned<String>) -> Option<Compone
     let joined: String = pieces.iter().map(|p| p.text.as_str()).collect();
     let lead = joined.len() - joined.trim_start().len();
     let reference = joined.trim();
-    let (name_end, tag) = split_image(reference);
+    let (name, tag) = split_image(reference);
+    let name_end = name.len();
     let whole = node_span(file, &image.defined);
     let to_span = |from: usize, to: usize| match map_range(&pieces, lead + from, lead + to) {
         Ok(Some((s, e))) => Some(file.span(s, e)),
@@ -588,14 +573,6 @@ mod tests {
         ] {
             assert!(!Compose.wants(Path::new(p)), "{p}");
         }
-    }
-
-    #[test]
-    fn image_references_split() {
-        assert_eq!(split_image("mysql:8.0"), (5, Some((6, 9))));
-        assert_eq!(split_image("registry.example.test:5000/team/mysql").1, None);
-        assert_eq!(split_image("mysql@sha256:abc"), (5, None));
-        assert_eq!(split_image("mysql:8@sha256:abc"), (5, Some((6, 7))));
     }
 
     #[test]

@@ -10,7 +10,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::composer_manifest::{Str, parse_json, span_or};
+use super::composer_manifest::parse_json;
+use super::json_str::Str;
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::source::SourceFile;
@@ -48,11 +49,11 @@ impl Extractor for ComposerLock {
         };
         for (list, dev) in [(lock.packages, false), (lock.packages_dev, true)] {
             for p in list.unwrap_or_default() {
-                let name_span = span_or(file, &p.name, file.span(0, 0));
+                let name_span = p.name.span_or(file, file.span(0, 0));
                 let span = p
                     .version
                     .as_ref()
-                    .map_or(name_span, |v| span_or(file, v, name_span));
+                    .map_or(name_span, |v| v.span_or(file, name_span));
                 out.push(
                     Component::new(
                         ComponentKind::Package,
@@ -72,7 +73,7 @@ impl Extractor for ComposerLock {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::testing::{render, run, scalibr_conformance};
+    use crate::extract::testing::{render, run};
 
     #[test]
     fn fixtures() {
@@ -81,24 +82,5 @@ mod tests {
             let (file, out) = run(&ComposerLock, "composer.lock", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        let map = |cs: &[Component]| {
-            cs.iter()
-                .map(|c| {
-                    let v = c.version.as_deref().unwrap_or("");
-                    (c.name.clone(), v.trim_start_matches('v').to_string())
-                })
-                .collect()
-        };
-        scalibr_conformance(
-            &ComposerLock,
-            "language/php/composerlock",
-            &|_| "composer.lock".into(),
-            &map,
-            &[],
-        );
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Decodes into borrowed typed structs (CRATES.md: a borrowed `&str`'s address gives its
 //! span for free) and owns the small JSON helpers the other JSON extractors here share:
-//! [`Str`], [`Pairs`], [`parse_json`], [`span_or`]. Must not: read `composer.lock`.
+//! [`Pairs`], [`parse_json`] (strings: [`super::json_str::Str`]). Must not: read `composer.lock`.
 //!
 //! Choices, so rules can rely on them:
 //! - `require` entries are `package`/`composer`, `require-dev` ones are `dev`; the version
@@ -15,7 +15,6 @@
 //! - A key written twice keeps both entries (JSON decoders keep the last; a person
 //!   may be looking at either).
 
-use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::Path;
@@ -23,10 +22,11 @@ use std::path::Path;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::json_str::Str;
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::parse_error;
-use crate::source::{SourceFile, Span};
+use crate::source::SourceFile;
 
 pub struct ComposerManifest;
 
@@ -53,8 +53,8 @@ impl Extractor for ComposerManifest {
         };
         for (deps, dev) in [(doc.require, false), (doc.require_dev, true)] {
             for (name, version) in deps.map(|p| p.0).unwrap_or_default() {
-                let name_span = span_or(file, &name, file.span(0, 0));
-                let span = span_or(file, &version, name_span);
+                let name_span = name.span_or(file, file.span(0, 0));
+                let span = version.span_or(file, name_span);
                 let kind = match name.0.as_ref() {
                     "php" => ComponentKind::Runtime,
                     n if is_platform(n) => continue,
@@ -83,19 +83,6 @@ fn is_platform(name: &str) -> bool {
             name,
             "hhvm" | "composer" | "composer-plugin-api" | "composer-runtime-api"
         )
-}
-
-/// A JSON string, borrowed from the file when it has no escapes (then its address
-/// gives its span).
-#[derive(Deserialize, Debug, Clone)]
-pub(super) struct Str<'a>(#[serde(borrow)] pub Cow<'a, str>);
-
-/// The span of a decoded string, or `fallback` when it had escapes and was copied.
-pub(super) fn span_or(file: &SourceFile, s: &Str, fallback: Span) -> Span {
-    match &s.0 {
-        Cow::Borrowed(b) => file.span_of(b),
-        Cow::Owned(_) => fallback,
-    }
 }
 
 /// A JSON object as ordered `(key, value)` pairs, duplicates kept. An empty array is

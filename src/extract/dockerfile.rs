@@ -14,7 +14,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::compose::{Piece, map_range, split_image};
+use super::compose::{Piece, map_range};
+use super::image_ref::split_image;
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::parse_error;
@@ -224,7 +225,8 @@ fn from<'a>(
     if is_stage || reference.eq_ignore_ascii_case("scratch") || reference.is_empty() {
         return;
     }
-    let (name_end, tag) = split_image(&reference);
+    let (name, tag) = split_image(&reference);
+    let name_end = name.len();
     let whole = file.span_of(image);
     let name_span = match map_range(&pieces, 0, name_end) {
         Ok(Some((s, e))) => file.span(s, e),

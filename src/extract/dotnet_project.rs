@@ -172,7 +172,7 @@ fn read_tfm(tfm: &str) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::testing::{Allowed, render, run, scalibr_conformance};
+    use crate::extract::testing::{render, run};
 
     #[test]
     fn fixtures() {
@@ -205,61 +205,5 @@ mod tests {
             ("dotnet-framework".into(), Some("4.7.2".into()))
         );
         assert_eq!(t("uap10.0"), ("uap10.0".into(), None));
-    }
-
-    fn packages(cs: &[Component]) -> Vec<(String, String)> {
-        cs.iter()
-            .filter(|c| c.kind == ComponentKind::Package)
-            .map(|c| (c.name.clone(), c.version.clone().unwrap_or_default()))
-            .collect()
-    }
-
-    const NO_VERSION: &str =
-        "scalibr drops a reference without a version; skew keeps it, version unknown";
-
-    #[test]
-    fn conformance_csproj() {
-        let allowed = [
-            Allowed {
-                fixture: "emptyversion",
-                package: "LiteDB@",
-                reason: NO_VERSION,
-            },
-            Allowed {
-                fixture: "noversion",
-                package: "LiteDB@",
-                reason: NO_VERSION,
-            },
-        ];
-        scalibr_conformance(
-            &DotnetProject,
-            "language/dotnet/csproj",
-            &|_| "app.csproj".into(),
-            &packages,
-            &allowed,
-        );
-    }
-
-    #[test]
-    fn conformance_central_packages() {
-        let allowed = [
-            Allowed {
-                fixture: "emptyversion",
-                package: "LiteDB@",
-                reason: NO_VERSION,
-            },
-            Allowed {
-                fixture: "noversion",
-                package: "LiteDB@",
-                reason: NO_VERSION,
-            },
-        ];
-        scalibr_conformance(
-            &DotnetProject,
-            "language/dotnet/nugetcpm",
-            &|_| "Directory.Packages.props".into(),
-            &packages,
-            &allowed,
-        );
     }
 }

@@ -152,7 +152,7 @@ fn spec(body: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::testing::{render, run, scalibr_conformance};
+    use crate::extract::testing::{render, run};
 
     #[test]
     fn fixtures() {
@@ -161,22 +161,5 @@ mod tests {
             let (file, out) = run(&GemfileLock, "Gemfile.lock", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        let map = |cs: &[Component]| {
-            cs.iter()
-                .filter(|c| c.kind == ComponentKind::Package)
-                .map(|c| (c.name.clone(), c.version.clone().unwrap_or_default()))
-                .collect()
-        };
-        scalibr_conformance(
-            &GemfileLock,
-            "language/ruby/gemfilelock",
-            &|_| "Gemfile.lock".into(),
-            &map,
-            &[],
-        );
     }
 }

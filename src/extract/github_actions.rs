@@ -12,7 +12,8 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::yaml_tree::{self, Node, Scalar, split_image};
+use super::image_ref::split_image;
+use super::yaml_tree::{self, Node, Scalar};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem, Setting, SettingKind};
 use crate::diagnostic::Subject;

@@ -293,7 +293,7 @@ fn unquote(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::testing::{Allowed, render, run, scalibr_conformance};
+    use crate::extract::testing::{render, run};
 
     #[test]
     fn fixtures() {
@@ -302,73 +302,5 @@ mod tests {
             let (file, out) = run(&GoMod, "go.mod", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        // scalibr names the Go toolchain `stdlib`: the toolchain's version when a
-        // `toolchain` line exists, else the `go` line's; versions without `v`.
-        let map = |cs: &[Component]| {
-            let toolchain = cs.iter().find(|c| c.kind == ComponentKind::Tool);
-            let go = cs.iter().find(|c| c.kind == ComponentKind::Runtime);
-            let mut v: Vec<(String, String)> = cs
-                .iter()
-                .filter(|c| c.kind == ComponentKind::Package)
-                .map(|c| {
-                    let ver = c.version.as_deref().unwrap_or("");
-                    (c.name.clone(), ver.trim_start_matches('v').to_string())
-                })
-                .collect();
-            if let Some(std) = toolchain.or(go) {
-                let ver = std.version.as_deref().unwrap_or("");
-                let ver = ver.split('-').next().unwrap_or(ver);
-                v.push(("stdlib".into(), ver.to_string()));
-            }
-            v
-        };
-        let allowed = [
-            Allowed {
-                fixture: "replace-local.mod",
-                package: "./fork/net@",
-                reason: "scalibr names a local replacement by its directory; skew keeps the module name, version unknown",
-            },
-            Allowed {
-                fixture: "replace-local.mod",
-                package: "golang.org/x/net@",
-                reason: "same component as ./fork/net@ above, named by module",
-            },
-            Allowed {
-                fixture: "indirect-1.16.mod",
-                package: "github.com/davecgh/go-spew@1.1.1",
-                reason: "scalibr adds go.sum entries for go <= 1.16 modules; skew reads go.mod alone",
-            },
-            Allowed {
-                fixture: "indirect-1.16.mod",
-                package: "github.com/pmezard/go-difflib@1.0.0",
-                reason: "scalibr adds go.sum entries for go <= 1.16 modules; skew reads go.mod alone",
-            },
-            Allowed {
-                fixture: "indirect-1.16.mod",
-                package: "github.com/stretchr/testify@1.7.0",
-                reason: "scalibr adds go.sum entries for go <= 1.16 modules; skew reads go.mod alone",
-            },
-            Allowed {
-                fixture: "indirect-1.16.mod",
-                package: "golang.org/x/sys@0.0.0-20220715151400-c0bba94af5f8",
-                reason: "scalibr adds go.sum entries for go <= 1.16 modules; skew reads go.mod alone",
-            },
-            Allowed {
-                fixture: "indirect-1.16.mod",
-                package: "gopkg.in/yaml.v3@3.0.0-20200313102051-9f266ea9e77c",
-                reason: "scalibr adds go.sum entries for go <= 1.16 modules; skew reads go.mod alone",
-            },
-        ];
-        scalibr_conformance(
-            &GoMod,
-            "language/golang/gomod",
-            &|_| "go.mod".into(),
-            &map,
-            &allowed,
-        );
     }
 }

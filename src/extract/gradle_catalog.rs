@@ -14,7 +14,7 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use super::cargo_manifest::{parse_toml, str_span, string, table};
+use super::toml_tree::{parse_toml, str_span, string, table};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::source::{SourceFile, Span};
@@ -133,7 +133,7 @@ fn rich_version(file: &SourceFile, vt: &DeTable<'_>, versions: Option<&DeTable<'
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::testing::{render, run, scalibr_conformance};
+    use crate::extract::testing::{render, run};
 
     #[test]
     fn fixtures() {
@@ -142,21 +142,5 @@ mod tests {
             let (file, out) = run(&GradleCatalog, "gradle/libs.versions.toml", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        let map = |cs: &[Component]| {
-            cs.iter()
-                .map(|c| (c.name.clone(), c.version.clone().unwrap_or_default()))
-                .collect()
-        };
-        scalibr_conformance(
-            &GradleCatalog,
-            "language/java/gradleversioncatalog",
-            &|_| "libs.versions.toml".into(),
-            &map,
-            &[],
-        );
     }
 }

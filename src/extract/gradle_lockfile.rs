@@ -83,7 +83,7 @@ pub(super) fn is_test_configuration(c: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::testing::{Allowed, render, run, scalibr_conformance};
+    use crate::extract::testing::{render, run};
 
     #[test]
     fn fixtures() {
@@ -92,22 +92,5 @@ mod tests {
             let (file, out) = run(&GradleLockfile, "gradle.lockfile", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        let map = |cs: &[Component]| {
-            cs.iter()
-                .map(|c| (c.name.clone(), c.version.clone().unwrap_or_default()))
-                .collect()
-        };
-        let allowed: [Allowed; 0] = [];
-        scalibr_conformance(
-            &GradleLockfile,
-            "language/java/gradlelockfile",
-            &|_| "gradle.lockfile".into(),
-            &map,
-            &allowed,
-        );
     }
 }

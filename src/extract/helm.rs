@@ -18,7 +18,8 @@
 
 use std::path::Path;
 
-use super::yaml_tree::{self, Node, Scalar, Value, split_image};
+use super::image_ref::split_image;
+use super::yaml_tree::{self, Node, Scalar, Value};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::Subject;

@@ -8,7 +8,8 @@
 
 use std::path::Path;
 
-use super::yaml_tree::{self, Node, split_image};
+use super::image_ref::split_image;
+use super::yaml_tree::{self, Node};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem, Setting, SettingKind};
 use crate::source::SourceFile;

@@ -340,7 +340,7 @@ impl Properties {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::testing::{Allowed, render, run, scalibr_conformance};
+    use crate::extract::testing::{render, run};
 
     #[test]
     fn fixtures() {
@@ -349,49 +349,5 @@ mod tests {
             let (file, out) = run(&MavenPom, "pom.xml", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        // scalibr reports the effective dependencies only: not managed entries on their
-        // own, not plugins
-        let map = |cs: &[Component]| {
-            cs.iter()
-                .filter(|c| {
-                    c.kind == ComponentKind::Package
-                        && c.group.as_deref() != Some("dependencyManagement")
-                })
-                .map(|c| (c.name.clone(), c.version.clone().unwrap_or_default()))
-                .collect()
-        };
-        let allowed = [
-            Allowed {
-                fixture: "with-parent.xml",
-                package: "org.dave:dave@4.0.0",
-                reason: "declared in the parent POM, another file",
-            },
-            Allowed {
-                fixture: "interpolation.xml",
-                package: "org.mine:ranged-package@9.4.35.v20201120",
-                reason: "scalibr reduces a version range to its lower bound; skew keeps the range as declared",
-            },
-            Allowed {
-                fixture: "interpolation.xml",
-                package: "org.mine:ranged-package@[9.4.35.v20201120,9.5)",
-                reason: "the same dependency, range kept as declared",
-            },
-            Allowed {
-                fixture: "multi-version.xml",
-                package: "abc:example.com@1.1.1",
-                reason: "scalibr keeps the first of two declarations; skew reports both, each where it is written",
-            },
-        ];
-        scalibr_conformance(
-            &MavenPom,
-            "language/java/pomxml",
-            &|_| "pom.xml".into(),
-            &map,
-            &allowed,
-        );
     }
 }

@@ -24,6 +24,8 @@ mod gradle;
 mod gradle_catalog;
 mod gradle_lockfile;
 mod helm;
+pub(crate) mod image_ref;
+mod json_str;
 mod kubernetes;
 mod maven_pom;
 mod npm_lock;
@@ -37,6 +39,7 @@ mod requirements;
 mod runtime_files;
 mod setup_cfg;
 mod terraform;
+mod toml_tree;
 mod uv_lock;
 mod yaml_tree;
 mod yarn_lock;
@@ -116,6 +119,13 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
 /// The file name of a path as `&str` ("" if none or not UTF-8).
 pub fn file_name(path: &Path) -> &str {
     path.file_name().and_then(|n| n.to_str()).unwrap_or("")
+}
+
+/// The extractor with this [`Extractor::name`], for tools and tests that hand a file to
+/// one format regardless of its name (the conformance test runs peers' freely named
+/// fixtures this way).
+pub fn extractor_by_name(name: &str) -> Option<&'static dyn Extractor> {
+    EXTRACTORS.iter().copied().find(|e| e.name() == name)
 }
 
 /// Run every extractor that wants `file` (used by the scanner and by tests).
@@ -217,96 +227,5 @@ pub(crate) mod testing {
             s.push_str("(nothing)\n");
         }
         s
-    }
-
-    /// Turns what an extractor found into `(name, version)` pairs in scalibr's terms.
-    pub type MapFound = dyn Fn(&[crate::component::Component]) -> Vec<(String, String)>;
-
-    /// One deliberate difference from osv-scalibr's expectations: in fixture `fixture`
-    /// (file name), the package `name@version` is `missing` or `extra` on purpose.
-    pub struct Allowed {
-        pub fixture: &'static str,
-        pub package: &'static str,
-        pub reason: &'static str,
-    }
-
-    /// Check `ex` against osv-scalibr's fixtures for its extractor `scalibr` (e.g.
-    /// `language/golang/gomod`). Each fixture is handed to `ex` as the file `rel_path`
-    /// (fixture names are free-form); `map` turns what was found into `(name, version)`
-    /// pairs in scalibr's conventions. Differences not listed in `allowed` fail the test.
-    /// Returns `(expected, found, missing, extra)` counts, or `None` (with a message)
-    /// when the conformance set is not on this machine.
-    pub fn scalibr_conformance(
-        ex: &dyn Extractor,
-        scalibr: &str,
-        rel_path: &dyn Fn(&str) -> String,
-        map: &MapFound,
-        allowed: &[Allowed],
-    ) -> Option<(usize, usize, usize, usize)> {
-        use std::collections::BTreeSet;
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/scalibr");
-        let Ok(json) = std::fs::read_to_string(root.join("expected.json")) else {
-            eprintln!(
-                "skipping conformance for {scalibr}: {} absent",
-                root.display()
-            );
-            return None;
-        };
-        let doc: serde_json::Value = serde_json::from_str(&json).expect("expected.json");
-        let (mut n_exp, mut n_found, mut n_missing, mut n_extra) = (0, 0, 0, 0);
-        let mut failures = Vec::new();
-        let mut cases = 0;
-        for entry in doc["entries"].as_array().expect("entries") {
-            if entry["extractor"].as_str() != Some(scalibr) {
-                continue;
-            }
-            cases += 1;
-            let fixture = entry["fixture"].as_str().expect("fixture");
-            let fname = fixture.rsplit('/').next().unwrap_or(fixture);
-            let Ok(text) = std::fs::read_to_string(root.join(fixture)) else {
-                failures.push(format!("{fname}: fixture unreadable"));
-                continue;
-            };
-            let expected: Vec<(String, String)> = entry["packages"]
-                .as_array()
-                .expect("packages")
-                .iter()
-                .map(|p| {
-                    (
-                        p["name"].as_str().unwrap_or("").to_string(),
-                        p["version"].as_str().unwrap_or("").to_string(),
-                    )
-                })
-                .collect();
-            let (_, out) = run(ex, &rel_path(fname), &text);
-            let found = map(&out.components);
-            n_exp += expected.len();
-            n_found += found.len();
-            let exp_set: BTreeSet<_> = expected.iter().cloned().collect();
-            let found_set: BTreeSet<_> = found.iter().cloned().collect();
-            let allowed_here = |(n, v): &(String, String)| {
-                allowed
-                    .iter()
-                    .any(|a| a.fixture == fname && a.package == format!("{n}@{v}"))
-            };
-            for m in exp_set.difference(&found_set) {
-                n_missing += 1;
-                if !allowed_here(m) {
-                    failures.push(format!("{fname}: missing {}@{}", m.0, m.1));
-                }
-            }
-            for x in found_set.difference(&exp_set) {
-                n_extra += 1;
-                if !allowed_here(x) {
-                    failures.push(format!("{fname}: extra {}@{}", x.0, x.1));
-                }
-            }
-        }
-        assert!(cases > 0, "no conformance entries for {scalibr}");
-        eprintln!(
-            "conformance {scalibr}: expected {n_exp}, found {n_found}, missing {n_missing}, extra {n_extra}"
-        );
-        assert!(failures.is_empty(), "{scalibr}:\n{}", failures.join("\n"));
-        Some((n_exp, n_found, n_missing, n_extra))
     }
 }

@@ -19,7 +19,8 @@ use std::path::Path;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 
-use super::npm_manifest::{Str, json_error, span_or};
+use super::json_str::Str;
+use super::npm_manifest::{json_error, span_or};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::source::SourceFile;

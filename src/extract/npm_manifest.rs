@@ -15,6 +15,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::json_str::Str;
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::parse_error;
@@ -124,37 +125,6 @@ struct PackageJson<'a> {
     peer_dependencies: Option<Entries<'a>>,
     #[serde(borrow, default)]
     engines: Option<Entries<'a>>,
-}
-
-/// A JSON string, borrowed from the file when it has no escapes (then it has a span).
-pub(super) struct Str<'a>(pub(super) Cow<'a, str>);
-
-impl Str<'_> {
-    pub(super) fn span(&self, file: &SourceFile) -> Option<Span> {
-        match &self.0 {
-            Cow::Borrowed(s) => Some(file.span_of(s)),
-            Cow::Owned(_) => None,
-        }
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Str<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Owned(v.to_string())))
-            }
-        }
-        d.deserialize_str(V)
-    }
 }
 
 /// A `"name": "version"` object in file order (duplicates kept). Entries whose value is

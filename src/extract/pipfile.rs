@@ -14,7 +14,8 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use super::pyproject::{parse_toml, python_runtime, table, toml_str};
+use super::pyproject::python_runtime;
+use super::toml_tree::{parse_toml, table, toml_str};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::source::SourceFile;

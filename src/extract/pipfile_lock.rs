@@ -9,12 +9,11 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, Visitor};
 
+use super::json_str::Str;
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::parse_error;
@@ -86,33 +85,8 @@ struct Entry<'a> {
     version: Option<Str<'a>>,
 }
 
-/// A string that borrows from the input when it has no escapes, so its position in the
-/// file is known; serde's own `Cow` never borrows inside maps and options.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-struct Str<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Str<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Owned(v.to_string())))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::pyproject::support;
     use super::super::testing::{render, run};
     use super::*;
 
@@ -123,15 +97,5 @@ mod tests {
             let (file, out) = run(&PipfileLock, "Pipfile.lock", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        support::conformance(
-            &PipfileLock,
-            "language/python/pipfilelock",
-            "Pipfile.lock",
-            &[],
-        );
     }
 }

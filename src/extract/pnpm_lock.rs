@@ -257,7 +257,6 @@ fn sub_span(file: &SourceFile, span: Span, value: &str, range: std::ops::Range<u
 
 #[cfg(test)]
 mod tests {
-    use super::super::pyproject::support;
     use super::super::testing::{render, run};
     use super::*;
 
@@ -283,15 +282,5 @@ mod tests {
         assert_eq!((p.name, &k[p.version.unwrap()]), ("acorn", "8.11.3"));
         let p = parse_key("pkg@https://example.test/pkg.tgz", false).unwrap();
         assert!(p.version.is_none());
-    }
-
-    #[test]
-    fn conformance() {
-        support::conformance(
-            &PnpmLock,
-            "language/javascript/pnpmlock",
-            "pnpm-lock.yaml",
-            &[],
-        );
     }
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use super::pyproject::{array, parse_toml, toml_str};
+use super::toml_tree::{array, parse_toml, toml_str};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::source::SourceFile;
@@ -82,7 +82,6 @@ pub(crate) fn lock_packages(
 
 #[cfg(test)]
 mod tests {
-    use super::super::pyproject::support;
     use super::super::testing::{render, run};
     use super::*;
 
@@ -93,15 +92,5 @@ mod tests {
             let (file, out) = run(&PoetryLock, "poetry.lock", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        support::conformance(
-            &PoetryLock,
-            "language/python/poetrylock",
-            "poetry.lock",
-            &[],
-        );
     }
 }

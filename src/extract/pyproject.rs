@@ -1,9 +1,8 @@
 //! `pyproject.toml`: PEP 621 `[project]`, PEP 735 `[dependency-groups]` and Poetry's
 //! `[tool.poetry.*]` dependency tables.
 //!
-//! Owns reading those tables from a fully spanned TOML tree (`toml::de::DeTable`), and the
-//! small TOML / PEP 508 helpers the other Python extractors share (`poetry.lock`,
-//! `uv.lock`, `Pipfile`). Must not: interpret version ranges (that is `version/`), nor
+//! Owns reading those tables from a fully spanned TOML tree (`super::toml_tree`), and the
+//! small PEP 508 helpers the other Python extractors share (`setup.cfg`, `Pipfile`). Must not: interpret version ranges (that is `version/`), nor
 //! read `[build-system] requires` (build tools never talk to a server).
 //!
 //! Conventions chosen here:
@@ -26,6 +25,7 @@ use std::str::FromStr;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::toml_tree::{TomlStr, array, as_array, parse_toml, table, toml_str};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::parse_error;
@@ -163,88 +163,6 @@ pub(crate) fn python_runtime(text: &str, span: Span) -> Component {
 }
 
 // ---------------------------------------------------------------------------------------
-// Shared TOML helpers (also used by poetry.lock, uv.lock and Pipfile).
-
-/// Parse a TOML file into a fully spanned tree. A syntax error becomes a `parse-error`
-/// at the parser's own byte range; the tree recovered so far is still returned, so one
-/// bad line does not hide the rest of a lockfile.
-pub(crate) fn parse_toml<'a>(
-    file: &'a SourceFile,
-    format: &str,
-    out: &mut Extraction,
-) -> Option<Spanned<DeTable<'a>>> {
-    let (doc, errors) = DeTable::parse_recoverable(&file.text);
-    if let Some(e) = errors.first() {
-        let span = e
-            .span()
-            .map(|r| file.span(r.start, r.end))
-            .unwrap_or_else(|| file.span(0, 0));
-        out.problem(parse_error(span, format, e.message().trim()));
-        return None;
-    }
-    Some(doc)
-}
-
-/// A TOML string value and where its text sits.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct TomlStr<'a> {
-    pub text: &'a str,
-    /// The string's content when it could be borrowed (no escapes), else the whole
-    /// value including quotes.
-    pub span: Span,
-    /// `span` covers exactly `text`, so offsets inside `text` are offsets in the file.
-    pub exact: bool,
-}
-
-/// The string at `value`, if it is one. Spans come from the parser: a borrowed string
-/// points into the file text; one with escapes falls back to the value's own span.
-pub(crate) fn toml_str<'a>(
-    file: &SourceFile,
-    value: &'a Spanned<DeValue<'_>>,
-) -> Option<TomlStr<'a>> {
-    let DeValue::String(s) = value.get_ref() else {
-        return None;
-    };
-    let text: &'a str = s.as_ref();
-    let base = file.text.as_ptr() as usize;
-    let p = text.as_ptr() as usize;
-    if matches!(s, std::borrow::Cow::Borrowed(_))
-        && p >= base
-        && p + text.len() <= base + file.text.len()
-    {
-        Some(TomlStr {
-            text,
-            span: file.span_of(text),
-            exact: true,
-        })
-    } else {
-        let r = value.span();
-        Some(TomlStr {
-            text,
-            span: file.span(r.start, r.end),
-            exact: false,
-        })
-    }
-}
-
-/// `t[key]` if it is a table.
-pub(crate) fn table<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a DeTable<'i>> {
-    t.get(key).and_then(|v| v.get_ref().as_table())
-}
-
-/// `t[key]` as array items (none if absent or not an array).
-pub(crate) fn array<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> &'a [Spanned<DeValue<'i>>] {
-    t.get(key).map(as_array).unwrap_or(&[])
-}
-
-pub(crate) fn as_array<'a, 'i>(v: &'a Spanned<DeValue<'i>>) -> &'a [Spanned<DeValue<'i>>] {
-    match v.get_ref() {
-        DeValue::Array(a) => a,
-        _ => &[],
-    }
-}
-
-// ---------------------------------------------------------------------------------------
 // PEP 508
 
 /// One PEP 508 string from a TOML array: push a package component, or a `parse-error`
@@ -317,12 +235,15 @@ pub(crate) fn pep508_component(
 
 /// Byte ranges of the name and of the version specifier in a requirement that
 /// `pep508_rs` accepted (`name [extras] (spec) ; marker` or `name[extras] spec; marker`).
-struct RequirementParts {
-    name: std::ops::Range<usize>,
-    spec: std::ops::Range<usize>,
+/// `pep508_rs` keeps no positions, so every PEP 508 reader (`pyproject.toml`,
+/// `setup.cfg`, requirements files) takes its spans from here.
+pub(crate) struct RequirementParts {
+    pub name: std::ops::Range<usize>,
+    /// Empty when there is no specifier.
+    pub spec: std::ops::Range<usize>,
 }
 
-fn split_requirement(text: &str) -> RequirementParts {
+pub(crate) fn split_requirement(text: &str) -> RequirementParts {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() && b[i].is_ascii_whitespace() {
@@ -365,136 +286,6 @@ fn split_requirement(text: &str) -> RequirementParts {
     RequirementParts { name, spec: s..e }
 }
 
-// ---------------------------------------------------------------------------------------
-// Test support shared by this crate's package extractors.
-
-/// Snapshot and conformance helpers for the package extractors of this family.
-/// (They would sit better in `extract::testing`; kept here to stay inside owned files.)
-#[cfg(test)]
-pub(crate) mod support {
-    use super::super::Extractor;
-    use super::super::testing::run;
-    use crate::component::Origin;
-    use std::collections::BTreeSet;
-    use std::path::PathBuf;
-
-    /// Compare an extractor with osv-scalibr's expectations for `peer_id`
-    /// (`language/python/poetrylock`): (name, version) sets per fixture. `rel_path` is the
-    /// name the fixture is handed over as. `allowed` lists `(fixture file name, name,
-    /// version, reason)` for deliberate differences, in either direction (`*` matches any
-    /// name or version). Returns the
-    /// per-format summary, or `None` when the conformance folder is absent.
-    pub fn conformance(
-        ex: &dyn Extractor,
-        peer_id: &str,
-        rel_path: &str,
-        allowed: &[(&str, &str, &str, &str)],
-    ) -> Option<String> {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/scalibr");
-        let Ok(text) = std::fs::read_to_string(root.join("expected.json")) else {
-            eprintln!("conformance: {} absent, skipped", root.display());
-            return None;
-        };
-        let doc: serde_json::Value = serde_json::from_str(&text).expect("expected.json");
-        let (mut expected, mut found, mut missing, mut extra) = (0, 0, 0, 0);
-        let mut unexplained = Vec::new();
-        let mut seen = BTreeSet::new();
-        for entry in doc["entries"].as_array().expect("entries") {
-            if entry["extractor"].as_str() != Some(peer_id) {
-                continue;
-            }
-            let fixture = entry["fixture"].as_str().unwrap();
-            let fname = fixture.rsplit('/').next().unwrap();
-            let want: BTreeSet<(String, String)> = entry["packages"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| {
-                    (
-                        p["name"].as_str().unwrap_or("").to_string(),
-                        p["version"].as_str().unwrap_or("").to_string(),
-                    )
-                })
-                .collect();
-            // the peer has several test cases on one fixture; compare each fixture once
-            if !seen.insert((fixture.to_string(), format!("{want:?}"))) {
-                continue;
-            }
-            let Ok(body) = std::fs::read_to_string(root.join(fixture)) else {
-                unexplained.push(format!("{fixture}: unreadable"));
-                continue;
-            };
-            let (_, out) = run(ex, rel_path, &body);
-            let got: BTreeSet<(String, String)> = out
-                .components
-                .iter()
-                .filter(|c| c.kind == crate::component::ComponentKind::Package)
-                .map(|c| {
-                    let v = c.effective_version().unwrap_or("");
-                    let v = if c.origin == Origin::Manifest {
-                        lower_bound(v)
-                    } else {
-                        v.to_string()
-                    };
-                    (c.name.clone(), v)
-                })
-                .collect();
-            expected += want.len();
-            for w in &want {
-                if got.contains(w) {
-                    found += 1;
-                } else {
-                    missing += 1;
-                    if !is_allowed(allowed, fname, w) {
-                        unexplained.push(format!("{fixture}: missing {w:?}"));
-                    }
-                }
-            }
-            for g in got.difference(&want) {
-                extra += 1;
-                if !is_allowed(allowed, fname, g) {
-                    unexplained.push(format!("{fixture}: extra {g:?}"));
-                }
-            }
-        }
-        assert!(
-            unexplained.is_empty(),
-            "{peer_id}: unexplained differences:\n{}",
-            unexplained.join("\n")
-        );
-        let summary = format!(
-            "{peer_id}: expected {expected} / found {found} / missing {missing} / extra {extra}"
-        );
-        eprintln!("{summary}");
-        Some(summary)
-    }
-
-    fn is_allowed(
-        allowed: &[(&str, &str, &str, &str)],
-        fname: &str,
-        (n, v): &(String, String),
-    ) -> bool {
-        allowed.iter().any(|(f, an, av, _)| {
-            (*f == "*" || *f == fname) && (*an == "*" || an == n) && (*av == "*" || av == v)
-        })
-    }
-
-    /// The peer reports a manifest's declared range by its lowest version
-    /// (`>=2.32.0` -> `2.32.0`); do the same for a single-comparator specifier.
-    fn lower_bound(spec: &str) -> String {
-        let s = spec.trim();
-        if s.contains(',') {
-            return s.to_string();
-        }
-        for op in ["===", "==", ">=", "~=", "^", "~"] {
-            if let Some(rest) = s.strip_prefix(op) {
-                return rest.trim().to_string();
-            }
-        }
-        s.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::testing::{render, run};
@@ -518,15 +309,5 @@ mod tests {
         let t = "requests[security]>=2.20.0;python_version>='3.8'";
         let p = split_requirement(t);
         assert_eq!(&t[p.spec], ">=2.20.0");
-    }
-
-    #[test]
-    fn conformance() {
-        support::conformance(
-            &Pyproject,
-            "language/python/pyprojecttoml",
-            "pyproject.toml",
-            &[],
-        );
     }
 }

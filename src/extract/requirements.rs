@@ -17,6 +17,7 @@ use std::str::FromStr;
 
 use pep508_rs::{Requirement, VersionOrUrl};
 
+use super::pyproject::split_requirement;
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::parse_error;
@@ -151,19 +152,18 @@ fn line_components(file: &SourceFile, line: &Logical, out: &mut Extraction) {
     }
     match Requirement::<pep508_rs::VerbatimUrl>::from_str(req) {
         Ok(parsed) => {
-            let name_len = req
-                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-                .unwrap_or(req.len());
-            let name = &req[..name_len];
-            let name_span = line.span(file, lead, lead + name_len);
+            let parts = split_requirement(req);
+            let name = &req[parts.name.clone()];
+            let name_span = line.span(file, lead + parts.name.start, lead + parts.name.end);
             let (version, span) = match &parsed.version_or_url {
                 Some(VersionOrUrl::VersionSpecifier(specs)) if !specs.is_empty() => {
-                    match specifier_range(req, name_len) {
-                        Some((from, to)) => (
-                            Some(req[from..to].to_string()),
-                            line.span(file, lead + from, lead + to),
-                        ),
-                        None => (Some(specs.to_string()), name_span),
+                    if parts.spec.is_empty() {
+                        (Some(specs.to_string()), name_span)
+                    } else {
+                        (
+                            Some(req[parts.spec.clone()].to_string()),
+                            line.span(file, lead + parts.spec.start, lead + parts.spec.end),
+                        )
                     }
                 }
                 _ => (None, name_span),
@@ -235,38 +235,6 @@ fn url_component(
     ));
 }
 
-/// The specifier text of a parsed requirement: after the name and `[extras]`, optionally
-/// in parentheses, up to the `;` of the markers.
-fn specifier_range(req: &str, name_len: usize) -> Option<(usize, usize)> {
-    let mut i = name_len;
-    let skip_ws = |i: &mut usize| {
-        while req
-            .as_bytes()
-            .get(*i)
-            .is_some_and(|b| b.is_ascii_whitespace())
-        {
-            *i += 1;
-        }
-    };
-    skip_ws(&mut i);
-    if req.as_bytes().get(i) == Some(&b'[') {
-        i += req[i..].find(']')? + 1;
-        skip_ws(&mut i);
-    }
-    let paren = req.as_bytes().get(i) == Some(&b'(');
-    if paren {
-        i += 1;
-    }
-    let end = if paren {
-        i + req[i..].find(')')?
-    } else {
-        i + req[i..].find(';').unwrap_or(req.len() - i)
-    };
-    let spec = req[i..end].trim();
-    let from = i + (req[i..end].len() - req[i..end].trim_start().len());
-    (!spec.is_empty()).then_some((from, from + spec.len()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,11 +264,11 @@ mod tests {
     #[test]
     fn specifier_text_as_written() {
         let r = "pymysql [rsa] >= 1.0, <2 ; python_version < '3.8'";
-        let (a, b) = specifier_range(r, 7).unwrap();
-        assert_eq!(&r[a..b], ">= 1.0, <2");
+        let p = split_requirement(r);
+        assert_eq!(&r[p.name], "pymysql");
+        assert_eq!(&r[p.spec], ">= 1.0, <2");
         let r = "foo (==1.0)";
-        let (a, b) = specifier_range(r, 3).unwrap();
-        assert_eq!(&r[a..b], "==1.0");
+        assert_eq!(&r[split_requirement(r).spec], "==1.0");
     }
 
     #[test]

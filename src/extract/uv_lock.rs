@@ -38,7 +38,6 @@ fn is_project_root(pkg: &DeTable<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::pyproject::support;
     use super::super::testing::{render, run};
     use super::*;
 
@@ -49,30 +48,5 @@ mod tests {
             let (file, out) = run(&UvLock, "uv.lock", &text);
             insta::assert_snapshot!(render(&file, &out));
         });
-    }
-
-    #[test]
-    fn conformance() {
-        // The peer's uv.lock expectations, as read out of its tests, list only some of the
-        // registry packages each fixture locks (none at all for several); every extra below
-        // is a real `[[package]]` with a registry source.
-        const PARTIAL: &str = "peer expectation lists a subset of the locked registry packages";
-        support::conformance(
-            &UvLock,
-            "language/python/uvlock",
-            "uv.lock",
-            &[
-                ("one-package.lock", "emoji", "2.14.0", PARTIAL),
-                ("two-packages.lock", "*", "*", PARTIAL),
-                ("grouped-packages.lock", "*", "*", PARTIAL),
-                (
-                    "names-outside-package-block.lock",
-                    "*",
-                    "*",
-                    "peer expects nothing; skew, like its poetry.lock test on the same file, \
-                     reads the two real [[package]] tables and ignores `name =` text elsewhere",
-                ),
-            ],
-        );
     }
 }

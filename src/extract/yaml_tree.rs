@@ -330,23 +330,6 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
-/// Split a container image reference `[registry[:port]/]repo[:tag][@digest]` into the
-/// name (without tag and digest) and the tag's byte range inside `image`. The tag is the
-/// part after the last `:` that comes after the last `/` (a registry port is not a tag).
-pub fn split_image(image: &str) -> (&str, Option<(usize, usize)>) {
-    let without_digest = image.split_once('@').map_or(image, |(n, _)| n);
-    let slash = without_digest.rfind('/').map_or(0, |i| i + 1);
-    match without_digest[slash..].rfind(':') {
-        Some(c) => {
-            let colon = slash + c;
-            let tag = (colon + 1, without_digest.len());
-            let tag = (tag.0 < tag.1).then_some(tag);
-            (&without_digest[..colon], tag)
-        }
-        None => (without_digest, None),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,22 +382,5 @@ mod tests {
         let loc = file.location(err.primary.span);
         assert_eq!((loc.line, loc.column), (3, 2));
         assert!(!err.message.contains("line 3"), "{}", err.message);
-    }
-
-    #[test]
-    fn image_references_split_at_the_tag() {
-        assert_eq!(split_image("mysql:8.0"), ("mysql", Some((6, 9))));
-        assert_eq!(split_image("mysql"), ("mysql", None));
-        assert_eq!(
-            split_image("localhost:5000/org/app:1.2"),
-            ("localhost:5000/org/app", Some((23, 26)))
-        );
-        assert_eq!(
-            split_image("localhost:5000/app"),
-            ("localhost:5000/app", None)
-        );
-        assert_eq!(split_image("redis:7.2@sha256:abc"), ("redis", Some((6, 9))));
-        assert_eq!(split_image("redis@sha256:abc"), ("redis", None));
-        assert_eq!(split_image("redis:"), ("redis", None));
     }
 }

@@ -180,7 +180,6 @@ fn real_name<'a>(name: &'a str, range: &'a str) -> &'a str {
 
 #[cfg(test)]
 mod tests {
-    use super::super::pyproject::support;
     use super::super::testing::{render, run};
     use super::*;
 
@@ -202,20 +201,5 @@ mod tests {
         assert_eq!(split_descriptor("a@npm:^1"), ("a", "npm:^1"));
         assert_eq!(real_name("cjs", "npm:@s/real@^5"), "@s/real");
         assert_eq!(real_name("a", "npm:^1"), "a");
-    }
-
-    #[test]
-    fn conformance() {
-        support::conformance(
-            &YarnLock,
-            "language/javascript/yarnlock",
-            "yarn.lock",
-            &[(
-                "exclude-root.v2.lock",
-                "@ws/ansi-regex",
-                "0.0.0-use.local",
-                "a `workspace:` entry is the repository's own package, not a dependency",
-            )],
-        );
     }
 }

@@ -7,6 +7,7 @@
 //! dispatcher). Every reporter sorts what it prints itself (through [`sorted_findings`]
 //! and [`sorted_components`]), so output does not depend on the order of the input.
 
+mod cyclonedx;
 mod github;
 mod human;
 mod json;
@@ -84,6 +85,8 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0, for code-scanning dashboards.
     Sarif,
+    /// CycloneDX 1.5 JSON: the inventory as a bill of materials, with package URLs.
+    Cyclonedx,
 }
 
 impl Format {
@@ -94,6 +97,7 @@ impl Format {
         Format::Short,
         Format::Github,
         Format::Sarif,
+        Format::Cyclonedx,
     ];
 
     /// The name on the command line (`--format NAME`).
@@ -104,6 +108,7 @@ impl Format {
             Format::Short => "short",
             Format::Github => "github",
             Format::Sarif => "sarif",
+            Format::Cyclonedx => "cyclonedx",
         }
     }
 
@@ -183,6 +188,8 @@ pub fn render(
         Format::Short => short::render(report, out),
         Format::Github => github::render(report, out),
         Format::Sarif => sarif::render(report, out),
+        // a BOM is an inventory: `check` writes the same document as `scan`
+        Format::Cyclonedx => cyclonedx::render(report, out),
     }
 }
 
@@ -193,7 +200,8 @@ pub fn render(
 ///   summary line (unless quiet);
 /// - json: the same document as [`render`] (its `findings` then hold only file problems);
 /// - short: one line per component, then one line per problem;
-/// - github, sarif: the problems only (components are not annotations or results).
+/// - github, sarif: the problems only (components are not annotations or results);
+/// - cyclonedx: the components as a CycloneDX 1.5 BOM (problems are not BOM content).
 pub fn render_inventory(
     format: Format,
     report: &Report,
@@ -206,6 +214,7 @@ pub fn render_inventory(
         Format::Short => short::render_inventory(report, out),
         Format::Github => github::render(report, out),
         Format::Sarif => sarif::render(report, out),
+        Format::Cyclonedx => cyclonedx::render(report, out),
     }
 }
 
@@ -239,6 +248,8 @@ pub fn render_what_if(
         Format::Short => short::render(&introduced, out),
         Format::Github => github::render(&introduced, out),
         Format::Sarif => sarif::render(&introduced, out),
+        // an inventory, not findings: the substituted repository's components
+        Format::Cyclonedx => cyclonedx::render(report, out),
     }
 }
 
@@ -473,7 +484,7 @@ mod tests {
         let err = "xml".parse::<Format>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown format `xml` (expected one of: human, json, short, github, sarif)"
+            "unknown format `xml` (expected one of: human, json, short, github, sarif, cyclonedx)"
         );
     }
 

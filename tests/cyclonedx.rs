@@ -1,0 +1,187 @@
+//! `skew scan --format cyclonedx` end to end: the real binary's output validates against
+//! the official CycloneDX 1.5 JSON schema (`tests/data/cyclonedx/`, see its README), and
+//! the package URLs of a small repository in every packaging ecosystem are the ones the
+//! purl specification prescribes.
+
+use std::path::Path;
+use std::process::Command;
+
+use assert_cmd::cargo::CommandCargoExt;
+use serde_json::Value;
+
+fn scan(dir: &Path, extra: &[&str]) -> Value {
+    let out = Command::cargo_bin("skew")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg(extra.first().copied().unwrap_or("scan"))
+        .arg(dir)
+        .args(["--format", "cyclonedx"])
+        .args(extra.iter().skip(1))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// The BOM schema with the two schemas it `$ref`s registered under their `$id`s, so
+/// nothing is fetched.
+fn validator() -> jsonschema::Validator {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cyclonedx");
+    let load = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(data.join(name)).unwrap()).unwrap()
+    };
+    let registry = jsonschema::Registry::new()
+        .add(
+            "http://cyclonedx.org/schema/spdx.schema.json",
+            load("spdx.schema.json"),
+        )
+        .unwrap()
+        .add(
+            "http://cyclonedx.org/schema/jsf-0.82.schema.json",
+            load("jsf-0.82.schema.json"),
+        )
+        .unwrap()
+        .prepare()
+        .unwrap();
+    // `format` keywords are annotations in draft-07; skew writes none of those fields
+    jsonschema::draft7::options()
+        .with_registry(&registry)
+        .build(&load("bom-1.5.schema.json"))
+        .expect("the CycloneDX 1.5 schema compiles")
+}
+
+fn assert_valid(bom: &Value) {
+    let v = validator();
+    let errors: Vec<String> = v
+        .iter_errors(bom)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "invalid CycloneDX 1.5:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn every_fixture_scans_to_a_valid_bom() {
+    let bom = scan(Path::new("fixtures"), &["scan"]);
+    assert_eq!(bom["specVersion"], "1.5");
+    assert!(bom["components"].as_array().unwrap().len() > 50);
+    assert_valid(&bom);
+}
+
+#[test]
+fn check_writes_the_same_valid_bom() {
+    let scanned = scan(Path::new("fixtures/outage-2023-06-03"), &["scan"]);
+    let checked = scan(
+        Path::new("fixtures/outage-2023-06-03"),
+        &["check", "--fail-on", "never"],
+    );
+    assert_eq!(scanned, checked);
+    assert_valid(&checked);
+}
+
+#[test]
+fn a_bad_bom_is_rejected() {
+    // the validator is not vacuous
+    let bad = serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.5",
+        "components": [{"type": "server", "name": "mysql"}]});
+    assert!(!validator().is_valid(&bad));
+}
+
+#[test]
+fn purls_per_ecosystem() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: &[(&str, &str)] = &[
+        (
+            "package.json",
+            r#"{"dependencies": {"@types/node": "18.0.3", "mysql": "^2.18.1"},
+               "engines": {"node": ">=18"}}"#,
+        ),
+        ("requirements.txt", "PyMySQL==0.9.3\nSQLAlchemy>=2\n"),
+        (
+            "go.mod",
+            "module x\n\ngo 1.21\n\nrequire github.com/go-sql-driver/mysql v1.7.1\n",
+        ),
+        (
+            "Cargo.toml",
+            "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[dependencies]\nmysql_async = \"=0.32.2\"\n",
+        ),
+        (
+            "pom.xml",
+            "<project><dependencies><dependency><groupId>org.mariadb.jdbc</groupId>\
+             <artifactId>mariadb-java-client</artifactId><version>2.7.1</version>\
+             </dependency></dependencies></project>\n",
+        ),
+        (
+            "Gemfile.lock",
+            "GEM\n  remote: https://gems.example.test/\n  specs:\n    mysql2 (0.5.5)\n\n\
+             PLATFORMS\n  ruby\n\nDEPENDENCIES\n  mysql2\n",
+        ),
+        (
+            "composer.json",
+            r#"{"require": {"doctrine/dbal": "3.6.0", "php": ">=8.1"}}"#,
+        ),
+        (
+            "app.csproj",
+            "<Project Sdk=\"Microsoft.NET.Sdk\"><ItemGroup>\
+             <PackageReference Include=\"MySql.Data\" Version=\"8.0.33\" />\
+             </ItemGroup></Project>\n",
+        ),
+        (
+            "docker-compose.yml",
+            "services:\n  db:\n    image: mysql:8.0.36\n  api:\n    image: registry.example.test:5000/team/api:1.2\n",
+        ),
+        (
+            ".github/workflows/ci.yml",
+            "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: github/codeql-action/init@v3\n",
+        ),
+    ];
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let bom = scan(dir.path(), &["scan"]);
+    assert_valid(&bom);
+    let mut purls: Vec<&str> = bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["purl"].as_str())
+        .collect();
+    purls.sort();
+    assert_eq!(
+        purls,
+        [
+            "pkg:cargo/mysql_async@0.32.2",
+            "pkg:composer/doctrine/dbal@3.6.0",
+            "pkg:docker/mysql@8.0.36",
+            "pkg:docker/team/api@1.2?repository_url=registry.example.test%3A5000",
+            "pkg:gem/mysql2@0.5.5",
+            "pkg:github/actions/checkout@v4",
+            "pkg:github/github/codeql-action@v3#init",
+            "pkg:golang/github.com/go-sql-driver/mysql@v1.7.1",
+            "pkg:maven/org.mariadb.jdbc/mariadb-java-client@2.7.1",
+            "pkg:npm/%40types/node@18.0.3",
+            "pkg:npm/mysql",
+            "pkg:nuget/MySql.Data@8.0.33",
+            "pkg:pypi/pymysql@0.9.3",
+            "pkg:pypi/sqlalchemy",
+        ]
+    );
+    // a range keeps no version, but says what was declared
+    let mysql = bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["purl"] == "pkg:npm/mysql")
+        .unwrap();
+    assert!(mysql.get("version").is_none());
+    let props = mysql["properties"].as_array().unwrap();
+    assert!(props.contains(&serde_json::json!({"name": "skew:declared", "value": "^2.18.1"})));
+    assert!(
+        props.contains(&serde_json::json!({"name": "skew:location", "value": "package.json:1:54"}))
+    );
+}
