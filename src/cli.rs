@@ -36,6 +36,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show a rule in full: why it exists, how to fix it, its sources
     Explain(ExplainArgs),
+    /// Run the language server on stdin/stdout, for editors (docs/editors.md)
+    Lsp(LspArgs),
 }
 
 #[derive(Debug, Args)]
@@ -102,6 +104,15 @@ pub struct ExplainArgs {
     pub rule_id: String,
     #[command(flatten)]
     pub rules: RuleSource,
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    #[command(flatten)]
+    pub rules: RuleSource,
+    /// Accepted because many editor clients pass it; stdio is the only transport
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

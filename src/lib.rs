@@ -18,6 +18,7 @@ pub mod component;
 pub mod diagnostic;
 pub mod extract;
 pub mod graph;
+pub mod lsp;
 pub mod report;
 pub mod rule;
 pub mod run;

@@ -113,6 +113,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Scan(args) => cmd_scan(args),
         Command::Rules(args) => cmd_rules(args),
         Command::Explain(args) => cmd_explain(args),
+        Command::Lsp(args) => load_rules(&args.rules).and_then(|r| Ok(crate::lsp::serve(r)?)),
     };
     match result {
         Ok(status) => status,
