@@ -202,6 +202,16 @@ fn positions_are_bytes_when_the_client_offers_utf8() {
     let edit = &actions[0]["edit"]["changes"][api.as_str()][0];
     assert_eq!(edit["newText"], "^2.0.0");
     assert_eq!(range_of(edit), (0, 62, 0, 68));
+    // a client asking for other kinds of action gets none
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": api.as_str() },
+            "range": d[0]["range"],
+            "context": { "diagnostics": [], "only": ["source.organizeImports"] },
+        }),
+    );
+    assert_eq!(actions, json!([]));
     assert_eq!(client.stop(), ExitStatus::Clean);
 }
 

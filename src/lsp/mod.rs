@@ -331,6 +331,14 @@ impl Server<'_> {
 
     /// Quick fixes for the findings whose primary range meets the requested range.
     fn code_actions(&mut self, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
+        // a client asking only for other kinds (`source.organizeImports`, …) gets nothing
+        if let Some(only) = &params.context.only
+            && !only
+                .iter()
+                .any(|k| k.as_str().is_empty() || *k == CodeActionKind::QUICKFIX)
+        {
+            return Vec::new();
+        }
         if self.dirty {
             self.evaluate();
         }
