@@ -216,9 +216,20 @@ impl Server<'_> {
             }
             "textDocument/didChange" => {
                 if let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) {
-                    // full sync: the last change holds the whole text
-                    let text = p.content_changes.into_iter().next_back().map(|c| c.text);
-                    self.set_text(p.text_document.uri, text);
+                    // full sync: the last change holds the whole text. A ranged change
+                    // breaks what was negotiated; forget the buffer rather than misread it
+                    match p.content_changes.into_iter().next_back() {
+                        Some(c) if c.range.is_none() => {
+                            self.set_text(p.text_document.uri, Some(c.text));
+                        }
+                        Some(_) => {
+                            if let Some(rel) = self.rel_path(&p.text_document.uri) {
+                                self.open.remove(&rel);
+                                self.dirty = true;
+                            }
+                        }
+                        None => {}
+                    }
                 }
             }
             "textDocument/didSave" => {
