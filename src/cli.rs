@@ -51,6 +51,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff) generated from these definitions
     Man,
+    /// Run the language server on stdin/stdout, for editors (docs/editors.md)
+    Lsp(LspArgs),
 }
 
 #[derive(Debug, Args)]
@@ -222,6 +224,15 @@ pub struct ExplainArgs {
     pub rule_id: String,
     #[command(flatten)]
     pub rules: RuleSource,
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    #[command(flatten)]
+    pub rules: RuleSource,
+    /// Accepted because many editor clients pass it; stdio is the only transport
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

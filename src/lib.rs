@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub mod docs;
 pub mod extract;
 pub mod graph;
+pub mod lsp;
 pub mod progress;
 pub mod rehearse;
 pub mod render_graph;

@@ -142,6 +142,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Graph(args) => cmd_graph(args),
         Command::Completions(args) => cmd_completions(args),
         Command::Man => cmd_man(),
+        Command::Lsp(args) => load_rules(&args.rules).and_then(|r| Ok(crate::lsp::serve(r)?)),
     };
     match result {
         Ok(status) => status,

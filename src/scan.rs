@@ -88,19 +88,52 @@ pub fn scan_files(root: &Path, mut files: Vec<(PathBuf, PathBuf)>) -> Inventory 
     let results: Vec<(SourceFile, Extraction)> = files
         .par_iter()
         .enumerate()
+        .map(|(i, (abs, rel))| read_one(FileId(i as u32), abs, rel))
+        .collect();
+    assemble(root, results)
+}
+
+/// Like [`scan`] on a folder, but the files named in `overlay` (path relative to `root`,
+/// `/`-separated, with its text) are read from memory instead of disk: an editor's unsaved
+/// buffers. Only files the walk finds are overlaid, so ignored folders stay ignored; a
+/// manifest that exists only in memory is seen once it is saved.
+pub fn scan_overlay(
+    root: &Path,
+    opts: &ScanOptions,
+    overlay: &[(String, String)],
+) -> Result<Inventory, ScanError> {
+    std::fs::metadata(root).map_err(|e| ScanError::Root {
+        path: root.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut files = walk(root, opts);
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    files.dedup_by(|a, b| a.1 == b.1);
+    let results = files
+        .par_iter()
+        .enumerate()
         .map(|(i, (abs, rel))| {
             let id = FileId(i as u32);
             let rel_str = slash_path(rel);
-            match std::fs::read(abs) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => extract_one(SourceFile::new(id, rel_str, text), rel),
-                    Err(_) => read_problem(id, rel_str, "the file is not valid UTF-8"),
-                },
-                Err(e) => read_problem(id, rel_str, &e.to_string()),
+            match overlay.iter().find(|(p, _)| *p == rel_str) {
+                Some((_, text)) => extract_one(SourceFile::new(id, rel_str, text.clone()), rel),
+                None => read_one(id, abs, rel),
             }
         })
         .collect();
-    assemble(root, results)
+    Ok(assemble(root, results))
+}
+
+/// Read one file from disk and extract it; unreadable files become `read-error`s.
+fn read_one(id: FileId, abs: &Path, rel: &Path) -> (SourceFile, Extraction) {
+    let rel_str = slash_path(rel);
+    match std::fs::read(abs) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => extract_one(SourceFile::new(id, rel_str, text), rel),
+            Err(_) => read_problem(id, rel_str, "the file is not valid UTF-8"),
+        },
+        Err(e) => read_problem(id, rel_str, &e.to_string()),
+    }
 }
 
 /// Extract from in-memory files `(relative path, text)`; nothing is read from disk.
