@@ -85,9 +85,15 @@ fn finding(
     let c = &cx.components[ci];
     let server = inst.describe();
     let version = describe_client_version(c);
+    // what the client is: a package of its ecosystem, an image, a pinned runtime
+    let what = match c.ecosystem {
+        crate::component::Ecosystem::Docker => "docker image".to_string(),
+        crate::component::Ecosystem::Runtime => "runtime".to_string(),
+        e => format!("{e} package"),
+    };
     let mut message = format!(
-        "{} package `{}` {version} vs {server}: {}",
-        c.ecosystem, c.name, rule.summary
+        "{what} `{}` {version} vs {server}: {}",
+        c.name, rule.summary
     );
     if let Verdict::May { failing } = client_verdict {
         message.push_str(&format!(" (the declared range still admits {failing})"));
