@@ -233,7 +233,7 @@ pub enum Inheritable {
     /// A `Cargo.toml` with a `[workspace]` table.
     CargoWorkspace(CargoWorkspace),
     /// Any `pom.xml`: a possible parent of other POMs.
-    MavenPom(Box<MavenPom>),
+    MavenPom(Box<PomModel>),
 }
 
 /// A Cargo workspace root as its `Cargo.toml` declares it.
@@ -249,7 +249,7 @@ pub struct CargoWorkspace {
 
 /// The parts of a POM that a child POM inherits, each value as written with its span.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MavenPom {
+pub struct PomModel {
     /// Own `groupId`/`artifactId`/`version` with their spans, the `<parent>`'s when not
     /// written (Maven inherits coordinates): a child's `<parent>` must name them to be
     /// matched, and they are `${project.*}` when a child's inherited entry names one.

@@ -37,7 +37,7 @@ use roxmltree::{Document, Node, ParsingOptions};
 
 use super::{Extraction, Extractor, file_name};
 use crate::component::{
-    Component, ComponentKind, Ecosystem, Inherit, Inheritable, MavenParentRef, MavenPom as Pom,
+    Component, ComponentKind, Ecosystem, Inherit, Inheritable, MavenParentRef, PomModel,
 };
 use crate::diagnostic::parse_error;
 use crate::source::{SourceFile, Span};
@@ -104,7 +104,7 @@ impl Extractor for MavenPom {
         // a managed entry a dependency takes its version from is reported once, as
         // that dependency (which knows its scope)
         let mut used = vec![false; managed.len()];
-        let offered = Pom {
+        let offered = PomModel {
             group: own(file, project, "groupId"),
             artifact: child(project, "artifactId").and_then(|n| text_of(file, n)),
             version: own(file, project, "version"),

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use globset::GlobBuilder;
 
 use super::{Inventory, dir_of, is_ancestor_dir};
-use crate::component::{CargoWorkspace, ComponentKind, Ecosystem, Inherit, Inheritable, MavenPom};
+use crate::component::{CargoWorkspace, ComponentKind, Ecosystem, Inherit, Inheritable, PomModel};
 use crate::extract::maven_pom::interpolate;
 use crate::source::{FileId, Span};
 
@@ -36,7 +36,7 @@ const MAX_PARENTS: usize = 32;
 pub(super) fn resolve(inv: &mut Inventory, offers: &[(FileId, Inheritable)]) {
     let paths: Vec<&str> = inv.sources.iter().map(|f| f.path.as_str()).collect();
     let mut workspaces: HashMap<&str, &CargoWorkspace> = HashMap::new();
-    let mut poms: HashMap<&str, &MavenPom> = HashMap::new();
+    let mut poms: HashMap<&str, &PomModel> = HashMap::new();
     for (id, offer) in offers {
         let path = paths[id.0 as usize];
         match offer {
@@ -174,12 +174,12 @@ fn admits(ws: &CargoWorkspace, root_dir: &str, dir: &str) -> bool {
 
 /// The Maven POMs of the scan, by path.
 struct Maven<'a> {
-    poms: &'a HashMap<&'a str, &'a MavenPom>,
+    poms: &'a HashMap<&'a str, &'a PomModel>,
 }
 
 impl<'a> Maven<'a> {
     /// The POM at `path`, then its parent, grandparent… as far as the scan holds them.
-    fn chain(&self, path: &str) -> Vec<&'a MavenPom> {
+    fn chain(&self, path: &str) -> Vec<&'a PomModel> {
         let mut out = Vec::new();
         let mut seen = HashSet::new();
         let mut at = path.to_string();
@@ -200,7 +200,7 @@ impl<'a> Maven<'a> {
     /// `relativePath` (default `../pom.xml`; a folder means its `pom.xml`), accepted only
     /// when that POM has the coordinates `<parent>` names (else Maven goes to the
     /// repositories, which a scan cannot).
-    fn parent_path(&self, path: &str, pom: &MavenPom) -> Option<String> {
+    fn parent_path(&self, path: &str, pom: &PomModel) -> Option<String> {
         let parent = pom.parent.as_ref()?;
         let rel = parent.relative_path.as_deref().unwrap_or("../pom.xml");
         if rel.is_empty() {
@@ -229,7 +229,7 @@ impl<'a> Maven<'a> {
 
     /// A property as the first POM of `chain` sees it: its own `<properties>`, then its
     /// parents' (nearest wins), then its own coordinates (`${project.version}`…).
-    fn lookup(chain: &[&'a MavenPom], name: &str) -> Option<(&'a str, Span)> {
+    fn lookup(chain: &[&'a PomModel], name: &str) -> Option<(&'a str, Span)> {
         for pom in chain {
             if let Some((_, v, s)) = pom.properties.iter().find(|(n, _, _)| n == name) {
                 return Some((v.as_str(), *s));
@@ -245,14 +245,14 @@ impl<'a> Maven<'a> {
         coordinate.as_ref().map(|(v, s)| (v.as_str(), *s))
     }
 
-    fn interpolate(&self, chain: &[&'a MavenPom], text: &str) -> Option<(String, Option<Span>)> {
+    fn interpolate(&self, chain: &[&'a PomModel], text: &str) -> Option<(String, Option<Span>)> {
         interpolate(text, &|name| Self::lookup(chain, name))
     }
 
     /// The nearest parent's `<dependencyManagement>` entry for `name`, interpolated in the
     /// child's context (a child's property overrides the parent's): the version and the
     /// span to blame (the property's value, or the managed entry's version text).
-    fn managed(&self, chain: &[&'a MavenPom], name: &str) -> Option<(String, Option<Span>)> {
+    fn managed(&self, chain: &[&'a PomModel], name: &str) -> Option<(String, Option<Span>)> {
         let (_, text, span) = chain
             .iter()
             .skip(1)
@@ -280,7 +280,7 @@ fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
 /// absolute path or one that leaves the scan root.
 fn join(dir: &str, rel: &str) -> Option<String> {
     if rel.starts_with('/') || rel.contains(':') {
-        return None; // absolute (`/x`, `C:\\x`) or a URL
+        return None; // absolute (`/x`, `C:\x`) or a URL
     }
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for p in rel.split(['/', '\\']) {
