@@ -203,6 +203,76 @@ pub struct Component {
     /// The group the component belongs to where the format says (compose service,
     /// Kubernetes workload, workspace member); free text used for display and grouping.
     pub group: Option<String>,
+    /// Where the version is written when it is in another file (a Maven parent POM, a
+    /// Cargo workspace root). Extractors read one file at a time, so they record what to
+    /// look up; the scanner resolves it across the files it read and clears it.
+    /// Still set after the scan when the other file was not found (version stays `None`).
+    pub inherit: Option<Inherit>,
+}
+
+/// What a component's version is inherited from, as its own file says. Plain data: the
+/// scanner (`scan::inherit`) does the lookup.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Inherit {
+    /// Cargo `dep = { workspace = true }` in a member: the version is the workspace root's
+    /// `[workspace.dependencies].<key>`. `root` is `package.workspace` when the member
+    /// names its root explicitly (a folder relative to the member's folder); otherwise the
+    /// root is the nearest ancestor `Cargo.toml` with a `[workspace]` that admits it.
+    CargoWorkspace { key: String, root: Option<String> },
+    /// Maven: from the parent POM chain of the component's file (its `<parent>`). `text`
+    /// is the version as written when it names properties the file does not define
+    /// (`${mysql.version}`); `None` when the dependency has no `<version>`, so a parent's
+    /// `<dependencyManagement>` entry for the same `groupId:artifactId` gives it.
+    MavenParent { text: Option<String> },
+}
+
+/// What a file offers to the files that inherit from it: the other half of [`Inherit`].
+/// Extractors put these in their `Extraction`; the scanner uses them and drops them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inheritable {
+    /// A `Cargo.toml` with a `[workspace]` table.
+    CargoWorkspace(CargoWorkspace),
+    /// Any `pom.xml`: a possible parent of other POMs.
+    MavenPom(Box<PomModel>),
+}
+
+/// A Cargo workspace root as its `Cargo.toml` declares it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CargoWorkspace {
+    /// `workspace.members`, as written (globs such as `crates/*`).
+    pub members: Vec<String>,
+    /// `workspace.exclude`, as written (path prefixes).
+    pub exclude: Vec<String>,
+    /// `[workspace.dependencies]` keys a member's `workspace = true` can name.
+    pub dependencies: Vec<String>,
+}
+
+/// The parts of a POM that a child POM inherits, each value as written with its span.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PomModel {
+    /// Own `groupId`/`artifactId`/`version` with their spans, the `<parent>`'s when not
+    /// written (Maven inherits coordinates): a child's `<parent>` must name them to be
+    /// matched, and they are `${project.*}` when a child's inherited entry names one.
+    pub group: Option<(String, Span)>,
+    pub artifact: Option<(String, Span)>,
+    pub version: Option<(String, Span)>,
+    pub parent: Option<MavenParentRef>,
+    /// `<properties>` entries: name, value as written, span of the value.
+    pub properties: Vec<(String, String, Span)>,
+    /// `<dependencyManagement>` entries: `groupId:artifactId`, the version as written
+    /// (`None` when absent) and the span of that text.
+    pub managed: Vec<(String, Option<String>, Span)>,
+}
+
+/// A POM's `<parent>` element.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MavenParentRef {
+    pub group: String,
+    pub artifact: String,
+    pub version: Option<String>,
+    /// `<relativePath>`: `None` when absent (Maven's default `../pom.xml`), `Some("")`
+    /// for an empty `<relativePath/>` (look the parent up in repositories only).
+    pub relative_path: Option<String>,
 }
 
 impl Component {
@@ -226,6 +296,7 @@ impl Component {
             dev: false,
             settings: Vec::new(),
             group: None,
+            inherit: None,
         }
     }
 
@@ -241,6 +312,11 @@ impl Component {
 
     pub fn group(mut self, group: impl Into<String>) -> Self {
         self.group = Some(group.into());
+        self
+    }
+
+    pub fn inherit(mut self, inherit: Option<Inherit>) -> Self {
+        self.inherit = inherit;
         self
     }
 

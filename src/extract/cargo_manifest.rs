@@ -3,7 +3,10 @@
 //!
 //! Reads the fully spanned TOML tree (`toml::de::DeTable`), not typed serde: Cargo's
 //! `dep = "1"` / `dep = { version = "1" }` is an untagged shape where typed `Spanned`
-//! loses positions (CRATES.md note 2). Must not: resolve versions from other files.
+//! loses positions (CRATES.md note 2). Must not: read other files. What another file
+//! must resolve is recorded instead: a member's `workspace = true` carries
+//! [`Inherit::CargoWorkspace`], and a root offers its `[workspace]`
+//! ([`Inheritable::CargoWorkspace`]) so the scanner can match them (`scan::inherit`).
 //!
 //! Choices, so rules can rely on them:
 //! - `[dependencies]`, `[build-dependencies]`, `[target.'cfg(..)'.*]` and
@@ -15,8 +18,9 @@
 //!   (`path`/`git` dependencies: version `None`).
 //! - `workspace = true`: when `[workspace.dependencies]` is in the same file, that entry
 //!   is already a component (group `workspace`) and the member line adds nothing; when
-//!   it is elsewhere (a member manifest), the component has version `None` — a
-//!   single-file extractor cannot see the root manifest.
+//!   it is elsewhere (a member manifest), the component has version `None`, blamed on
+//!   the key, and [`Inherit::CargoWorkspace`] (with `package.workspace` when the
+//!   member names its root).
 //! - `rust-version` (in `[package]` or `[workspace.package]`) is `runtime`/`cargo`/`rust`:
 //!   the Rust the package requires. An inherited `rust-version.workspace = true` adds
 //!   nothing (the workspace's own value is reported where it is written).
@@ -27,9 +31,9 @@ use std::path::Path;
 use serde_spanned::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
-use super::toml_tree::{parse_toml, str_span, string, table};
+use super::toml_tree::{array, parse_toml, str_span, string, table};
 use super::{Extraction, Extractor, file_name};
-use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::component::{CargoWorkspace, Component, ComponentKind, Ecosystem, Inherit, Inheritable};
 use crate::source::{SourceFile, Span};
 
 pub struct CargoManifest;
@@ -50,6 +54,25 @@ impl Extractor for CargoManifest {
         let root = root.get_ref();
         let workspace = table(root, "workspace");
         let ws_deps = workspace.and_then(|w| table(w, "dependencies"));
+        let root_path = table(root, "package")
+            .and_then(|p| p.get("workspace"))
+            .and_then(|w| w.get_ref().as_str());
+        if let Some(w) = workspace {
+            let strings = |key| {
+                array(w, key)
+                    .iter()
+                    .filter_map(|v| v.get_ref().as_str().map(str::to_string))
+                    .collect()
+            };
+            out.inheritable
+                .push(Inheritable::CargoWorkspace(CargoWorkspace {
+                    members: strings("members"),
+                    exclude: strings("exclude"),
+                    dependencies: ws_deps
+                        .map(|d| d.keys().map(|k| k.get_ref().to_string()).collect())
+                        .unwrap_or_default(),
+                }));
+        }
 
         for pkg in [
             table(root, "package"),
@@ -72,7 +95,11 @@ impl Extractor for CargoManifest {
         }
 
         if let Some(deps) = ws_deps {
-            dependency_table(file, deps, false, None, Some("workspace"), out);
+            let cx = Tables {
+                ws_deps: None,
+                root_path: None,
+            };
+            dependency_table(file, deps, false, &cx, Some("workspace"), out);
         }
         let mut tables: Vec<&DeTable<'_>> = vec![root];
         if let Some(targets) = table(root, "target") {
@@ -87,11 +114,20 @@ impl Extractor for CargoManifest {
                 ("build_dependencies", false),
             ] {
                 if let Some(deps) = table(t, key) {
-                    dependency_table(file, deps, dev, ws_deps, None, out);
+                    let cx = Tables { ws_deps, root_path };
+                    dependency_table(file, deps, dev, &cx, None, out);
                 }
             }
         }
     }
+}
+
+/// What a `workspace = true` entry is resolved against.
+struct Tables<'a, 'i> {
+    /// `[workspace.dependencies]` of this same file.
+    ws_deps: Option<&'a DeTable<'i>>,
+    /// `package.workspace`: the member's explicit root folder.
+    root_path: Option<&'a str>,
 }
 
 /// One `[*dependencies]` table.
@@ -99,14 +135,18 @@ fn dependency_table(
     file: &SourceFile,
     deps: &DeTable<'_>,
     dev: bool,
-    ws_deps: Option<&DeTable<'_>>,
+    cx: &Tables<'_, '_>,
     group: Option<&str>,
     out: &mut Extraction,
 ) {
     for (key, value) in deps.iter() {
-        let Some((name, version, span)) = dependency(file, key, value, ws_deps) else {
+        let Some((name, version, span)) = dependency(file, key, value, cx.ws_deps) else {
             continue;
         };
+        let inherit = is_inherited(value).then(|| Inherit::CargoWorkspace {
+            key: key.get_ref().to_string(),
+            root: cx.root_path.map(str::to_string),
+        });
         let mut c = Component::new(
             ComponentKind::Package,
             Ecosystem::Cargo,
@@ -114,7 +154,8 @@ fn dependency_table(
             version,
             span,
         )
-        .dev(dev);
+        .dev(dev)
+        .inherit(inherit);
         if let Some(g) = group {
             c = c.group(g);
         }
@@ -143,7 +184,7 @@ fn dependency(
                 .and_then(|p| p.get_ref().as_str())
                 .unwrap_or(key.get_ref())
                 .to_string();
-            if t.get("workspace").and_then(|w| w.get_ref().as_bool()) == Some(true) {
+            if is_inherited(value) {
                 if ws_deps.is_some_and(|w| w.contains_key(key.get_ref().as_ref())) {
                     return None;
                 }
@@ -157,6 +198,16 @@ fn dependency(
         // not a dependency shape Cargo accepts; Cargo itself reports it
         _ => Some((key.get_ref().to_string(), None, key_span)),
     }
+}
+
+/// `{ workspace = true, … }`: the entry takes its version from the workspace root.
+fn is_inherited(value: &Spanned<DeValue<'_>>) -> bool {
+    value
+        .get_ref()
+        .as_table()
+        .and_then(|t| t.get("workspace"))
+        .and_then(|w| w.get_ref().as_bool())
+        == Some(true)
 }
 
 #[cfg(test)]

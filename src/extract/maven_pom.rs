@@ -2,8 +2,10 @@
 //! from the same file.
 //!
 //! Reads the file with `roxmltree` (byte ranges on every node). Must not: read other
-//! files — the parent POM, imported BOMs and `settings.xml` are out of reach for a
-//! single-file extractor, so a version that only they define is `None`.
+//! files. A version that only a parent POM defines is `None` here, marked with
+//! [`Inherit::MavenParent`], and every POM offers its properties and managed versions
+//! ([`Inheritable::MavenPom`]) so the scanner can resolve children across files
+//! (`scan::inherit`). Imported BOMs and `settings.xml` stay out of reach.
 //!
 //! Choices, so rules can rely on them:
 //! - `dependencies/dependency` (also inside `profiles/profile`, group `profile:<id>`)
@@ -24,6 +26,9 @@
 //!   `tool`/`maven` (groupId defaults to `org.apache.maven.plugins`); dependencies of
 //!   plugins are not reported (they belong to the build tool's class path).
 //! - The project's own coordinates and its `<parent>` are not components.
+//! - In a POM with a `<parent>`, a dependency whose version stays `None` (no `<version>`
+//!   and no managed entry here, or a property this file does not define) and a plugin
+//!   whose `<version>` names such a property carry [`Inherit::MavenParent`].
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -31,7 +36,9 @@ use std::path::Path;
 use roxmltree::{Document, Node, ParsingOptions};
 
 use super::{Extraction, Extractor, file_name};
-use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::component::{
+    Component, ComponentKind, Ecosystem, Inherit, Inheritable, MavenParentRef, PomModel,
+};
 use crate::diagnostic::parse_error;
 use crate::source::{SourceFile, Span};
 
@@ -63,6 +70,15 @@ impl Extractor for MavenPom {
             return;
         }
         let props = Properties::of(file, project);
+        let parent = parent_ref(file, project);
+        let has_parent = parent.is_some();
+        // what a version left `None` here asks of the parent chain
+        let inherit = |d: &Dep| match (&d.version, has_parent) {
+            (None, true) => Some(Inherit::MavenParent {
+                text: d.text.clone(),
+            }),
+            _ => None,
+        };
 
         let managed: Vec<Dep> = child(project, "dependencyManagement")
             .and_then(|m| child(m, "dependencies"))
@@ -88,15 +104,35 @@ impl Extractor for MavenPom {
         // a managed entry a dependency takes its version from is reported once, as
         // that dependency (which knows its scope)
         let mut used = vec![false; managed.len()];
+        let offered = PomModel {
+            group: own(file, project, "groupId"),
+            artifact: child(project, "artifactId").and_then(|n| text_of(file, n)),
+            version: own(file, project, "version"),
+            parent,
+            properties: child(project, "properties")
+                .into_iter()
+                .flat_map(|p| p.children().filter(|c| c.is_element()))
+                .filter_map(|p| {
+                    let (value, span) = text_of(file, p)?;
+                    Some((p.tag_name().name().to_string(), value, span))
+                })
+                .collect(),
+            managed: managed
+                .iter()
+                .map(|m| (m.name.clone(), m.text.clone(), m.text_span))
+                .collect(),
+        };
         for (mut d, group) in found {
             if d.version.is_none()
                 && !d.version_written
                 && let Some(i) = managed.iter().position(|m| m.name == d.name)
             {
                 d.version = managed[i].version.clone();
+                d.text = managed[i].text.clone();
                 d.span = managed[i].span;
                 used[i] = true;
             }
+            let inherit = inherit(&d);
             let mut c = Component::new(
                 ComponentKind::Package,
                 Ecosystem::Maven,
@@ -104,13 +140,15 @@ impl Extractor for MavenPom {
                 d.version,
                 d.span,
             )
-            .dev(d.test);
+            .dev(d.test)
+            .inherit(inherit);
             if let Some(g) = group {
                 c = c.group(g);
             }
             out.push(c);
         }
         for (d, _) in managed.into_iter().zip(used).filter(|(_, u)| !u) {
+            let inherit = inherit(&d);
             out.push(
                 Component::new(
                     ComponentKind::Package,
@@ -120,7 +158,8 @@ impl Extractor for MavenPom {
                     d.span,
                 )
                 .dev(d.test)
-                .group("dependencyManagement"),
+                .group("dependencyManagement")
+                .inherit(inherit),
             );
         }
         if let Some(build) = child(project, "build") {
@@ -131,18 +170,48 @@ impl Extractor for MavenPom {
             for list in lists {
                 for p in children(list, "plugin") {
                     if let Some(d) = dep(file, &props, p, Some("org.apache.maven.plugins")) {
-                        out.push(Component::new(
-                            ComponentKind::Tool,
-                            Ecosystem::Maven,
-                            d.name,
-                            d.version,
-                            d.span,
-                        ));
+                        // a plugin's missing version comes from `pluginManagement`,
+                        // which is not looked up across files: only properties are
+                        let inherit = inherit(&d).filter(|_| d.text.is_some());
+                        out.push(
+                            Component::new(
+                                ComponentKind::Tool,
+                                Ecosystem::Maven,
+                                d.name,
+                                d.version,
+                                d.span,
+                            )
+                            .inherit(inherit),
+                        );
                     }
                 }
             }
         }
+        out.inheritable
+            .push(Inheritable::MavenPom(Box::new(offered)));
     }
+}
+
+/// The `<parent>` element, if it names a parent.
+fn parent_ref(file: &SourceFile, project: Node) -> Option<MavenParentRef> {
+    let p = child(project, "parent")?;
+    let text = |name| child(p, name).and_then(|n| text_of(file, n)).map(|t| t.0);
+    Some(MavenParentRef {
+        group: text("groupId")?,
+        artifact: text("artifactId")?,
+        version: text("version"),
+        // an empty `<relativePath/>` has no text node: it is `Some("")`
+        relative_path: child(p, "relativePath")
+            .map(|n| text_of(file, n).map(|t| t.0).unwrap_or_default()),
+    })
+}
+
+/// The project's `groupId` or `version`, or its `<parent>`'s when the project inherits it
+/// (the `artifactId` is never inherited).
+fn own(file: &SourceFile, project: Node, name: &str) -> Option<(String, Span)> {
+    child(project, name)
+        .or_else(|| child(project, "parent").and_then(|p| child(p, name)))
+        .and_then(|n| text_of(file, n))
 }
 
 /// Parse XML, or report a `parse-error` at the parser's own position.
@@ -209,6 +278,9 @@ struct Dep {
     version: Option<String>,
     /// Whether a `<version>` element was written (even if it could not be resolved).
     version_written: bool,
+    /// The `<version>` text as written, and its span.
+    text: Option<String>,
+    text_span: Span,
     span: Span,
     test: bool,
 }
@@ -241,6 +313,8 @@ fn dep(file: &SourceFile, props: &Properties, n: Node, default_group: Option<&st
         name: format!("{group}:{artifact}"),
         version,
         version_written: version_text.is_some(),
+        text_span: version_text.as_ref().map_or(artifact_span, |t| t.1),
+        text: version_text.map(|t| t.0),
         span,
         test,
     })
@@ -303,38 +377,55 @@ impl Properties {
         Properties { values }
     }
 
-    /// Resolve every `${…}` in `text`. `None` when one cannot be resolved. The span is
-    /// set when `text` is exactly one property: the span of the value a person edits.
+    /// Resolve every `${…}` in `text` from this file's values.
     fn interpolate(&self, text: &str) -> Option<(String, Option<Span>)> {
-        self.resolve(text, 0)
+        interpolate(text, &|name| {
+            self.values.get(name).map(|(v, s)| (v.as_str(), *s))
+        })
     }
+}
 
-    fn resolve(&self, text: &str, depth: usize) -> Option<(String, Option<Span>)> {
-        if !text.contains("${") {
-            return Some((text.to_string(), None));
-        }
-        if depth > 10 {
-            return None; // a cycle
-        }
-        if let Some(name) = text.strip_prefix("${").and_then(|r| r.strip_suffix('}'))
-            && !name.contains(['$', '{', '}'])
-        {
-            let (value, span) = self.values.get(name)?;
-            let (resolved, inner) = self.resolve(value, depth + 1)?;
-            return Some((resolved, Some(inner.unwrap_or(*span))));
-        }
-        let mut out = String::new();
-        let mut rest = text;
-        while let Some(i) = rest.find("${") {
-            out.push_str(&rest[..i]);
-            let end = rest[i..].find('}')? + i;
-            let (value, _) = self.values.get(&rest[i + 2..end])?;
-            out.push_str(&self.resolve(value, depth + 1)?.0);
-            rest = &rest[end + 1..];
-        }
-        out.push_str(rest);
-        Some((out, None))
+/// Resolve every `${…}` in `text`, looking names up with `lookup` (one file's values, or
+/// a child's values over its parent chain's). `None` when one cannot be resolved (or the
+/// properties refer to each other in a cycle). The span is set when `text` is exactly
+/// one property: the span of the value a person edits, followed through `${a}` ->
+/// `${b}` to the property that holds the literal text.
+pub(crate) fn interpolate<'v>(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<(&'v str, Span)>,
+) -> Option<(String, Option<Span>)> {
+    resolve(text, lookup, 0)
+}
+
+fn resolve<'v>(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<(&'v str, Span)>,
+    depth: usize,
+) -> Option<(String, Option<Span>)> {
+    if !text.contains("${") {
+        return Some((text.to_string(), None));
     }
+    if depth > 10 {
+        return None; // a cycle
+    }
+    if let Some(name) = text.strip_prefix("${").and_then(|r| r.strip_suffix('}'))
+        && !name.contains(['$', '{', '}'])
+    {
+        let (value, span) = lookup(name)?;
+        let (resolved, inner) = resolve(value, lookup, depth + 1)?;
+        return Some((resolved, Some(inner.unwrap_or(span))));
+    }
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find('}')? + i;
+        let (value, _) = lookup(&rest[i + 2..end])?;
+        out.push_str(&resolve(value, lookup, depth + 1)?.0);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Some((out, None))
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ mod helm;
 pub(crate) mod image_ref;
 mod json_str;
 mod kubernetes;
-mod maven_pom;
+pub(crate) mod maven_pom;
 mod npm_lock;
 mod npm_manifest;
 mod pipfile;
@@ -46,7 +46,7 @@ mod yarn_lock;
 
 use std::path::Path;
 
-use crate::component::Component;
+use crate::component::{Component, Inheritable};
 use crate::diagnostic::Finding;
 use crate::source::SourceFile;
 
@@ -56,6 +56,9 @@ pub struct Extraction {
     pub components: Vec<Component>,
     /// Problems with the file itself (`parse-error`, `invalid-version`).
     pub problems: Vec<Finding>,
+    /// What this file offers to files that inherit from it (a Cargo workspace root, a
+    /// parent POM); the scanner resolves [`Component::inherit`] with it.
+    pub inheritable: Vec<Inheritable>,
 }
 
 impl Extraction {
@@ -166,7 +169,7 @@ pub(crate) mod testing {
     }
 
     /// `L:C-L:C kind ecosystem name version [resolved=..] [dev] [lock] [group=..]
-    ///  [settings..] «spanned text»` per component, then `problem` lines.
+    ///  [inherit=..] [settings..] «spanned text»` per component, then `problem` lines.
     pub fn render(file: &SourceFile, out: &Extraction) -> String {
         let mut rows: Vec<(usize, usize, String)> = Vec::new();
         for c in &out.components {
@@ -193,6 +196,19 @@ pub(crate) mod testing {
             }
             if let Some(g) = &c.group {
                 write!(line, " group={g}").unwrap();
+            }
+            match &c.inherit {
+                Some(crate::component::Inherit::CargoWorkspace { key, root }) => {
+                    write!(line, " inherit=workspace:{key}").unwrap();
+                    if let Some(r) = root {
+                        write!(line, "@{r}").unwrap();
+                    }
+                }
+                Some(crate::component::Inherit::MavenParent { text }) => {
+                    let text = text.as_deref().unwrap_or("managed");
+                    write!(line, " inherit=parent:{text}").unwrap();
+                }
+                None => {}
             }
             for s in &c.settings {
                 let l = file.location(s.span);

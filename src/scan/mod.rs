@@ -2,15 +2,19 @@
 //!
 //! Owns the walk (ripgrep's `ignore`: `.gitignore`/`.ignore` honoured even outside a git
 //! checkout, `.git` and the default-excluded dependency folders skipped) and the merge of
-//! lockfile entries into the manifest entries they resolve. Must not: interpret versions
-//! or rules. Output is deterministic: files get ids in path order and results are sorted.
+//! lockfile entries into the manifest entries they resolve, and of versions one manifest
+//! inherits from another ([`inherit`]: Maven parent POMs, Cargo workspace roots). Must
+//! not: interpret versions or rules. Output is deterministic: files get ids in path order
+//! and results are sorted.
+
+mod inherit;
 
 use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 use rayon::prelude::*;
 
-use crate::component::{Component, Origin};
+use crate::component::{Component, Inheritable, Origin};
 use crate::diagnostic::{Finding, Label, Severity, Subject};
 use crate::extract::{self, Extraction};
 use crate::source::{FileId, SourceFile, Sources};
@@ -177,13 +181,16 @@ fn assemble(root: &Path, results: Vec<(SourceFile, Extraction)>) -> Inventory {
         root: root.to_path_buf(),
         ..Inventory::default()
     };
+    let mut offers: Vec<(FileId, Inheritable)> = Vec::new();
     for (file, out) in results {
         let id = inv.sources.add(file.path, file.text);
         debug_assert_eq!(id, file.id);
         inv.components.extend(out.components);
         inv.problems.extend(out.problems);
+        offers.extend(out.inheritable.into_iter().map(|o| (id, o)));
     }
     inv.files_scanned = inv.sources.len();
+    inherit::resolve(&mut inv, &offers);
     link_lockfiles(&mut inv);
     inv.components
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -230,7 +237,7 @@ pub fn slash_path(p: &Path) -> String {
         .join("/")
 }
 
-fn dir_of(path: &str) -> &str {
+pub(crate) fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
