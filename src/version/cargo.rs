@@ -15,7 +15,7 @@
 
 use semver::{Op, Version as SemVer, VersionReq};
 
-use super::{Bound, Interval, Version, VersionError, VersionSet};
+use super::{Version, VersionError, VersionSet};
 
 /// Parse one Cargo version. Rule files may write partial bounds (`<2`, `>=1.70`), which
 /// are padded with zeros.
@@ -80,10 +80,7 @@ fn lower(c: &semver::Comparator) -> Result<VersionSet, VersionError> {
         Op::Greater => match (minor, patch) {
             (None, _) => VersionSet::at_least(v(major + 1, 0, 0)),
             (Some(m), None) => VersionSet::at_least(v(major, m + 1, 0)),
-            _ => VersionSet::from_interval(Interval {
-                lo: Bound::Excluded(full()),
-                hi: Bound::Unbounded,
-            }),
+            _ => VersionSet::above(full()),
         },
         Op::GreaterEq => VersionSet::at_least(full()),
         Op::Less => VersionSet::below(if patch.is_some() {
@@ -93,10 +90,7 @@ fn lower(c: &semver::Comparator) -> Result<VersionSet, VersionError> {
         }),
         Op::LessEq => match ceiling() {
             Some(hi) => VersionSet::below(hi),
-            None => VersionSet::from_interval(Interval {
-                lo: Bound::Unbounded,
-                hi: Bound::Included(full()),
-            }),
+            None => VersionSet::at_most(full()),
         },
         Op::Tilde => {
             let hi = match minor {

@@ -326,14 +326,8 @@ fn comparator(token: &str) -> Result<VersionSet, String> {
         "" | "=" | "==" => VersionSet::exact(w(v)),
         "!=" | "<>" => VersionSet::exact(w(v)).complement(),
         ">=" => VersionSet::at_least(w(v)),
-        ">" => VersionSet::from_interval(Interval {
-            lo: Bound::Excluded(w(v)),
-            hi: Bound::Unbounded,
-        }),
-        "<=" => VersionSet::from_interval(Interval {
-            lo: Bound::Unbounded,
-            hi: Bound::Included(w(v)),
-        }),
+        ">" => VersionSet::above(w(v)),
+        "<=" => VersionSet::at_most(w(v)),
         "<" if is_release => VersionSet::below(w(ComposerVersion::floor(&nums))),
         "<" => VersionSet::below(w(v)),
         "~" => {

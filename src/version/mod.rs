@@ -284,14 +284,8 @@ fn comparator(scheme: Scheme, token: &str) -> Result<VersionSet, VersionError> {
     let v = parse_version(scheme, rest.trim())?;
     Ok(match op {
         ">=" => VersionSet::at_least(v),
-        ">" => VersionSet::from_interval(Interval {
-            lo: Bound::Excluded(v),
-            hi: Bound::Unbounded,
-        }),
-        "<=" => VersionSet::from_interval(Interval {
-            lo: Bound::Unbounded,
-            hi: Bound::Included(v),
-        }),
+        ">" => VersionSet::above(v),
+        "<=" => VersionSet::at_most(v),
         "<" => VersionSet::below(v),
         "!=" => VersionSet::exact(v).complement(),
         _ => VersionSet::exact(v),

@@ -314,17 +314,11 @@ fn comparator(tok: &str, wrap: fn(SemVer) -> Version) -> Result<VersionSet, Stri
         ">" => match p.ceiling() {
             // `>1.2` is `>=1.3.0`
             Some(c) => VersionSet::at_least(w(release_of(&c))),
-            None => VersionSet::from_interval(Interval {
-                lo: Bound::Excluded(w(p.floor_release())),
-                hi: Bound::Unbounded,
-            }),
+            None => VersionSet::above(w(p.floor_release())),
         },
         "<=" => match p.ceiling() {
             Some(c) => VersionSet::below(w(c)),
-            None => VersionSet::from_interval(Interval {
-                lo: Bound::Unbounded,
-                hi: Bound::Included(w(p.floor_release())),
-            }),
+            None => VersionSet::at_most(w(p.floor_release())),
         },
         "~" | "~>" => {
             let hi = match p.minor {

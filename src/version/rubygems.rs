@@ -18,7 +18,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use super::{Bound, Interval, Version, VersionError, VersionSet};
+use super::{Version, VersionError, VersionSet};
 
 /// One `Gem::Version`: canonical segments for ordering, the text for display.
 #[derive(Debug, Clone)]
@@ -213,14 +213,8 @@ fn requirement(part: &str) -> Result<VersionSet, VersionError> {
             VersionSet::half_open(w(v), w(hi))
         }
         ">=" => VersionSet::at_least(w(v)),
-        "<=" => VersionSet::from_interval(Interval {
-            lo: Bound::Unbounded,
-            hi: Bound::Included(w(v)),
-        }),
-        ">" => VersionSet::from_interval(Interval {
-            lo: Bound::Excluded(w(v)),
-            hi: Bound::Unbounded,
-        }),
+        "<=" => VersionSet::at_most(w(v)),
+        ">" => VersionSet::above(w(v)),
         "<" => VersionSet::below(w(v)),
         "!=" => VersionSet::exact(w(v)).complement(),
         _ => VersionSet::exact(w(v)),

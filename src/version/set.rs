@@ -159,6 +159,22 @@ impl VersionSet {
         })
     }
 
+    /// `> v`
+    pub fn above(v: Version) -> Self {
+        Self::from_interval(Interval {
+            lo: Bound::Excluded(v),
+            hi: Bound::Unbounded,
+        })
+    }
+
+    /// `<= v`
+    pub fn at_most(v: Version) -> Self {
+        Self::from_interval(Interval {
+            lo: Bound::Unbounded,
+            hi: Bound::Included(v),
+        })
+    }
+
     /// `< v`
     pub fn below(v: Version) -> Self {
         Self::from_interval(Interval {

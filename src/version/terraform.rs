@@ -15,7 +15,7 @@
 
 use nodejs_semver::Version as SemVer;
 
-use super::{Bound, Interval, Version, VersionError, VersionSet, npm};
+use super::{Version, VersionError, VersionSet, npm};
 
 /// Parse a Terraform or provider version (`1.5.7`, `v1.6`, `1.7.0-beta1`).
 pub(super) fn parse_version(text: &str) -> Result<SemVer, VersionError> {
@@ -70,14 +70,8 @@ fn constraint(part: &str) -> Result<VersionSet, String> {
             }
         }
         ">=" => VersionSet::at_least(w(v)),
-        "<=" => VersionSet::from_interval(Interval {
-            lo: Bound::Unbounded,
-            hi: Bound::Included(w(v)),
-        }),
-        ">" => VersionSet::from_interval(Interval {
-            lo: Bound::Excluded(w(v)),
-            hi: Bound::Unbounded,
-        }),
+        "<=" => VersionSet::at_most(w(v)),
+        ">" => VersionSet::above(w(v)),
         "<" => VersionSet::below(w(v)),
         "!=" => VersionSet::exact(w(v)).complement(),
         _ => VersionSet::exact(w(v)),
