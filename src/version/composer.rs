@@ -21,6 +21,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use super::ranges::{compare, split_operator};
 use super::{Bound, Interval, Version, VersionError, VersionSet};
 
 /// A normalised Composer version.
@@ -294,10 +295,7 @@ fn bump(nums: &[u64], at: usize) -> ComposerVersion {
 
 fn comparator(token: &str) -> Result<VersionSet, String> {
     let ops = [">=", "<=", "!=", "<>", "==", ">", "<", "=", "^", "~"];
-    let (op, rest) = ops
-        .iter()
-        .find_map(|op| token.strip_prefix(op).map(|r| (*op, r)))
-        .unwrap_or(("", token));
+    let (op, rest) = split_operator(token, &ops, "");
     let w = Version::Composer;
     if let Some(prefix) = wildcard_prefix(rest)? {
         if prefix.is_empty() {
@@ -323,13 +321,8 @@ fn comparator(token: &str) -> Result<VersionSet, String> {
     let (v, nums) = written_numbers(rest)?;
     let is_release = v.stability == Stability::Stable;
     Ok(match op {
-        "" | "=" | "==" => VersionSet::exact(w(v)),
-        "!=" | "<>" => VersionSet::exact(w(v)).complement(),
-        ">=" => VersionSet::at_least(w(v)),
-        ">" => VersionSet::above(w(v)),
-        "<=" => VersionSet::at_most(w(v)),
+        "<>" => VersionSet::exact(w(v)).complement(),
         "<" if is_release => VersionSet::below(w(ComposerVersion::floor(&nums))),
-        "<" => VersionSet::below(w(v)),
         "~" => {
             let at = if nums.len() == 1 { 0 } else { nums.len() - 2 };
             VersionSet::half_open(w(v), w(bump(&nums, at)))
@@ -338,7 +331,8 @@ fn comparator(token: &str) -> Result<VersionSet, String> {
             let at = nums.iter().position(|&n| n != 0).unwrap_or(nums.len() - 1);
             VersionSet::half_open(w(v), w(bump(&nums, at)))
         }
-        _ => unreachable!("operator list is closed"),
+        // `=`, `==`, none, `!=`, `>=`, `>`, `<=`, and `<` on a pre-release
+        _ => compare(op, w(v)),
     })
 }
 

@@ -26,6 +26,7 @@ mod maven;
 mod npm;
 mod nuget;
 mod pep440;
+mod ranges;
 mod rubygems;
 mod set;
 mod terraform;
@@ -277,19 +278,8 @@ fn split_comparators(text: &str) -> Vec<String> {
 }
 
 fn comparator(scheme: Scheme, token: &str) -> Result<VersionSet, VersionError> {
-    let (op, rest) = ["!=", ">=", "<=", "==", ">", "<", "="]
-        .iter()
-        .find_map(|op| token.strip_prefix(op).map(|r| (*op, r)))
-        .unwrap_or(("=", token));
-    let v = parse_version(scheme, rest.trim())?;
-    Ok(match op {
-        ">=" => VersionSet::at_least(v),
-        ">" => VersionSet::above(v),
-        "<=" => VersionSet::at_most(v),
-        "<" => VersionSet::below(v),
-        "!=" => VersionSet::exact(v).complement(),
-        _ => VersionSet::exact(v),
-    })
+    let (op, rest) = ranges::split_operator(token, &["!=", ">=", "<=", "==", ">", "<", "="], "=");
+    Ok(ranges::compare(op, parse_version(scheme, rest.trim())?))
 }
 
 #[cfg(test)]

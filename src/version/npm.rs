@@ -20,6 +20,7 @@
 //! Must not: decide what a specifier *means* for a package beyond its version set (aliases,
 //! workspaces and git sources are only classified as unknown here).
 
+use super::ranges::split_operator;
 use super::{Bound, Interval, Version, VersionError, VersionSet};
 
 type SemVer = nodejs_semver::Version;
@@ -286,10 +287,7 @@ fn hyphen(lo: &Partial, hi: &Partial, wrap: fn(SemVer) -> Version) -> VersionSet
 /// One comparator: `>=1.2`, `<2`, `~1.2.3`, `^0.2`, `1.x`, `=1.2.3`.
 fn comparator(tok: &str, wrap: fn(SemVer) -> Version) -> Result<VersionSet, String> {
     let ops = ["~>", ">=", "<=", ">", "<", "=", "^", "~"];
-    let (op, rest) = ops
-        .iter()
-        .find_map(|op| tok.strip_prefix(op).map(|r| (*op, r)))
-        .unwrap_or(("", tok));
+    let (op, rest) = split_operator(tok, &ops, "");
     let p = parse_partial(rest)?;
     let w = |v: SemVer| wrap(v);
     let floor0 = |maj: u64, min: u64, pat: u64| p.version(maj, min, pat, "0");

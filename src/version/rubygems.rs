@@ -18,6 +18,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use super::ranges::{compare, split_operator};
 use super::{Version, VersionError, VersionSet};
 
 /// One `Gem::Version`: canonical segments for ordering, the text for display.
@@ -200,24 +201,15 @@ pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
 }
 
 fn requirement(part: &str) -> Result<VersionSet, VersionError> {
-    let ops = ["~>", ">=", "<=", "!=", ">", "<", "="];
-    let (op, rest) = ops
-        .iter()
-        .find_map(|op| part.strip_prefix(op).map(|r| (*op, r.trim())))
-        .unwrap_or(("=", part));
-    let v = GemVersion::parse(rest)?;
+    let (op, rest) = split_operator(part, &["~>", ">=", "<=", "!=", ">", "<", "="], "=");
+    let v = GemVersion::parse(rest.trim())?;
     let w = Version::RubyGems;
     Ok(match op {
         "~>" => {
             let hi = v.bump_floor();
             VersionSet::half_open(w(v), w(hi))
         }
-        ">=" => VersionSet::at_least(w(v)),
-        "<=" => VersionSet::at_most(w(v)),
-        ">" => VersionSet::above(w(v)),
-        "<" => VersionSet::below(w(v)),
-        "!=" => VersionSet::exact(w(v)).complement(),
-        _ => VersionSet::exact(w(v)),
+        _ => compare(op, w(v)),
     })
 }
 

@@ -15,6 +15,7 @@
 
 use nodejs_semver::Version as SemVer;
 
+use super::ranges::{compare, split_operator};
 use super::{Version, VersionError, VersionSet, npm};
 
 /// Parse a Terraform or provider version (`1.5.7`, `v1.6`, `1.7.0-beta1`).
@@ -40,11 +41,8 @@ pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
 }
 
 fn constraint(part: &str) -> Result<VersionSet, String> {
-    let ops = ["~>", ">=", "<=", "!=", ">", "<", "="];
-    let (op, rest) = ops
-        .iter()
-        .find_map(|op| part.strip_prefix(op).map(|r| (*op, r.trim())))
-        .unwrap_or(("=", part));
+    let (op, rest) = split_operator(part, &["~>", ">=", "<=", "!=", ">", "<", "="], "=");
+    let rest = rest.trim();
     let v = parse_version(rest).map_err(|e| e.to_string())?;
     let w = Version::Terraform;
     Ok(match op {
@@ -69,12 +67,7 @@ fn constraint(part: &str) -> Result<VersionSet, String> {
                 VersionSet::half_open(w(v), w(hi))
             }
         }
-        ">=" => VersionSet::at_least(w(v)),
-        "<=" => VersionSet::at_most(w(v)),
-        ">" => VersionSet::above(w(v)),
-        "<" => VersionSet::below(w(v)),
-        "!=" => VersionSet::exact(w(v)).complement(),
-        _ => VersionSet::exact(w(v)),
+        _ => compare(op, w(v)),
     })
 }
 
