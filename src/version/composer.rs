@@ -19,7 +19,6 @@
 //! Must not: read `composer.json` (`require` vs `require-dev` is the extractor's concern).
 
 use std::cmp::Ordering;
-use std::fmt;
 
 use super::ranges::{compare, split_operator};
 use super::{Bound, Interval, Version, VersionError, VersionSet};
@@ -177,25 +176,7 @@ impl Ord for ComposerVersion {
     }
 }
 
-impl PartialOrd for ComposerVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for ComposerVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for ComposerVersion {}
-
-impl fmt::Display for ComposerVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
+order_by_cmp_show_text!(ComposerVersion);
 
 /// Parse a `composer.json` constraint.
 pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {

@@ -17,6 +17,34 @@
 //!
 //! Must not: look at components, rules or files.
 
+/// Equality and partial order from a version type's own `Ord` (versions that sort alike
+/// are equal: `1.0` and `1.0.0`, `1.0.0-RC.1` and `1.0.0-rc.1`), and `Display` as the
+/// version was written (its `text` field). Each scheme whose order is its own writes
+/// `Ord` and takes the rest from here, so equality can never disagree with the order.
+macro_rules! order_by_cmp_show_text {
+    ($t:ty) => {
+        impl PartialEq for $t {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other) == std::cmp::Ordering::Equal
+            }
+        }
+
+        impl Eq for $t {}
+
+        impl PartialOrd for $t {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.text)
+            }
+        }
+    };
+}
+
 mod cargo;
 mod composer;
 mod dotted;

@@ -15,7 +15,6 @@
 //! version is exact, is the extractor's call: it can pass `[1.0]`).
 
 use std::cmp::Ordering;
-use std::fmt;
 
 use super::{Bound, Interval, Version, VersionError, VersionSet};
 
@@ -144,25 +143,7 @@ impl Ord for NuGetVersion {
     }
 }
 
-impl PartialOrd for NuGetVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for NuGetVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for NuGetVersion {}
-
-impl fmt::Display for NuGetVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
+order_by_cmp_show_text!(NuGetVersion);
 
 /// Parse a NuGet version range (`1.0`, `[1.0]`, `[1.0,2.0)`, `(,1.0]`, `1.*`, `*`).
 pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {

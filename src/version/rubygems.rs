@@ -16,7 +16,6 @@
 //! Must not: read Gemfile syntax (`gem 'x', '~> 1.0'` is the extractor's).
 
 use std::cmp::Ordering;
-use std::fmt;
 
 use super::ranges::{compare, split_operator};
 use super::{Version, VersionError, VersionSet};
@@ -167,25 +166,7 @@ impl Ord for GemVersion {
     }
 }
 
-impl PartialOrd for GemVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for GemVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for GemVersion {}
-
-impl fmt::Display for GemVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
+order_by_cmp_show_text!(GemVersion);
 
 /// Parse a requirement list (`~> 2.2, >= 2.2.1`, `= 1.0`, `1.0`, `!= 1.1`, `>= 0`).
 pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
