@@ -23,7 +23,8 @@ use crate::component::{ComponentKind, Ecosystem};
 use crate::diagnostic::Finding;
 use crate::rule::{PackageRuntime, Rule};
 use crate::version::{
-    Bound, Interval, Scheme, Verdict, Version, VersionSet, parse_declared, parse_version, verdict,
+    Bound, Interval, Scheme, Verdict, Version, VersionSet, join_release, parse_declared,
+    parse_version, verdict,
 };
 
 pub(super) fn evaluate(
@@ -168,12 +169,7 @@ fn convert(set: &VersionSet, scheme: Scheme) -> Option<VersionSet> {
         while scheme == Scheme::Npm && parts.len() < 3 {
             parts.push(0);
         }
-        let text = parts
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(".");
-        parse_version(scheme, &text).ok()
+        parse_version(scheme, &join_release(&parts)).ok()
     };
     let bound = |b: &Bound| -> Option<Bound> {
         Some(match b {

@@ -21,7 +21,7 @@
 use std::cmp::Ordering;
 
 use super::ranges::{compare, split_operator};
-use super::{Bound, Interval, Version, VersionError, VersionSet};
+use super::{Bound, Interval, Version, VersionError, VersionSet, join_release};
 
 /// A normalised Composer version.
 #[derive(Debug, Clone)]
@@ -72,7 +72,7 @@ impl ComposerVersion {
             stability: Stability::Floor,
             stability_nums: Vec::new(),
             dev_suffix: false,
-            text: join(nums),
+            text: join_release(nums),
         }
     }
 
@@ -82,13 +82,6 @@ impl ComposerVersion {
             ..Self::floor(nums)
         }
     }
-}
-
-fn join(nums: &[u64]) -> String {
-    nums.iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
 }
 
 fn parse_inner(t: &str) -> Option<ComposerVersion> {

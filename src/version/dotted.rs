@@ -6,7 +6,7 @@
 
 use std::cmp::Ordering;
 
-use super::{Version, VersionError, VersionSet};
+use super::{Version, VersionError, VersionSet, join_release};
 
 #[derive(Debug, Clone)]
 pub struct Dotted {
@@ -17,11 +17,7 @@ pub struct Dotted {
 
 impl Dotted {
     pub fn new(parts: Vec<u64>) -> Self {
-        let text = parts
-            .iter()
-            .map(|p| p.to_string())
-            .collect::<Vec<_>>()
-            .join(".");
+        let text = join_release(&parts);
         Dotted {
             parts,
             pre: None,

@@ -200,6 +200,16 @@ impl fmt::Display for Version {
     }
 }
 
+/// Release numbers written the dotted way (`[8, 0, 36]` -> `8.0.36`), as every scheme
+/// writes the versions it makes up (bounds, bumps, re-read runtimes).
+pub fn join_release(parts: &[u64]) -> String {
+    parts
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 /// Why a version text could not be understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VersionError {

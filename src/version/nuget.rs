@@ -16,7 +16,7 @@
 
 use std::cmp::Ordering;
 
-use super::{Bound, Interval, Version, VersionError, VersionSet};
+use super::{Bound, Interval, Version, VersionError, VersionSet, join_release};
 
 /// A NuGet version; `floor` marks a synthetic bound below all pre-releases of `nums`.
 #[derive(Debug, Clone)]
@@ -76,7 +76,7 @@ impl NuGetVersion {
             nums: padded,
             labels: Vec::new(),
             floor: true,
-            text: join(shown),
+            text: join_release(shown),
         }
     }
 
@@ -104,13 +104,6 @@ impl NuGetVersion {
             (false, true) => 2,
         }
     }
-}
-
-fn join(nums: &[u64]) -> String {
-    nums.iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
 }
 
 fn cmp_label(a: &str, b: &str) -> Ordering {

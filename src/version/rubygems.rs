@@ -18,7 +18,7 @@
 use std::cmp::Ordering;
 
 use super::ranges::{compare, split_operator};
-use super::{Version, VersionError, VersionSet};
+use super::{Version, VersionError, VersionSet, join_release};
 
 /// One `Gem::Version`: canonical segments for ordering, the text for display.
 #[derive(Debug, Clone)]
@@ -90,11 +90,7 @@ impl GemVersion {
             nums.pop();
         }
         *nums.last_mut().expect("at least one segment") += 1;
-        let text = nums
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(".");
+        let text = join_release(&nums);
         let mut segments = canonical(&scan(&text));
         segments.push(Segment::Str(String::new()));
         GemVersion { segments, text }
