@@ -47,11 +47,7 @@ pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
     let req = VersionReq::parse(t).map_err(|e| {
         VersionError::Invalid(format!("`{t}` is not a Cargo version requirement: {e}"))
     })?;
-    let mut set = VersionSet::all();
-    for c in &req.comparators {
-        set = set.intersect(&lower(c)?);
-    }
-    Ok(set)
+    VersionSet::all_of(req.comparators.iter().map(lower))
 }
 
 fn lower(c: &semver::Comparator) -> Result<VersionSet, VersionError> {

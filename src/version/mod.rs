@@ -279,21 +279,19 @@ pub fn parse_requirement(scheme: Scheme, text: &str) -> Result<VersionSet, Versi
         "" => return Err(VersionError::Invalid("empty requirement".into())),
         _ => {}
     }
-    let mut result = VersionSet::empty();
-    for alt in text.split("||") {
-        let mut set = VersionSet::all();
+    VersionSet::any_of(text.split("||").map(|alt| {
         let alt = alt.trim();
         if alt.is_empty() {
             return Err(VersionError::Invalid(format!(
                 "empty alternative in `{text}`"
             )));
         }
-        for token in split_comparators(alt) {
-            set = set.intersect(&comparator(scheme, &token)?);
-        }
-        result = result.union(&set);
-    }
-    Ok(result)
+        VersionSet::all_of(
+            split_comparators(alt)
+                .iter()
+                .map(|token| comparator(scheme, token)),
+        )
+    }))
 }
 
 /// Split `>=1.0, <2` / `>= 1.0 < 2` into `[">=1.0", "<2"]`.

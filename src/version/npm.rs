@@ -122,20 +122,16 @@ pub(super) fn parse_range(
     wrap: fn(SemVer) -> Version,
     masterminds: bool,
 ) -> Result<VersionSet, VersionError> {
-    let mut result = VersionSet::empty();
-    for alt in text.split("||") {
+    VersionSet::any_of(text.split("||").map(|alt| {
         let alt = if masterminds {
             alt.replace(',', " ")
         } else {
             alt.to_string()
         };
-        result = result.union(
-            &parse_conjunction(alt.trim(), wrap, masterminds).map_err(|m| {
-                VersionError::Invalid(format!("`{}` is not a valid range: {m}", text.trim()))
-            })?,
-        );
-    }
-    Ok(result)
+        parse_conjunction(alt.trim(), wrap, masterminds).map_err(|m| {
+            VersionError::Invalid(format!("`{}` is not a valid range: {m}", text.trim()))
+        })
+    }))
 }
 
 /// One `||` alternative: a hyphen range or space-separated comparators, all of which hold.
@@ -165,15 +161,10 @@ fn parse_conjunction(
         }
         tokens.push(w.to_string());
     }
-    let mut set = VersionSet::all();
-    for tok in &tokens {
-        let part = match tok.strip_prefix("!=") {
-            Some(rest) if masterminds => comparator(rest, wrap)?.complement(),
-            _ => comparator(tok, wrap)?,
-        };
-        set = set.intersect(&part);
-    }
-    Ok(set)
+    VersionSet::all_of(tokens.iter().map(|tok| match tok.strip_prefix("!=") {
+        Some(rest) if masterminds => comparator(rest, wrap).map(|s| s.complement()),
+        _ => comparator(tok, wrap),
+    }))
 }
 
 /// A possibly partial version: `None` parts are missing or wildcards (`x`, `X`, `*`).

@@ -65,15 +65,13 @@ pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
         },
     };
     let mentions_pre = specs.iter().any(|s| s.any_prerelease());
-    let mut set = VersionSet::all();
-    for spec in specs.iter() {
-        set = set.intersect(&lower(
+    VersionSet::all_of(specs.iter().map(|spec| {
+        Ok(lower(
             *spec.operator(),
             spec.version().clone(),
             mentions_pre,
-        ));
-    }
-    Ok(set)
+        ))
+    }))
 }
 
 fn lower(op: Operator, v: Pep, mentions_pre: bool) -> VersionSet {

@@ -170,11 +170,7 @@ pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
     if t.is_empty() {
         return Ok(VersionSet::all());
     }
-    let mut set = VersionSet::all();
-    for part in t.split(',') {
-        set = set.intersect(&requirement(part.trim())?);
-    }
-    Ok(set)
+    VersionSet::all_of(t.split(',').map(|part| requirement(part.trim())))
 }
 
 fn requirement(part: &str) -> Result<VersionSet, VersionError> {

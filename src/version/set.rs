@@ -191,6 +191,20 @@ impl VersionSet {
         })
     }
 
+    /// The versions every set admits: comparators joined by AND (`>=1.2, <2`). The first
+    /// error stops the parse; no sets at all admit every version.
+    pub fn all_of<E>(sets: impl IntoIterator<Item = Result<VersionSet, E>>) -> Result<Self, E> {
+        sets.into_iter()
+            .try_fold(VersionSet::all(), |acc, s| Ok(acc.intersect(&s?)))
+    }
+
+    /// The versions any set admits: alternatives joined by OR (`^1.2 || ^2`). The first
+    /// error stops the parse; no sets at all admit no version.
+    pub fn any_of<E>(sets: impl IntoIterator<Item = Result<VersionSet, E>>) -> Result<Self, E> {
+        sets.into_iter()
+            .try_fold(VersionSet::empty(), |acc, s| Ok(acc.union(&s?)))
+    }
+
     pub fn from_interval(i: Interval) -> Self {
         Self::from_intervals(vec![i])
     }

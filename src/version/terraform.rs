@@ -31,13 +31,11 @@ pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
             "no version constraint declared".into(),
         ));
     }
-    let mut set = VersionSet::all();
-    for part in t.split(',') {
-        set = set.intersect(&constraint(part.trim()).map_err(|why| {
+    VersionSet::all_of(t.split(',').map(|part| {
+        constraint(part.trim()).map_err(|why| {
             VersionError::Invalid(format!("`{t}` is not a Terraform constraint: {why}"))
-        })?);
-    }
-    Ok(set)
+        })
+    }))
 }
 
 fn constraint(part: &str) -> Result<VersionSet, String> {
