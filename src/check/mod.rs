@@ -17,8 +17,7 @@ mod skew;
 pub use floating::CODE as UNPINNED_SERVER;
 
 use crate::component::{Component, ComponentKind, Ecosystem};
-use crate::diagnostic::Subject;
-use crate::diagnostic::{Finding, Label, Severity};
+use crate::diagnostic::{Finding, Label, Severity, Subject};
 use crate::rule::{Date, Product, Rule, RuleKind, RuleSet};
 use crate::source::Sources;
 use crate::version::{
