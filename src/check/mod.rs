@@ -397,8 +397,13 @@ pub fn single_minor(set: &VersionSet, scheme: Scheme) -> Option<(u64, u64)> {
 /// The one major every version of `set` has, if there is one.
 pub fn single_major(set: &VersionSet, scheme: Scheme) -> Option<u64> {
     let major = *set.min_version()?.release().first()?;
-    let line = parse_requirement(scheme, &format!(">={major}.0.0, <{}.0.0", major + 1)).ok()?;
-    set.is_subset(&line).then_some(major)
+    set.is_subset(&major_line(scheme, major).ok()?)
+        .then_some(major)
+}
+
+/// Every version of one major, ordered by `scheme` (`>=8.0.0, <9.0.0`).
+pub fn major_line(scheme: Scheme, major: u64) -> Result<VersionSet, VersionError> {
+    parse_requirement(scheme, &format!(">={major}.0.0, <{}.0.0", major + 1))
 }
 
 /// Is a runtime declared at `runtime_path` in force for a manifest at `package_path`?

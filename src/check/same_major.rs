@@ -9,12 +9,12 @@
 
 use super::{
     Context, Evaluation, Instance, Outcome, client_finding, client_versions,
-    describe_client_version, server_label, single_major,
+    describe_client_version, major_line, server_label, single_major,
 };
 use crate::component::{Component, Ecosystem};
 use crate::diagnostic::Finding;
 use crate::rule::{ClientRef, Rule};
-use crate::version::{Scheme, parse_requirement, verdict};
+use crate::version::{Scheme, verdict};
 
 pub(super) fn evaluate(
     cx: &Context<'_>,
@@ -34,9 +34,7 @@ pub(super) fn evaluate(
             let Ok(set) = client_versions(c) else {
                 continue;
             };
-            let scheme = Scheme::of(c.ecosystem);
-            let Ok(same) = parse_requirement(scheme, &format!(">={major}.0.0, <{}.0.0", major + 1))
-            else {
+            let Ok(same) = major_line(Scheme::of(c.ecosystem), major) else {
                 continue;
             };
             let outcome = Outcome::within(&verdict(&set, &same));
