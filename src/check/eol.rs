@@ -19,10 +19,7 @@ pub(super) fn evaluate(
     out: &mut Vec<Evaluation>,
 ) {
     let today = cx.options.today;
-    for inst in cx.instances_of(&rule.product) {
-        let Ok(versions) = &inst.versions else {
-            continue;
-        };
+    for (inst, versions) in cx.known_instances_of(&rule.product) {
         let Some(release) = releases
             .iter()
             .find(|r| !versions.is_empty() && versions.is_subset(&r.versions))
@@ -39,7 +36,7 @@ pub(super) fn evaluate(
                 sources.push(s.clone());
             }
         }
-        let finding = Finding {
+        let finding = || Finding {
             rule_id: rule.id.clone(),
             severity: rule.severity,
             message: format!(
@@ -62,13 +59,13 @@ pub(super) fn evaluate(
                 counterpart: Some(format!("end of life {}", release.eol)),
             },
         };
-        out.push(Evaluation {
-            client: inst.index,
-            server: inst.index,
-            rule: rule_index,
-            outcome: Outcome::Breaks,
-            finding: Some(finding),
-        });
+        out.push(Evaluation::new(
+            inst.index,
+            inst.index,
+            rule_index,
+            Outcome::Breaks,
+            finding,
+        ));
     }
 }
 

@@ -17,11 +17,11 @@ mod skew;
 pub use floating::CODE as UNPINNED_SERVER;
 
 use crate::component::{Component, ComponentKind, Ecosystem};
-use crate::diagnostic::{Finding, Label, Severity};
+use crate::diagnostic::{Finding, Label, Severity, Subject};
 use crate::rule::{Date, Product, Rule, RuleKind, RuleSet};
 use crate::source::Sources;
 use crate::version::{
-    Scheme, Version, VersionError, VersionSet, parse_declared, parse_requirement, parse_version,
+    Scheme, Verdict, VersionError, VersionSet, parse_declared, parse_requirement, parse_version,
 };
 
 /// Run-wide inputs that are not in the repository: the date end-of-life rules compare
@@ -82,6 +82,18 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// The outcome of "every version of the set must be in the requirement": the
+    /// requirement always met is ok, never met breaks, met by some may break.
+    pub fn within(verdict: &Verdict) -> Outcome {
+        match verdict {
+            Verdict::Always => Outcome::Ok,
+            Verdict::Never => Outcome::Breaks,
+            Verdict::May { .. } => Outcome::MayBreak,
+        }
+    }
+}
+
 /// One evaluated relation: `client` talks to `server` under `rule`.
 #[derive(Debug, Clone)]
 pub struct Evaluation {
@@ -92,6 +104,27 @@ pub struct Evaluation {
     pub rule: usize,
     pub outcome: Outcome,
     pub finding: Option<Finding>,
+}
+
+impl Evaluation {
+    /// The evaluation of component `client` against component `server` under rule number
+    /// `rule`. The finding is built only when the outcome is not ok, so a kind describes
+    /// a problem in one place and an ok relation costs no message.
+    pub fn new(
+        client: usize,
+        server: usize,
+        rule: usize,
+        outcome: Outcome,
+        finding: impl FnOnce() -> Finding,
+    ) -> Evaluation {
+        Evaluation {
+            client,
+            server,
+            rule,
+            outcome,
+            finding: (outcome != Outcome::Ok).then(finding),
+        }
+    }
 }
 
 /// A component recognised as an instance of a product, with the versions it may run.
@@ -247,6 +280,33 @@ impl<'a> Context<'a> {
             .iter()
             .filter(move |i| i.product.id == product)
     }
+
+    /// Instances of one product whose versions are known, with those versions. An
+    /// unknown version (`latest`, untagged) is the floating-version check's business:
+    /// the kinds say nothing about it rather than guess.
+    pub fn known_instances_of<'s>(
+        &'s self,
+        product: &'s str,
+    ) -> impl Iterator<Item = (&'s Instance<'a>, &'s VersionSet)> {
+        self.instances_of(product)
+            .filter_map(|i| Some((i, i.versions.as_ref().ok()?)))
+    }
+
+    /// A product's display name (`Kubernetes`), or its id when no rule file defines it.
+    pub fn product_name<'s>(&'s self, product: &'s str) -> &'s str {
+        self.rules
+            .product(product)
+            .map(|p| p.name.as_str())
+            .unwrap_or(product)
+    }
+
+    /// The server version assumed with `--assume` for a product, described for messages
+    /// (`Kubernetes 1.30 (assumed with `--assume`)`), with its versions.
+    pub fn assumed_server(&self, product: &str) -> Option<(String, VersionSet)> {
+        let (text, set) = self.assumed(product)?;
+        let name = self.product_name(product);
+        Some((format!("{name} {text} (assumed with `--assume`)"), set))
+    }
 }
 
 /// Evaluate every rule against the inventory.
@@ -320,16 +380,11 @@ fn evaluate_rules(cx: &Context<'_>) -> Vec<Evaluation> {
     out
 }
 
-/// The numeric release parts of a version in any scheme (`8.0.36` -> `[8, 0, 36]`).
-pub fn release_parts(v: &Version) -> Vec<u64> {
-    v.release()
-}
-
 /// The one `(major, minor)` every version of `set` has, if there is one: `8.11` and
 /// `8.11.3` have `(8, 11)`; `^8.1.0` spans several minors and has none.
 pub fn single_minor(set: &VersionSet, scheme: Scheme) -> Option<(u64, u64)> {
     let min = set.min_version()?;
-    let parts = release_parts(min);
+    let parts = min.release();
     let (major, minor) = (*parts.first()?, parts.get(1).copied().unwrap_or(0));
     let line = parse_requirement(
         scheme,
@@ -341,9 +396,14 @@ pub fn single_minor(set: &VersionSet, scheme: Scheme) -> Option<(u64, u64)> {
 
 /// The one major every version of `set` has, if there is one.
 pub fn single_major(set: &VersionSet, scheme: Scheme) -> Option<u64> {
-    let major = *release_parts(set.min_version()?).first()?;
-    let line = parse_requirement(scheme, &format!(">={major}.0.0, <{}.0.0", major + 1)).ok()?;
-    set.is_subset(&line).then_some(major)
+    let major = *set.min_version()?.release().first()?;
+    set.is_subset(&major_line(scheme, major).ok()?)
+        .then_some(major)
+}
+
+/// Every version of one major, ordered by `scheme` (`>=8.0.0, <9.0.0`).
+pub fn major_line(scheme: Scheme, major: u64) -> Result<VersionSet, VersionError> {
+    parse_requirement(scheme, &format!(">={major}.0.0, <{}.0.0", major + 1))
 }
 
 /// Is a runtime declared at `runtime_path` in force for a manifest at `package_path`?
@@ -377,6 +437,12 @@ pub fn is_run_runtime(c: &Component) -> bool {
         )
 }
 
+/// Is `c` the package `name` of `ecosystem`, with names compared as that ecosystem does
+/// (PyPI's `Django` is `django`)?
+pub fn is_named(c: &Component, ecosystem: Ecosystem, name: &str) -> bool {
+    ecosystem == c.ecosystem && ecosystem.same_name(name, &c.name)
+}
+
 /// Severity for an outcome: a certain break keeps the rule's severity, a possible one is
 /// at most a warning.
 pub fn severity_for(rule: &Rule, outcome: Outcome) -> Severity {
@@ -401,6 +467,65 @@ pub fn server_label(inst: &Instance<'_>) -> Label {
     )
 }
 
+/// The primary label of a finding about a client: where its name and version are declared.
+pub fn client_label(c: &Component) -> Label {
+    Label::new(
+        c.span,
+        format!(
+            "`{}` {} is declared here",
+            c.name,
+            describe_client_version(c)
+        ),
+    )
+}
+
+/// What a finding about a client is about: the client at the version it runs, against
+/// `counterpart` (the server, described).
+pub fn client_subject(c: &Component, counterpart: String) -> Subject {
+    Subject {
+        ecosystem: Some(c.ecosystem),
+        name: c.name.clone(),
+        version: c.effective_version().map(str::to_string),
+        counterpart: Some(counterpart),
+    }
+}
+
+/// The rule's sources, then the source of the rule entry that matched (a client, an API,
+/// a package), unless the rule already lists it.
+pub fn sources_with(rule: &Rule, entry: Option<&str>) -> Vec<String> {
+    let mut sources = rule.sources.clone();
+    if let Some(s) = entry
+        && !s.is_empty()
+        && !sources.iter().any(|have| have == s)
+    {
+        sources.push(s.to_string());
+    }
+    sources
+}
+
+/// A finding about client `c` under `rule`: severity for the outcome, the primary label
+/// on the client, the subject against `counterpart`, and the rule's sources plus the
+/// matched entry's. Related labels and the fix are the kind's to fill in.
+pub fn client_finding(
+    rule: &Rule,
+    c: &Component,
+    outcome: Outcome,
+    message: String,
+    counterpart: String,
+    entry_source: Option<&str>,
+) -> Finding {
+    Finding {
+        rule_id: rule.id.clone(),
+        severity: severity_for(rule, outcome),
+        message,
+        primary: client_label(c),
+        related: Vec::new(),
+        fix: None,
+        sources: sources_with(rule, entry_source),
+        subject: client_subject(c, counterpart),
+    }
+}
+
 /// The versions a client component may be: the locked version when a lockfile pinned
 /// it, else the declared range. `Err(Unknown)` for git URLs, tags, workspace links.
 pub fn client_versions(c: &Component) -> Result<VersionSet, VersionError> {
@@ -422,11 +547,6 @@ pub fn describe_client_version(c: &Component) -> String {
         (None, Some(v)) => format!("`{v}`"),
         (None, None) => "(no version)".into(),
     }
-}
-
-/// A rule's user-facing fix: the rule's own, else none.
-pub fn rule_fix(rule: &Rule) -> Option<String> {
-    rule.fix.clone()
 }
 
 /// Builders for the kinds' unit tests: components made by hand (for formats whose

@@ -8,7 +8,7 @@
 //! removal version, because every cluster from that version on rejects the manifest.
 //! Must not: flag deprecations that still serve (only removals are facts that break).
 
-use super::{Context, Evaluation, Outcome, server_label, severity_for};
+use super::{Context, Evaluation, Outcome, server_label, severity_for, sources_with};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::{Finding, Label, Subject};
 use crate::rule::{RemovedApi, Rule};
@@ -21,16 +21,9 @@ pub(super) fn evaluate(
     apis: &[RemovedApi],
     out: &mut Vec<Evaluation>,
 ) {
-    let product_name = cx
-        .rules
-        .product(&rule.product)
-        .map(|p| p.name.as_str())
-        .unwrap_or(rule.product.as_str());
-    let clusters: Vec<_> = cx
-        .instances_of(&rule.product)
-        .filter(|i| i.versions.is_ok())
-        .collect();
-    let assumed = cx.assumed(&rule.product);
+    let product_name = cx.product_name(&rule.product);
+    let clusters: Vec<_> = cx.known_instances_of(&rule.product).collect();
+    let assumed = cx.assumed_server(&rule.product);
     for (ci, c) in cx.components.iter().enumerate() {
         if c.ecosystem != Ecosystem::Kubernetes || c.kind != ComponentKind::Resource {
             continue;
@@ -46,46 +39,27 @@ pub(super) fn evaluate(
         };
         let removed = format!("{product_name} {}", api.removed_text);
         if !clusters.is_empty() {
-            for inst in &clusters {
-                let Ok(versions) = &inst.versions else {
-                    continue;
-                };
+            for (inst, versions) in &clusters {
                 let outcome = outcome(versions, &api.removed);
-                let finding = (outcome != Outcome::Ok).then(|| {
+                out.push(Evaluation::new(ci, inst.index, rule_index, outcome, || {
                     let mut f = finding(rule, api, c, outcome, &removed, &inst.describe());
                     f.related.push(server_label(inst));
                     f
-                });
-                out.push(Evaluation {
-                    client: ci,
-                    server: inst.index,
-                    rule: rule_index,
-                    outcome,
-                    finding,
-                });
+                }));
             }
             continue;
         }
         let (outcome, counterpart) = match &assumed {
-            Some((text, set)) => (
-                outcome(set, &api.removed),
-                format!("{product_name} {text} (assumed with `--assume`)"),
-            ),
+            Some((describe, set)) => (outcome(set, &api.removed), describe.clone()),
             // no cluster declared: it fails on every cluster from the removal on
             None => (
                 Outcome::MayBreak,
                 "any cluster from that version on (no cluster version is declared in the repository; `--assume` names one)".to_string(),
             ),
         };
-        let finding = (outcome != Outcome::Ok)
-            .then(|| finding(rule, api, c, outcome, &removed, &counterpart));
-        out.push(Evaluation {
-            client: ci,
-            server: ci,
-            rule: rule_index,
-            outcome,
-            finding,
-        });
+        out.push(Evaluation::new(ci, ci, rule_index, outcome, || {
+            finding(rule, api, c, outcome, &removed, &counterpart)
+        }));
     }
 }
 
@@ -115,10 +89,6 @@ fn finding(
             api.kind, api.api_version
         ),
     };
-    let mut sources = rule.sources.clone();
-    if !sources.contains(&api.source) {
-        sources.push(api.source.clone());
-    }
     Finding {
         rule_id: rule.id.clone(),
         severity: severity_for(rule, outcome),
@@ -136,7 +106,7 @@ fn finding(
                 .clone()
                 .map_or(fix.clone(), |f| format!("{fix}; {f}")),
         ),
-        sources,
+        sources: sources_with(rule, Some(&api.source)),
         subject: Subject {
             ecosystem: Some(c.ecosystem),
             name: c.name.clone(),

@@ -5,8 +5,11 @@
 //! (`mysql:8` admits 8.0.0..8.0.3 too) and a client range that admits working and failing
 //! versions both lower the verdict to "may break" (a warning naming what still fails).
 
-use super::{Context, Evaluation, Outcome, client_versions, describe_client_version};
-use crate::diagnostic::{Finding, Label, Severity, Subject};
+use super::{
+    Context, Evaluation, Instance, Outcome, client_finding, client_versions,
+    describe_client_version, is_named, server_label,
+};
+use crate::diagnostic::{Finding, Label};
 use crate::rule::{ClientRequirement, Rule};
 use crate::version::{Verdict, VersionError, VersionSet, verdict};
 
@@ -18,21 +21,13 @@ pub(super) fn evaluate(
     clients: &[ClientRequirement],
     out: &mut Vec<Evaluation>,
 ) {
-    for inst in cx.instances_of(&rule.product) {
-        // unknown server versions (`latest`, untagged) are the floating-version check's
-        // business: nothing can be said here without guessing
-        let Ok(versions) = &inst.versions else {
-            continue;
-        };
+    for (inst, versions) in cx.known_instances_of(&rule.product) {
         let server_verdict = verdict(versions, server);
         if server_verdict == Verdict::Never {
             continue;
         }
         for (ci, c) in cx.components.iter().enumerate() {
-            let Some(req) = clients
-                .iter()
-                .find(|r| r.ecosystem == c.ecosystem && r.ecosystem.same_name(&r.name, &c.name))
-            else {
+            let Some(req) = clients.iter().find(|r| is_named(c, r.ecosystem, &r.name)) else {
                 continue;
             };
             let client_verdict = match client_versions(c) {
@@ -46,7 +41,7 @@ pub(super) fn evaluate(
                 (Verdict::Always, Verdict::Never) => Outcome::Breaks,
                 _ => Outcome::MayBreak,
             };
-            let finding = (outcome != Outcome::Ok).then(|| {
+            out.push(Evaluation::new(ci, inst.index, rule_index, outcome, || {
                 let mut f = finding(
                     cx,
                     rule,
@@ -59,14 +54,7 @@ pub(super) fn evaluate(
                 );
                 super::apply_mitigations(rule, inst, &mut f);
                 f
-            });
-            out.push(Evaluation {
-                client: ci,
-                server: inst.index,
-                rule: rule_index,
-                outcome,
-                finding,
-            });
+            }));
         }
     }
 }
@@ -77,7 +65,7 @@ fn finding(
     rule: &Rule,
     req: &ClientRequirement,
     ci: usize,
-    inst: &super::Instance<'_>,
+    inst: &Instance<'_>,
     outcome: Outcome,
     server_verdict: &Verdict,
     client_verdict: &Verdict,
@@ -111,18 +99,7 @@ fn finding(
             Some(format!("upgrade `{}` to {}", c.name, req.requires_text))
         }
     });
-    let mut sources = rule.sources.clone();
-    if !sources.contains(&req.source) {
-        sources.push(req.source.clone());
-    }
-    let severity = match outcome {
-        Outcome::Breaks => rule.severity,
-        _ => rule.severity.min(Severity::Warning),
-    };
-    let mut related = vec![Label::new(
-        inst.component.span,
-        format!("{server} is declared here"),
-    )];
+    let mut related = vec![server_label(inst)];
     if let Some(span) = c.resolved_span
         && span.file != c.span.file
     {
@@ -136,18 +113,8 @@ fn finding(
         ));
     }
     Finding {
-        rule_id: rule.id.clone(),
-        severity,
-        message,
-        primary: Label::new(c.span, format!("`{}` {version} is declared here", c.name)),
         related,
         fix,
-        sources,
-        subject: Subject {
-            ecosystem: Some(c.ecosystem),
-            name: c.name.clone(),
-            version: c.effective_version().map(str::to_string),
-            counterpart: Some(server),
-        },
+        ..client_finding(rule, c, outcome, message, server, Some(&req.source))
     }
 }

@@ -16,14 +16,15 @@
 //! approximated. Must not: guess a runtime when the repository declares none.
 
 use super::{
-    Context, Evaluation, Instance, Outcome, client_versions, describe_client_version,
-    is_run_runtime, runtime_in_scope, server_label, severity_for,
+    Context, Evaluation, Instance, Outcome, client_finding, client_versions,
+    describe_client_version, is_named, is_run_runtime, runtime_in_scope, server_label,
 };
-use crate::component::{Component, ComponentKind, Ecosystem};
-use crate::diagnostic::{Finding, Label, Subject};
+use crate::component::{ComponentKind, Ecosystem};
+use crate::diagnostic::Finding;
 use crate::rule::{PackageRuntime, Rule};
 use crate::version::{
-    Bound, Interval, Scheme, Verdict, Version, VersionSet, parse_declared, parse_version, verdict,
+    Bound, Interval, Scheme, Verdict, Version, VersionSet, join_release, parse_declared,
+    parse_version, verdict,
 };
 
 pub(super) fn evaluate(
@@ -37,21 +38,30 @@ pub(super) fn evaluate(
     let Some(product) = cx.rules.product(&rule.product) else {
         return;
     };
-    let runtimes: Vec<&Instance<'_>> = cx
-        .instances_of(&rule.product)
-        .filter(|i| is_run_runtime(i.component) && i.versions.is_ok())
+    let runtimes: Vec<(&Instance<'_>, &VersionSet)> = cx
+        .known_instances_of(&rule.product)
+        .filter(|(i, _)| is_run_runtime(i.component))
         .collect();
     for (ci, c) in cx.components.iter().enumerate() {
         let in_scope = || {
             runtimes
                 .iter()
-                .filter(|r| runtime_in_scope(cx.path_of(r.component), cx.path_of(c)))
+                .filter(|(r, _)| runtime_in_scope(cx.path_of(r.component), cx.path_of(c)))
         };
-        if let Some(pkg) = packages.iter().find(|p| {
-            c.kind == ComponentKind::Package
-                && p.ecosystem == c.ecosystem
-                && p.ecosystem.same_name(&p.name, &c.name)
-        }) {
+        // the finding against one runtime: the client's side, the runtime as the other end
+        let against = |inst: &Instance<'_>,
+                       outcome: Outcome,
+                       message: String,
+                       fix: String,
+                       source: Option<&str>| Finding {
+            related: vec![server_label(inst)],
+            fix: Some(fix),
+            ..client_finding(rule, c, outcome, message, inst.describe(), source)
+        };
+        if let Some(pkg) = packages
+            .iter()
+            .find(|p| c.kind == ComponentKind::Package && is_named(c, p.ecosystem, &p.name))
+        {
             let Ok(set) = client_versions(c) else {
                 continue;
             };
@@ -59,14 +69,13 @@ pub(super) fn evaluate(
             if package_verdict == Verdict::Never {
                 continue;
             }
-            for inst in in_scope() {
-                let Ok(run) = &inst.versions else { continue };
+            for (inst, run) in in_scope() {
                 let outcome = match (verdict(run, &pkg.runtime), &package_verdict) {
                     (Verdict::Always, _) => Outcome::Ok,
                     (Verdict::Never, Verdict::Always) => Outcome::Breaks,
                     _ => Outcome::MayBreak,
                 };
-                let finding = (outcome != Outcome::Ok).then(|| {
+                out.push(Evaluation::new(ci, inst.index, rule_index, outcome, || {
                     let version = describe_client_version(c);
                     let fix = pkg
                         .fix
@@ -78,9 +87,7 @@ pub(super) fn evaluate(
                                 product.name, pkg.runtime_text, c.name, pkg.versions_text
                             )
                         });
-                    make(
-                        rule,
-                        c,
+                    against(
                         inst,
                         outcome,
                         format!(
@@ -93,16 +100,9 @@ pub(super) fn evaluate(
                             rule.summary
                         ),
                         fix,
-                        &pkg.source,
+                        Some(&pkg.source),
                     )
-                });
-                out.push(Evaluation {
-                    client: ci,
-                    server: inst.index,
-                    rule: rule_index,
-                    outcome,
-                    finding,
-                });
+                }));
             }
             continue;
         }
@@ -120,25 +120,19 @@ pub(super) fn evaluate(
         let Ok(wanted) = parse_declared(scheme, text) else {
             continue;
         };
-        for inst in in_scope() {
-            let Some(run) = inst.versions.as_ref().ok().and_then(|v| convert(v, scheme)) else {
+        for (inst, run) in in_scope() {
+            let Some(run) = convert(run, scheme) else {
                 continue;
             };
-            let outcome = match verdict(&run, &wanted) {
-                Verdict::Always => Outcome::Ok,
-                Verdict::Never => Outcome::Breaks,
-                Verdict::May { .. } => Outcome::MayBreak,
-            };
-            let finding = (outcome != Outcome::Ok).then(|| {
+            let outcome = Outcome::within(&verdict(&run, &wanted));
+            out.push(Evaluation::new(ci, inst.index, rule_index, outcome, || {
                 let fix = rule.fix.clone().unwrap_or_else(|| {
                     format!(
                         "run a {} in `{text}` here, or change the declared range to the runtime the repository runs",
                         product.name
                     )
                 });
-                make(
-                    rule,
-                    c,
+                against(
                     inst,
                     outcome,
                     format!(
@@ -150,48 +144,10 @@ pub(super) fn evaluate(
                         rule.summary
                     ),
                     fix,
-                    "",
+                    None,
                 )
-            });
-            out.push(Evaluation {
-                client: ci,
-                server: inst.index,
-                rule: rule_index,
-                outcome,
-                finding,
-            });
+            }));
         }
-    }
-}
-
-fn make(
-    rule: &Rule,
-    c: &Component,
-    inst: &Instance<'_>,
-    outcome: Outcome,
-    message: String,
-    fix: String,
-    source: &str,
-) -> Finding {
-    let mut sources = rule.sources.clone();
-    if !source.is_empty() && !sources.iter().any(|s| s == source) {
-        sources.push(source.to_string());
-    }
-    let version = describe_client_version(c);
-    Finding {
-        rule_id: rule.id.clone(),
-        severity: severity_for(rule, outcome),
-        message,
-        primary: Label::new(c.span, format!("`{}` {version} is declared here", c.name)),
-        related: vec![server_label(inst)],
-        fix: Some(fix),
-        sources,
-        subject: Subject {
-            ecosystem: Some(c.ecosystem),
-            name: c.name.clone(),
-            version: c.effective_version().map(str::to_string),
-            counterpart: Some(inst.describe()),
-        },
     }
 }
 
@@ -213,12 +169,7 @@ fn convert(set: &VersionSet, scheme: Scheme) -> Option<VersionSet> {
         while scheme == Scheme::Npm && parts.len() < 3 {
             parts.push(0);
         }
-        let text = parts
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(".");
-        parse_version(scheme, &text).ok()
+        parse_version(scheme, &join_release(&parts)).ok()
     };
     let bound = |b: &Bound| -> Option<Bound> {
         Some(match b {

@@ -8,13 +8,13 @@
 //! is a softer rule this kind does not claim).
 
 use super::{
-    Context, Evaluation, Instance, Outcome, client_versions, describe_client_version, server_label,
-    severity_for, single_major,
+    Context, Evaluation, Instance, Outcome, client_finding, client_versions,
+    describe_client_version, major_line, server_label, single_major,
 };
 use crate::component::{Component, Ecosystem};
-use crate::diagnostic::{Finding, Label, Subject};
+use crate::diagnostic::Finding;
 use crate::rule::{ClientRef, Rule};
-use crate::version::{Scheme, Verdict, parse_requirement, verdict};
+use crate::version::{Scheme, verdict};
 
 pub(super) fn evaluate(
     cx: &Context<'_>,
@@ -23,10 +23,7 @@ pub(super) fn evaluate(
     clients: &[ClientRef],
     out: &mut Vec<Evaluation>,
 ) {
-    for inst in cx.instances_of(&rule.product) {
-        let Ok(versions) = &inst.versions else {
-            continue;
-        };
+    for (inst, versions) in cx.known_instances_of(&rule.product) {
         let Some(major) = single_major(versions, Scheme::Dotted) else {
             continue;
         };
@@ -37,28 +34,15 @@ pub(super) fn evaluate(
             let Ok(set) = client_versions(c) else {
                 continue;
             };
-            let scheme = Scheme::of(c.ecosystem);
-            let Ok(same) = parse_requirement(scheme, &format!(">={major}.0.0, <{}.0.0", major + 1))
-            else {
+            let Ok(same) = major_line(Scheme::of(c.ecosystem), major) else {
                 continue;
             };
-            let outcome = match verdict(&set, &same) {
-                Verdict::Always => Outcome::Ok,
-                Verdict::Never => Outcome::Breaks,
-                Verdict::May { .. } => Outcome::MayBreak,
-            };
-            let finding = (outcome != Outcome::Ok).then(|| {
+            let outcome = Outcome::within(&verdict(&set, &same));
+            out.push(Evaluation::new(ci, inst.index, rule_index, outcome, || {
                 let mut f = finding(rule, client, c, inst, major, outcome);
                 super::apply_mitigations(rule, inst, &mut f);
                 f
-            });
-            out.push(Evaluation {
-                client: ci,
-                server: inst.index,
-                rule: rule_index,
-                outcome,
-                finding,
-            });
+            }));
         }
     }
 }
@@ -97,24 +81,10 @@ fn finding(
             ),
         })
     });
-    let mut sources = rule.sources.clone();
-    if !sources.contains(&client.source) {
-        sources.push(client.source.clone());
-    }
     Finding {
-        rule_id: rule.id.clone(),
-        severity: severity_for(rule, outcome),
-        message,
-        primary: Label::new(c.span, format!("`{}` {version} is declared here", c.name)),
         related: vec![server_label(inst)],
         fix,
-        sources,
-        subject: Subject {
-            ecosystem: Some(c.ecosystem),
-            name: c.name.clone(),
-            version: c.effective_version().map(str::to_string),
-            counterpart: Some(server),
-        },
+        ..client_finding(rule, c, outcome, message, server, Some(&client.source))
     }
 }
 

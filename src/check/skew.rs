@@ -9,10 +9,10 @@
 //! v0.X is Kubernetes 1.X) names it with `major`, which applies to its 0.x versions only. Must not: compare across majors.
 
 use super::{
-    Context, Evaluation, Instance, Outcome, client_versions, describe_client_version, server_label,
-    severity_for, single_minor,
+    Context, Evaluation, Instance, Outcome, client_finding, client_versions,
+    describe_client_version, server_label, single_minor,
 };
-use crate::diagnostic::{Finding, Label, Subject};
+use crate::diagnostic::Finding;
 use crate::rule::{ClientRef, Rule};
 use crate::version::Scheme;
 
@@ -34,9 +34,9 @@ pub(super) fn evaluate(
     out: &mut Vec<Evaluation>,
 ) {
     let mut targets: Vec<Target<'_, '_>> = cx
-        .instances_of(&rule.product)
-        .filter_map(|inst| {
-            let (major, minor) = single_minor(inst.versions.as_ref().ok()?, Scheme::Dotted)?;
+        .known_instances_of(&rule.product)
+        .filter_map(|(inst, versions)| {
+            let (major, minor) = single_minor(versions, Scheme::Dotted)?;
             Some(Target {
                 inst: Some(inst),
                 describe: inst.describe(),
@@ -46,17 +46,12 @@ pub(super) fn evaluate(
         })
         .collect();
     if targets.is_empty()
-        && let Some((text, set)) = cx.assumed(&rule.product)
+        && let Some((describe, set)) = cx.assumed_server(&rule.product)
         && let Some((major, minor)) = single_minor(&set, Scheme::Dotted)
     {
-        let name = cx
-            .rules
-            .product(&rule.product)
-            .map(|p| p.name.as_str())
-            .unwrap_or(rule.product.as_str());
         targets.push(Target {
             inst: None,
-            describe: format!("{name} {text} (assumed with `--assume`)"),
+            describe,
             major,
             minor,
         });
@@ -86,52 +81,37 @@ pub(super) fn evaluate(
             } else {
                 Outcome::Ok
             };
-            let finding = (outcome == Outcome::Breaks).then(|| {
+            let server = t.inst.map(|i| i.index).unwrap_or(ci);
+            out.push(Evaluation::new(ci, server, rule_index, outcome, || {
                 let version = describe_client_version(c);
                 let direction = if minor < t.minor { "older" } else { "newer" };
                 let plural = if distance == 1 { "" } else { "s" };
-                let mut related = Vec::new();
-                if let Some(inst) = t.inst {
-                    related.push(server_label(inst));
-                }
-                let mut sources = rule.sources.clone();
-                if !sources.contains(&client.source) {
-                    sources.push(client.source.clone());
-                }
+                let message = format!(
+                    "`{}` {version} is {distance} minor version{plural} {direction} than {} (supported skew: ±{max_skew}); {}",
+                    c.name, t.describe, rule.summary
+                );
+                let fix = client.fix.clone().or_else(|| {
+                    Some(format!(
+                        "move `{}` to within {max_skew} minor version{} of {}.{} (the server's minor)",
+                        c.name,
+                        if max_skew == 1 { "" } else { "s" },
+                        t.major,
+                        t.minor
+                    ))
+                });
                 Finding {
-                    rule_id: rule.id.clone(),
-                    severity: severity_for(rule, outcome),
-                    message: format!(
-                        "`{}` {version} is {distance} minor version{plural} {direction} than {} (supported skew: ±{max_skew}); {}",
-                        c.name, t.describe, rule.summary
-                    ),
-                    primary: Label::new(c.span, format!("`{}` {version} is declared here", c.name)),
-                    related,
-                    fix: client.fix.clone().or_else(|| {
-                        Some(format!(
-                            "move `{}` to within {max_skew} minor version{} of {}.{} (the server's minor)",
-                            c.name,
-                            if max_skew == 1 { "" } else { "s" },
-                            t.major,
-                            t.minor
-                        ))
-                    }),
-                    sources,
-                    subject: Subject {
-                        ecosystem: Some(c.ecosystem),
-                        name: c.name.clone(),
-                        version: c.effective_version().map(str::to_string),
-                        counterpart: Some(t.describe.clone()),
-                    },
+                    related: t.inst.map(server_label).into_iter().collect(),
+                    fix,
+                    ..client_finding(
+                        rule,
+                        c,
+                        outcome,
+                        message,
+                        t.describe.clone(),
+                        Some(&client.source),
+                    )
                 }
-            });
-            out.push(Evaluation {
-                client: ci,
-                server: t.inst.map(|i| i.index).unwrap_or(ci),
-                rule: rule_index,
-                outcome,
-                finding,
-            });
+            }));
         }
     }
 }

@@ -1,9 +1,9 @@
 //! Cargo versions and requirements (`semver` crate), lowered to [`VersionSet`]s.
 //!
-//! `semver::VersionReq` parses; each comparator is lowered with the rules the crate
-//! documents: a bare `1.2` is `^1.2`, `^0.2.3` is `>=0.2.3, <0.3.0`, `~1` is `>=1.0.0,
-//! <2.0.0`, `>1.2` is `>=1.3.0`, `<=1.2` is `<1.3.0`, `1.*` is `>=1.0.0, <2.0.0`; commas
-//! join comparators (AND).
+//! `semver::VersionReq` parses; each comparator is lowered (by `ranges.rs`, which npm
+//! shares) with the rules the crate documents: a bare `1.2` is `^1.2`, `^0.2.3` is
+//! `>=0.2.3, <0.3.0`, `~1` is `>=1.0.0, <2.0.0`, `>1.2` is `>=1.3.0`, `<=1.2` is `<1.3.0`,
+//! `1.*` is `>=1.0.0, <2.0.0`; commas join comparators (AND).
 //!
 //! **Pre-releases.** Cargo only matches `2.0.0-alpha` when a comparator names a pre-release
 //! of the same `2.0.0`. Upper bounds the desugaring invents use the lowest pre-release
@@ -15,7 +15,8 @@
 
 use semver::{Op, Version as SemVer, VersionReq};
 
-use super::{Bound, Interval, Version, VersionError, VersionSet};
+use super::ranges::{PartialOp, lower_partial};
+use super::{Version, VersionError, VersionSet};
 
 /// Parse one Cargo version. Rule files may write partial bounds (`<2`, `>=1.70`), which
 /// are padded with zeros.
@@ -46,81 +47,38 @@ pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
     let req = VersionReq::parse(t).map_err(|e| {
         VersionError::Invalid(format!("`{t}` is not a Cargo version requirement: {e}"))
     })?;
-    let mut set = VersionSet::all();
-    for c in &req.comparators {
-        set = set.intersect(&lower(c)?);
-    }
-    Ok(set)
+    VersionSet::all_of(req.comparators.iter().map(lower))
 }
 
 fn lower(c: &semver::Comparator) -> Result<VersionSet, VersionError> {
-    let v = |major: u64, minor: u64, patch: u64| Version::Cargo(SemVer::new(major, minor, patch));
-    let floor = |major: u64, minor: u64, patch: u64| {
-        let mut s = SemVer::new(major, minor, patch);
-        s.pre = semver::Prerelease::new("0").expect("`0` is a valid pre-release");
-        Version::Cargo(s)
-    };
-    let full = || {
-        let mut s = SemVer::new(c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0));
-        s.pre = c.pre.clone();
-        Version::Cargo(s)
-    };
-    let (major, minor, patch) = (c.major, c.minor, c.patch);
-    // the first version past everything the partial names: `1` -> 2.0.0-0, `1.2` -> 1.3.0-0
-    let ceiling = || match (minor, patch) {
-        (None, _) => Some(floor(major + 1, 0, 0)),
-        (Some(m), None) => Some(floor(major, m + 1, 0)),
-        _ => None,
-    };
-    Ok(match c.op {
-        Op::Exact | Op::Wildcard => match ceiling() {
-            Some(hi) => VersionSet::half_open(full(), hi),
-            None => VersionSet::exact(full()),
-        },
-        Op::Greater => match (minor, patch) {
-            (None, _) => VersionSet::at_least(v(major + 1, 0, 0)),
-            (Some(m), None) => VersionSet::at_least(v(major, m + 1, 0)),
-            _ => VersionSet::from_interval(Interval {
-                lo: Bound::Excluded(full()),
-                hi: Bound::Unbounded,
-            }),
-        },
-        Op::GreaterEq => VersionSet::at_least(full()),
-        Op::Less => VersionSet::below(if patch.is_some() {
-            full()
-        } else {
-            floor(major, minor.unwrap_or(0), 0)
-        }),
-        Op::LessEq => match ceiling() {
-            Some(hi) => VersionSet::below(hi),
-            None => VersionSet::from_interval(Interval {
-                lo: Bound::Unbounded,
-                hi: Bound::Included(full()),
-            }),
-        },
-        Op::Tilde => {
-            let hi = match minor {
-                Some(m) => floor(major, m + 1, 0),
-                None => floor(major + 1, 0, 0),
-            };
-            VersionSet::half_open(full(), hi)
-        }
-        Op::Caret => {
-            let hi = match (major, minor, patch) {
-                (0, None, _) => floor(1, 0, 0),
-                (0, Some(0), None) => floor(0, 1, 0),
-                (0, Some(0), Some(p)) => floor(0, 0, p + 1),
-                (0, Some(m), _) => floor(0, m + 1, 0),
-                (n, _, _) => floor(n + 1, 0, 0),
-            };
-            VersionSet::half_open(full(), hi)
-        }
+    let op = match c.op {
+        Op::Exact | Op::Wildcard => PartialOp::Exact,
+        Op::Greater => PartialOp::Greater,
+        Op::GreaterEq => PartialOp::GreaterEq,
+        Op::Less => PartialOp::Less,
+        Op::LessEq => PartialOp::LessEq,
+        Op::Tilde => PartialOp::Tilde,
+        Op::Caret => PartialOp::Caret,
         _ => {
             return Err(VersionError::Invalid(format!(
                 "unsupported Cargo comparator `{c}`"
             )));
         }
-    })
+    };
+    let mut written = SemVer::new(c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0));
+    written.pre = c.pre.clone();
+    Ok(lower_partial(
+        op,
+        (c.major, c.minor, c.patch),
+        Version::Cargo(written),
+        |major, minor, patch, floor| {
+            let mut s = SemVer::new(major, minor, patch);
+            if floor {
+                s.pre = semver::Prerelease::new("0").expect("`0` is a valid pre-release");
+            }
+            Version::Cargo(s)
+        },
+    ))
 }
 
 #[cfg(test)]

@@ -19,9 +19,9 @@
 //! Must not: read `composer.json` (`require` vs `require-dev` is the extractor's concern).
 
 use std::cmp::Ordering;
-use std::fmt;
 
-use super::{Bound, Interval, Version, VersionError, VersionSet};
+use super::ranges::{compare, split_operator};
+use super::{Bound, Interval, Version, VersionError, VersionSet, join_release};
 
 /// A normalised Composer version.
 #[derive(Debug, Clone)]
@@ -72,7 +72,7 @@ impl ComposerVersion {
             stability: Stability::Floor,
             stability_nums: Vec::new(),
             dev_suffix: false,
-            text: join(nums),
+            text: join_release(nums),
         }
     }
 
@@ -82,13 +82,6 @@ impl ComposerVersion {
             ..Self::floor(nums)
         }
     }
-}
-
-fn join(nums: &[u64]) -> String {
-    nums.iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
 }
 
 fn parse_inner(t: &str) -> Option<ComposerVersion> {
@@ -176,25 +169,7 @@ impl Ord for ComposerVersion {
     }
 }
 
-impl PartialOrd for ComposerVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for ComposerVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for ComposerVersion {}
-
-impl fmt::Display for ComposerVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
+order_by_cmp_show_text!(ComposerVersion);
 
 /// Parse a `composer.json` constraint.
 pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
@@ -294,10 +269,7 @@ fn bump(nums: &[u64], at: usize) -> ComposerVersion {
 
 fn comparator(token: &str) -> Result<VersionSet, String> {
     let ops = [">=", "<=", "!=", "<>", "==", ">", "<", "=", "^", "~"];
-    let (op, rest) = ops
-        .iter()
-        .find_map(|op| token.strip_prefix(op).map(|r| (*op, r)))
-        .unwrap_or(("", token));
+    let (op, rest) = split_operator(token, &ops, "");
     let w = Version::Composer;
     if let Some(prefix) = wildcard_prefix(rest)? {
         if prefix.is_empty() {
@@ -323,19 +295,8 @@ fn comparator(token: &str) -> Result<VersionSet, String> {
     let (v, nums) = written_numbers(rest)?;
     let is_release = v.stability == Stability::Stable;
     Ok(match op {
-        "" | "=" | "==" => VersionSet::exact(w(v)),
-        "!=" | "<>" => VersionSet::exact(w(v)).complement(),
-        ">=" => VersionSet::at_least(w(v)),
-        ">" => VersionSet::from_interval(Interval {
-            lo: Bound::Excluded(w(v)),
-            hi: Bound::Unbounded,
-        }),
-        "<=" => VersionSet::from_interval(Interval {
-            lo: Bound::Unbounded,
-            hi: Bound::Included(w(v)),
-        }),
+        "<>" => VersionSet::exact(w(v)).complement(),
         "<" if is_release => VersionSet::below(w(ComposerVersion::floor(&nums))),
-        "<" => VersionSet::below(w(v)),
         "~" => {
             let at = if nums.len() == 1 { 0 } else { nums.len() - 2 };
             VersionSet::half_open(w(v), w(bump(&nums, at)))
@@ -344,7 +305,8 @@ fn comparator(token: &str) -> Result<VersionSet, String> {
             let at = nums.iter().position(|&n| n != 0).unwrap_or(nums.len() - 1);
             VersionSet::half_open(w(v), w(bump(&nums, at)))
         }
-        _ => unreachable!("operator list is closed"),
+        // `=`, `==`, none, `!=`, `>=`, `>`, `<=`, and `<` on a pre-release
+        _ => compare(op, w(v)),
     })
 }
 

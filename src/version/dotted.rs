@@ -5,11 +5,10 @@
 //! pre-release that sorts before the release (`5.0.0-rc1` < `5.0.0`).
 
 use std::cmp::Ordering;
-use std::fmt;
 
-use super::{Version, VersionError, VersionSet};
+use super::{Version, VersionError, VersionSet, join_release};
 
-#[derive(Debug, Clone, Eq)]
+#[derive(Debug, Clone)]
 pub struct Dotted {
     parts: Vec<u64>,
     pre: Option<String>,
@@ -18,11 +17,7 @@ pub struct Dotted {
 
 impl Dotted {
     pub fn new(parts: Vec<u64>) -> Self {
-        let text = parts
-            .iter()
-            .map(|p| p.to_string())
-            .collect::<Vec<_>>()
-            .join(".");
+        let text = join_release(&parts);
         Dotted {
             parts,
             pre: None,
@@ -92,18 +87,6 @@ impl Dotted {
     }
 }
 
-impl PartialEq for Dotted {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl PartialOrd for Dotted {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 impl Ord for Dotted {
     fn cmp(&self, other: &Self) -> Ordering {
         let n = self.parts.len().max(other.parts.len());
@@ -157,11 +140,7 @@ fn natural_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
-impl fmt::Display for Dotted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
+order_by_cmp_show_text!(Dotted);
 
 /// A declared dotted version: exact when written in full; a partial one (`18`, `3.12`)
 /// admits everything under it, as `.nvmrc`, `.python-version` and tags mean it.

@@ -12,7 +12,6 @@
 //! Must not: resolve module queries (`latest`, branch names) — those are unknown.
 
 use std::cmp::Ordering;
-use std::fmt;
 
 use semver::{Prerelease, Version as SemVer};
 
@@ -80,31 +79,13 @@ fn toolchain(body: &str) -> Option<SemVer> {
     Some(v)
 }
 
-impl PartialEq for GoVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for GoVersion {}
-
-impl PartialOrd for GoVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 impl Ord for GoVersion {
     fn cmp(&self, other: &Self) -> Ordering {
         self.semver.cmp_precedence(&other.semver)
     }
 }
 
-impl fmt::Display for GoVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
+order_by_cmp_show_text!(GoVersion);
 
 /// A declared Go version is exact; module queries are unknown.
 pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {

@@ -18,7 +18,6 @@
 //! Must not: resolve properties, parents or BOMs (the extractor knows the POM).
 
 use std::cmp::Ordering;
-use std::fmt;
 
 use super::{Bound, Interval, Version, VersionError, VersionSet};
 
@@ -206,31 +205,13 @@ fn cmp_lists(l: &[Item], r: &[Item]) -> Ordering {
     Ordering::Equal
 }
 
-impl PartialEq for MavenVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for MavenVersion {}
-
-impl PartialOrd for MavenVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 impl Ord for MavenVersion {
     fn cmp(&self, other: &Self) -> Ordering {
         cmp_lists(&self.items, &other.items)
     }
 }
 
-impl fmt::Display for MavenVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
+order_by_cmp_show_text!(MavenVersion);
 
 /// Parse a declared version or range (`1.0`, `[1.0,2.0)`, `(,1.0],[1.2,)`).
 pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {

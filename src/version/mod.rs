@@ -17,6 +17,34 @@
 //!
 //! Must not: look at components, rules or files.
 
+/// Equality and partial order from a version type's own `Ord` (versions that sort alike
+/// are equal: `1.0` and `1.0.0`, `1.0.0-RC.1` and `1.0.0-rc.1`), and `Display` as the
+/// version was written (its `text` field). Each scheme whose order is its own writes
+/// `Ord` and takes the rest from here, so equality can never disagree with the order.
+macro_rules! order_by_cmp_show_text {
+    ($t:ty) => {
+        impl PartialEq for $t {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other) == std::cmp::Ordering::Equal
+            }
+        }
+
+        impl Eq for $t {}
+
+        impl PartialOrd for $t {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.text)
+            }
+        }
+    };
+}
+
 mod cargo;
 mod composer;
 mod dotted;
@@ -26,6 +54,7 @@ mod maven;
 mod npm;
 mod nuget;
 mod pep440;
+mod ranges;
 mod rubygems;
 mod set;
 mod terraform;
@@ -171,6 +200,16 @@ impl fmt::Display for Version {
     }
 }
 
+/// Release numbers written the dotted way (`[8, 0, 36]` -> `8.0.36`), as every scheme
+/// writes the versions it makes up (bounds, bumps, re-read runtimes).
+pub fn join_release(parts: &[u64]) -> String {
+    parts
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 /// Why a version text could not be understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VersionError {
@@ -240,21 +279,19 @@ pub fn parse_requirement(scheme: Scheme, text: &str) -> Result<VersionSet, Versi
         "" => return Err(VersionError::Invalid("empty requirement".into())),
         _ => {}
     }
-    let mut result = VersionSet::empty();
-    for alt in text.split("||") {
-        let mut set = VersionSet::all();
+    VersionSet::any_of(text.split("||").map(|alt| {
         let alt = alt.trim();
         if alt.is_empty() {
             return Err(VersionError::Invalid(format!(
                 "empty alternative in `{text}`"
             )));
         }
-        for token in split_comparators(alt) {
-            set = set.intersect(&comparator(scheme, &token)?);
-        }
-        result = result.union(&set);
-    }
-    Ok(result)
+        VersionSet::all_of(
+            split_comparators(alt)
+                .iter()
+                .map(|token| comparator(scheme, token)),
+        )
+    }))
 }
 
 /// Split `>=1.0, <2` / `>= 1.0 < 2` into `[">=1.0", "<2"]`.
@@ -277,25 +314,8 @@ fn split_comparators(text: &str) -> Vec<String> {
 }
 
 fn comparator(scheme: Scheme, token: &str) -> Result<VersionSet, VersionError> {
-    let (op, rest) = ["!=", ">=", "<=", "==", ">", "<", "="]
-        .iter()
-        .find_map(|op| token.strip_prefix(op).map(|r| (*op, r)))
-        .unwrap_or(("=", token));
-    let v = parse_version(scheme, rest.trim())?;
-    Ok(match op {
-        ">=" => VersionSet::at_least(v),
-        ">" => VersionSet::from_interval(Interval {
-            lo: Bound::Excluded(v),
-            hi: Bound::Unbounded,
-        }),
-        "<=" => VersionSet::from_interval(Interval {
-            lo: Bound::Unbounded,
-            hi: Bound::Included(v),
-        }),
-        "<" => VersionSet::below(v),
-        "!=" => VersionSet::exact(v).complement(),
-        _ => VersionSet::exact(v),
-    })
+    let (op, rest) = ranges::split_operator(token, &["!=", ">=", "<=", "==", ">", "<", "="], "=");
+    Ok(ranges::compare(op, parse_version(scheme, rest.trim())?))
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@
 //! Versions are `nodejs_semver::Version` (SemVer 2 order, build metadata ignored). Ranges are
 //! parsed here rather than through `nodejs_semver::Range`, whose desugaring was measured
 //! wrong on inputs manifests do contain: `<=2` became `<=2.9007…`, an empty intersection
-//! (`>=1 <1`) became everything, and `1 2` became a union. The desugaring below follows
-//! node-semver's documented rules (`^0.2.3` = `>=0.2.3 <0.3.0-0`, `1.2.3 - 2.3` =
-//! `>=1.2.3 <2.4.0-0`, `<=1.2` = `<1.3.0-0`, `>1` = `>=2.0.0`).
+//! (`>=1 <1`) became everything, and `1 2` became a union. The desugaring (shared with
+//! Cargo in `ranges.rs`) follows node-semver's documented rules (`^0.2.3` = `>=0.2.3
+//! <0.3.0-0`, `1.2.3 - 2.3` = `>=1.2.3 <2.4.0-0`, `<=1.2` = `<1.3.0-0`, `>1` = `>=2.0.0`).
 //!
 //! **npm's pre-release rule.** npm only lets a range match `2.1.0-beta.1` when one of its
 //! comparators names a pre-release of the same `2.1.0`; an interval cannot express that, so a
@@ -20,6 +20,7 @@
 //! Must not: decide what a specifier *means* for a package beyond its version set (aliases,
 //! workspaces and git sources are only classified as unknown here).
 
+use super::ranges::{PartialOp, lower_partial, split_operator};
 use super::{Bound, Interval, Version, VersionError, VersionSet};
 
 type SemVer = nodejs_semver::Version;
@@ -121,20 +122,16 @@ pub(super) fn parse_range(
     wrap: fn(SemVer) -> Version,
     masterminds: bool,
 ) -> Result<VersionSet, VersionError> {
-    let mut result = VersionSet::empty();
-    for alt in text.split("||") {
+    VersionSet::any_of(text.split("||").map(|alt| {
         let alt = if masterminds {
             alt.replace(',', " ")
         } else {
             alt.to_string()
         };
-        result = result.union(
-            &parse_conjunction(alt.trim(), wrap, masterminds).map_err(|m| {
-                VersionError::Invalid(format!("`{}` is not a valid range: {m}", text.trim()))
-            })?,
-        );
-    }
-    Ok(result)
+        parse_conjunction(alt.trim(), wrap, masterminds).map_err(|m| {
+            VersionError::Invalid(format!("`{}` is not a valid range: {m}", text.trim()))
+        })
+    }))
 }
 
 /// One `||` alternative: a hyphen range or space-separated comparators, all of which hold.
@@ -164,15 +161,10 @@ fn parse_conjunction(
         }
         tokens.push(w.to_string());
     }
-    let mut set = VersionSet::all();
-    for tok in &tokens {
-        let part = match tok.strip_prefix("!=") {
-            Some(rest) if masterminds => comparator(rest, wrap)?.complement(),
-            _ => comparator(tok, wrap)?,
-        };
-        set = set.intersect(&part);
-    }
-    Ok(set)
+    VersionSet::all_of(tokens.iter().map(|tok| match tok.strip_prefix("!=") {
+        Some(rest) if masterminds => comparator(rest, wrap).map(|s| s.complement()),
+        _ => comparator(tok, wrap),
+    }))
 }
 
 /// A possibly partial version: `None` parts are missing or wildcards (`x`, `X`, `*`).
@@ -215,10 +207,6 @@ impl Partial {
             (Some(m), Some(n), None) => Some(self.version(m, n + 1, 0, "0")),
             _ => None,
         }
-    }
-
-    fn is_full(&self) -> bool {
-        self.patch.is_some()
     }
 }
 
@@ -286,13 +274,8 @@ fn hyphen(lo: &Partial, hi: &Partial, wrap: fn(SemVer) -> Version) -> VersionSet
 /// One comparator: `>=1.2`, `<2`, `~1.2.3`, `^0.2`, `1.x`, `=1.2.3`.
 fn comparator(tok: &str, wrap: fn(SemVer) -> Version) -> Result<VersionSet, String> {
     let ops = ["~>", ">=", "<=", ">", "<", "=", "^", "~"];
-    let (op, rest) = ops
-        .iter()
-        .find_map(|op| tok.strip_prefix(op).map(|r| (*op, r)))
-        .unwrap_or(("", tok));
+    let (op, rest) = split_operator(tok, &ops, "");
     let p = parse_partial(rest)?;
-    let w = |v: SemVer| wrap(v);
-    let floor0 = |maj: u64, min: u64, pat: u64| p.version(maj, min, pat, "0");
     let Some(major) = p.major else {
         // `*`, `x`, `>=*`: anything; `<*`, `>*`: nothing
         return Ok(match op {
@@ -300,58 +283,22 @@ fn comparator(tok: &str, wrap: fn(SemVer) -> Version) -> Result<VersionSet, Stri
             _ => VersionSet::all(),
         });
     };
-    let set = match op {
-        "" | "=" => match p.ceiling() {
-            Some(c) => VersionSet::half_open(w(p.floor_release()), w(c)),
-            None => VersionSet::exact(w(p.floor_release())),
-        },
-        ">=" => VersionSet::at_least(w(p.floor_release())),
-        "<" => VersionSet::below(w(if p.is_full() {
-            p.floor_release()
-        } else {
-            floor0(major, p.minor.unwrap_or(0), 0)
-        })),
-        ">" => match p.ceiling() {
-            // `>1.2` is `>=1.3.0`
-            Some(c) => VersionSet::at_least(w(release_of(&c))),
-            None => VersionSet::from_interval(Interval {
-                lo: Bound::Excluded(w(p.floor_release())),
-                hi: Bound::Unbounded,
-            }),
-        },
-        "<=" => match p.ceiling() {
-            Some(c) => VersionSet::below(w(c)),
-            None => VersionSet::from_interval(Interval {
-                lo: Bound::Unbounded,
-                hi: Bound::Included(w(p.floor_release())),
-            }),
-        },
-        "~" | "~>" => {
-            let hi = match p.minor {
-                Some(minor) => floor0(major, minor + 1, 0),
-                None => floor0(major + 1, 0, 0),
-            };
-            VersionSet::half_open(w(p.floor_release()), w(hi))
-        }
-        "^" => {
-            let hi = match (major, p.minor, p.patch) {
-                (0, Some(0), Some(patch)) => floor0(0, 0, patch + 1),
-                (0, Some(minor), _) if p.patch.is_some() || minor > 0 => floor0(0, minor + 1, 0),
-                (0, Some(0), None) => floor0(0, 1, 0),
-                (0, None, _) => floor0(1, 0, 0),
-                (m, _, _) => floor0(m + 1, 0, 0),
-            };
-            VersionSet::half_open(w(p.floor_release()), w(hi))
-        }
+    let op = match op {
+        "" | "=" => PartialOp::Exact,
+        ">=" => PartialOp::GreaterEq,
+        ">" => PartialOp::Greater,
+        "<" => PartialOp::Less,
+        "<=" => PartialOp::LessEq,
+        "~" | "~>" => PartialOp::Tilde,
+        "^" => PartialOp::Caret,
         _ => unreachable!("operator list is closed"),
     };
-    Ok(set)
-}
-
-/// `2.0.0-0` -> `2.0.0`
-fn release_of(v: &SemVer) -> SemVer {
-    SemVer::parse(format!("{}.{}.{}", v.major(), v.minor(), v.patch()))
-        .expect("formatted from numbers")
+    Ok(lower_partial(
+        op,
+        (major, p.minor, p.patch),
+        wrap(p.floor_release()),
+        |a, b, c, floor| wrap(p.version(a, b, c, if floor { "0" } else { "" })),
+    ))
 }
 
 #[cfg(test)]

@@ -15,9 +15,8 @@
 //! version is exact, is the extractor's call: it can pass `[1.0]`).
 
 use std::cmp::Ordering;
-use std::fmt;
 
-use super::{Bound, Interval, Version, VersionError, VersionSet};
+use super::{Bound, Interval, Version, VersionError, VersionSet, join_release};
 
 /// A NuGet version; `floor` marks a synthetic bound below all pre-releases of `nums`.
 #[derive(Debug, Clone)]
@@ -77,7 +76,7 @@ impl NuGetVersion {
             nums: padded,
             labels: Vec::new(),
             floor: true,
-            text: join(shown),
+            text: join_release(shown),
         }
     }
 
@@ -105,13 +104,6 @@ impl NuGetVersion {
             (false, true) => 2,
         }
     }
-}
-
-fn join(nums: &[u64]) -> String {
-    nums.iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
 }
 
 fn cmp_label(a: &str, b: &str) -> Ordering {
@@ -144,25 +136,7 @@ impl Ord for NuGetVersion {
     }
 }
 
-impl PartialOrd for NuGetVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for NuGetVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for NuGetVersion {}
-
-impl fmt::Display for NuGetVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
+order_by_cmp_show_text!(NuGetVersion);
 
 /// Parse a NuGet version range (`1.0`, `[1.0]`, `[1.0,2.0)`, `(,1.0]`, `1.*`, `*`).
 pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {

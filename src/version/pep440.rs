@@ -27,7 +27,7 @@ use std::str::FromStr;
 
 use pep440_rs::{Operator, Prerelease, VersionSpecifiers};
 
-use super::{Bound, Interval, Version, VersionError, VersionSet};
+use super::{Version, VersionError, VersionSet};
 
 type Pep = pep440_rs::Version;
 
@@ -65,15 +65,13 @@ pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
         },
     };
     let mentions_pre = specs.iter().any(|s| s.any_prerelease());
-    let mut set = VersionSet::all();
-    for spec in specs.iter() {
-        set = set.intersect(&lower(
+    VersionSet::all_of(specs.iter().map(|spec| {
+        Ok(lower(
             *spec.operator(),
             spec.version().clone(),
             mentions_pre,
-        ));
-    }
-    Ok(set)
+        ))
+    }))
 }
 
 fn lower(op: Operator, v: Pep, mentions_pre: bool) -> VersionSet {
@@ -91,20 +89,14 @@ fn lower(op: Operator, v: Pep, mentions_pre: bool) -> VersionSet {
         }
         Operator::LessThan if v.any_prerelease() => VersionSet::below(w(v)),
         Operator::LessThan => VersionSet::below(w(v.with_min(Some(0)))),
-        Operator::LessThanEqual => VersionSet::from_interval(Interval {
-            lo: Bound::Unbounded,
-            hi: Bound::Included(w(v)),
-        }),
+        Operator::LessThanEqual => VersionSet::at_most(w(v)),
         Operator::GreaterThan => {
             if let Some(dev) = v.dev() {
                 VersionSet::at_least(w(v.with_dev(Some(dev + 1))))
             } else if let Some(post) = v.post() {
                 VersionSet::at_least(w(v.with_post(Some(post + 1))))
             } else {
-                VersionSet::from_interval(Interval {
-                    lo: Bound::Excluded(w(v.with_max(Some(0)))),
-                    hi: Bound::Unbounded,
-                })
+                VersionSet::above(w(v.with_max(Some(0))))
             }
         }
         Operator::GreaterThanEqual => VersionSet::at_least(w(v)),

@@ -16,9 +16,9 @@
 //! Must not: read Gemfile syntax (`gem 'x', '~> 1.0'` is the extractor's).
 
 use std::cmp::Ordering;
-use std::fmt;
 
-use super::{Bound, Interval, Version, VersionError, VersionSet};
+use super::ranges::{compare, split_operator};
+use super::{Version, VersionError, VersionSet, join_release};
 
 /// One `Gem::Version`: canonical segments for ordering, the text for display.
 #[derive(Debug, Clone)]
@@ -90,11 +90,7 @@ impl GemVersion {
             nums.pop();
         }
         *nums.last_mut().expect("at least one segment") += 1;
-        let text = nums
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(".");
+        let text = join_release(&nums);
         let mut segments = canonical(&scan(&text));
         segments.push(Segment::Str(String::new()));
         GemVersion { segments, text }
@@ -166,25 +162,7 @@ impl Ord for GemVersion {
     }
 }
 
-impl PartialOrd for GemVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for GemVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for GemVersion {}
-
-impl fmt::Display for GemVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
+order_by_cmp_show_text!(GemVersion);
 
 /// Parse a requirement list (`~> 2.2, >= 2.2.1`, `= 1.0`, `1.0`, `!= 1.1`, `>= 0`).
 pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
@@ -192,38 +170,19 @@ pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
     if t.is_empty() {
         return Ok(VersionSet::all());
     }
-    let mut set = VersionSet::all();
-    for part in t.split(',') {
-        set = set.intersect(&requirement(part.trim())?);
-    }
-    Ok(set)
+    VersionSet::all_of(t.split(',').map(|part| requirement(part.trim())))
 }
 
 fn requirement(part: &str) -> Result<VersionSet, VersionError> {
-    let ops = ["~>", ">=", "<=", "!=", ">", "<", "="];
-    let (op, rest) = ops
-        .iter()
-        .find_map(|op| part.strip_prefix(op).map(|r| (*op, r.trim())))
-        .unwrap_or(("=", part));
-    let v = GemVersion::parse(rest)?;
+    let (op, rest) = split_operator(part, &["~>", ">=", "<=", "!=", ">", "<", "="], "=");
+    let v = GemVersion::parse(rest.trim())?;
     let w = Version::RubyGems;
     Ok(match op {
         "~>" => {
             let hi = v.bump_floor();
             VersionSet::half_open(w(v), w(hi))
         }
-        ">=" => VersionSet::at_least(w(v)),
-        "<=" => VersionSet::from_interval(Interval {
-            lo: Bound::Unbounded,
-            hi: Bound::Included(w(v)),
-        }),
-        ">" => VersionSet::from_interval(Interval {
-            lo: Bound::Excluded(w(v)),
-            hi: Bound::Unbounded,
-        }),
-        "<" => VersionSet::below(w(v)),
-        "!=" => VersionSet::exact(w(v)).complement(),
-        _ => VersionSet::exact(w(v)),
+        _ => compare(op, w(v)),
     })
 }
 

@@ -159,6 +159,22 @@ impl VersionSet {
         })
     }
 
+    /// `> v`
+    pub fn above(v: Version) -> Self {
+        Self::from_interval(Interval {
+            lo: Bound::Excluded(v),
+            hi: Bound::Unbounded,
+        })
+    }
+
+    /// `<= v`
+    pub fn at_most(v: Version) -> Self {
+        Self::from_interval(Interval {
+            lo: Bound::Unbounded,
+            hi: Bound::Included(v),
+        })
+    }
+
     /// `< v`
     pub fn below(v: Version) -> Self {
         Self::from_interval(Interval {
@@ -173,6 +189,20 @@ impl VersionSet {
             lo: Bound::Included(lo),
             hi: Bound::Excluded(hi),
         })
+    }
+
+    /// The versions every set admits: comparators joined by AND (`>=1.2, <2`). The first
+    /// error stops the parse; no sets at all admit every version.
+    pub fn all_of<E>(sets: impl IntoIterator<Item = Result<VersionSet, E>>) -> Result<Self, E> {
+        sets.into_iter()
+            .try_fold(VersionSet::all(), |acc, s| Ok(acc.intersect(&s?)))
+    }
+
+    /// The versions any set admits: alternatives joined by OR (`^1.2 || ^2`). The first
+    /// error stops the parse; no sets at all admit no version.
+    pub fn any_of<E>(sets: impl IntoIterator<Item = Result<VersionSet, E>>) -> Result<Self, E> {
+        sets.into_iter()
+            .try_fold(VersionSet::empty(), |acc, s| Ok(acc.union(&s?)))
     }
 
     pub fn from_interval(i: Interval) -> Self {

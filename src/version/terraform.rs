@@ -15,7 +15,8 @@
 
 use nodejs_semver::Version as SemVer;
 
-use super::{Bound, Interval, Version, VersionError, VersionSet, npm};
+use super::ranges::{compare, split_operator};
+use super::{Version, VersionError, VersionSet, npm};
 
 /// Parse a Terraform or provider version (`1.5.7`, `v1.6`, `1.7.0-beta1`).
 pub(super) fn parse_version(text: &str) -> Result<SemVer, VersionError> {
@@ -30,21 +31,16 @@ pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
             "no version constraint declared".into(),
         ));
     }
-    let mut set = VersionSet::all();
-    for part in t.split(',') {
-        set = set.intersect(&constraint(part.trim()).map_err(|why| {
+    VersionSet::all_of(t.split(',').map(|part| {
+        constraint(part.trim()).map_err(|why| {
             VersionError::Invalid(format!("`{t}` is not a Terraform constraint: {why}"))
-        })?);
-    }
-    Ok(set)
+        })
+    }))
 }
 
 fn constraint(part: &str) -> Result<VersionSet, String> {
-    let ops = ["~>", ">=", "<=", "!=", ">", "<", "="];
-    let (op, rest) = ops
-        .iter()
-        .find_map(|op| part.strip_prefix(op).map(|r| (*op, r.trim())))
-        .unwrap_or(("=", part));
+    let (op, rest) = split_operator(part, &["~>", ">=", "<=", "!=", ">", "<", "="], "=");
+    let rest = rest.trim();
     let v = parse_version(rest).map_err(|e| e.to_string())?;
     let w = Version::Terraform;
     Ok(match op {
@@ -69,18 +65,7 @@ fn constraint(part: &str) -> Result<VersionSet, String> {
                 VersionSet::half_open(w(v), w(hi))
             }
         }
-        ">=" => VersionSet::at_least(w(v)),
-        "<=" => VersionSet::from_interval(Interval {
-            lo: Bound::Unbounded,
-            hi: Bound::Included(w(v)),
-        }),
-        ">" => VersionSet::from_interval(Interval {
-            lo: Bound::Excluded(w(v)),
-            hi: Bound::Unbounded,
-        }),
-        "<" => VersionSet::below(w(v)),
-        "!=" => VersionSet::exact(w(v)).complement(),
-        _ => VersionSet::exact(w(v)),
+        _ => compare(op, w(v)),
     })
 }
 
