@@ -231,9 +231,27 @@ impl fmt::Display for VersionError {
 
 impl std::error::Error for VersionError {}
 
+/// Version numbers beyond 18 digits are not versions anyone publishes, and the schemes
+/// compute neighbours (`1.2.3` -> `1.2.4`, `^1` -> `<2`) in `u64`: refusing them at the
+/// door keeps every bump overflow-free, so hostile input is an error, never a panic.
+/// (Go pseudo-version timestamps have 14 digits.)
+fn reject_huge_numbers(text: &str) -> Result<(), VersionError> {
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        if run > 18 {
+            return Err(VersionError::Invalid(format!(
+                "`{text}` has a number too large for a version"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Parse one exact version.
 pub fn parse_version(scheme: Scheme, text: &str) -> Result<Version, VersionError> {
     let text = text.trim();
+    reject_huge_numbers(text)?;
     match scheme {
         Scheme::Dotted | Scheme::Docker => Dotted::parse(text).map(Version::Dotted),
         Scheme::Npm => npm::parse_version(text).map(Version::Npm),
@@ -252,6 +270,7 @@ pub fn parse_version(scheme: Scheme, text: &str) -> Result<Version, VersionError
 /// Parse what a manifest declares into the set of versions it admits.
 pub fn parse_declared(scheme: Scheme, text: &str) -> Result<VersionSet, VersionError> {
     let text = text.trim();
+    reject_huge_numbers(text)?;
     match scheme {
         Scheme::Dotted => dotted::parse_declared(text),
         Scheme::Docker => dotted::parse_docker_tag(text),
@@ -273,6 +292,7 @@ pub fn parse_declared(scheme: Scheme, text: &str) -> Result<VersionSet, VersionE
 /// admits every version; `none` admits none. Versions are ordered by `scheme`.
 pub fn parse_requirement(scheme: Scheme, text: &str) -> Result<VersionSet, VersionError> {
     let text = text.trim();
+    reject_huge_numbers(text)?;
     match text {
         "*" | "any" => return Ok(VersionSet::all()),
         "none" => return Ok(VersionSet::empty()),
@@ -321,6 +341,33 @@ fn comparator(scheme: Scheme, token: &str) -> Result<VersionSet, VersionError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_numbers_are_errors_not_panics() {
+        let max = u64::MAX.to_string();
+        for scheme in Scheme::ALL {
+            for text in [
+                max.clone(),
+                format!("{max}.0.0"),
+                format!("1.{max}"),
+                format!("^{max}"),
+                format!("~1.{max}"),
+                format!(">={max}"),
+                format!("{max}.*"),
+                format!("~> {max}"),
+                format!("[1.0,{max})"),
+            ] {
+                assert!(parse_declared(*scheme, &text).is_err(), "{scheme:?} {text}");
+                assert!(
+                    parse_requirement(*scheme, &text).is_err(),
+                    "{scheme:?} {text}"
+                );
+                assert!(parse_version(*scheme, &text).is_err(), "{scheme:?} {text}");
+            }
+        }
+        // the largest numbers real versions use still parse
+        assert!(parse_version(Scheme::Go, "v0.0.0-20191109021931-daa7c04131f5").is_ok());
+    }
 
     fn d(s: &str) -> Version {
         parse_version(Scheme::Dotted, s).unwrap()
