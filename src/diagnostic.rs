@@ -126,6 +126,26 @@ pub const BUILTIN_CODES: &[(&str, &str)] = &[
     ),
 ];
 
+thread_local! {
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run a third-party parser that may panic on hostile input (a bug in that crate, not
+/// in the user's file) and turn a panic into `None`, so the caller reports a
+/// `parse-error` and the scan goes on. While it runs, [`in_guarded_parser`] is true and
+/// the binary's panic hook stays silent.
+pub fn guard_parser<T>(f: impl FnOnce() -> T) -> Option<T> {
+    GUARDED.with(|g| g.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(false));
+    result.ok()
+}
+
+/// Is this thread inside [`guard_parser`]? (For panic hooks.)
+pub fn in_guarded_parser() -> bool {
+    GUARDED.with(|g| g.get())
+}
+
 /// Build a `parse-error` finding at a span.
 pub fn parse_error(span: Span, format: &str, message: impl fmt::Display) -> Finding {
     Finding {

@@ -184,6 +184,38 @@ fn pep508_item(
 /// Read one PEP 508 requirement whose text is `text` at `span` (`exact`: `span` covers
 /// `text` byte for byte, so sub-spans can be computed). The name is kept as written,
 /// the version is the specifier text verbatim (`>=1, <2`), spanned on that text.
+/// Why a PEP 508 string did not parse: where (in characters) and what the parser said.
+pub(crate) struct Pep508Error {
+    pub start: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Pep508Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// `pep508_rs` behind a guard: the crate panics on some malformed extras (an internal
+/// assertion), which must become a parse error, not a crash.
+pub(crate) fn parse_pep508(
+    text: &str,
+) -> Result<pep508_rs::Requirement<pep508_rs::VerbatimUrl>, Pep508Error> {
+    match crate::diagnostic::guard_parser(|| {
+        pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(text)
+    }) {
+        Some(Ok(r)) => Ok(r),
+        Some(Err(e)) => Err(Pep508Error {
+            start: e.start,
+            message: e.message.to_string(),
+        }),
+        None => Err(Pep508Error {
+            start: 0,
+            message: "the PEP 508 parser failed on this requirement".into(),
+        }),
+    }
+}
+
 pub(crate) fn pep508_component(
     file: &SourceFile,
     text: &str,
@@ -192,7 +224,8 @@ pub(crate) fn pep508_component(
     format: &str,
     out: &mut Extraction,
 ) -> Option<Component> {
-    let req = match pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(text) {
+    let parsed = parse_pep508(text);
+    let req = match parsed {
         Ok(r) => r,
         Err(e) => {
             let at = if exact {

@@ -13,9 +13,8 @@
 //! own text even when a requirement is continued over several lines.
 
 use std::path::Path;
-use std::str::FromStr;
 
-use pep508_rs::{Requirement, VersionOrUrl};
+use pep508_rs::VersionOrUrl;
 
 use super::pyproject::split_requirement;
 use super::{Extraction, Extractor, file_name};
@@ -150,7 +149,7 @@ fn line_components(file: &SourceFile, line: &Logical, out: &mut Extraction) {
         url_component(file, line, req, lead, out);
         return;
     }
-    match Requirement::<pep508_rs::VerbatimUrl>::from_str(req) {
+    match super::pyproject::parse_pep508(req) {
         Ok(parsed) => {
             let parts = split_requirement(req);
             let name = &req[parts.name.clone()];
