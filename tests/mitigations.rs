@@ -22,3 +22,18 @@ fn mysql_mitigation_turns_the_finding_into_info_until_8_4() {
     assert_eq!(findings[0].rule_id, "mysql-native-password-removed");
     insta::assert_snapshot!("mitigation-mysql-expired", text);
 }
+
+#[test]
+fn postgres_md5_needs_both_host_method_and_password_storage() {
+    let rules = RuleSet::builtin().unwrap();
+    let base = common::root().join("fixtures/mitigations/postgres-md5");
+    let (findings, text) = common::check_project(&base.join("mitigated"), &rules);
+    assert_eq!(findings.len(), 1, "{text}");
+    assert_eq!(findings[0].rule_id, "postgres-scram-sha-256");
+    assert_eq!(findings[0].severity, Severity::Info, "{text}");
+    insta::assert_snapshot!("mitigation-postgres-md5", text);
+    // POSTGRES_HOST_AUTH_METHOD=md5 alone does not help: still an error
+    let (findings, text) = common::check_project(&base.join("half"), &rules);
+    assert_eq!(findings.len(), 1, "{text}");
+    assert_eq!(findings[0].severity, Severity::Error, "{text}");
+}
