@@ -252,3 +252,39 @@ fn exit_without_shutdown_is_an_error_status() {
     let status = client.server.take().unwrap().join().unwrap().unwrap();
     assert_eq!(status, ExitStatus::Error);
 }
+
+#[test]
+fn skew_toml_applies_in_the_editor_including_unsaved_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "worker/requirements.txt", "PyMySQL==0.8.1\n");
+    write(
+        root,
+        "skew.toml",
+        "[environments.production]\nservers = { mysql = \"8.0.36\" }\n",
+    );
+    let (client, _) = Client::start(root, &[]);
+    let worker = uri(&root.join("worker/requirements.txt"));
+    let pubs = client.publications(&[&worker]);
+    let d = serde_json::to_value(&pubs.last().unwrap().diagnostics).unwrap();
+    assert_eq!(d[0]["code"], "mysql-caching-sha2-password", "{d:#}");
+    // the declared server is the related location, in skew.toml
+    let related = d[0]["relatedInformation"][0]["location"]["uri"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(related.ends_with("/skew.toml"), "{related}");
+    // an unsaved edit of skew.toml (production on 5.7) clears the finding
+    let config = uri(&root.join("skew.toml"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+            "uri": config.as_str(), "languageId": "toml", "version": 1,
+            "text": "[environments.production]\nservers = { mysql = \"5.7.44\" }\n",
+        }}),
+    );
+    let pubs = client.publications(&[&worker]);
+    let last = pubs.iter().rev().find(|p| p.uri == worker).unwrap();
+    assert!(last.diagnostics.is_empty(), "{:?}", last.diagnostics);
+    assert_eq!(client.stop(), ExitStatus::Clean);
+}

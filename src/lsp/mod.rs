@@ -28,9 +28,10 @@ use lsp_types::{
     TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
 };
 
+use crate::check::CheckOptions;
 use crate::diagnostic::Finding;
 use crate::rule::RuleSet;
-use crate::run::{ExitStatus, check_inventory};
+use crate::run::{ExitStatus, check_with};
 use crate::scan::{self, Inventory, ScanOptions, slash_path};
 use crate::source::{SourceFile, Span};
 
@@ -282,12 +283,39 @@ impl Server<'_> {
             .iter()
             .map(|(rel, (_, text))| (rel.clone(), text.clone()))
             .collect();
-        let (root, rules) = (&self.root, &self.rules);
+        // skew.toml applies in the editor as on the command line (environments, declared
+        // servers, extra rules), and an unsaved skew.toml buffer counts
+        let config = match overlay.iter().find(|(p, _)| p == crate::config::FILE_NAME) {
+            Some((_, text)) => {
+                crate::config::Config::parse(crate::config::FILE_NAME, text, &self.root).map(Some)
+            }
+            None => crate::config::Config::load(&self.root, None),
+        };
+        let config = match config {
+            Ok(c) => c,
+            Err(e) => return self.show_error(format!("skew.toml: {e}")),
+        };
+        let mut rules = self.rules.clone();
+        for p in config.iter().flat_map(|c| &c.rules) {
+            if let Err(e) = rules.load_path(p) {
+                return self.show_error(e.to_string());
+            }
+        }
+        let root = &self.root;
         // an extractor bug must cost one evaluation, not the editor's session
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let mut inv = scan::scan_overlay(root, &ScanOptions::default(), &overlay)?;
-            let checked = check_inventory(&mut inv, rules);
-            Ok::<_, scan::ScanError>(Snapshot {
+            let mut inv = scan::scan_overlay(root, &ScanOptions::default(), &overlay)
+                .map_err(|e| e.to_string())?;
+            let scenario = crate::rehearse::prepare(&mut inv, &rules, config.as_ref(), None, &[])
+                .map_err(|e| format!("skew.toml: {e}"))?;
+            let checked = check_with(
+                &mut inv,
+                &rules,
+                &scenario,
+                config.as_ref(),
+                CheckOptions::default(),
+            );
+            Ok::<_, String>(Snapshot {
                 inv,
                 findings: checked.findings,
                 files_scanned: checked.files_scanned,
@@ -295,7 +323,7 @@ impl Server<'_> {
         }));
         let snapshot = match outcome {
             Ok(Ok(s)) => s,
-            Ok(Err(e)) => return self.show_error(e.to_string()),
+            Ok(Err(e)) => return self.show_error(e),
             Err(_) => return self.show_error("skew failed while checking the workspace".into()),
         };
         let mut by_uri: BTreeMap<String, (Uri, Vec<Diagnostic>)> = BTreeMap::new();
