@@ -3,33 +3,10 @@
 //! survive moved lines, and `--since` on a git repository built in the test.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-use assert_cmd::cargo::CommandCargoExt;
-
-fn skew_in(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("skew")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "80")
-        .output()
-        .unwrap()
-}
-
-fn skew(args: &[&str]) -> Output {
-    skew_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(o), String::from_utf8_lossy(&o.stderr)))
-}
+mod common;
+use common::{copy_dir, json, skew, skew_in, stdout};
 
 fn rule_ids(v: &serde_json::Value, key: &str) -> Vec<String> {
     v[key]
@@ -355,19 +332,6 @@ fn floating_tags_are_flagged_and_evaluated_as_may_break() {
             .unwrap()
             .contains("the tag admits >=8, <9")
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        let target = to.join(e.file_name());
-        if p.is_dir() {
-            copy_dir(&p, &target);
-        } else {
-            std::fs::copy(&p, &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -1,6 +1,11 @@
 //! Helpers shared by the integration tests that run whole fixture projects.
 
+#![allow(dead_code)] // each test binary uses a part
+
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use assert_cmd::cargo::CommandCargoExt;
 
 use skew::check::CheckOptions;
 use skew::diagnostic::Finding;
@@ -9,7 +14,6 @@ use skew::run::check_inventory_with;
 use skew::scan::{ScanOptions, scan};
 
 /// The repository root (where `fixtures/` lives).
-#[allow(dead_code)] // not every test binary needs it
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
@@ -47,4 +51,50 @@ pub fn check_project(dir: &Path, rules: &RuleSet) -> (Vec<Finding>, String) {
         }
     }
     (checked.findings, text)
+}
+
+/// Run the real binary in `dir`, without colour, at a fixed width.
+pub fn skew_in(dir: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("skew")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "80")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap()
+}
+
+/// Run the real binary at the repository root (where `fixtures/` lives).
+pub fn skew(args: &[&str]) -> Output {
+    skew_in(&root(), args)
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The JSON document on stdout; on failure, both streams in the message.
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(o), stderr(o)))
+}
+
+/// Copy a fixture tree (tests that edit files work on a copy).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        let target = to.join(e.file_name());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
 }
