@@ -5,7 +5,8 @@
 //! range (Django 5.0 needs Python >= 3.10). `declared_in`: every runtime range a package
 //! manifest declares in those ecosystems (`engines.node` in npm, `requires-python` in
 //! PyPI, `rust-version` in Cargo: `runtime` components of the package's ecosystem named
-//! like the product's runtimes) is checked the same way.
+//! like the product's runtimes) is checked the same way. `rust-version` is a minimum,
+//! not a requirement: `1.70` admits every Rust from 1.70.0 on.
 //!
 //! Which runtimes count: instances of the rule's product that the repository *runs*
 //! (ecosystem `runtime` from version files and CI, or `docker` images such as
@@ -23,8 +24,8 @@ use crate::component::{ComponentKind, Ecosystem};
 use crate::diagnostic::Finding;
 use crate::rule::{PackageRuntime, Rule};
 use crate::version::{
-    Bound, Interval, Scheme, Verdict, Version, VersionSet, join_release, parse_declared,
-    parse_version, verdict,
+    Bound, Interval, Scheme, Verdict, Version, VersionError, VersionSet, join_release,
+    parse_declared, parse_version, verdict,
 };
 
 pub(super) fn evaluate(
@@ -117,7 +118,7 @@ pub(super) fn evaluate(
         }
         let scheme = Scheme::of(c.ecosystem);
         let Some(text) = &c.version else { continue };
-        let Ok(wanted) = parse_declared(scheme, text) else {
+        let Ok(wanted) = declared_range(scheme, text) else {
             continue;
         };
         for (inst, run) in in_scope() {
@@ -148,6 +149,18 @@ pub(super) fn evaluate(
                 )
             }));
         }
+    }
+}
+
+/// The runtime range a package manifest declares, in its ecosystem's syntax. Cargo's
+/// `rust-version` is no requirement but a bare minimum ("1.70": cargo refuses compilers
+/// older than 1.70, per the Cargo reference), which Cargo's requirement syntax would
+/// read as `^1.70` and so wrongly exclude a Rust 2.0; it is read as `>=1.70`. A
+/// `rust-version` with operators is invalid for Cargo, and does not parse here either.
+fn declared_range(scheme: Scheme, text: &str) -> Result<VersionSet, VersionError> {
+    match scheme {
+        Scheme::Cargo => parse_declared(scheme, &format!(">={}", text.trim())),
+        _ => parse_declared(scheme, text),
     }
 }
 
@@ -333,6 +346,88 @@ declared_in = ["npm"]
                 "package.json",
                 ".github/workflows/ci.yml",
                 "packages/a/package.json"
+            ],
+            &comps,
+            &[],
+            "2026-01-01"
+        ));
+    }
+
+    #[test]
+    fn rust_version_is_a_minimum_not_a_caret_requirement() {
+        use super::declared_range;
+        use crate::version::{Scheme, parse_version};
+        let v = |t: &str| parse_version(Scheme::Cargo, t).unwrap();
+        let set = declared_range(Scheme::Cargo, "1.70").unwrap();
+        assert!(set.contains(&v("1.70.0")));
+        assert!(set.contains(&v("1.95.1")));
+        // `^1.70` would stop before 2.0.0: a minimum does not
+        assert!(set.contains(&v("2.0.0")));
+        assert!(!set.contains(&v("1.69.9")));
+        let one = declared_range(Scheme::Cargo, "1").unwrap();
+        assert!(one.contains(&v("1.0.0")) && one.contains(&v("3.1.0")));
+        assert!(declared_range(Scheme::Cargo, "^1.70").is_err());
+        // other ecosystems keep their own syntax
+        let npm = declared_range(Scheme::Npm, "^18").unwrap();
+        assert!(!npm.contains(&parse_version(Scheme::Npm, "20.0.0").unwrap()));
+    }
+
+    #[test]
+    fn rust_version_against_toolchain_and_image() {
+        let rules = r#"
+[product]
+id = "rust"
+name = "Rust"
+docker = ["rust"]
+runtime = ["rust"]
+
+[[rule]]
+id = "rust-version"
+kind = "runtime-range"
+severity = "error"
+summary = "rust-version not met"
+why = "cargo refuses"
+sources = ["https://example.test/cargo"]
+declared_in = ["cargo"]
+"#;
+        let comps = vec![
+            in_file(
+                component(ComponentKind::Runtime, Ecosystem::Runtime, "rust", "1.75.0"),
+                0,
+            ),
+            // met: 1.75.0 is at least 1.70
+            in_file(
+                component(ComponentKind::Runtime, Ecosystem::Cargo, "rust", "1.70"),
+                1,
+            ),
+            // not met by the toolchain file
+            in_file(
+                component(ComponentKind::Runtime, Ecosystem::Cargo, "rust", "1.80"),
+                2,
+            ),
+            // the service's image admits every 1.75.x: only some meet 1.75.2
+            in_file(
+                component(
+                    ComponentKind::Runtime,
+                    Ecosystem::Docker,
+                    "rust",
+                    "1.75-slim",
+                ),
+                3,
+            ),
+            in_file(
+                component(ComponentKind::Runtime, Ecosystem::Cargo, "rust", "1.75.2"),
+                4,
+            ),
+        ];
+        insta::assert_snapshot!(eval_in(
+            rules,
+            &[
+                "rust-toolchain.toml",
+                "Cargo.toml",
+                "crates/new/Cargo.toml",
+                "svc/Dockerfile",
+                "svc/Cargo.toml"
             ],
             &comps,
             &[],
