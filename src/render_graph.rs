@@ -402,7 +402,13 @@ fn dot_str(text: &str) -> String {
 
 /// Text inside a Mermaid `["…"]` label or `|"…"|` edge label: Mermaid reads `#name;`
 /// entity codes there, so the characters its parser or the HTML renderer would take as
-/// syntax are written as codes (`#` first, so the codes themselves survive).
+/// syntax are written as codes (`#` first, so the codes themselves survive). Mermaid also
+/// rewrites the whole diagram text before parsing, ignoring quotes, and three of those
+/// passes would eat a name (found by rendering with the real library, tests/mermaid.rs):
+/// `%%` starts a comment or a `%%{init}%%` directive anywhere on a line; a label that
+/// opens and closes with a backtick is a Markdown string; and a line with `style`, then
+/// a `:` and a `#`, loses its last `;` (meant for `style n0 fill:#f00;`), which would cut
+/// an entity code in half. So `%`, `` ` `` and `:` are written as codes too.
 fn mermaid_text(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
     for ch in text.chars() {
@@ -413,6 +419,9 @@ fn mermaid_text(text: &str) -> String {
             '>' => s.push_str("#gt;"),
             '|' => s.push_str("#124;"),
             '&' => s.push_str("#amp;"),
+            '%' => s.push_str("#37;"),
+            '`' => s.push_str("#96;"),
+            ':' => s.push_str("#58;"),
             '\n' | '\r' => s.push(' '),
             c => s.push(c),
         }
@@ -435,6 +444,10 @@ mod tests {
         assert_eq!(
             mermaid_text(r#">=8.0 <9 "x" | C# & y"#),
             "#gt;=8.0 #lt;9 #quot;x#quot; #124; C#35; #amp; y"
+        );
+        assert_eq!(
+            mermaid_text("%%{init}%% `md` style:a"),
+            "#37;#37;{init}#37;#37; #96;md#96; style#58;a"
         );
     }
 }
