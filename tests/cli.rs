@@ -360,3 +360,28 @@ fn ignored_and_dependency_folders_are_not_scanned() {
         .collect();
     assert_eq!(paths, vec!["app/requirements.txt"]);
 }
+
+#[test]
+fn today_decides_end_of_life() {
+    let ids = |today: &str| -> Vec<String> {
+        let o = skew(&[
+            "check",
+            "fixtures/rules/node-eol/fail",
+            "--today",
+            today,
+            "--format",
+            "json",
+        ]);
+        json(&o)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Node 14 reached end of life on 2023-04-30
+    assert_eq!(ids("2023-04-29"), Vec::<String>::new());
+    assert_eq!(ids("2023-04-30"), ["node-eol"]);
+    let o = skew(&["check", ".", "--today", "yesterday"]);
+    assert_eq!(o.status.code(), Some(2));
+}
