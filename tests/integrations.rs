@@ -553,6 +553,17 @@ fn json_output_matches_the_output_schema() {
         assert!(!doc["components"].as_array().unwrap().is_empty());
         assert!(!doc["findings"].as_array().unwrap().is_empty());
     }
+    // what-if adds verdict/introduced/resolved, described by the same schema
+    let o = skew(
+        dir.path(),
+        &["what-if", "--upgrade", "mysql=5.7.44", "--format", "json"],
+    );
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_valid(&schema, &doc, "`skew what-if`");
+    assert!(!doc["resolved"].as_array().unwrap().is_empty());
+    let mut bad = doc.clone();
+    bad["introduced"] = Value::String("none".into());
+    assert!(!jsonschema::is_valid(&schema, &bad));
     let empty = tempfile::tempdir().unwrap();
     let o = skew(empty.path(), &["check", "--format", "json"]);
     assert_valid(
