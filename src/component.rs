@@ -115,9 +115,21 @@ impl Ecosystem {
         Ecosystem::ALL.iter().copied().find(|e| e.as_str() == s)
     }
 
+    /// A key equal for exactly the names [`Ecosystem::same_name`] calls the same.
+    pub fn name_key(self, name: &str) -> String {
+        match self {
+            Ecosystem::PyPI => pypi_normalize(name),
+            Ecosystem::NuGet | Ecosystem::Composer | Ecosystem::Runtime | Ecosystem::Managed => {
+                name.to_ascii_lowercase()
+            }
+            _ => name.to_string(),
+        }
+    }
+
     /// Are two package names the same in this ecosystem? PyPI normalises case and
     /// `-`/`_`/`.` (PEP 503); NuGet and Composer are case-insensitive; the rest exact.
     pub fn same_name(self, a: &str, b: &str) -> bool {
+        // the hot path of every check: compare without allocating where the key is the name
         match self {
             Ecosystem::PyPI => pypi_normalize(a) == pypi_normalize(b),
             Ecosystem::NuGet | Ecosystem::Composer | Ecosystem::Runtime | Ecosystem::Managed => {
@@ -345,6 +357,31 @@ mod tests {
         );
         assert!(Ecosystem::PyPI.same_name("Django", "django"));
         assert!(!Ecosystem::Npm.same_name("MySQL", "mysql"));
+    }
+
+    #[test]
+    fn name_keys_agree_with_same_name() {
+        let names = [
+            "PyMySQL",
+            "pymysql",
+            "py_mysql",
+            "Py.MySQL",
+            "Newtonsoft.Json",
+            "newtonsoft.json",
+            "mysql",
+            "MySQL",
+        ];
+        for e in Ecosystem::ALL {
+            for a in names {
+                for b in names {
+                    assert_eq!(
+                        e.same_name(a, b),
+                        e.name_key(a) == e.name_key(b),
+                        "{e} {a} {b}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -9,12 +9,13 @@
 
 mod inherit;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 use rayon::prelude::*;
 
-use crate::component::{Component, Inheritable, Origin};
+use crate::component::{Component, Ecosystem, Inheritable, Origin};
 use crate::diagnostic::{Finding, Label, Severity, Subject};
 use crate::extract::{self, Extraction};
 use crate::source::{FileId, SourceFile, Sources};
@@ -256,22 +257,31 @@ fn link_lockfiles(inv: &mut Inventory) {
         }
     }
     let path_of = |c: &Component| inv.sources.get(c.span.file).path.as_str();
+    // lockfile entries by (ecosystem, name as the ecosystem compares names): big lockfiles
+    // and big monorepos meet here, so no pairwise scan
+    let mut by_name: HashMap<(Ecosystem, String), Vec<usize>> = HashMap::new();
+    for (i, l) in locked.iter().enumerate() {
+        by_name
+            .entry((l.ecosystem, l.ecosystem.name_key(&l.name)))
+            .or_default()
+            .push(i);
+    }
     let mut used = vec![false; locked.len()];
     for m in manifests.iter_mut() {
         if m.resolved.is_some() {
             continue;
         }
+        let Some(candidates) = by_name.get(&(m.ecosystem, m.ecosystem.name_key(&m.name))) else {
+            continue;
+        };
         let mdir = dir_of(path_of(m));
-        // nearest lockfile wins: same folder first, then ancestors
-        let best = locked
+        // nearest lockfile wins: same folder first, then ancestors; within one lockfile
+        // the first entry (npm lists the hoisted `node_modules/x` before nested copies).
+        // One entry may resolve several manifests (workspace members sharing a root lock).
+        let best = candidates
             .iter()
-            .enumerate()
-            .filter(|(i, l)| {
-                !used[*i]
-                    && l.ecosystem == m.ecosystem
-                    && l.ecosystem.same_name(&l.name, &m.name)
-                    && is_ancestor_dir(dir_of(path_of(l)), mdir)
-            })
+            .map(|&i| (i, &locked[i]))
+            .filter(|(_, l)| is_ancestor_dir(dir_of(path_of(l)), mdir))
             .max_by_key(|(i, l)| (dir_of(path_of(l)).len(), std::cmp::Reverse(*i)));
         if let Some((i, l)) = best {
             used[i] = true;
@@ -306,5 +316,49 @@ mod tests {
         assert!(is_ancestor_dir("a/b", "a/b"));
         assert!(!is_ancestor_dir("a/b", "a/bc"));
         assert!(!is_ancestor_dir("a/b", "a"));
+    }
+
+    #[test]
+    fn one_root_lockfile_resolves_every_workspace_member() {
+        let member = |name: &str| {
+            (
+                format!("packages/{name}/package.json"),
+                format!("{{\"name\": \"{name}\", \"dependencies\": {{\"mysql\": \"^2.0.0\"}}}}\n"),
+            )
+        };
+        let lock = r#"{"name": "root", "lockfileVersion": 3, "packages": {
+  "": {"name": "root"},
+  "node_modules/mysql": {"version": "2.18.1"},
+  "node_modules/other/node_modules/mysql": {"version": "2.5.0"}
+}}
+"#;
+        let inv = scan_texts(
+            Path::new("."),
+            vec![
+                ("package-lock.json".into(), lock.into()),
+                member("a"),
+                member("b"),
+            ],
+        );
+        let resolved: Vec<_> = inv
+            .components
+            .iter()
+            .map(|c| {
+                (
+                    inv.sources.get(c.span.file).path.as_str(),
+                    c.name.as_str(),
+                    c.resolved.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            resolved,
+            [
+                // the nested copy no manifest declares stays a component of its own
+                ("package-lock.json", "mysql", Some("2.5.0")),
+                ("packages/a/package.json", "mysql", Some("2.18.1")),
+                ("packages/b/package.json", "mysql", Some("2.18.1")),
+            ]
+        );
     }
 }
