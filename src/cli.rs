@@ -167,6 +167,8 @@ pub struct GraphArgs {
     pub format: GraphFormat,
     #[command(flatten)]
     pub rules: RuleSource,
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
 }
 
 /// Output formats of `skew graph`.

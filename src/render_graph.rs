@@ -3,8 +3,9 @@
 //! Owns the picture: which components become nodes (servers, runtimes and tools always;
 //! packages and resources only when a rule relates them to something — a lockfile's
 //! hundreds of unrelated packages would bury the few edges that matter), how nodes are
-//! grouped (one box per file, and inside it one per [`Component::group`], e.g. a compose
-//! service), and how edges look (client -> server, labelled with the rule id, coloured by
+//! grouped (with a `skew.toml`, one outer box per environment in promotion order; then one
+//! box per file, and inside it one per [`Component::group`], e.g. a compose service), and
+//! how edges look (client -> server, labelled with the rule id, coloured by
 //! outcome: ok green, may-break amber and dashed, breaks red). Every string a user wrote
 //! is escaped for the target syntax. Output is deterministic: nodes in (path, position)
 //! order, edges sorted. Must not: evaluate rules or decide findings (`graph.rs`, `check/`).
@@ -13,8 +14,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::check::Outcome;
+use crate::check::{Outcome, Scenario};
 use crate::component::{Component, ComponentKind};
+use crate::config::Config;
 use crate::graph::Graph;
 use crate::rule::RuleSet;
 use crate::source::{Location, Sources};
@@ -22,6 +24,9 @@ use crate::source::{Location, Sources};
 /// The drawable graph: nodes in display order and edges between their indices.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct View<'a> {
+    /// Configured environment names in promotion order; empty without a `skew.toml`
+    /// (or one without environments), and then the picture is exactly the file view.
+    pub environments: Vec<String>,
     pub nodes: Vec<Node<'a>>,
     pub edges: Vec<ViewEdge>,
 }
@@ -30,6 +35,47 @@ pub struct View<'a> {
 pub struct Node<'a> {
     pub component: &'a Component,
     pub location: Location,
+    /// Indices into [`View::environments`], the one the node is drawn in first; empty
+    /// for a component deployed everywhere.
+    pub environments: Vec<usize>,
+}
+
+/// Where each component is deployed, as the picture needs it: the scenario knows the
+/// environment indices per component, the config their names and promotion order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deployment {
+    /// Environment names in promotion order.
+    pub names: Vec<String>,
+    /// Per component (by index; missing = everywhere): its environments, the one to draw
+    /// it in first, the others in promotion order.
+    pub of: Vec<Vec<usize>>,
+}
+
+impl Deployment {
+    /// From a planned scenario. `focus` is the `--env` the scenario was restricted to: a
+    /// component also deployed elsewhere (overlapping globs) is drawn in the focused
+    /// environment, not in an earlier one the picture is not about.
+    pub fn new(config: Option<&Config>, scenario: &Scenario, focus: Option<&str>) -> Self {
+        let Some(config) = config else {
+            return Deployment::default();
+        };
+        let focus = focus.and_then(|name| config.environment(name));
+        let of = scenario
+            .environments
+            .iter()
+            .map(|envs| {
+                let mut envs = envs.clone();
+                envs.sort_unstable();
+                envs.dedup();
+                envs.sort_by_key(|e| Some(*e) != focus);
+                envs
+            })
+            .collect();
+        Deployment {
+            names: config.environments.iter().map(|e| e.name.clone()).collect(),
+            of,
+        }
+    }
 }
 
 /// `from` (the client) talks to `to` (the server) under `rule_id`.
@@ -47,7 +93,9 @@ pub fn view<'a>(
     sources: &Sources,
     graph: &Graph,
     rules: &RuleSet,
+    deployment: &Deployment,
 ) -> View<'a> {
+    let envs_of = |i: usize| deployment.of.get(i).cloned().unwrap_or_default();
     let g = &graph.graph;
     let mut raw_edges = Vec::new();
     for e in g.edge_indices() {
@@ -71,12 +119,18 @@ pub fn view<'a>(
         wanted[*c] = true;
         wanted[*s] = true;
     }
-    let mut order: Vec<(Location, usize)> = (0..components.len())
+    // deployed-everywhere nodes first (`None`), then by the environment they are drawn in:
+    // each box (environment, file, group) is one run of consecutive nodes
+    let mut order: Vec<(Option<usize>, Location, usize)> = (0..components.len())
         .filter(|&i| wanted[i])
-        .map(|i| (sources.location(components[i].span), i))
+        .map(|i| {
+            let first = envs_of(i).first().copied();
+            (first, sources.location(components[i].span), i)
+        })
         .collect();
-    order.sort_by(|(la, a), (lb, b)| {
-        (&la.path, la.line, la.column, &components[*a].name).cmp(&(
+    order.sort_by(|(ea, la, a), (eb, lb, b)| {
+        (ea, &la.path, la.line, la.column, &components[*a].name).cmp(&(
+            eb,
             &lb.path,
             lb.line,
             lb.column,
@@ -84,14 +138,15 @@ pub fn view<'a>(
         ))
     });
     let mut position = vec![usize::MAX; components.len()];
-    for (pos, (_, i)) in order.iter().enumerate() {
+    for (pos, (_, _, i)) in order.iter().enumerate() {
         position[*i] = pos;
     }
     let nodes = order
         .into_iter()
-        .map(|(location, i)| Node {
+        .map(|(_, location, i)| Node {
             component: &components[i],
             location,
+            environments: envs_of(i),
         })
         .collect();
     let mut edges: Vec<ViewEdge> = raw_edges
@@ -105,7 +160,11 @@ pub fn view<'a>(
         .collect();
     edges.sort();
     edges.dedup();
-    View { nodes, edges }
+    View {
+        environments: deployment.names.clone(),
+        nodes,
+        edges,
+    }
 }
 
 /// Graphviz DOT: `skew graph | dot -Tsvg > graph.svg`.
@@ -117,35 +176,56 @@ pub fn dot(view: &View) -> String {
         "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10];\n",
     );
     s.push_str("  edge [fontname=\"Helvetica\", fontsize=9];\n");
-    for (f, file) in files(view).iter().enumerate() {
-        let _ = writeln!(s, "  subgraph cluster_{f} {{");
-        let _ = writeln!(s, "    label={};", dot_str(&file.path));
-        s.push_str("    style=\"rounded\"; color=\"#94a3b8\";\n");
-        for (g, group) in file.groups.iter().enumerate() {
-            let indent = if group.name.is_some() {
-                "      "
-            } else {
-                "    "
-            };
-            if let Some(name) = &group.name {
-                let _ = writeln!(s, "    subgraph cluster_{f}_{g} {{");
-                let _ = writeln!(s, "      label={};", dot_str(name));
-                s.push_str("      style=\"rounded,dashed\"; color=\"#cbd5e1\";\n");
+    let mut f = 0;
+    for env_box in boxes(view) {
+        let pad = match env_box.env {
+            Some(e) => {
+                let _ = writeln!(s, "  subgraph cluster_e{e} {{");
+                let _ = writeln!(s, "    label={};", dot_str(&view.environments[e]));
+                s.push_str("    style=\"rounded,bold\"; color=\"#475569\";\n");
+                "  "
             }
-            for &n in &group.nodes {
-                let c = view.nodes[n].component;
-                let _ = writeln!(
-                    s,
-                    "{indent}n{n} [label={}, fillcolor=\"{}\"];",
-                    dot_str(&format!("{}\n{}", title(c), subtitle(c))),
-                    kind_fill(c.kind)
-                );
+            None => "",
+        };
+        for file in &env_box.files {
+            let _ = writeln!(s, "{pad}  subgraph cluster_{f} {{");
+            let _ = writeln!(s, "{pad}    label={};", dot_str(&file.path));
+            let _ = writeln!(s, "{pad}    style=\"rounded\"; color=\"#94a3b8\";");
+            for (g, group) in file.groups.iter().enumerate() {
+                let indent = if group.name.is_some() {
+                    "      "
+                } else {
+                    "    "
+                };
+                if let Some(name) = &group.name {
+                    let _ = writeln!(s, "{pad}    subgraph cluster_{f}_{g} {{");
+                    let _ = writeln!(s, "{pad}      label={};", dot_str(name));
+                    let _ = writeln!(s, "{pad}      style=\"rounded,dashed\"; color=\"#cbd5e1\";");
+                }
+                for &n in &group.nodes {
+                    let c = view.nodes[n].component;
+                    let mut label = format!("{}\n{}", title(c), subtitle(c));
+                    if let Some(also) = also_in(view, n) {
+                        label.push('\n');
+                        label.push_str(&also);
+                    }
+                    let _ = writeln!(
+                        s,
+                        "{pad}{indent}n{n} [label={}, fillcolor=\"{}\"];",
+                        dot_str(&label),
+                        kind_fill(c.kind)
+                    );
+                }
+                if group.name.is_some() {
+                    let _ = writeln!(s, "{pad}    }}");
+                }
             }
-            if group.name.is_some() {
-                s.push_str("    }\n");
-            }
+            let _ = writeln!(s, "{pad}  }}");
+            f += 1;
         }
-        s.push_str("  }\n");
+        if env_box.env.is_some() {
+            s.push_str("  }\n");
+        }
     }
     for e in &view.edges {
         let colour = outcome_colour(e.outcome);
@@ -170,31 +250,52 @@ pub fn dot(view: &View) -> String {
 /// A Mermaid `flowchart LR`, for Markdown renderers (GitHub, GitLab).
 pub fn mermaid(view: &View) -> String {
     let mut s = String::from("flowchart LR\n");
-    for (f, file) in files(view).iter().enumerate() {
-        let _ = writeln!(s, "  subgraph f{f}[\"{}\"]", mermaid_text(&file.path));
-        for (g, group) in file.groups.iter().enumerate() {
-            let indent = if group.name.is_some() {
-                "      "
-            } else {
-                "    "
-            };
-            if let Some(name) = &group.name {
-                let _ = writeln!(s, "    subgraph f{f}g{g}[\"{}\"]", mermaid_text(name));
-            }
-            for &n in &group.nodes {
-                let c = view.nodes[n].component;
+    let mut f = 0;
+    for env_box in boxes(view) {
+        let pad = match env_box.env {
+            Some(e) => {
                 let _ = writeln!(
                     s,
-                    "{indent}n{n}[\"{}<br/>{}\"]",
-                    mermaid_text(&title(c)),
-                    mermaid_text(&subtitle(c))
+                    "  subgraph e{e}[\"{}\"]",
+                    mermaid_text(&view.environments[e])
                 );
+                "  "
             }
-            if group.name.is_some() {
-                s.push_str("    end\n");
+            None => "",
+        };
+        for file in &env_box.files {
+            let _ = writeln!(s, "{pad}  subgraph f{f}[\"{}\"]", mermaid_text(&file.path));
+            for (g, group) in file.groups.iter().enumerate() {
+                let indent = if group.name.is_some() {
+                    "      "
+                } else {
+                    "    "
+                };
+                if let Some(name) = &group.name {
+                    let _ = writeln!(s, "{pad}    subgraph f{f}g{g}[\"{}\"]", mermaid_text(name));
+                }
+                for &n in &group.nodes {
+                    let c = view.nodes[n].component;
+                    let also = also_in(view, n)
+                        .map(|a| format!("<br/>{}", mermaid_text(&a)))
+                        .unwrap_or_default();
+                    let _ = writeln!(
+                        s,
+                        "{pad}{indent}n{n}[\"{}<br/>{}{also}\"]",
+                        mermaid_text(&title(c)),
+                        mermaid_text(&subtitle(c))
+                    );
+                }
+                if group.name.is_some() {
+                    let _ = writeln!(s, "{pad}    end");
+                }
             }
+            let _ = writeln!(s, "{pad}  end");
+            f += 1;
         }
-        s.push_str("  end\n");
+        if env_box.env.is_some() {
+            s.push_str("  end\n");
+        }
     }
     for e in &view.edges {
         let arrow = if e.outcome == Outcome::MayBreak {
@@ -251,6 +352,9 @@ pub fn json(view: &View) -> String {
     #[derive(Serialize)]
     struct Doc<'a> {
         schema_version: u32,
+        /// Promotion order; absent without configured environments (additive field).
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        environments: &'a [String],
         nodes: Vec<JsonNode<'a>>,
         edges: Vec<JsonEdge<'a>>,
     }
@@ -263,6 +367,10 @@ pub fn json(view: &View) -> String {
         version: Option<&'a str>,
         resolved: Option<&'a str>,
         group: Option<&'a str>,
+        /// Promotion order; `[]` = deployed everywhere. Absent without configured
+        /// environments, so the output stays what it was before environments existed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        environments: Option<Vec<&'a str>>,
         location: &'a Location,
     }
     #[derive(Serialize)]
@@ -274,6 +382,7 @@ pub fn json(view: &View) -> String {
     }
     let doc = Doc {
         schema_version: 1,
+        environments: &view.environments,
         nodes: view
             .nodes
             .iter()
@@ -286,6 +395,13 @@ pub fn json(view: &View) -> String {
                 version: n.component.version.as_deref(),
                 resolved: n.component.resolved.as_deref(),
                 group: n.component.group.as_deref(),
+                environments: (!view.environments.is_empty()).then(|| {
+                    let mut envs = n.environments.clone();
+                    envs.sort_unstable();
+                    envs.iter()
+                        .map(|&e| view.environments[e].as_str())
+                        .collect()
+                }),
                 location: &n.location,
             })
             .collect(),
@@ -305,6 +421,13 @@ pub fn json(view: &View) -> String {
     s
 }
 
+/// Nodes drawn in one environment (`None`: deployed everywhere, drawn outside any
+/// environment box), split by file.
+struct EnvBox {
+    env: Option<usize>,
+    files: Vec<FileBox>,
+}
+
 /// Nodes of one file, split by group (ungrouped first, then groups by name).
 struct FileBox {
     path: String,
@@ -316,17 +439,36 @@ struct GroupBox {
     nodes: Vec<usize>,
 }
 
-fn files(view: &View) -> Vec<FileBox> {
-    let mut out: Vec<FileBox> = Vec::new();
+/// The boxes, from runs of consecutive nodes ([`view`] sorts by environment, then file).
+/// A group named like the environment box around it (a declared server's group is its
+/// environment) is not boxed again: the label would only repeat one level down.
+fn boxes(view: &View) -> Vec<EnvBox> {
+    let mut out: Vec<EnvBox> = Vec::new();
     for (i, n) in view.nodes.iter().enumerate() {
-        if out.last().is_none_or(|f| f.path != n.location.path) {
-            out.push(FileBox {
+        let env = n.environments.first().copied();
+        if out.last().is_none_or(|b| b.env != env) {
+            out.push(EnvBox {
+                env,
+                files: Vec::new(),
+            });
+        }
+        let env_box = out.last_mut().expect("pushed above");
+        if env_box
+            .files
+            .last()
+            .is_none_or(|f| f.path != n.location.path)
+        {
+            env_box.files.push(FileBox {
                 path: n.location.path.clone(),
                 groups: Vec::new(),
             });
         }
-        let file = out.last_mut().expect("pushed above");
-        let name = n.component.group.clone();
+        let file = env_box.files.last_mut().expect("pushed above");
+        let name = n
+            .component
+            .group
+            .clone()
+            .filter(|g| env.is_none_or(|e| view.environments[e] != *g));
         match file.groups.iter_mut().find(|g| g.name == name) {
             Some(g) => g.nodes.push(i),
             None => file.groups.push(GroupBox {
@@ -335,10 +477,24 @@ fn files(view: &View) -> Vec<FileBox> {
             }),
         }
     }
-    for f in &mut out {
-        f.groups.sort_by(|a, b| a.name.cmp(&b.name));
+    for b in &mut out {
+        for f in &mut b.files {
+            f.groups.sort_by(|a, b| a.name.cmp(&b.name));
+        }
     }
     out
+}
+
+/// `also in production, qa`: the other environments of a node drawn in its first one.
+fn also_in(view: &View, n: usize) -> Option<String> {
+    let envs = &view.nodes[n].environments;
+    (envs.len() > 1).then(|| {
+        let names: Vec<&str> = envs[1..]
+            .iter()
+            .map(|&e| view.environments[e].as_str())
+            .collect();
+        format!("also in {}", names.join(", "))
+    })
 }
 
 /// `mysql 8.0.36`, `mysql ^2.18.0 (locked 2.18.1)`, `node` when there is no version.

@@ -474,10 +474,25 @@ fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Failure> {
 }
 
 fn cmd_graph(args: GraphArgs) -> Result<ExitStatus, Failure> {
-    let rules = load_rules(&args.rules)?;
-    let mut inv = scan_root(&args.path)?;
-    let checked = check_inventory(&mut inv, &rules);
-    let view = crate::render_graph::view(&inv.components, &inv.sources, &checked.graph, &rules);
+    let loaded = load(&args.path, &args.rules, &args.scenario)?;
+    let mut inv = loaded.inv.clone();
+    let env = args.scenario.env.as_deref();
+    let scenario = plan(&loaded, &mut inv, env, &[])?;
+    let checked = check_with(
+        &mut inv,
+        &loaded.rules,
+        &scenario,
+        loaded.config.as_ref(),
+        CheckOptions::default(),
+    );
+    let deployment = crate::render_graph::Deployment::new(loaded.config.as_ref(), &scenario, env);
+    let view = crate::render_graph::view(
+        &inv.components,
+        &inv.sources,
+        &checked.graph,
+        &loaded.rules,
+        &deployment,
+    );
     let text = match args.format {
         GraphFormat::Dot => crate::render_graph::dot(&view),
         GraphFormat::Mermaid => crate::render_graph::mermaid(&view),

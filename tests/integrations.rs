@@ -685,8 +685,17 @@ fn graph_dot_is_accepted_by_graphviz() {
         "{}",
         stdout(&out)
     );
-    let file = dir.path().join("graph.dot");
-    std::fs::write(&file, &out.stdout).unwrap();
+    let svg = graphviz(dir.path(), &out.stdout);
+    assert!(
+        svg.contains("mysql&#45;caching&#45;sha2&#45;password (breaks)"),
+        "{svg}"
+    );
+}
+
+/// `dot -Tsvg` of a DOT text, written to `scratch/graph.dot`; panics when Graphviz rejects it.
+fn graphviz(scratch: &Path, dot: &[u8]) -> String {
+    let file = scratch.join("graph.dot");
+    std::fs::write(&file, dot).unwrap();
     let svg = Command::new("dot")
         .args(["-Tsvg"])
         .arg(&file)
@@ -697,11 +706,119 @@ fn graph_dot_is_accepted_by_graphviz() {
         "dot rejected the graph: {}",
         stderr(&svg)
     );
-    let svg = String::from_utf8_lossy(&svg.stdout);
-    assert!(
-        svg.contains("mysql&#45;caching&#45;sha2&#45;password (breaks)"),
-        "{svg}"
+    String::from_utf8_lossy(&svg.stdout).into_owned()
+}
+
+/// Repositories with a `skew.toml`: separate staging and production compose files, a
+/// production database declared in the config (RDS), and one compose file deployed to both
+/// environments by overlapping globs.
+const ENVIRONMENT_FIXTURES: [&str; 3] = [
+    "rehearse/parity-violation",
+    "rehearse/declared-server",
+    "integ/overlapping-environments",
+];
+
+#[test]
+fn graph_groups_nodes_by_environment() {
+    let scratch = tempfile::tempdir().unwrap();
+    let graphviz_here = have("dot");
+    for fixture in ENVIRONMENT_FIXTURES {
+        let dir = repo_root().join("fixtures").join(fixture);
+        let name = fixture.rsplit('/').next().unwrap();
+        for format in ["dot", "mermaid", "json"] {
+            let out = skew(&dir, &["graph", "--format", format]);
+            assert!(out.status.success(), "{fixture}: {}", stderr(&out));
+            insta::assert_snapshot!(format!("graph_env_{name}_{format}"), stdout(&out));
+            if format == "dot" && graphviz_here {
+                let svg = graphviz(scratch.path(), &out.stdout);
+                assert!(svg.contains("production"), "{fixture}: {svg}");
+            }
+        }
+        // JSON: the promotion order, and each node's environments ([] = everywhere)
+        let doc: Value =
+            serde_json::from_str(&stdout(&skew(&dir, &["graph", "--format", "json"]))).unwrap();
+        assert_eq!(
+            doc["environments"],
+            serde_json::json!(["staging", "production"])
+        );
+        for n in doc["nodes"].as_array().unwrap() {
+            let envs = n["environments"].as_array().unwrap();
+            let path = n["location"]["path"].as_str().unwrap();
+            assert_eq!(
+                envs.is_empty(),
+                path.starts_with("services/"),
+                "{fixture}: application code is deployed everywhere, the rest is not: {n}"
+            );
+        }
+    }
+    // a declared server is a node of its environment, pointing into skew.toml
+    let doc: Value = serde_json::from_str(&stdout(&skew(
+        &repo_root().join("fixtures/rehearse/declared-server"),
+        &["graph", "--format", "json"],
+    )))
+    .unwrap();
+    let declared: Vec<(&str, &Value)> = doc["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["location"]["path"] == "skew.toml")
+        .map(|n| (n["name"].as_str().unwrap(), &n["environments"]))
+        .collect();
+    assert_eq!(
+        declared,
+        [
+            ("mysql", &serde_json::json!(["staging"])),
+            ("mysql", &serde_json::json!(["production"]))
+        ]
     );
+}
+
+#[test]
+fn graph_env_restricts_the_picture() {
+    let dir = repo_root().join("fixtures/rehearse/parity-violation");
+    let out = skew(&dir, &["graph", "--format", "json", "--env", "staging"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let nodes: Vec<(&str, &str)> = doc["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["location"]["path"].as_str().unwrap(),
+                n["version"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        nodes,
+        [
+            ("services/api/package.json", "3.9.1"),
+            ("deploy/staging/docker-compose.yml", "8.0.36")
+        ],
+        "production's MySQL is not in staging's picture"
+    );
+    assert_eq!(doc["edges"].as_array().unwrap().len(), 1);
+    let dot = stdout(&skew(&dir, &["graph", "--env", "staging"]));
+    assert!(dot.contains("label=\"staging\";"), "{dot}");
+    assert!(!dot.contains("production"), "{dot}");
+
+    // a component in both environments is drawn in the one asked for
+    let overlap = repo_root().join("fixtures/integ/overlapping-environments");
+    let out = skew(&overlap, &["graph", "--env", "production"]);
+    insta::assert_snapshot!(
+        "graph_env_overlapping-environments_dot_production",
+        stdout(&out)
+    );
+
+    let out = skew(&dir, &["graph", "--env", "qa"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("unknown environment `qa` (configured: staging, production)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! `skew graph --format mermaid` against the real Mermaid library: the output must parse
-//! and render to SVG, and every label must read as the name the user wrote, awkward
-//! characters included (quotes, brackets, `|`, `#`, `<`, `>`, `%%`, backticks, unicode).
+//! and render to SVG, and every label must read as the name the user wrote (environment
+//! boxes from `skew.toml` included), awkward characters included (quotes, brackets, `|`, `#`, `<`, `>`, `%%`, backticks, unicode).
 //!
 //! Mermaid is JavaScript, so `tests/mermaid/render.mjs` runs it under Node with jsdom as
 //! the DOM (no browser). The test skips with a note when `node` or the packages are
@@ -93,20 +93,51 @@ fn awkward_project() -> tempfile::TempDir {
     dir
 }
 
-/// Every label `skew graph` draws, worked out independently from its JSON form: file
-/// paths, (file, group) titles, `name version (locked x)` + `ecosystem kind` for nodes and
-/// `rule (outcome)` for edges. Whitespace collapsed, as a reader sees it.
+/// The awkward project, deployed: its compose file in two environments with awkward
+/// names (environment boxes, and the "also in" line of a node drawn in the first).
+fn awkward_environments() -> tempfile::TempDir {
+    let dir = awkward_project();
+    std::fs::write(
+        dir.path().join("skew.toml"),
+        r#"[environments]
+order = ["stage \"eu\" [1] | #a <b> & %% `x` ü", "prod:live; end"]
+
+[environments."stage \"eu\" [1] | #a <b> & %% `x` ü"]
+paths = ["docker-compose.yml"]
+
+[environments."prod:live; end"]
+paths = ["docker-compose.yml"]
+servers = { kubernetes = "1.29" }
+"#,
+    )
+    .unwrap();
+    dir
+}
+
+/// Every label `skew graph` draws, worked out independently from its JSON form:
+/// environment names, file paths and (file, group) titles per environment box drawn
+/// (a node is drawn in its first environment; a group named like its environment is not
+/// boxed again), `name version (locked x)` + `ecosystem kind` (+ `also in …` for the
+/// other environments) for nodes and `rule (outcome)` for edges. Whitespace collapsed,
+/// as a reader sees it.
 fn expected_labels(graph: &Value) -> Vec<String> {
     let str_of = |v: &Value| v.as_str().map(str::to_owned);
+    let mut envs = BTreeSet::new();
     let mut files = BTreeSet::new();
     let mut groups = BTreeSet::new();
     let mut labels = Vec::new();
     for n in graph["nodes"].as_array().unwrap() {
         let path = str_of(&n["location"]["path"]).unwrap();
-        if let Some(group) = str_of(&n["group"]) {
-            groups.insert((path.clone(), group));
+        let deployed: Vec<String> = n["environments"]
+            .as_array()
+            .map(|a| a.iter().filter_map(str_of).collect())
+            .unwrap_or_default();
+        let env = deployed.first().cloned();
+        if let Some(group) = str_of(&n["group"]).filter(|g| Some(g) != env.as_ref()) {
+            groups.insert((env.clone(), path.clone(), group));
         }
-        files.insert(path);
+        files.insert((env.clone(), path));
+        envs.extend(env);
         let mut title = str_of(&n["name"]).unwrap();
         let version = str_of(&n["version"]);
         if let Some(v) = &version {
@@ -115,14 +146,19 @@ fn expected_labels(graph: &Value) -> Vec<String> {
         if let Some(r) = str_of(&n["resolved"]).filter(|r| Some(r) != version.as_ref()) {
             title = format!("{title} (locked {r})");
         }
-        labels.push(format!(
+        let mut label = format!(
             "{title} {} {}",
             n["ecosystem"].as_str().unwrap(),
             n["kind"].as_str().unwrap()
-        ));
+        );
+        if deployed.len() > 1 {
+            label = format!("{label} also in {}", deployed[1..].join(", "));
+        }
+        labels.push(label);
     }
-    labels.extend(files);
-    labels.extend(groups.into_iter().map(|(_, g)| g));
+    labels.extend(envs);
+    labels.extend(files.into_iter().map(|(_, p)| p));
+    labels.extend(groups.into_iter().map(|(_, _, g)| g));
     for e in graph["edges"].as_array().unwrap() {
         labels.push(format!(
             "{} ({})",
@@ -154,9 +190,24 @@ fn graph_mermaid_parses_and_renders_with_mermaid() {
     }
     let scratch = tempfile::tempdir().unwrap();
     let awkward = awkward_project();
+    let awkward_envs = awkward_environments();
     let cases = [
         ("outage", repo_root().join("fixtures/outage-2023-06-03")),
         ("awkward", awkward.path().to_path_buf()),
+        // with a skew.toml: one box per environment, declared servers in theirs
+        (
+            "parity",
+            repo_root().join("fixtures/rehearse/parity-violation"),
+        ),
+        (
+            "declared",
+            repo_root().join("fixtures/rehearse/declared-server"),
+        ),
+        (
+            "overlap",
+            repo_root().join("fixtures/integ/overlapping-environments"),
+        ),
+        ("awkward-envs", awkward_envs.path().to_path_buf()),
     ];
     let mut inputs = Vec::new();
     let mut expected = Vec::new();
