@@ -220,6 +220,23 @@ pub struct Component {
     /// look up; the scanner resolves it across the files it read and clears it.
     /// Still set after the scan when the other file was not found (version stays `None`).
     pub inherit: Option<Inherit>,
+    /// For lockfile entries: which declarations the lockfile says this entry resolves,
+    /// where the format says (yarn keys, pnpm importers). The scanner links a manifest
+    /// dependency to the entry that names it before falling back to the first entry of
+    /// that name; empty when the format does not say (npm's package-lock hoists instead).
+    pub resolves: Vec<LockKey>,
+}
+
+/// What a lockfile entry was resolved for, as the lockfile writes it. Plain data: the
+/// scanner (`scan::link_lockfiles`) matches it against manifest dependencies.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LockKey {
+    /// A yarn.lock key descriptor: the dependency name and the range as written in the
+    /// key (`^2.0.0` in v1, `npm:^2.0.0` in Berry, which adds the protocol).
+    Specifier { name: String, range: String },
+    /// A pnpm-lock.yaml importer: the workspace package's folder relative to the
+    /// lockfile's folder (`.` for the root, `packages/a`) and the dependency name.
+    Importer { path: String, name: String },
 }
 
 /// What a component's version is inherited from, as its own file says. Plain data: the
@@ -309,6 +326,7 @@ impl Component {
             settings: Vec::new(),
             group: None,
             inherit: None,
+            resolves: Vec::new(),
         }
     }
 

@@ -210,6 +210,16 @@ pub(crate) mod testing {
                 }
                 None => {}
             }
+            for k in &c.resolves {
+                match k {
+                    crate::component::LockKey::Specifier { name, range } => {
+                        write!(line, " for={name}@{range}").unwrap();
+                    }
+                    crate::component::LockKey::Importer { path, name } => {
+                        write!(line, " for={path}:{name}").unwrap();
+                    }
+                }
+            }
             for s in &c.settings {
                 let l = file.location(s.span);
                 write!(

@@ -7,23 +7,30 @@
 //! An entry's own `name:`/`version:` fields (tarball, git and file dependencies) win over
 //! the key. v9's `snapshots:` repeats `packages:` with peers and is not read.
 //!
-//! Must not: read `importers:`/`dependencies:` (they repeat the manifests' ranges and
-//! point at `packages:` entries; the scanner links manifests to lockfile entries by
-//! name), nor guess dev-ness where the format does not say: v5/v6 write `dev: true`,
-//! v9 does not, so v9 entries are never dev.
+//! Also owns reading which workspace package resolved which entry: `importers:`
+//! (`<path>.dependencies.<name>.version` since v6, a bare version in v5) or, in a
+//! single-project v5/v6 lockfile, the root-level `dependencies:` (importer `.`). Each is
+//! kept on the entry it points at ([`LockKey::Importer`]), so the scanner links each
+//! manifest to the version its own importer resolved. Importer entries that point
+//! elsewhere (`link:`, aliases `npm:x@1`, tarballs) are not matched to `packages:`.
+//!
+//! Must not: report importer entries as components of their own (they repeat the
+//! manifests' ranges), nor guess dev-ness where the format does not say: v5/v6 write
+//! `dev: true`, v9 does not, so v9 entries are never dev.
 //!
 //! YAML goes through `serde-saphyr`, which keeps positions; the node budget is raised
 //! for lockfiles of large monorepos (CRATES.md) but still bounded.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
 
 use serde::Deserialize;
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use super::{Extraction, Extractor, file_name};
-use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::component::{Component, ComponentKind, Ecosystem, LockKey};
 use crate::diagnostic::parse_error;
 use crate::source::{SourceFile, Span};
 
@@ -62,13 +69,14 @@ impl Extractor for PnpmLock {
                 return;
             }
         };
-        let Some(lock) = lock else {
+        let Some(mut lock) = lock else {
             return;
         };
         let v5 = lock
             .lockfile_version
             .as_ref()
             .is_some_and(|v| v.value.0.trim_matches(['\'', '"']).starts_with('5'));
+        let importers = importer_keys(&mut lock, v5);
         let mut seen = std::collections::HashSet::new();
         for (key, pkg) in lock.packages.map(|p| p.0).unwrap_or_default() {
             let key_span = scalar_span(file, &key);
@@ -100,6 +108,11 @@ impl Extractor for PnpmLock {
                 .dev(pkg.dev.unwrap_or(false));
             c.resolved = c.version.clone();
             c.resolved_span = c.version.as_ref().map(|_| span);
+            if let Some(v) = &c.version
+                && let Some(keys) = importers.get(&(c.name.clone(), v.clone()))
+            {
+                c.resolves = keys.clone();
+            }
             out.push(c);
         }
     }
@@ -110,7 +123,29 @@ struct Lock {
     #[serde(rename = "lockfileVersion")]
     lockfile_version: Option<Spanned<Text>>,
     packages: Option<Entries>,
+    importers: Option<BTreeMap<String, Option<Importer>>>,
+    /// A single-project lockfile (v5, v6) writes the root importer's sections at the top
+    /// (fields, not `flatten`: that would buffer every unknown key, `snapshots:` too).
+    dependencies: Option<BTreeMap<String, DepVersion>>,
+    #[serde(rename = "devDependencies")]
+    dev_dependencies: Option<BTreeMap<String, DepVersion>>,
+    #[serde(rename = "optionalDependencies")]
+    optional_dependencies: Option<BTreeMap<String, DepVersion>>,
 }
+
+/// One workspace package's resolved dependencies, by section.
+#[derive(Deserialize)]
+struct Importer {
+    dependencies: Option<BTreeMap<String, DepVersion>>,
+    #[serde(rename = "devDependencies")]
+    dev_dependencies: Option<BTreeMap<String, DepVersion>>,
+    #[serde(rename = "optionalDependencies")]
+    optional_dependencies: Option<BTreeMap<String, DepVersion>>,
+}
+
+/// An importer's resolved version: `{specifier, version}` since v6, a bare scalar in v5.
+/// Any other shape resolves nothing rather than failing the whole file.
+struct DepVersion(Option<String>);
 
 #[derive(Deserialize)]
 struct Package {
@@ -146,6 +181,103 @@ impl<'de> Deserialize<'de> for Text {
         }
         d.deserialize_any(V)
     }
+}
+
+impl<'de> Deserialize<'de> for DepVersion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DepVersion;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a version or a map with `version`")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<DepVersion, E> {
+                Ok(DepVersion(Some(v.to_string())))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<DepVersion, E> {
+                Ok(DepVersion(Some(v.to_string())))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<DepVersion, E> {
+                Ok(DepVersion(Some(v.to_string())))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<DepVersion, E> {
+                Ok(DepVersion(Some(v.to_string())))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<DepVersion, E> {
+                Ok(DepVersion(None))
+            }
+            fn visit_unit<E>(self) -> Result<DepVersion, E> {
+                Ok(DepVersion(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<DepVersion, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(DepVersion(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DepVersion, A::Error> {
+                let mut version = None;
+                while let Some(k) = map.next_key::<String>()? {
+                    if k == "version" {
+                        version = map.next_value::<Option<Text>>()?.map(|t| t.0);
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(DepVersion(version))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Which importers resolved each `(name, version)` of `packages:`. A resolved version
+/// carries peers like a package key (`1.0.0(react@18)`, v5 `1.0.0_react@18`), stripped
+/// here; one that is not a registry version (`link:../a`, `npm:`-alias `x@1.0.0`,
+/// tarball URLs) names no `packages:` version and is skipped.
+fn importer_keys(lock: &mut Lock, v5: bool) -> HashMap<(String, String), Vec<LockKey>> {
+    let root = Importer {
+        dependencies: lock.dependencies.take(),
+        dev_dependencies: lock.dev_dependencies.take(),
+        optional_dependencies: lock.optional_dependencies.take(),
+    };
+    let root = std::iter::once((".", &root));
+    let listed = lock
+        .importers
+        .iter()
+        .flatten()
+        .filter_map(|(path, i)| Some((path.as_str(), i.as_ref()?)));
+    let mut out: HashMap<(String, String), Vec<LockKey>> = HashMap::new();
+    for (path, importer) in root.chain(listed) {
+        let sections = [
+            &importer.dependencies,
+            &importer.dev_dependencies,
+            &importer.optional_dependencies,
+        ];
+        for (name, DepVersion(version)) in sections.into_iter().flatten().flatten() {
+            let Some(version) = version.as_deref() else {
+                continue;
+            };
+            let peers = if v5 {
+                version.find('_')
+            } else {
+                version.find('(')
+            };
+            let version = &version[..peers.unwrap_or(version.len())];
+            if !version.starts_with(|c: char| c.is_ascii_digit())
+                || version.contains(['/', ':', '@'])
+            {
+                continue;
+            }
+            let key = LockKey::Importer {
+                path: path.to_string(),
+                name: name.clone(),
+            };
+            let keys = out.entry((name.clone(), version.to_string())).or_default();
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    out
 }
 
 /// The `packages:` map in file order, keys with their positions.

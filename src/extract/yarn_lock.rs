@@ -2,7 +2,9 @@
 //! per entry.
 //!
 //! Owns reading entry headers (`"a@^1.0.0", a@^1.2.0:` / `"a@npm:^1.0.0, a@npm:^1.2.0":`)
-//! and their `version` field. Must not: read `resolved`/`resolution` URLs or dependency
+//! and their `version` field. The header's descriptors are kept on the component
+//! ([`LockKey::Specifier`]): they say exactly which declared ranges the entry resolves,
+//! so the scanner can link a manifest to the right one of several versions. Must not: read `resolved`/`resolution` URLs or dependency
 //! lists, nor report Berry's `workspace:` entries (the repository's own packages) or its
 //! `patch:` entries (the same package and version again, with a patch applied).
 //!
@@ -19,7 +21,7 @@
 use std::path::Path;
 
 use super::{Extraction, Extractor, file_name};
-use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::component::{Component, ComponentKind, Ecosystem, LockKey};
 use crate::diagnostic::{Finding, parse_error};
 use crate::source::SourceFile;
 
@@ -156,6 +158,16 @@ fn flush(file: &SourceFile, entry: Option<Entry<'_>>, out: &mut Extraction) {
         Component::new(ComponentKind::Package, Ecosystem::Npm, name, version, span).lockfile();
     c.resolved = c.version.clone();
     c.resolved_span = e.version.map(|v| file.span_of(v));
+    c.resolves = descriptors
+        .iter()
+        .map(|d| {
+            let (name, range) = split_descriptor(d);
+            LockKey::Specifier {
+                name: name.to_string(),
+                range: range.to_string(),
+            }
+        })
+        .collect();
     out.push(c);
 }
 

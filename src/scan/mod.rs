@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use ignore::WalkBuilder;
 use rayon::prelude::*;
 
-use crate::component::{Component, Ecosystem, Inheritable, Origin};
+use crate::component::{Component, Ecosystem, Inheritable, LockKey, Origin};
 use crate::diagnostic::{Finding, Label, Severity, Subject};
 use crate::extract::{self, Extraction};
 use crate::source::{FileId, SourceFile, Sources};
@@ -276,13 +276,22 @@ fn link_lockfiles(inv: &mut Inventory) {
         };
         let mdir = dir_of(path_of(m));
         // nearest lockfile wins: same folder first, then ancestors; within one lockfile
-        // the first entry (npm lists the hoisted `node_modules/x` before nested copies).
-        // One entry may resolve several manifests (workspace members sharing a root lock).
+        // the entry that says it resolves this declaration (yarn key, pnpm importer),
+        // else the first entry (npm lists the hoisted `node_modules/x` before nested
+        // copies). One entry may resolve several manifests (workspace members sharing a
+        // root lock).
         let best = candidates
             .iter()
             .map(|&i| (i, &locked[i]))
             .filter(|(_, l)| is_ancestor_dir(dir_of(path_of(l)), mdir))
-            .max_by_key(|(i, l)| (dir_of(path_of(l)).len(), std::cmp::Reverse(*i)));
+            .max_by_key(|(i, l)| {
+                let ldir = dir_of(path_of(l));
+                (
+                    ldir.len(),
+                    resolves(l, m, ldir, mdir),
+                    std::cmp::Reverse(*i),
+                )
+            });
         if let Some((i, l)) = best {
             used[i] = true;
             m.resolved = l.resolved.clone().or_else(|| l.version.clone());
@@ -297,6 +306,37 @@ fn link_lockfiles(inv: &mut Inventory) {
             .filter(|(_, u)| !u)
             .map(|(l, _)| l),
     );
+}
+
+/// Does lockfile entry `l` (in folder `ldir`) say it resolves manifest dependency `m`
+/// (in folder `mdir`, at or below `ldir`)? yarn: a key descriptor names the declared
+/// range (Berry writes `npm:^2.0.0` for a declared `^2.0.0`); pnpm: the importer is the
+/// manifest's folder relative to the lockfile's.
+fn resolves(l: &Component, m: &Component, ldir: &str, mdir: &str) -> bool {
+    if l.resolves.is_empty() {
+        return false;
+    }
+    let rel = if mdir.len() == ldir.len() {
+        "."
+    } else if ldir.is_empty() {
+        mdir
+    } else {
+        &mdir[ldir.len() + 1..]
+    };
+    l.resolves.iter().any(|k| match k {
+        LockKey::Specifier { name, range } => {
+            *name == m.name
+                && m.version
+                    .as_deref()
+                    .is_some_and(|v| without_npm(range) == without_npm(v))
+        }
+        LockKey::Importer { path, name } => *name == m.name && path.trim_start_matches("./") == rel,
+    })
+}
+
+/// `npm:^2.0.0` -> `^2.0.0`: Berry spells the default protocol out, v1 and manifests not.
+fn without_npm(range: &str) -> &str {
+    range.strip_prefix("npm:").unwrap_or(range)
 }
 
 fn is_ancestor_dir(ancestor: &str, dir: &str) -> bool {
@@ -358,6 +398,264 @@ mod tests {
                 ("package-lock.json", "mysql", Some("2.5.0")),
                 ("packages/a/package.json", "mysql", Some("2.18.1")),
                 ("packages/b/package.json", "mysql", Some("2.18.1")),
+            ]
+        );
+    }
+
+    /// (file, name, resolved, line of `resolved_span`) of every component, sorted.
+    fn links(files: &[(&str, &str)]) -> Vec<(String, String, Option<String>, Option<usize>)> {
+        let files = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        let inv = scan_texts(Path::new("."), files);
+        assert!(inv.problems.is_empty(), "{:?}", inv.problems);
+        inv.components
+            .iter()
+            .map(|c| {
+                let file = inv.sources.get(c.span.file);
+                (
+                    file.path.clone(),
+                    c.name.clone(),
+                    c.resolved.clone(),
+                    c.resolved_span
+                        .map(|s| inv.sources.get(s.file).location(s).line),
+                )
+            })
+            .collect()
+    }
+
+    fn row(
+        file: &str,
+        name: &str,
+        resolved: &str,
+        line: usize,
+    ) -> (String, String, Option<String>, Option<usize>) {
+        (file.into(), name.into(), Some(resolved.into()), Some(line))
+    }
+
+    const MEMBER_A: &str = "{\"name\": \"a\", \"dependencies\": {\"mysql\": \"~2.5.0\"}}\n";
+    const MEMBER_B: &str = "{\"name\": \"b\", \"dependencies\": {\"mysql\": \"^2.18.0\"}}\n";
+
+    #[test]
+    fn yarn_v1_links_each_range_to_the_entry_whose_key_lists_it() {
+        // the entry for `~2.5.0` comes second: the first-entry rule would pick 2.18.1
+        let lock = r#"# yarn lockfile v1
+
+
+"mysql@^2.0.0", mysql@^2.18.0:
+  version "2.18.1"
+  resolved "https://registry.example.test/mysql/-/mysql-2.18.1.tgz"
+
+mysql@~2.5.0:
+  version "2.5.0"
+  resolved "https://registry.example.test/mysql/-/mysql-2.5.0.tgz"
+"#;
+        assert_eq!(
+            links(&[
+                ("yarn.lock", lock),
+                ("packages/a/package.json", MEMBER_A),
+                ("packages/b/package.json", MEMBER_B),
+            ]),
+            [
+                row("packages/a/package.json", "mysql", "2.5.0", 9),
+                row("packages/b/package.json", "mysql", "2.18.1", 5),
+            ]
+        );
+    }
+
+    #[test]
+    fn yarn_berry_links_each_range_to_the_entry_whose_key_lists_it() {
+        let lock = r#"__metadata:
+  version: 8
+  cacheKey: 10c0
+
+"a@workspace:packages/a":
+  version: 0.0.0-use.local
+  resolution: "a@workspace:packages/a"
+  dependencies:
+    mysql: "npm:~2.5.0"
+  languageName: unknown
+  linkType: soft
+
+"mysql@npm:^2.0.0, mysql@npm:^2.18.0":
+  version: 2.18.1
+  resolution: "mysql@npm:2.18.1"
+  languageName: node
+  linkType: hard
+
+"mysql@npm:~2.5.0":
+  version: 2.5.0
+  resolution: "mysql@npm:2.5.0"
+  languageName: node
+  linkType: hard
+"#;
+        assert_eq!(
+            links(&[
+                ("yarn.lock", lock),
+                ("packages/a/package.json", MEMBER_A),
+                ("packages/b/package.json", MEMBER_B),
+            ]),
+            [
+                row("packages/a/package.json", "mysql", "2.5.0", 20),
+                row("packages/b/package.json", "mysql", "2.18.1", 14),
+            ]
+        );
+    }
+
+    #[test]
+    fn yarn_range_no_key_lists_falls_back_to_the_first_entry() {
+        let lock = "mysql@^2.18.0:\n  version \"2.18.1\"\n\nmysql@~2.5.0:\n  version \"2.5.0\"\n";
+        let c = "{\"dependencies\": {\"mysql\": \"2.x\"}}\n";
+        assert_eq!(
+            links(&[("yarn.lock", lock), ("package.json", c)]),
+            [
+                (
+                    "package.json".into(),
+                    "mysql".into(),
+                    Some("2.18.1".into()),
+                    Some(2)
+                ),
+                // the other version no manifest declares stays a component of its own
+                (
+                    "yarn.lock".into(),
+                    "mysql".into(),
+                    Some("2.5.0".into()),
+                    Some(5)
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn pnpm_v9_links_each_member_to_its_importers_version() {
+        let lock = r#"lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    dependencies:
+      mysql:
+        specifier: ^2.18.0
+        version: 2.18.1
+
+  packages/a:
+    dependencies:
+      mysql:
+        specifier: ~2.5.0
+        version: 2.5.0
+
+  packages/b:
+    devDependencies:
+      mysql:
+        specifier: ^2.18.0
+        version: 2.18.1
+
+packages:
+
+  mysql@2.18.1:
+    resolution: {integrity: sha512-00}
+
+  mysql@2.5.0:
+    resolution: {integrity: sha512-00}
+
+snapshots:
+
+  mysql@2.18.1: {}
+
+  mysql@2.5.0: {}
+"#;
+        let root = "{\"name\": \"root\", \"dependencies\": {\"mysql\": \"^2.18.0\"}}\n";
+        let b = "{\"name\": \"b\", \"devDependencies\": {\"mysql\": \"^2.18.0\"}}\n";
+        assert_eq!(
+            links(&[
+                ("pnpm-lock.yaml", lock),
+                ("package.json", root),
+                ("packages/a/package.json", MEMBER_A),
+                ("packages/b/package.json", b),
+            ]),
+            [
+                row("package.json", "mysql", "2.18.1", 25),
+                row("packages/a/package.json", "mysql", "2.5.0", 28),
+                row("packages/b/package.json", "mysql", "2.18.1", 25),
+            ]
+        );
+    }
+
+    #[test]
+    fn pnpm_v6_links_each_member_to_its_importers_version_peers_stripped() {
+        // the lockfile sits in a sub-folder: importer paths are relative to it
+        let lock = r#"lockfileVersion: '6.0'
+
+importers:
+
+  .:
+    dependencies:
+      mysql:
+        specifier: ^2.18.0
+        version: 2.18.1
+
+  packages/a:
+    dependencies:
+      mysql:
+        specifier: ~2.5.0
+        version: 2.5.0(react@18.2.0)
+
+packages:
+
+  /mysql@2.18.1:
+    resolution: {integrity: sha512-00}
+    dev: false
+
+  /mysql@2.5.0(react@18.2.0):
+    resolution: {integrity: sha512-00}
+    dev: false
+"#;
+        let root = "{\"name\": \"root\", \"dependencies\": {\"mysql\": \"^2.18.0\"}}\n";
+        assert_eq!(
+            links(&[
+                ("web/pnpm-lock.yaml", lock),
+                ("web/package.json", root),
+                ("web/packages/a/package.json", MEMBER_A),
+            ]),
+            [
+                row("web/package.json", "mysql", "2.18.1", 19),
+                row("web/packages/a/package.json", "mysql", "2.5.0", 23),
+            ]
+        );
+    }
+
+    #[test]
+    fn pnpm_v5_single_project_root_dependencies_link_exactly() {
+        let lock = r#"lockfileVersion: 5.4
+
+specifiers:
+  mysql: ~2.5.0
+
+dependencies:
+  mysql: 2.5.0_react@18.2.0
+
+packages:
+
+  /mysql/2.18.1:
+    resolution: {integrity: sha512-00}
+    dev: false
+
+  /mysql/2.5.0_react@18.2.0:
+    resolution: {integrity: sha512-00}
+    dev: false
+"#;
+        let root = "{\"name\": \"root\", \"dependencies\": {\"mysql\": \"~2.5.0\"}}\n";
+        assert_eq!(
+            links(&[("pnpm-lock.yaml", lock), ("package.json", root)]),
+            [
+                row("package.json", "mysql", "2.5.0", 15),
+                (
+                    "pnpm-lock.yaml".into(),
+                    "mysql".into(),
+                    Some("2.18.1".into()),
+                    Some(11)
+                ),
             ]
         );
     }
