@@ -12,7 +12,7 @@ use crate::cli::{
     GraphArgs, GraphFormat, RuleSource, RulesArgs, ScanArgs, ScenarioArgs, WhatIfArgs,
 };
 use crate::config::Config;
-use crate::diagnostic::{Finding, Label, Severity};
+use crate::diagnostic::{Finding, Label};
 use crate::graph::Graph;
 use crate::rehearse::{self, baseline::Baseline};
 use crate::report::{self, Format, HumanOptions, Report, RuleMeta, WhatIf};
@@ -797,9 +797,4 @@ fn capitalize(s: &str) -> String {
         Some(f) => f.to_uppercase().chain(c).collect::<String>() + ".",
         None => String::new(),
     }
-}
-
-/// Severity filter helper for callers (e.g. `--fail-on`).
-pub fn worst(findings: &[Finding]) -> Option<Severity> {
-    findings.iter().map(|f| f.severity).max()
 }

@@ -136,18 +136,6 @@ impl SourceFile {
     pub fn slice(&self, span: Span) -> &str {
         &self.text[span.start..span.end]
     }
-
-    /// The full line (without newline) containing a byte offset.
-    pub fn line_text(&self, offset: usize) -> &str {
-        let (line, _) = self.line_col(offset);
-        let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
-            .get(line)
-            .map(|&s| s - 1)
-            .unwrap_or(self.text.len());
-        self.text[start..end].trim_end_matches('\r')
-    }
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -213,7 +201,6 @@ mod tests {
         // 'ç' is two bytes: byte 5 is 'd', the second character
         assert_eq!(f.line_col(5), (2, 2));
         assert_eq!(f.offset_of(2, 2), 5);
-        assert_eq!(f.line_text(5), "çd e");
     }
 
     #[test]

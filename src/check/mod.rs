@@ -14,8 +14,6 @@ mod same_major;
 mod settings;
 mod skew;
 
-pub use floating::CODE as UNPINNED_SERVER;
-
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::{Finding, Label, Severity, Subject};
 use crate::rule::{Date, Product, Rule, RuleKind, RuleSet};
