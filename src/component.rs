@@ -253,6 +253,10 @@ pub enum Inherit {
     /// (`${mysql.version}`); `None` when the dependency has no `<version>`, so a parent's
     /// `<dependencyManagement>` entry for the same `groupId:artifactId` gives it.
     MavenParent { text: Option<String> },
+    /// Gradle: a build script's `"$name"`/`"${name}"` whose property the script does not
+    /// define: the value comes from a `gradle.properties` or an enclosing project's
+    /// `ext` block, looked up in the script's folder, then each folder above it.
+    GradleProperty { name: String },
 }
 
 /// What a file offers to the files that inherit from it: the other half of [`Inherit`].
@@ -263,6 +267,10 @@ pub enum Inheritable {
     CargoWorkspace(CargoWorkspace),
     /// Any `pom.xml`: a possible parent of other POMs.
     MavenPom(Box<PomModel>),
+    /// Gradle properties a build script in this folder or below can name: every entry of
+    /// a `gradle.properties`, the `ext`/`extra` properties of a build script. Each is
+    /// name, value and the span of the value as written.
+    GradleProperties(Vec<(String, String, Span)>),
 }
 
 /// A Cargo workspace root as its `Cargo.toml` declares it.

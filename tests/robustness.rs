@@ -49,6 +49,8 @@ fn names_for(path: &Path) -> Vec<String> {
         "Cargo.lock",
         "pom.xml",
         "build.gradle",
+        "gradle.properties",
+        "gradle/wrapper/gradle-wrapper.properties",
         "gradle/libs.versions.toml",
         "gradle.lockfile",
         "Gemfile",

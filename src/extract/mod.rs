@@ -23,6 +23,7 @@ mod go_mod;
 mod gradle;
 mod gradle_catalog;
 mod gradle_lockfile;
+mod gradle_properties;
 mod helm;
 pub(crate) mod image_ref;
 mod json_str;
@@ -117,6 +118,8 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &gradle::GradleBuild,
     &gradle_catalog::GradleCatalog,
     &gradle_lockfile::GradleLockfile,
+    &gradle_properties::GradleProperties,
+    &gradle_properties::GradleWrapper,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
@@ -207,6 +210,9 @@ pub(crate) mod testing {
                 Some(crate::component::Inherit::MavenParent { text }) => {
                     let text = text.as_deref().unwrap_or("managed");
                     write!(line, " inherit=parent:{text}").unwrap();
+                }
+                Some(crate::component::Inherit::GradleProperty { name }) => {
+                    write!(line, " inherit=gradle:{name}").unwrap();
                 }
                 None => {}
             }
