@@ -198,6 +198,8 @@ const SAMPLE_NAMES: &[&str] = &[
     "charts/app/values.yaml",
     "infra/main.tf",
     ".github/workflows/ci.yml",
+    ".github/actions/setup/action.yml",
+    "action.yaml",
     ".gitlab-ci.yml",
 ];
 
