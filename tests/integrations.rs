@@ -196,6 +196,8 @@ const SAMPLE_NAMES: &[&str] = &[
     "k8s/statefulset.yml",
     "charts/app/Chart.yaml",
     "charts/app/values.yaml",
+    "overlays/prod/kustomization.yaml",
+    "base/Kustomization",
     "infra/main.tf",
     ".github/workflows/ci.yml",
     ".github/actions/setup/action.yml",

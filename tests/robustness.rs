@@ -42,6 +42,7 @@ fn names_for(path: &Path) -> Vec<String> {
         "k8s/deploy.yaml",
         "chart/Chart.yaml",
         "chart/values.yaml",
+        "kustomization.yaml",
         "main.tf",
         ".github/workflows/ci.yml",
         "go.mod",

@@ -28,6 +28,7 @@ mod helm;
 pub(crate) mod image_ref;
 mod json_str;
 mod kubernetes;
+mod kustomize;
 pub(crate) mod maven_pom;
 mod npm_lock;
 mod npm_manifest;
@@ -101,6 +102,7 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &pnpm_lock::PnpmLock,
     &setup_cfg::SetupCfg,
     &kubernetes::Kubernetes,
+    &kustomize::Kustomize,
     &helm::HelmChart,
     &helm::HelmValues,
     &terraform::Terraform,
