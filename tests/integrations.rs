@@ -197,6 +197,7 @@ const SAMPLE_NAMES: &[&str] = &[
     "charts/app/Chart.yaml",
     "charts/app/values.yaml",
     "overlays/prod/kustomization.yaml",
+    "cloudbuild.yaml",
     "base/Kustomization",
     "infra/main.tf",
     ".github/workflows/ci.yml",

@@ -43,6 +43,7 @@ fn names_for(path: &Path) -> Vec<String> {
         "chart/Chart.yaml",
         "chart/values.yaml",
         "kustomization.yaml",
+        "cloudbuild.yaml",
         "main.tf",
         ".github/workflows/ci.yml",
         "go.mod",

@@ -10,6 +10,7 @@
 
 mod cargo_lock;
 mod cargo_manifest;
+mod cloudbuild;
 mod compose;
 mod composer_lock;
 mod composer_manifest;
@@ -106,6 +107,7 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &helm::HelmChart,
     &helm::HelmValues,
     &terraform::Terraform,
+    &cloudbuild::CloudBuild,
     &github_actions::GithubActions,
     &go_mod::GoMod,
     &cargo_manifest::CargoManifest,
