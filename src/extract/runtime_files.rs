@@ -27,6 +27,20 @@ impl Extractor for RuntimeFiles {
         "runtime-files"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[
+            ".nvmrc",
+            ".node-version",
+            ".python-version",
+            "runtime.txt",
+            ".ruby-version",
+            ".java-version",
+            "rust-toolchain",
+            "rust-toolchain.toml",
+            ".tool-versions",
+        ]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         matches!(
             file_name(path),
