@@ -172,6 +172,7 @@ pub const CHECK_FORMATS: &[Format] = &[
     Format::Json,
     Format::Short,
     Format::Github,
+    Format::Gitlab,
     Format::Sarif,
     Format::Cyclonedx,
 ];

@@ -488,3 +488,21 @@ fn invalid_version_only_for_versions_that_are_wrong() {
         "{invalid:#?}"
     );
 }
+
+#[test]
+fn gitlab_code_quality_report_end_to_end() {
+    let o = skew(&["check", "fixtures/outage-2023-06-03", "--format", "gitlab"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let issues: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let issues = issues.as_array().unwrap();
+    assert!(!issues.is_empty());
+    assert!(
+        issues
+            .iter()
+            .any(|i| i["check_name"] == "mysql-caching-sha2-password" && i["severity"] == "major"),
+        "{issues:#?}"
+    );
+    // `skew rules` writes no findings: the format is not one of its own
+    let o = skew(&["rules", "--format", "gitlab"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -9,6 +9,7 @@
 
 mod cyclonedx;
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod sarif;
@@ -84,6 +85,8 @@ pub enum Format {
     Short,
     /// GitHub Actions workflow commands (annotations)
     Github,
+    /// GitLab Code Quality JSON, for the merge request widget
+    Gitlab,
     /// SARIF 2.1.0, for code scanning
     Sarif,
     /// CycloneDX 1.5 JSON: the components as an SBOM, with package URLs
@@ -98,6 +101,7 @@ impl Format {
             Format::Json => "json",
             Format::Short => "short",
             Format::Github => "github",
+            Format::Gitlab => "gitlab",
             Format::Sarif => "sarif",
             Format::Cyclonedx => "cyclonedx",
         }
@@ -110,6 +114,7 @@ impl Format {
             Format::Json => &json::Json,
             Format::Short => &short::Short,
             Format::Github => &github::Github,
+            Format::Gitlab => &gitlab::Gitlab,
             Format::Sarif => &sarif::Sarif,
             Format::Cyclonedx => &cyclonedx::Cyclonedx,
         }
