@@ -25,6 +25,14 @@ impl Extractor for CloudBuild {
         "cloudbuild"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[
+            "cloudbuild.yaml",
+            "ci/cloudbuild.yml",
+            "cloudbuild.prod.yaml",
+        ]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         let name = file_name(path);
         name.strip_prefix("cloudbuild").is_some_and(|rest| {

@@ -57,6 +57,15 @@ impl Extractor for GithubActions {
         "github-actions"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[
+            ".github/workflows/ci.yml",
+            ".github/workflows/release.yaml",
+            "action.yml",
+            ".github/actions/setup/action.yaml",
+        ]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         let name = file_name(path);
         let in_workflows = path

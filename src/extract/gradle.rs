@@ -55,6 +55,15 @@ impl Extractor for GradleBuild {
         "gradle"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[
+            "build.gradle",
+            "app/build.gradle.kts",
+            "settings.gradle",
+            "settings.gradle.kts",
+        ]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         matches!(
             file_name(path),

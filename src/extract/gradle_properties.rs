@@ -29,6 +29,10 @@ impl Extractor for GradleProperties {
         "gradle-properties"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["gradle.properties", "app/gradle.properties"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "gradle.properties"
     }
@@ -46,6 +50,10 @@ pub struct GradleWrapper;
 impl Extractor for GradleWrapper {
     fn name(&self) -> &'static str {
         "gradle-wrapper"
+    }
+
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["gradle/wrapper/gradle-wrapper.properties"]
     }
 
     fn wants(&self, path: &Path) -> bool {

@@ -31,6 +31,14 @@ impl Extractor for Kustomize {
         "kustomize"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[
+            "kustomization.yaml",
+            "overlays/prod/kustomization.yml",
+            "base/Kustomization",
+        ]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         matches!(
             file_name(path),
