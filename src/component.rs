@@ -69,6 +69,8 @@ pub enum Ecosystem {
     Helm,
     /// GitHub Actions `uses:` references.
     GithubActions,
+    /// Elixir/Erlang packages (`mix.exs`, `mix.lock`) from Hex.
+    Hex,
 }
 
 impl Ecosystem {
@@ -88,6 +90,7 @@ impl Ecosystem {
         Ecosystem::Terraform,
         Ecosystem::Helm,
         Ecosystem::GithubActions,
+        Ecosystem::Hex,
     ];
 
     /// The stable name used in JSON and rule files.
@@ -108,6 +111,7 @@ impl Ecosystem {
             Ecosystem::Terraform => "terraform",
             Ecosystem::Helm => "helm",
             Ecosystem::GithubActions => "github-actions",
+            Ecosystem::Hex => "hex",
         }
     }
 

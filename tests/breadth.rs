@@ -45,3 +45,19 @@ fn gradle_versions_come_from_gradle_properties_ext_and_the_wrapper() {
     }
     assert_eq!(got.len(), want.len(), "{got:#?}");
 }
+
+#[test]
+fn mix_dependencies_take_the_version_mix_lock_resolved() {
+    let o = skew(&["scan", "fixtures/extract/mix-project", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let comps = v["components"].as_array().unwrap();
+    assert_eq!(comps.len(), 1, "{comps:#?}");
+    let c = &comps[0];
+    assert_eq!(c["ecosystem"], "hex");
+    assert_eq!(c["name"], "postgrex");
+    assert_eq!(c["version"], "~> 0.17");
+    assert_eq!(c["resolved"], "0.17.4");
+    assert_eq!(c["location"]["path"], "mix.exs");
+    assert_eq!(c["location"]["line"], 9);
+}

@@ -72,6 +72,8 @@ const MAPPING: &[(&str, &str, &str)] = &[
         "composer-lock",
         "composer.lock",
     ),
+    ("language/elixir/mixlock", "mix-lock", "mix.lock"),
+    ("language/erlang/mixlock", "mix-lock", "mix.lock"),
     (
         "language/python/pipfilelock",
         "pipfile-lock",
@@ -521,6 +523,14 @@ const ALLOWED: &[Allow] = &[
     ),
     // -- PHP
     ("language/php/composerlock", "*", "line *", HEADER),
+    // -- Elixir / Erlang
+    (
+        "language/erlang/mixlock",
+        "git.lock",
+        "missing *",
+        "a `:git` entry pins a commit, not a version: skew reports no component for it \
+      (scalibr reports the package with an empty version)",
+    ),
     // -- JavaScript
     (
         "language/javascript/pnpmlock",

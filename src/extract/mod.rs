@@ -31,6 +31,7 @@ mod json_str;
 mod kubernetes;
 mod kustomize;
 pub(crate) mod maven_pom;
+mod mix;
 mod npm_lock;
 mod npm_manifest;
 mod pipfile;
@@ -124,6 +125,8 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &maven_pom::MavenPom,
     &gemfile::Gemfile,
     &gemfile_lock::GemfileLock,
+    &mix::MixExs,
+    &mix::MixLock,
     &composer_manifest::ComposerManifest,
     &composer_lock::ComposerLock,
     &dotnet_project::DotnetProject,

@@ -128,7 +128,9 @@ impl Scheme {
             Ecosystem::Cargo => Scheme::Cargo,
             Ecosystem::Go => Scheme::Go,
             Ecosystem::Maven => Scheme::Maven,
-            Ecosystem::RubyGems => Scheme::RubyGems,
+            // Elixir's `~>` is RubyGems' pessimistic operator (`~> 2.1` is `>= 2.1.0 and
+            // < 3.0.0`); `and`/`or` requirement lists are not read
+            Ecosystem::RubyGems | Ecosystem::Hex => Scheme::RubyGems,
             Ecosystem::Composer => Scheme::Composer,
             Ecosystem::NuGet => Scheme::NuGet,
             Ecosystem::Terraform => Scheme::Terraform,
@@ -425,6 +427,7 @@ mod tests {
             (Ecosystem::Terraform, Scheme::Terraform),
             (Ecosystem::Helm, Scheme::Helm),
             (Ecosystem::GithubActions, Scheme::Dotted),
+            (Ecosystem::Hex, Scheme::RubyGems),
         ];
         assert_eq!(want.len(), Ecosystem::ALL.len());
         for (eco, scheme) in want {
