@@ -42,7 +42,12 @@ const SETUP_ACTIONS: &[(&str, &str, &str)] = &[
     ("ruby/setup-ruby", "ruby-version", "ruby"),
     ("erlef/setup-beam", "otp-version", "erlang"),
     ("erlef/setup-beam", "elixir-version", "elixir"),
+    ("oven-sh/setup-bun", "bun-version", "bun"),
+    ("astral-sh/setup-uv", "version", "uv"),
 ];
+
+/// What a setup action installs that is a CLI rather than a language runtime: a `tool`.
+const SETUP_TOOLS: &[&str] = &["uv"];
 
 /// GitHub-hosted runner image families (`runs-on: <family>-<version>`) and the runtime
 /// name each is reported as.
@@ -172,16 +177,15 @@ impl Job<'_> {
                     if r.known {
                         self.check_float(&r.scalar, input, runtime, out, warned);
                     }
+                    let kind = if SETUP_TOOLS.contains(&runtime) {
+                        ComponentKind::Tool
+                    } else {
+                        ComponentKind::Runtime
+                    };
                     for (version, span) in self.lines_of(&r) {
                         out.push(
-                            Component::new(
-                                ComponentKind::Runtime,
-                                Ecosystem::Runtime,
-                                runtime,
-                                version,
-                                span,
-                            )
-                            .group(&self.group),
+                            Component::new(kind, Ecosystem::Runtime, runtime, version, span)
+                                .group(&self.group),
                         );
                     }
                 }

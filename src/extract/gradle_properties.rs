@@ -77,14 +77,14 @@ impl Extractor for GradleWrapper {
 }
 
 /// One `key=value` entry, escapes applied, and where its value is written.
-struct Entry {
-    key: String,
-    value: String,
-    span: Span,
+pub(super) struct Entry {
+    pub key: String,
+    pub value: String,
+    pub span: Span,
 }
 
-/// The entries of a properties file, in order.
-fn entries(file: &SourceFile) -> impl Iterator<Item = Entry> + '_ {
+/// The entries of a properties file, in order (also read by `maven_wrapper`).
+pub(super) fn entries(file: &SourceFile) -> impl Iterator<Item = Entry> + '_ {
     let text = file.text.as_str();
     let mut pos = 0;
     std::iter::from_fn(move || {

@@ -31,6 +31,7 @@ mod json_str;
 mod kubernetes;
 mod kustomize;
 pub(crate) mod maven_pom;
+mod maven_wrapper;
 mod mix;
 mod npm_lock;
 mod npm_manifest;
@@ -123,6 +124,7 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &cargo_manifest::CargoManifest,
     &cargo_lock::CargoLock,
     &maven_pom::MavenPom,
+    &maven_wrapper::MavenWrapper,
     &gemfile::Gemfile,
     &gemfile_lock::GemfileLock,
     &mix::MixExs,
