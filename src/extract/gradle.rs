@@ -16,6 +16,8 @@
 //! - `conf` is any configuration: the standard ones (`implementation`, `api`,
 //!   `compileOnly`, `runtimeOnly`, `annotationProcessor`, `kapt`, `classpath`, the old
 //!   `compile`/`runtime`) and any `…Implementation`/`…Api`/`…CompileOnly`/`…RuntimeOnly`;
+//!   directly inside a `dependencies { }` block any configuration name followed by a
+//!   string or `(` counts too (`checkstyle "…"`, `jmh "…"`, custom configurations);
 //!   test ones (`test…`, `androidTest…`, `integrationTest…`) are `dev`; `classpath`
 //!   (buildscript plugins) is `tool`, the rest `package`, all in `maven`;
 //! - in a `plugins { }` block, `id 'x' version 'v'`, `id("x") version "v"` and Kotlin's
@@ -109,7 +111,7 @@ impl Extractor for GradleBuild {
             if in_plugins {
                 plugins(file, &stmt, &props, out);
             } else {
-                dependencies(file, &stmt, &props, out);
+                dependencies(file, &stmt, blocks[i] == "dependencies", &props, out);
             }
             toolchains(file, &stmt, out);
             i = end;
@@ -141,6 +143,10 @@ const CONFIGURATIONS: &[&str] = &[
     "developmentOnly",
     "compileOnlyApi",
 ];
+
+/// Calls that take a coordinate-looking string in a `dependencies { }` block but declare
+/// nothing (`exclude "g:a"` of a module-wide rule, a log line).
+const NOT_CONFIGURATIONS: &[&str] = &["exclude", "println", "print", "logger", "error", "require"];
 
 /// How many lines one declaration may be continued over: real lists are short, and a
 /// parenthesis that never closes must not swallow the rest of the file.
@@ -284,13 +290,20 @@ fn property<'a>(t: &[Tok<'a>], block: &str) -> Option<Property<'a>> {
 fn dependencies(
     file: &SourceFile,
     t: &[Tok<'_>],
+    in_dependencies: bool,
     props: &HashMap<&str, &str>,
     out: &mut Extraction,
 ) {
     let Some(Tok::Word(conf)) = t.first() else {
         return;
     };
-    if !is_configuration(conf) {
+    // directly in a `dependencies { }` block any configuration counts (`checkstyle`,
+    // `jmh`, a custom one); elsewhere only the known names do
+    let custom = in_dependencies
+        && conf.starts_with(|c: char| c.is_ascii_lowercase())
+        && !NOT_CONFIGURATIONS.contains(conf)
+        && matches!(t.get(1), Some(Tok::Str(..) | Tok::Punct('(')));
+    if !(is_configuration(conf) || custom) {
         return;
     }
     // a closure after the coordinates configures them (`{ exclude … }`): not coordinates
