@@ -71,6 +71,10 @@ pub enum Ecosystem {
     GithubActions,
     /// Elixir/Erlang packages (`mix.exs`, `mix.lock`) from Hex.
     Hex,
+    /// Debian/Ubuntu OS packages pinned in a Dockerfile (`apt-get install pkg=1.2-1`).
+    Deb,
+    /// Alpine OS packages pinned in a Dockerfile (`apk add pkg=1.2.3-r0`).
+    Apk,
 }
 
 impl Ecosystem {
@@ -91,6 +95,8 @@ impl Ecosystem {
         Ecosystem::Helm,
         Ecosystem::GithubActions,
         Ecosystem::Hex,
+        Ecosystem::Deb,
+        Ecosystem::Apk,
     ];
 
     /// The stable name used in JSON and rule files.
@@ -112,6 +118,8 @@ impl Ecosystem {
             Ecosystem::Helm => "helm",
             Ecosystem::GithubActions => "github-actions",
             Ecosystem::Hex => "hex",
+            Ecosystem::Deb => "deb",
+            Ecosystem::Apk => "apk",
         }
     }
 

@@ -15,6 +15,10 @@
 //! frontend of a `# syntax=docker/dockerfile:1.4` directive, `COPY --from=image:tag`
 //! and `RUN --mount=…,from=image:tag,…` (an earlier stage's name, or its index, is no
 //! image). Their `$NAME`s are substituted from global ARGs as in `FROM`.
+//!
+//! OS packages a `RUN` line pins, `apt-get install pkg=1.2-1` (ecosystem `deb`) and
+//! `apk add pkg=1.2.3-r0` (`apk`), are `package`s blamed on the version; unpinned ones
+//! (`apt-get install curl`) and `$VAR` versions are not components.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -110,6 +114,9 @@ impl Extractor for Dockerfile {
                             out,
                         );
                     }
+                    if upper == "RUN" {
+                        os_packages(file, args, out);
+                    }
                     for delim in args.iter().filter_map(|w| heredoc_delimiter(w)) {
                         while i < lines.len() {
                             let l = lines[i];
@@ -183,6 +190,54 @@ fn directives<'a>(lines: &[&'a str]) -> (char, Option<&'a str>, usize) {
         }
     }
     (escape, syntax, lines.len())
+}
+
+/// OS packages pinned in a `RUN` line: `apt-get install … pkg=1.2-1` / `apt install`
+/// (`deb`) and `apk add … pkg=1.2.3-r0` (`apk`), each blamed on its version. Words of
+/// another command of the line (after `&&`, `;`, `|`) and options are not packages.
+fn os_packages(file: &SourceFile, args: &[&str], out: &mut Extraction) {
+    let mut ecosystem = None;
+    let mut prev: Option<&str> = None;
+    for &word in args {
+        let w = word.trim_matches(['"', '\'']);
+        match (prev, w) {
+            (Some("apt-get" | "apt"), "install") => ecosystem = Some(Ecosystem::Deb),
+            (Some("apk"), "add") => ecosystem = Some(Ecosystem::Apk),
+            (_, "&&" | "||" | ";" | "|") => ecosystem = None,
+            _ => {}
+        }
+        prev = Some(w);
+        let Some(eco) = ecosystem else { continue };
+        // `git;` ends the command: this word is the last package of it
+        let ends = w.ends_with(';');
+        let w = w.trim_end_matches(';');
+        if ends {
+            ecosystem = None;
+        }
+        if w.starts_with('-') || w.contains('$') {
+            continue;
+        }
+        let Some((name, version)) = w.split_once('=') else {
+            continue;
+        };
+        let valid_name = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.' | ':' | '_'));
+        if !valid_name || version.is_empty() {
+            continue;
+        }
+        out.push(
+            Component::new(
+                ComponentKind::Package,
+                eco,
+                name,
+                Some(version.to_string()),
+                file.span_of(version),
+            )
+            .group(if eco == Ecosystem::Deb { "apt" } else { "apk" }),
+        );
+    }
 }
 
 /// The image of `COPY --from=…` (and `ADD`) or of a `RUN --mount=…,from=…,…` option.

@@ -243,7 +243,11 @@ pub(crate) fn purl(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> O
         | Ecosystem::Managed
         | Ecosystem::Kubernetes
         | Ecosystem::Terraform
-        | Ecosystem::Helm => return None,
+        | Ecosystem::Helm
+        // the purl of an OS package names its distribution (`pkg:deb/debian/…`), which a
+        // Dockerfile line does not say
+        | Ecosystem::Deb
+        | Ecosystem::Apk => return None,
     };
     if path.iter().any(|s| s.is_empty()) {
         return None;

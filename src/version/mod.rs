@@ -138,7 +138,11 @@ impl Scheme {
             Ecosystem::Runtime
             | Ecosystem::Managed
             | Ecosystem::Kubernetes
-            | Ecosystem::GithubActions => Scheme::Dotted,
+            | Ecosystem::GithubActions
+            // no rule reads OS package versions yet: their own orders (dpkg, apk) are
+            // not implemented, dotted comparison is the closest
+            | Ecosystem::Deb
+            | Ecosystem::Apk => Scheme::Dotted,
         }
     }
 }
@@ -428,6 +432,8 @@ mod tests {
             (Ecosystem::Helm, Scheme::Helm),
             (Ecosystem::GithubActions, Scheme::Dotted),
             (Ecosystem::Hex, Scheme::RubyGems),
+            (Ecosystem::Deb, Scheme::Dotted),
+            (Ecosystem::Apk, Scheme::Dotted),
         ];
         assert_eq!(want.len(), Ecosystem::ALL.len());
         for (eco, scheme) in want {
