@@ -774,14 +774,27 @@ fn describe_setting(m: &SettingMatch) -> String {
             value: v,
             ignore,
         } => format!("argument `{name}`{}", value(v, ignore)),
-        SettingMatch::UrlUser { schemes, ignore } => format!(
-            "a URL with a user name ({}){}",
+        SettingMatch::UrlUser {
+            schemes,
+            ignore,
+            query,
+            no_query,
+        } => format!(
+            "a URL with a user name ({}){}{}{}",
             schemes
                 .iter()
                 .map(|s| format!("`{s}://user@…`"))
                 .collect::<Vec<_>>()
                 .join(", "),
-            value(&None, ignore)
+            value(&None, ignore),
+            query
+                .as_ref()
+                .map(|q| format!(" that sets `?{q}=`"))
+                .unwrap_or_default(),
+            no_query
+                .as_ref()
+                .map(|q| format!(" that does not set `?{q}=`"))
+                .unwrap_or_default(),
         ),
     }
 }

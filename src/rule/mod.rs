@@ -11,7 +11,7 @@ mod date;
 mod raw;
 mod validate;
 
-pub use date::Date;
+pub use date::{Date, EolDate};
 
 use std::path::Path;
 
@@ -168,7 +168,7 @@ pub struct Release {
     pub line: String,
     /// Every version of the line.
     pub versions: VersionSet,
-    pub eol: Date,
+    pub eol: EolDate,
     pub source: String,
 }
 
@@ -243,6 +243,10 @@ pub enum SettingMatch {
     UrlUser {
         schemes: Vec<String>,
         ignore: Vec<String>,
+        /// Only URLs whose query sets this parameter (to anything but empty or `false`).
+        query: Option<String>,
+        /// Only URLs whose query does not set this parameter.
+        no_query: Option<String>,
     },
 }
 

@@ -160,4 +160,8 @@ pub struct RawSettingMatch {
     /// Values (or URL user names) that do not count, e.g. `default`.
     #[serde(default)]
     pub ignore: Vec<S<String>>,
+    /// `url_user` only: the URL's query must set this parameter (`allowUsernameInURI`).
+    pub query: Option<S<String>>,
+    /// `url_user` only: the URL's query must not set this parameter.
+    pub no_query: Option<S<String>>,
 }

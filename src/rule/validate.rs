@@ -4,7 +4,7 @@ use super::raw::{
     RawApi, RawClient, RawFile, RawMitigation, RawPackage, RawRelease, RawRule, RawSettingMatch, S,
 };
 use super::{
-    ClientRef, ClientRequirement, Date, Mitigation, PackageRuntime, Problem, Product, Release,
+    ClientRef, ClientRequirement, EolDate, Mitigation, PackageRuntime, Problem, Product, Release,
     RemovedApi, Rule, RuleFileError, RuleKind, RuleOrigin, RuleSet, SettingMatch,
 };
 use crate::component::Ecosystem;
@@ -615,7 +615,7 @@ fn eol(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
 fn release(cx: &mut Ctx, spanned: &S<RawRelease>) -> Option<Release> {
     let x = spanned.get_ref();
     url(cx, &x.source);
-    let eol = match x.eol.get_ref().parse::<Date>() {
+    let eol = match x.eol.get_ref().parse::<EolDate>() {
         Ok(d) => Some(d),
         Err(e) => {
             cx.err(&x.eol, e);
@@ -679,6 +679,19 @@ fn setting_match(cx: &mut Ctx, spanned: &S<RawSettingMatch>) -> Option<SettingMa
     let s = spanned.get_ref();
     let ignore: Vec<String> = s.ignore.iter().map(|i| i.get_ref().clone()).collect();
     let value = s.value.as_ref().map(|v| v.get_ref().clone());
+    if s.url_user.is_none() {
+        for (key, q) in [("query", &s.query), ("no_query", &s.no_query)] {
+            if let Some(q) = q {
+                cx.err(q, format!("`{key}` applies only to `url_user`"));
+            }
+        }
+    }
+    let query = |q: &Option<S<String>>, cx: &mut Ctx, key: &str| {
+        q.as_ref().map(|q| {
+            non_empty(cx, q, key);
+            q.get_ref().clone()
+        })
+    };
     match (&s.env, &s.arg, &s.url_user) {
         (Some(env), None, None) => {
             non_empty(cx, env, "env");
@@ -710,6 +723,8 @@ fn setting_match(cx: &mut Ctx, spanned: &S<RawSettingMatch>) -> Option<SettingMa
                     .map(|x| x.get_ref().to_ascii_lowercase())
                     .collect(),
                 ignore,
+                query: query(&s.query, cx, "query"),
+                no_query: query(&s.no_query, cx, "no_query"),
             })
         }
         _ => {
@@ -775,7 +790,7 @@ severity = "warning"
 summary = "s"
 why = "w"
 sources = ["https://example.test"]
-releases = [{ line = "lts", eol = "2024-10", source = "https://example.test" }]
+releases = [{ line = "lts", eol = "October 2024", source = "https://example.test" }]
 
 [[rule]]
 id = "gone"
