@@ -688,6 +688,21 @@ pub fn explain_text(rules: &RuleSet, rule: &crate::rule::Rule) -> String {
                 );
             }
         }
+        RuleKind::RemovedSetting { settings } => {
+            let _ = writeln!(s, "## Removed settings\n");
+            let _ = writeln!(s, "| setting | removed in | source |");
+            let _ = writeln!(s, "|---|---|---|");
+            for x in settings {
+                let _ = writeln!(
+                    s,
+                    "| {} | {product} {} | {} |",
+                    cell(&describe_setting(&x.setting)),
+                    x.removed_text,
+                    x.source
+                );
+            }
+            let _ = writeln!(s);
+        }
         RuleKind::Eol { releases } => {
             let _ = writeln!(s, "## End-of-life dates\n");
             let _ = writeln!(s, "| release line | end of life | source |");

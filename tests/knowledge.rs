@@ -182,6 +182,8 @@ fn explain_quotes_the_sources() {
         ),
         ("kubernetes-removed-api", "available since v1.29"),
         ("python-eol", "end of October 2026"),
+        ("mysql-removed-server-option", "Removed in version 8.4.0"),
+        ("kubernetes-eol", "| Kubernetes 1.34 | 2026-10-27 |"),
     ] {
         let o = skew(&["explain", rule]);
         assert!(o.status.success(), "{rule}: {}", common::stderr(&o));

@@ -8,6 +8,7 @@
 mod eol;
 mod floating;
 mod removed_api;
+mod removed_setting;
 mod requires;
 mod runtime_range;
 mod same_major;
@@ -373,6 +374,9 @@ fn evaluate_rules(cx: &Context<'_>) -> Vec<Evaluation> {
                 declared_in,
             } => runtime_range::evaluate(cx, ri, rule, packages, declared_in, &mut out),
             RuleKind::Eol { releases } => eol::evaluate(cx, ri, rule, releases, &mut out),
+            RuleKind::RemovedSetting { settings } => {
+                removed_setting::evaluate(cx, ri, rule, settings, &mut out)
+            }
         }
     }
     out

@@ -86,7 +86,7 @@ pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mu
     }
 }
 
-fn display(s: &Setting) -> String {
+pub(super) fn display(s: &Setting) -> String {
     match s.kind {
         SettingKind::Arg => s.name.clone(),
         SettingKind::Env => format!("{}={}", s.name, s.value),

@@ -148,6 +148,18 @@ pub struct RemovedApi {
     pub source: String,
 }
 
+/// A server setting (option or environment variable) the server no longer accepts.
+#[derive(Debug, Clone)]
+pub struct RemovedSetting {
+    pub setting: SettingMatch,
+    /// The first server version without it, as written (`8.4.0`).
+    pub removed_text: String,
+    /// Every server version from `removed` on.
+    pub removed: VersionSet,
+    pub fix: Option<String>,
+    pub source: String,
+}
+
 /// A package whose versions in `versions` only work on runtimes in `runtime`.
 #[derive(Debug, Clone)]
 pub struct PackageRuntime {
@@ -198,6 +210,8 @@ pub enum RuleKind {
     },
     /// Servers and runtimes past their vendor's end of life.
     Eol { releases: Vec<Release> },
+    /// Server settings that a server version no longer accepts.
+    RemovedSetting { settings: Vec<RemovedSetting> },
 }
 
 impl RuleKind {
@@ -208,6 +222,7 @@ impl RuleKind {
         "removed-api",
         "runtime-range",
         "eol",
+        "removed-setting",
     ];
 
     pub fn name(&self) -> &'static str {
@@ -218,6 +233,7 @@ impl RuleKind {
             RuleKind::RemovedApi { .. } => "removed-api",
             RuleKind::RuntimeRange { .. } => "runtime-range",
             RuleKind::Eol { .. } => "eol",
+            RuleKind::RemovedSetting { .. } => "removed-setting",
         }
     }
 }

@@ -69,6 +69,9 @@ pub struct RawRule {
     /// `eol`: release lines and their end-of-life dates.
     #[serde(default)]
     pub releases: Vec<S<RawRelease>>,
+    /// `removed-setting`: server options and the server version that removed them.
+    #[serde(default)]
+    pub settings: Vec<S<RawRemovedSetting>>,
     /// Server settings that silence the rule (the finding becomes `info`).
     #[serde(default)]
     pub mitigations: Vec<S<RawMitigation>>,
@@ -142,6 +145,17 @@ pub struct RawMitigation {
     pub until: Option<S<String>>,
     /// What the setting does, in a few words.
     pub note: S<String>,
+    pub source: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRemovedSetting {
+    /// The setting, as a mitigation names one (`{ arg = "--default-authentication-plugin" }`).
+    pub setting: S<RawSettingMatch>,
+    /// The first server version that no longer knows it.
+    pub removed: S<String>,
+    pub fix: Option<S<String>>,
     pub source: S<String>,
 }
 

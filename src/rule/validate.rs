@@ -1,5 +1,6 @@
 //! Raw rule file -> validated products and rules, collecting every problem at once.
 
+use super::RemovedSetting;
 use super::raw::{
     RawApi, RawClient, RawFile, RawMitigation, RawPackage, RawRelease, RawRule, RawSettingMatch, S,
 };
@@ -201,6 +202,7 @@ fn rule(
         "removed-api" => removed_api(cx, spanned),
         "runtime-range" => runtime_range(cx, spanned),
         "eol" => eol(cx, spanned),
+        "removed-setting" => removed_setting(cx, spanned),
         other => {
             if let Some(k) = &r.kind {
                 cx.err(
@@ -376,6 +378,7 @@ fn unexpected_fields(cx: &mut Ctx, r: &RawRule, kind: &str) {
         "removed-api" => &["apis"],
         "runtime-range" => &["packages", "declared_in"],
         "eol" => &["releases"],
+        "removed-setting" => &["settings"],
         _ => return,
     };
     let mut check = |name: &str, span: Option<std::ops::Range<usize>>| {
@@ -396,6 +399,7 @@ fn unexpected_fields(cx: &mut Ctx, r: &RawRule, kind: &str) {
     check("packages", r.packages.first().map(|s| s.span()));
     check("declared_in", r.declared_in.as_ref().map(|s| s.span()));
     check("releases", r.releases.first().map(|s| s.span()));
+    check("settings", r.settings.first().map(|s| s.span()));
 }
 
 fn ecosystem(cx: &mut Ctx, e: &S<String>) -> Option<Ecosystem> {
@@ -545,6 +549,51 @@ fn api(cx: &mut Ctx, spanned: &S<RawApi>) -> Option<RemovedApi> {
             .map(|r| r.get_ref().trim().to_string()),
         source: a.source.get_ref().clone(),
     })
+}
+
+fn removed_setting(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
+    let r = spanned.get_ref();
+    if r.settings.is_empty() {
+        cx.err(
+            &r.id,
+            "a `removed-setting` rule needs at least one `[[rule.settings]]`",
+        );
+        return None;
+    }
+    let settings: Vec<_> = r
+        .settings
+        .iter()
+        .filter_map(|s| {
+            let x = s.get_ref();
+            url(cx, &x.source);
+            if let Some(f) = &x.fix {
+                non_empty(cx, f, "fix");
+            }
+            let setting = setting_match(cx, &x.setting);
+            let removed = requirement(
+                cx,
+                Scheme::Dotted,
+                &x.removed,
+                "`removed` (a server version)",
+            )?;
+            let first = removed
+                .min_version()
+                .cloned()
+                .filter(|f| removed == VersionSet::exact(f.clone()));
+            let Some(first) = first else {
+                cx.err(&x.removed, "`removed` must be one version, e.g. `8.4.0`");
+                return None;
+            };
+            Some(RemovedSetting {
+                setting: setting?,
+                removed_text: x.removed.get_ref().trim().to_string(),
+                removed: VersionSet::at_least(first),
+                fix: x.fix.as_ref().map(|f| f.get_ref().trim().to_string()),
+                source: x.source.get_ref().clone(),
+            })
+        })
+        .collect();
+    (settings.len() == r.settings.len()).then_some(RuleKind::RemovedSetting { settings })
 }
 
 fn runtime_range(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
