@@ -186,6 +186,7 @@ const SAMPLE_NAMES: &[&str] = &[
     ".go-version",
     ".java-version",
     ".tool-versions",
+    ".sdkmanrc",
     "rust-toolchain.toml",
     "rust-toolchain",
     // infrastructure
