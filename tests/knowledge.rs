@@ -169,6 +169,38 @@ fn redis_url_user_names_matter_from_redis_6() {
 }
 
 #[test]
+fn mongodb_and_mysql_end_of_life() {
+    let eol = |dir: &str, rule: &str, server: &str, today: &str| {
+        of(
+            rule,
+            &findings(dir, &["--assume", server, "--today", today]),
+        )
+    };
+    let mongo = "fixtures/rules/mongodb-eol/pass";
+    assert_eq!(
+        eol(mongo, "mongodb-eol", "mongodb=4.4.29", "2024-02-28"),
+        Vec::<String>::new()
+    );
+    let on = eol(mongo, "mongodb-eol", "mongodb=4.4.29", "2024-02-29");
+    assert!(
+        on.len() == 1 && on[0].contains("MongoDB 4.4 reached end of life on 2024-02-29"),
+        "{on:?}"
+    );
+    // MySQL 8.0: "As of April 2026" is a month, over on 2026-05-01
+    let mysql = "fixtures/rules/mysql-eol/pass";
+    assert_eq!(
+        eol(mysql, "mysql-eol", "mysql=8.0.45", "2026-04-30"),
+        Vec::<String>::new()
+    );
+    let after = eol(mysql, "mysql-eol", "mysql=8.0.45", "2026-05-01");
+    assert!(
+        after.len() == 1
+            && after[0].contains("MySQL 8.0 reached end of life at the end of April 2026"),
+        "{after:?}"
+    );
+}
+
+#[test]
 fn explain_quotes_the_sources() {
     for (rule, quote) in [
         (

@@ -18,9 +18,17 @@ pub struct Date {
 }
 
 impl Date {
-    /// Today in UTC from the system clock. Tests pass `--today` instead, so that output
-    /// does not change with the calendar.
+    /// Today: the `SKEW_TODAY` environment variable when it holds a `YYYY-MM-DD` date
+    /// (reproducible CI runs and tests, for every subcommand), else today in UTC from
+    /// the system clock. `skew check` reads `SKEW_TODAY` through `--today`, which
+    /// rejects a malformed value.
     pub fn today() -> Date {
+        if let Some(d) = std::env::var("SKEW_TODAY")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+        {
+            return d;
+        }
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
