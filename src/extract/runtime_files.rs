@@ -1,9 +1,11 @@
 //! Runtime version files: the language runtimes (and tools) a repository pins.
 //!
 //! Owns `.nvmrc`, `.node-version`, `.python-version`, `runtime.txt`, `.ruby-version`,
-//! `.java-version`, `rust-toolchain`, `rust-toolchain.toml`, asdf/mise's
-//! `.tool-versions` and SDKMAN!'s `.sdkmanrc` (`java=17.0.9-tem`: the vendor suffix is
-//! left out of the version; other candidates such as `maven` are tools). Every pin is a `runtime` (or a `tool`, for CLIs such as terraform in
+//! `.java-version`, goenv's `.go-version` ("an application-specific `.go-version` file",
+//! <https://github.com/syndbg/goenv/blob/master/COMMANDS.md>), `rust-toolchain`,
+//! `rust-toolchain.toml`, asdf/mise's `.tool-versions` and SDKMAN!'s `.sdkmanrc`
+//! (`java=17.0.9-tem`: the vendor suffix is left out of the version; other candidates
+//! such as `maven` are tools). Every pin is a `runtime` (or a `tool`, for CLIs such as terraform in
 //! `.tool-versions`) in ecosystem `runtime`, named canonically (`nodejs` -> `node`,
 //! `golang` -> `go`) so rules meet one name. The version is kept as written, aliases
 //! included (`lts/hydrogen`, `system`, `stable`, `latest`); only a distribution prefix
@@ -28,6 +30,22 @@ impl Extractor for RuntimeFiles {
         "runtime-files"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[
+            ".nvmrc",
+            ".node-version",
+            ".python-version",
+            "runtime.txt",
+            ".ruby-version",
+            ".java-version",
+            ".go-version",
+            "rust-toolchain",
+            "rust-toolchain.toml",
+            ".tool-versions",
+            ".sdkmanrc",
+        ]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         matches!(
             file_name(path),
@@ -37,6 +55,7 @@ impl Extractor for RuntimeFiles {
                 | "runtime.txt"
                 | ".ruby-version"
                 | ".java-version"
+                | ".go-version"
                 | "rust-toolchain"
                 | "rust-toolchain.toml"
                 | ".tool-versions"
@@ -61,6 +80,7 @@ impl Extractor for RuntimeFiles {
                 first_value(file, out, "ruby", |v| v.strip_prefix("ruby-").unwrap_or(v))
             }
             ".java-version" => first_value(file, out, "java", numeric_part),
+            ".go-version" => first_value(file, out, "go", |v| v),
             "rust-toolchain.toml" => toolchain_toml(file, out),
             "rust-toolchain" if file.text.contains("[toolchain]") => toolchain_toml(file, out),
             "rust-toolchain" => first_value(file, out, "rust", |v| v),
