@@ -69,6 +69,12 @@ pub enum Ecosystem {
     Helm,
     /// GitHub Actions `uses:` references.
     GithubActions,
+    /// Elixir/Erlang packages (`mix.exs`, `mix.lock`) from Hex.
+    Hex,
+    /// Debian/Ubuntu OS packages pinned in a Dockerfile (`apt-get install pkg=1.2-1`).
+    Deb,
+    /// Alpine OS packages pinned in a Dockerfile (`apk add pkg=1.2.3-r0`).
+    Apk,
 }
 
 impl Ecosystem {
@@ -88,6 +94,9 @@ impl Ecosystem {
         Ecosystem::Terraform,
         Ecosystem::Helm,
         Ecosystem::GithubActions,
+        Ecosystem::Hex,
+        Ecosystem::Deb,
+        Ecosystem::Apk,
     ];
 
     /// The stable name used in JSON and rule files.
@@ -108,6 +117,9 @@ impl Ecosystem {
             Ecosystem::Terraform => "terraform",
             Ecosystem::Helm => "helm",
             Ecosystem::GithubActions => "github-actions",
+            Ecosystem::Hex => "hex",
+            Ecosystem::Deb => "deb",
+            Ecosystem::Apk => "apk",
         }
     }
 
@@ -253,6 +265,10 @@ pub enum Inherit {
     /// (`${mysql.version}`); `None` when the dependency has no `<version>`, so a parent's
     /// `<dependencyManagement>` entry for the same `groupId:artifactId` gives it.
     MavenParent { text: Option<String> },
+    /// Gradle: a build script's `"$name"`/`"${name}"` whose property the script does not
+    /// define: the value comes from a `gradle.properties` or an enclosing project's
+    /// `ext` block, looked up in the script's folder, then each folder above it.
+    GradleProperty { name: String },
 }
 
 /// What a file offers to the files that inherit from it: the other half of [`Inherit`].
@@ -263,6 +279,10 @@ pub enum Inheritable {
     CargoWorkspace(CargoWorkspace),
     /// Any `pom.xml`: a possible parent of other POMs.
     MavenPom(Box<PomModel>),
+    /// Gradle properties a build script in this folder or below can name: every entry of
+    /// a `gradle.properties`, the `ext`/`extra` properties of a build script. Each is
+    /// name, value and the span of the value as written.
+    GradleProperties(Vec<(String, String, Span)>),
 }
 
 /// A Cargo workspace root as its `Cargo.toml` declares it.

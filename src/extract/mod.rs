@@ -10,6 +10,7 @@
 
 mod cargo_lock;
 mod cargo_manifest;
+mod cloudbuild;
 mod compose;
 mod composer_lock;
 mod composer_manifest;
@@ -23,11 +24,15 @@ mod go_mod;
 mod gradle;
 mod gradle_catalog;
 mod gradle_lockfile;
+mod gradle_properties;
 mod helm;
 pub(crate) mod image_ref;
 mod json_str;
 mod kubernetes;
+mod kustomize;
 pub(crate) mod maven_pom;
+mod maven_wrapper;
+mod mix;
 mod npm_lock;
 mod npm_manifest;
 mod pipfile;
@@ -109,16 +114,21 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &pnpm_lock::PnpmLock,
     &setup_cfg::SetupCfg,
     &kubernetes::Kubernetes,
+    &kustomize::Kustomize,
     &helm::HelmChart,
     &helm::HelmValues,
     &terraform::Terraform,
+    &cloudbuild::CloudBuild,
     &github_actions::GithubActions,
     &go_mod::GoMod,
     &cargo_manifest::CargoManifest,
     &cargo_lock::CargoLock,
     &maven_pom::MavenPom,
+    &maven_wrapper::MavenWrapper,
     &gemfile::Gemfile,
     &gemfile_lock::GemfileLock,
+    &mix::MixExs,
+    &mix::MixLock,
     &composer_manifest::ComposerManifest,
     &composer_lock::ComposerLock,
     &dotnet_project::DotnetProject,
@@ -126,6 +136,8 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &gradle::GradleBuild,
     &gradle_catalog::GradleCatalog,
     &gradle_lockfile::GradleLockfile,
+    &gradle_properties::GradleProperties,
+    &gradle_properties::GradleWrapper,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
@@ -223,6 +235,9 @@ pub(crate) mod testing {
                 Some(crate::component::Inherit::MavenParent { text }) => {
                     let text = text.as_deref().unwrap_or("managed");
                     write!(line, " inherit=parent:{text}").unwrap();
+                }
+                Some(crate::component::Inherit::GradleProperty { name }) => {
+                    write!(line, " inherit=gradle:{name}").unwrap();
                 }
                 None => {}
             }
