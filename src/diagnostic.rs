@@ -49,6 +49,10 @@ impl fmt::Display for Severity {
 pub struct Label {
     pub span: Span,
     pub message: String,
+    /// The label says why a client and a server were paired (the deployment topology:
+    /// "`services/api` is the build context of service `api` in `compose.yaml`, which
+    /// depends on `db`"). JSON lists these apart, as `pairing`.
+    pub pairing: bool,
 }
 
 impl Label {
@@ -56,6 +60,15 @@ impl Label {
         Label {
             span,
             message: message.into(),
+            pairing: false,
+        }
+    }
+
+    /// A label saying why a client and a server were paired.
+    pub fn pairing(span: Span, message: impl Into<String>) -> Self {
+        Label {
+            pairing: true,
+            ..Label::new(span, message)
         }
     }
 }
@@ -115,6 +128,10 @@ pub const BUILTIN_CODES: &[(&str, &str)] = &[
     (
         "untested-upgrade",
         "an environment later in the promotion order runs a version no earlier environment runs",
+    ),
+    (
+        "unknown-version",
+        "a compose image names a variable nothing in the repository sets: its version is unknown and no rule checks it",
     ),
     (
         "invalid-version",

@@ -21,6 +21,7 @@ pub mod docs;
 pub mod extract;
 pub mod graph;
 pub mod lsp;
+pub mod plan;
 pub mod progress;
 pub mod rehearse;
 pub mod render_graph;

@@ -139,6 +139,10 @@ const SAMPLE_NAMES: &[&str] = &[
     "docker-compose.yml",
     "compose.yaml",
     "deploy/docker-compose.prod.yml",
+    "docker-stack.yml",
+    // compose interpolation
+    ".env",
+    "deploy/.env",
     // Dockerfile
     "Dockerfile",
     "services/api/Dockerfile",
