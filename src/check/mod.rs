@@ -7,6 +7,8 @@
 
 mod eol;
 mod floating;
+mod invalid_version;
+mod parity;
 mod removed_api;
 mod requires;
 mod runtime_range;
@@ -48,6 +50,10 @@ pub struct Scenario {
     pub assumptions: Vec<Assumption>,
     /// Per component (by index): the environments it is deployed in; empty = all.
     pub environments: Vec<Vec<usize>>,
+    /// The configured environments' names, by environment index.
+    pub environment_names: Vec<String>,
+    /// Per environment: its place in the promotion order (`rank`), if it has one.
+    pub ranks: Vec<Option<usize>>,
 }
 
 impl Default for CheckOptions {
@@ -167,6 +173,9 @@ pub struct Context<'a> {
     /// Topology facts from the scan (compose services, includes): which clients reach
     /// which servers (`plan::topology`). Empty: every client reaches every server.
     pub units: &'a [UnitFact],
+    /// The configured environments' names and ranks ([`Scenario`]).
+    pub environment_names: Vec<String>,
+    pub ranks: Vec<Option<usize>>,
 }
 
 impl<'a> Context<'a> {
@@ -255,6 +264,8 @@ impl<'a> Context<'a> {
             options,
             environments,
             units: &[],
+            environment_names: scenario.environment_names.clone(),
+            ranks: scenario.ranks.clone(),
         }
     }
 
@@ -367,6 +378,8 @@ fn is_floating(
 pub fn lint(cx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     floating::lint(cx, &mut out);
+    invalid_version::lint(cx, &mut out);
+    parity::lint(cx, &mut out);
     out
 }
 

@@ -37,6 +37,18 @@ impl Extractor for Compose {
         "compose"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[
+            "docker-compose.yml",
+            "compose.yaml",
+            "docker-compose.override.yml",
+            "deploy/compose.prod.yaml",
+            "docker-compose-dev.yml",
+            "docker-stack.yml",
+            "stack.yml",
+        ]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         is_compose_file(file_name(path))
     }

@@ -21,6 +21,10 @@ impl Extractor for DotEnv {
         "dotenv"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[".env", "deploy/.env"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == ".env"
     }

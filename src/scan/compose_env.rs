@@ -13,11 +13,9 @@ use std::collections::HashMap;
 
 use super::{Inventory, dir_of};
 use crate::component::{ComponentKind, Ecosystem, UnitFact};
-use crate::diagnostic::{Finding, Label, Severity, Subject};
+use crate::diagnostic::{Code, Finding, Label, Subject};
 use crate::extract::compose::{At, image_from_template};
 use crate::source::{FileId, Span};
-
-pub const CODE: &str = "unknown-version";
 
 pub(super) fn resolve(inv: &mut Inventory) {
     let mut env_vars: HashMap<FileId, &Vec<(String, String, Span)>> = HashMap::new();
@@ -77,8 +75,8 @@ pub(super) fn resolve(inv: &mut Inventory) {
         }
         if let Some(var) = &c.unresolved {
             notes.push(Finding {
-                rule_id: CODE.into(),
-                severity: Severity::Info,
+                rule_id: Code::UnknownVersion.as_str().into(),
+                severity: Code::UnknownVersion.severity(),
                 message: format!(
                     "`{}` takes its {} from `{var}`, which no `.env` beside the compose file sets: the version is unknown and no rule checks it",
                     img.template.trim(),
