@@ -116,3 +116,28 @@ fn json_pairing_field_validates_against_the_schema() {
     doc["findings"][0]["pairing"] = serde_json::json!("because");
     assert!(!validator.is_valid(&doc), "the schema describes `pairing`");
 }
+
+#[test]
+fn graph_draws_each_file_in_its_deployment_unit() {
+    let out = skew(&["graph", "fixtures/topology/samples"]);
+    assert_eq!(out.status.code(), Some(0));
+    let dot = stdout(&out);
+    assert!(
+        dot.contains("legacy/api/package.json (compose project legacy, build context of api)"),
+        "{dot}"
+    );
+    insta::assert_snapshot!("samples_graph_dot", dot);
+    let doc = json(&skew(&[
+        "graph",
+        "--format",
+        "json",
+        "fixtures/topology/samples",
+    ]));
+    let units: Vec<&str> = doc["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["unit"].as_str())
+        .collect();
+    assert!(units.contains(&"compose project modern"), "{units:?}");
+}

@@ -333,17 +333,17 @@ impl Topology {
         })
     }
 
-    /// The units as `skew graph` draws them: kind, folder, and the components in each
-    /// (by index), sorted.
-    pub fn members(&self) -> Vec<(&Unit, Vec<usize>)> {
-        let mut out: Vec<(&Unit, Vec<usize>)> =
-            self.units.iter().map(|u| (u, Vec::new())).collect();
-        for (ci, hs) in self.homes.iter().enumerate() {
-            if let Some(h) = hs.first() {
-                out[h.unit].1.push(ci);
-            }
+    /// The deployment unit a component belongs to, for `skew graph`: `compose project
+    /// shop`, `compose project shop, build context of api`, `Helm chart charts/db`;
+    /// `None` outside every unit.
+    pub fn unit_label(&self, component: usize) -> Option<String> {
+        let h = self.homes.get(component)?.first()?;
+        let u = &self.units[h.unit];
+        let mut label = format!("{} {}", u.kind.as_str(), display_dir(&u.dir));
+        if let (Via::Build, Some(si)) = (h.via, h.service) {
+            label.push_str(&format!(", build context of {}", u.services[si].fact.name));
         }
-        out
+        Some(label)
     }
 }
 
@@ -507,6 +507,10 @@ fn add_compose_units(units: &mut Vec<Unit>, sources: &Sources, facts: &[UnitFact
 /// Where a file not declared by a unit belongs: the service whose Dockerfile it is, else
 /// the innermost build context holding it, else the innermost unit folder enclosing it.
 fn file_homes(units: &[Unit], path: &str) -> Vec<Home> {
+    // servers declared in `skew.toml` belong to its environments, not to a unit
+    if path == "skew.toml" || path.ends_with("/skew.toml") {
+        return Vec::new();
+    }
     let dir = dir_of(path);
     let mut best: Vec<Home> = Vec::new();
     let mut best_len = None;
@@ -621,4 +625,165 @@ pub fn pair(cx: &crate::check::Context<'_>, evaluations: &mut Vec<crate::check::
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::scan_texts;
+
+    /// For each (client name, server name): may the client reach the server?
+    fn pairs(files: &[(&str, &str)]) -> Vec<(String, String, bool)> {
+        let inv = scan_texts(
+            std::path::Path::new("."),
+            files
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.to_string()))
+                .collect(),
+        );
+        let t = Topology::build(&inv.components, &inv.sources, &inv.units);
+        let mut out = Vec::new();
+        for (ci, c) in inv.components.iter().enumerate() {
+            for (si, s) in inv.components.iter().enumerate() {
+                if ci == si || s.kind != crate::component::ComponentKind::Server {
+                    continue;
+                }
+                let path = |x: &Component| inv.sources.get(x.span.file).path.clone();
+                let reach = t.reaches(&inv.components, &inv.sources, ci, si).is_some();
+                out.push((
+                    format!("{}:{}", path(c), c.name),
+                    format!("{}:{}", path(s), s.name),
+                    reach,
+                ));
+            }
+        }
+        out
+    }
+
+    fn reach(p: &[(String, String, bool)], client: &str, server: &str) -> bool {
+        p.iter()
+            .find(|(c, s, _)| c == client && s == server)
+            .unwrap_or_else(|| panic!("no pair {client} -> {server}: {p:?}"))
+            .2
+    }
+
+    const REQS: &str = "PyMySQL==0.8.1\n";
+
+    #[test]
+    fn sibling_units_never_pair_enclosing_ones_do() {
+        let p = pairs(&[
+            (
+                "a/compose.yaml",
+                "services:\n  db:\n    image: mysql:8.0.36\n",
+            ),
+            ("a/requirements.txt", REQS),
+            (
+                "b/compose.yaml",
+                "services:\n  db:\n    image: mysql:5.7.44\n",
+            ),
+            ("b/requirements.txt", REQS),
+            (
+                "compose.yaml",
+                "services:\n  cache:\n    image: redis:7.2.4\n",
+            ),
+        ]);
+        assert!(reach(
+            &p,
+            "a/requirements.txt:PyMySQL",
+            "a/compose.yaml:mysql"
+        ));
+        assert!(!reach(
+            &p,
+            "a/requirements.txt:PyMySQL",
+            "b/compose.yaml:mysql"
+        ));
+        assert!(!reach(
+            &p,
+            "b/requirements.txt:PyMySQL",
+            "a/compose.yaml:mysql"
+        ));
+        // the root project encloses both samples
+        assert!(reach(
+            &p,
+            "b/requirements.txt:PyMySQL",
+            "compose.yaml:redis"
+        ));
+    }
+
+    #[test]
+    fn a_unit_without_code_of_its_own_serves_a_client_in_no_unit() {
+        let p = pairs(&[
+            (
+                "docker/compose.yaml",
+                "services:\n  db:\n    image: mysql:8.0.36\n",
+            ),
+            ("requirements.txt", REQS),
+        ]);
+        assert!(reach(
+            &p,
+            "requirements.txt:PyMySQL",
+            "docker/compose.yaml:mysql"
+        ));
+        // once a sample claims it (a manifest inside it), a client outside does not pair
+        let p = pairs(&[
+            (
+                "docker/compose.yaml",
+                "services:\n  db:\n    image: mysql:8.0.36\n",
+            ),
+            ("docker/app/requirements.txt", REQS),
+            ("requirements.txt", REQS),
+        ]);
+        assert!(!reach(
+            &p,
+            "requirements.txt:PyMySQL",
+            "docker/compose.yaml:mysql"
+        ));
+        assert!(reach(
+            &p,
+            "docker/app/requirements.txt:PyMySQL",
+            "docker/compose.yaml:mysql"
+        ));
+    }
+
+    #[test]
+    fn kubernetes_folders_are_units_and_a_cluster_serves_them_all() {
+        let deploy = |image: &str| {
+            format!(
+                "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: {image}\n"
+            )
+        };
+        let p = pairs(&[
+            ("guestbook/frontend.yaml", &deploy("php:8.2.0-apache")),
+            ("guestbook/redis.yaml", &deploy("redis:7.2.4")),
+            ("wordpress/mysql.yaml", &deploy("mysql:8.0.36")),
+            (
+                "infra/eks.tf",
+                "resource \"aws_eks_cluster\" \"c\" {\n  version = \"1.29\"\n}\n",
+            ),
+        ]);
+        assert!(reach(
+            &p,
+            "guestbook/frontend.yaml:php",
+            "guestbook/redis.yaml:redis"
+        ));
+        assert!(!reach(
+            &p,
+            "guestbook/frontend.yaml:php",
+            "wordpress/mysql.yaml:mysql"
+        ));
+        assert!(reach(
+            &p,
+            "guestbook/frontend.yaml:apps/v1/Deployment",
+            "infra/eks.tf:kubernetes"
+        ));
+    }
+
+    #[test]
+    fn paths_join_inside_the_tree_only() {
+        assert_eq!(join("a/b", "../c").as_deref(), Some("a/c"));
+        assert_eq!(join("", "./api").as_deref(), Some("api"));
+        assert_eq!(join("", "../outside"), None);
+        assert_eq!(join("a", "/abs"), None);
+        assert!(is_within("a/b", "a") && is_within("a", "") && !is_within("ab", "a"));
+    }
 }
