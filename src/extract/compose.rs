@@ -139,13 +139,9 @@ fn service_facts(
         }) => (
             Some(match context {
                 Some(c) => (c.value.clone(), text_span(c)),
-                // `build:` with only a `dockerfile:`: the context is the project folder
-                None => (
-                    ".".to_string(),
-                    build
-                        .as_ref()
-                        .map_or(text_span(key), |b| node_span(file, &b.defined)),
-                ),
+                // `build:` with only a `dockerfile:`: the context is the project folder,
+                // and the service's name is the narrowest thing to point at
+                None => (".".to_string(), text_span(key)),
             }),
             dockerfile.clone(),
         ),
@@ -996,6 +992,79 @@ mod tests {
         ] {
             assert!(!Compose.wants(Path::new(p)), "{p}");
         }
+    }
+
+    #[test]
+    fn services_state_their_topology() {
+        let text = "include:\n  - ../shared/compose.yaml\n  - path: [a/compose.yml, b/compose.yml]\nservices:\n  db:\n    image: mysql:8.0.36\n  api:\n    build: ./api\n    depends_on:\n      db:\n        condition: service_healthy\n    links: [\"cache:redis\"]\n    environment:\n      DATABASE_URL: mysql://u:p@db:3306/app\n      REDIS_HOST: cache:6379\n      LOG_LEVEL: debug\n  worker:\n    build:\n      dockerfile: worker.Dockerfile\n";
+        let (file, out) = run(&Compose, "deploy/compose.yaml", text);
+        let mut got = Vec::new();
+        for u in &out.units {
+            match u {
+                UnitFact::ComposeInclude { path, span } => {
+                    got.push(format!("include {path} «{}»", file.slice(*span)))
+                }
+                UnitFact::ComposeService(s) => got.push(format!(
+                    "service {} «{}» context={:?} dockerfile={:?} depends={:?} hosts={:?}",
+                    s.name,
+                    file.slice(s.span),
+                    s.context
+                        .as_ref()
+                        .map(|(c, span)| (c.as_str(), file.slice(*span))),
+                    s.dockerfile,
+                    s.depends_on
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>(),
+                    s.hosts.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+                )),
+                _ => {}
+            }
+        }
+        insta::assert_snapshot!(got.join("\n"));
+    }
+
+    #[test]
+    fn env_hosts_read_connection_strings_and_host_variables() {
+        assert_eq!(env_hosts("DATABASE_URL", "mysql://u:p@db:3306/app"), ["db"]);
+        assert_eq!(
+            env_hosts("MONGO_URL", "mongodb://m1:27017,m2:27017/app?replicaSet=rs"),
+            ["m1", "m2"]
+        );
+        assert_eq!(env_hosts("REDIS_HOST", "cache"), ["cache"]);
+        assert_eq!(env_hosts("KAFKA_ADDR", "kafka:9092"), ["kafka"]);
+        assert!(env_hosts("LOG_LEVEL", "debug").is_empty());
+        assert!(env_hosts("DB_HOST", "${DB_HOST}").is_empty());
+    }
+
+    #[test]
+    fn interpolation_follows_compose() {
+        let env = |n: &str| match n {
+            "SET" => Some(("7.2".to_string(), None)),
+            "EMPTY" => Some((String::new(), None)),
+            _ => None,
+        };
+        let text = |v: &str| {
+            interpolate(v, None, &env)
+                .iter()
+                .map(|p| {
+                    if p.unresolved {
+                        format!("<{}>", p.text)
+                    } else {
+                        p.text.clone()
+                    }
+                })
+                .collect::<String>()
+        };
+        assert_eq!(text("redis:${SET}"), "redis:7.2");
+        assert_eq!(text("redis:$SET"), "redis:7.2");
+        assert_eq!(text("redis:${EMPTY:-6}"), "redis:6");
+        assert_eq!(text("redis:${EMPTY-6}"), "redis:");
+        assert_eq!(text("redis:${UNSET-6}"), "redis:6");
+        assert_eq!(text("redis:${UNSET:?need it}"), "redis:<${UNSET:?need it}>");
+        assert_eq!(text("redis:${SET:+alt}"), "redis:alt");
+        assert_eq!(text("redis:${UNSET:+alt}"), "redis:");
+        assert_eq!(text("$$HOME:${UNSET}"), "$HOME:<${UNSET}>");
     }
 
     #[test]

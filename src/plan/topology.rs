@@ -391,13 +391,15 @@ fn folder_units(components: &[Component], sources: &Sources) -> Vec<Unit> {
             files.push(c.span.file);
         }
     }
-    // a chart owns every file below it (values files, subcharts' values)
+    // a chart owns every file below it: its values files, and its dependencies vendored
+    // under `charts/` (a dependency is a server of the chart that pulls it in), so the
+    // outermost chart holding a file is its unit
     for f in sources.iter() {
         let dir = dir_of(&f.path);
         if let Some(ch) = charts
             .iter()
             .filter(|ch| is_within(dir, ch))
-            .max_by_key(|ch| ch.len())
+            .min_by_key(|ch| ch.len())
         {
             let files = by_dir
                 .get_mut(&(ch.clone(), UnitKind::HelmChart))
@@ -776,6 +778,27 @@ mod tests {
             "guestbook/frontend.yaml:apps/v1/Deployment",
             "infra/eks.tf:kubernetes"
         ));
+    }
+
+    #[test]
+    fn a_chart_and_its_vendored_dependencies_are_one_unit() {
+        let chart = |name: &str| format!("apiVersion: v2\nname: {name}\nversion: 1.0.0\n");
+        let values =
+            |repo: &str, tag: &str| format!("image:\n  repository: {repo}\n  tag: {tag}\n");
+        let p = pairs(&[
+            ("shop/Chart.yaml", &chart("shop")),
+            ("shop/values.yaml", &values("php", "8.2.0-apache")),
+            ("shop/charts/db/Chart.yaml", &chart("db")),
+            ("shop/charts/db/values.yaml", &values("mysql", "8.0.36")),
+            ("blog/Chart.yaml", &chart("blog")),
+            ("blog/values.yaml", &values("mysql", "5.7.44")),
+        ]);
+        assert!(reach(
+            &p,
+            "shop/values.yaml:php",
+            "shop/charts/db/values.yaml:mysql"
+        ));
+        assert!(!reach(&p, "shop/values.yaml:php", "blog/values.yaml:mysql"));
     }
 
     #[test]
