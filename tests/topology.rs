@@ -141,3 +141,38 @@ fn graph_draws_each_file_in_its_deployment_unit() {
         .collect();
     assert!(units.contains(&"compose project modern"), "{units:?}");
 }
+
+#[test]
+fn skew_toml_environments_override_the_topology() {
+    // the user says both samples are deployed together: the modern app then meets the
+    // legacy sample's MySQL 8 too
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&root().join("fixtures/topology/samples"), dir.path());
+    std::fs::write(
+        dir.path().join("skew.toml"),
+        "[environments.production]\npaths = [\"legacy/**\", \"modern/**\"]\n",
+    )
+    .unwrap();
+    let out = common::skew_in(
+        dir.path(),
+        &["check", "--format", "short", "--today", common::TODAY],
+    );
+    let text = stdout(&out);
+    assert!(text.contains("legacy/api/package.json"), "{text}");
+    assert!(text.contains("modern/app/package.json"), "{text}");
+    let doc = common::json(&common::skew_in(
+        dir.path(),
+        &["check", "--format", "json", "--today", common::TODAY],
+    ));
+    let reasons: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["pairing"].as_array().into_iter().flatten())
+        .filter_map(|p| p["message"].as_str())
+        .collect();
+    assert!(
+        reasons.contains(&"`skew.toml` deploys both in environment `production`"),
+        "{reasons:?}"
+    );
+}

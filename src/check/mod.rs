@@ -283,9 +283,14 @@ impl<'a> Context<'a> {
 
     /// Has `skew.toml` put both in one environment (the user's word, which overrides
     /// the topology)?
-    pub fn declared_together(&self, a: usize, b: usize) -> bool {
+    pub fn declared_together(&self, a: usize, b: usize) -> Option<&str> {
         let (ea, eb) = (&self.environments[a], &self.environments[b]);
-        ea.iter().any(|e| eb.contains(e))
+        let shared = *ea.iter().find(|e| eb.contains(e))?;
+        Some(
+            self.environment_names
+                .get(shared)
+                .map_or("(unnamed)", String::as_str),
+        )
     }
 
     /// The version the user assumed for a product (`--assume`), parsed.

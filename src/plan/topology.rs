@@ -614,7 +614,14 @@ fn join(base: &str, rel: &str) -> Option<String> {
 pub fn pair(cx: &crate::check::Context<'_>, evaluations: &mut Vec<crate::check::Evaluation>) {
     let topology = Topology::build(cx.components, cx.sources, cx.units);
     evaluations.retain_mut(|e| {
-        if cx.declared_together(e.client, e.server) {
+        if let Some(env) = cx.declared_together(e.client, e.server) {
+            if let Some(f) = e.finding.as_mut() {
+                let server = &cx.components[e.server];
+                f.related.push(Label::pairing(
+                    server.span,
+                    format!("`skew.toml` deploys both in environment `{env}`"),
+                ));
+            }
             return true;
         }
         match topology.reaches(cx.components, cx.sources, e.client, e.server) {
