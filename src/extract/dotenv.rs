@@ -132,6 +132,18 @@ mod tests {
     }
 
     #[test]
+    fn fixtures() {
+        insta::glob!("../../fixtures/extract", "dotenv/*", |path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let rows: Vec<String> = vars(&text)
+                .into_iter()
+                .map(|(n, v, slice)| format!("{n}={v} «{slice}»"))
+                .collect();
+            insta::assert_snapshot!(rows.join("\n"));
+        });
+    }
+
+    #[test]
     fn wants_only_the_file_compose_reads() {
         assert!(DotEnv.wants(Path::new("app/.env")));
         for p in [".env.example", "env", ".envrc", "a.env"] {
