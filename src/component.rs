@@ -277,8 +277,9 @@ pub enum Inheritable {
 pub enum UnitFact {
     /// A service of a compose file (`span` is the service's key in `services:`).
     ComposeService(ComposeService),
-    /// `include:` in a compose file: another compose file (path as written, relative to
-    /// the including file's folder) whose services join this project.
+    /// `include:` in a compose file, or a service's `extends.file`: another compose file
+    /// (path as written, relative to the including file's folder) whose services join
+    /// this project.
     ComposeInclude { path: String, span: Span },
     /// An image reference with variables (`${PG_TAG}`) the extractor could not resolve
     /// from defaults alone: the scanner resolves it with the `.env` beside the file.

@@ -4,7 +4,7 @@
 //! (including override/variant files such as `docker-compose.prod.yml` and swarm stack
 //! files), with anchors and `<<` merge keys applied by serde-saphyr, and the topology each
 //! service states (`build:` context, `depends_on`, `links`, hosts in its environment, the
-//! file's `include:`) as [`UnitFact`]s for `plan::topology`. `${VAR:-default}`
+//! file's `include:`, `extends.file`) as [`UnitFact`]s for `plan::topology`. `${VAR:-default}`
 //! interpolation uses the default here; an image with variables is also recorded so the
 //! scanner can interpolate it with the `.env` beside the file. Must not: read `.env` files
 //! or the environment (extractors do no I/O), follow `extends:` into other files, or
@@ -85,6 +85,16 @@ impl Extractor for Compose {
         for (key, service) in doc.services.map(|s| s.0).unwrap_or_default() {
             let Some(service) = service else { continue };
             let name = key.value.clone();
+            if let Some(other) = service.extends.and_then(|e| e.0) {
+                let span = match verbatim_start(file, &other.defined, &other.value) {
+                    Some(s) => file.span(s, s + other.value.len()),
+                    None => node_span(file, &other.defined),
+                };
+                out.units.push(UnitFact::ComposeInclude {
+                    path: other.value,
+                    span,
+                });
+            }
             let mut settings = Vec::new();
             if let Some(env) = service.environment {
                 env_settings(file, env, &mut settings);
@@ -296,6 +306,38 @@ struct Service {
     depends_on: Option<Names>,
     #[serde(default)]
     links: Option<Names>,
+    #[serde(default)]
+    extends: Option<Extends>,
+}
+
+/// `extends:` a service of this file (`extends: base`) or of another one
+/// (`extends: { file: common.yml, service: base }`): only the other file matters to
+/// topology (it joins the project, like an `include:`).
+struct Extends(Option<Spanned<String>>);
+
+impl<'de> Deserialize<'de> for Extends {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct ExtendsMap {
+            #[serde(default)]
+            file: Option<Spanned<String>>,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Extends;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a service name or a map with `file` and `service`")
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Extends, E> {
+                Ok(Extends(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Extends, A::Error> {
+                let m = ExtendsMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Extends(m.file))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `build:` is a context path or a map with `context` and `dockerfile`.
@@ -996,7 +1038,7 @@ mod tests {
 
     #[test]
     fn services_state_their_topology() {
-        let text = "include:\n  - ../shared/compose.yaml\n  - path: [a/compose.yml, b/compose.yml]\nservices:\n  db:\n    image: mysql:8.0.36\n  api:\n    build: ./api\n    depends_on:\n      db:\n        condition: service_healthy\n    links: [\"cache:redis\"]\n    environment:\n      DATABASE_URL: mysql://u:p@db:3306/app\n      REDIS_HOST: cache:6379\n      LOG_LEVEL: debug\n  worker:\n    build:\n      dockerfile: worker.Dockerfile\n";
+        let text = "include:\n  - ../shared/compose.yaml\n  - path: [a/compose.yml, b/compose.yml]\nservices:\n  db:\n    image: mysql:8.0.36\n    extends:\n      file: ../base/compose.yaml\n      service: mysql\n  cache:\n    extends: db\n  api:\n    build: ./api\n    depends_on:\n      db:\n        condition: service_healthy\n    links: [\"cache:redis\"]\n    environment:\n      DATABASE_URL: mysql://u:p@db:3306/app\n      REDIS_HOST: cache:6379\n      LOG_LEVEL: debug\n  worker:\n    build:\n      dockerfile: worker.Dockerfile\n";
         let (file, out) = run(&Compose, "deploy/compose.yaml", text);
         let mut got = Vec::new();
         for u in &out.units {

@@ -809,6 +809,42 @@ mod tests {
     }
 
     #[test]
+    fn included_and_extended_files_join_the_project() {
+        let p = pairs(&[
+            (
+                "app/compose.yaml",
+                "include:\n  - ../shared/compose.yaml\nservices:\n  api:\n    build: ./api\n  cache:\n    extends:\n      file: ../base/docker-compose.yml\n      service: redis\n",
+            ),
+            ("app/api/requirements.txt", REQS),
+            (
+                "shared/compose.yaml",
+                "services:\n  db:\n    image: mysql:8.0.36\n",
+            ),
+            (
+                "base/docker-compose.yml",
+                "services:\n  redis:\n    image: redis:7.2.4\n",
+            ),
+            ("other/compose.yaml", "services:\n  web:\n    build: .\n"),
+            ("other/requirements.txt", REQS),
+        ]);
+        assert!(reach(
+            &p,
+            "app/api/requirements.txt:PyMySQL",
+            "shared/compose.yaml:mysql"
+        ));
+        assert!(reach(
+            &p,
+            "app/api/requirements.txt:PyMySQL",
+            "base/docker-compose.yml:redis"
+        ));
+        assert!(!reach(
+            &p,
+            "other/requirements.txt:PyMySQL",
+            "shared/compose.yaml:mysql"
+        ));
+    }
+
+    #[test]
     fn paths_join_inside_the_tree_only() {
         assert_eq!(join("a/b", "../c").as_deref(), Some("a/c"));
         assert_eq!(join("", "./api").as_deref(), Some("api"));
