@@ -11,10 +11,11 @@
 mod cargo_lock;
 mod cargo_manifest;
 mod cloudbuild;
-mod compose;
+pub(crate) mod compose;
 mod composer_lock;
 mod composer_manifest;
 mod dockerfile;
+mod dotenv;
 mod dotnet_lock;
 mod dotnet_project;
 mod gemfile;
@@ -51,7 +52,7 @@ mod yarn_lock;
 
 use std::path::Path;
 
-use crate::component::{Component, Inheritable};
+use crate::component::{Component, Inheritable, UnitFact};
 use crate::diagnostic::Finding;
 use crate::source::SourceFile;
 
@@ -64,6 +65,8 @@ pub struct Extraction {
     /// What this file offers to files that inherit from it (a Cargo workspace root, a
     /// parent POM); the scanner resolves [`Component::inherit`] with it.
     pub inheritable: Vec<Inheritable>,
+    /// Topology facts (compose services, includes, `.env` variables) for `plan`.
+    pub units: Vec<UnitFact>,
 }
 
 impl Extraction {
@@ -101,6 +104,7 @@ pub trait Extractor: Sync {
 pub static EXTRACTORS: &[&dyn Extractor] = &[
     &compose::Compose,
     &dockerfile::Dockerfile,
+    &dotenv::DotEnv,
     &npm_manifest::NpmManifest,
     &npm_lock::NpmLock,
     &requirements::Requirements,
