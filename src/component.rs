@@ -225,6 +225,9 @@ pub struct Component {
     /// dependency to the entry that names it before falling back to the first entry of
     /// that name; empty when the format does not say (npm's package-lock hoists instead).
     pub resolves: Vec<LockKey>,
+    /// For container images: the digest the reference pins (`sha256:…` of
+    /// `nginx@sha256:…`), which fixes what runs whatever the tag says.
+    pub digest: Option<String>,
 }
 
 /// What a lockfile entry was resolved for, as the lockfile writes it. Plain data: the
@@ -327,6 +330,7 @@ impl Component {
             group: None,
             inherit: None,
             resolves: Vec::new(),
+            digest: None,
         }
     }
 
@@ -342,6 +346,12 @@ impl Component {
 
     pub fn group(mut self, group: impl Into<String>) -> Self {
         self.group = Some(group.into());
+        self
+    }
+
+    /// The digest an image reference pins (see [`Component::digest`]).
+    pub fn digest(mut self, digest: Option<&str>) -> Self {
+        self.digest = digest.map(str::to_string);
         self
     }
 

@@ -110,7 +110,7 @@ pub const BUILTIN_CODES: &[(&str, &str)] = &[
     ),
     (
         "unpinned-server",
-        "a server image tag does not pin a version (none, `latest`, major only): any deploy may upgrade it",
+        "a server image tag names no version (none, `latest`, `alpine`) and no digest: any deploy may run another version",
     ),
     (
         "untested-upgrade",

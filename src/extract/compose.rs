@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
-use super::image_ref::split_image;
+use super::image_ref::{self, split_image};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem, Setting, SettingKind};
 use crate::diagnostic::parse_error;
@@ -404,13 +404,16 @@ fn image_component(file: &SourceFile, image: &Spanned<String>) -> Option<Compone
         }
         _ => (None, name_span),
     };
-    Some(Component::new(
-        ComponentKind::Server,
-        Ecosystem::Docker,
-        name,
-        version,
-        span,
-    ))
+    Some(
+        Component::new(
+            ComponentKind::Server,
+            Ecosystem::Docker,
+            name,
+            version,
+            span,
+        )
+        .digest(image_ref::digest(reference)),
+    )
 }
 
 // ---- command and environment ----

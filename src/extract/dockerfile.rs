@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::compose::{Piece, map_range};
-use super::image_ref::split_image;
+use super::image_ref::{self, split_image};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::parse_error;
@@ -252,7 +252,8 @@ fn from<'a>(
         &reference[..name_end],
         version,
         span,
-    );
+    )
+    .digest(image_ref::digest(&reference));
     c.group = stage;
     out.push(c);
 }

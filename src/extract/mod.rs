@@ -169,7 +169,7 @@ pub(crate) mod testing {
     }
 
     /// `L:C-L:C kind ecosystem name version [resolved=..] [dev] [lock] [group=..]
-    ///  [inherit=..] [settings..] «spanned text»` per component, then `problem` lines.
+    ///  [digest=..] [inherit=..] [settings..] «spanned text»` per component, then `problem` lines.
     pub fn render(file: &SourceFile, out: &Extraction) -> String {
         let mut rows: Vec<(usize, usize, String)> = Vec::new();
         for c in &out.components {
@@ -196,6 +196,9 @@ pub(crate) mod testing {
             }
             if let Some(g) = &c.group {
                 write!(line, " group={g}").unwrap();
+            }
+            if let Some(d) = &c.digest {
+                write!(line, " digest={d}").unwrap();
             }
             match &c.inherit {
                 Some(crate::component::Inherit::CargoWorkspace { key, root }) => {
