@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub mod docs;
 pub mod extract;
 pub mod graph;
+pub mod limits;
 pub mod lsp;
 pub mod progress;
 pub mod rehearse;

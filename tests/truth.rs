@@ -87,3 +87,86 @@ fn unpinned_server_flags_only_tags_naming_no_version() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     insta::assert_snapshot!("truth_unpinned_server", stdout(&o));
 }
+
+/// Regression: a compose file merging 10 anchors into many services (getsentry/self-hosted
+/// has 142 merges) was rejected by an alias-to-anchor ratio, and every server was lost.
+#[test]
+fn a_merge_heavy_compose_file_parses() {
+    let o = skew(&[
+        "scan",
+        "fixtures/truth/merge-heavy-compose",
+        "--format",
+        "short",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains("parse-error"), "{out}");
+    insta::assert_snapshot!("truth_merge_heavy_compose", out);
+}
+
+/// Regression: pnpm 11's two-document lockfile (an env document, then the project's) was
+/// rejected, and every package lost its resolved version.
+#[test]
+fn a_two_document_pnpm_lockfile_resolves_the_manifest() {
+    let o = skew(&[
+        "scan",
+        "fixtures/truth/pnpm-two-documents",
+        "--format",
+        "short",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("truth_pnpm_two_documents", stdout(&o));
+}
+
+/// Hostile YAML is still stopped, by the expanded size, and every YAML parse error reads
+/// as words for a person: no Rust Debug text, no advice to the parser's API users.
+#[test]
+fn yaml_bombs_and_bad_yaml_get_worded_parse_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    let cases = [
+        (
+            "bomb/compose.yaml",
+            format!("services:\n  db:\n    image: mysql:8.0.36\n{bomb}"),
+        ),
+        (
+            "bomb/k8s/deploy.yaml",
+            format!("apiVersion: v1\nkind: ConfigMap\n{bomb}"),
+        ),
+        (
+            "bomb/pnpm-lock.yaml",
+            format!("lockfileVersion: '9.0'\n{bomb}"),
+        ),
+        (
+            "twice/compose.yaml",
+            "services:\n  db:\n    image: mysql:8.0.36\n---\nservices: {}\n".to_string(),
+        ),
+        (
+            "deep/compose.yaml",
+            format!("x-deep: {}{}\n", "{a: ".repeat(200), "}".repeat(200)),
+        ),
+    ];
+    for (path, text) in &cases {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+    }
+    let o = common::skew_in(dir.path(), &["scan", ".", "--format", "short"]);
+    let out = stdout(&o);
+    let errors: Vec<_> = out.lines().filter(|l| l.contains("parse-error")).collect();
+    assert_eq!(errors.len(), cases.len(), "{out}\n{}", stderr(&o));
+    for e in &errors {
+        assert!(!e.contains('{') && !e.contains("Breach"), "{e}");
+        assert!(!e.contains("from_") && !e.contains("Policy"), "{e}");
+    }
+    insta::assert_snapshot!("truth_yaml_parse_errors", errors.join("\n"));
+}

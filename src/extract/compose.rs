@@ -20,9 +20,10 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
 use super::image_ref::{self, split_image};
-use super::{Extraction, Extractor, file_name};
+use super::{Extraction, Extractor, file_name, yaml_tree};
 use crate::component::{Component, ComponentKind, Ecosystem, Setting, SettingKind};
 use crate::diagnostic::parse_error;
+use crate::limits;
 use crate::source::{SourceFile, Span};
 
 pub struct Compose;
@@ -52,20 +53,26 @@ impl Extractor for Compose {
         if file.text.trim().is_empty() {
             return;
         }
-        let doc: Option<ComposeFile> = match serde_saphyr::from_str(&file.text) {
-            Ok(doc) => doc,
-            Err(e) => {
-                let span = match e.location() {
-                    Some(loc) => {
-                        let at = file.offset_of(loc.line() as usize, loc.column() as usize);
-                        file.span(at, at)
-                    }
-                    None => file.span(0, 0),
-                };
-                out.problem(parse_error(span, "compose file", first_line(&e)));
-                return;
-            }
-        };
+        let options = yaml_tree::options(limits::YAML_MAX_NODES);
+        let doc: Option<ComposeFile> =
+            match serde_saphyr::from_str_with_options(&file.text, options) {
+                Ok(doc) => doc,
+                Err(e) => {
+                    let span = match e.location() {
+                        Some(loc) => {
+                            let at = file.offset_of(loc.line() as usize, loc.column() as usize);
+                            file.span(at, at)
+                        }
+                        None => file.span(0, 0),
+                    };
+                    out.problem(parse_error(
+                        span,
+                        "compose file",
+                        yaml_tree::error_message(&e),
+                    ));
+                    return;
+                }
+            };
         let Some(services) = doc.and_then(|d| d.services) else {
             return;
         };
@@ -84,20 +91,6 @@ impl Extractor for Compose {
             }
             out.push(c);
         }
-    }
-}
-
-/// The parser's message without its snippet and without the position it repeats (the
-/// finding carries the position as a span).
-fn first_line(e: &impl fmt::Display) -> String {
-    let s = e.to_string();
-    let line = s.lines().next().unwrap_or("").trim();
-    let line = line.strip_prefix("error: ").unwrap_or(line);
-    match line.split_once(": ") {
-        Some((pos, rest)) if pos.starts_with("line ") && pos.contains(" column ") => {
-            rest.to_string()
-        }
-        _ => line.to_string(),
     }
 }
 
