@@ -170,3 +170,19 @@ fn yaml_bombs_and_bad_yaml_get_worded_parse_errors() {
     }
     insta::assert_snapshot!("truth_yaml_parse_errors", errors.join("\n"));
 }
+
+/// An official image kept on a mirror or an organisation's registry (with a port) is
+/// still that server: `registry.example.test:5000/mirror/mysql` is MySQL.
+#[test]
+fn a_mirrored_image_is_still_the_server() {
+    let o = skew(&[
+        "check",
+        "fixtures/truth/vendor-image",
+        "--today",
+        TODAY,
+        "--format",
+        "short",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    insta::assert_snapshot!("truth_vendor_image", stdout(&o));
+}

@@ -40,8 +40,10 @@ impl Product {
     pub fn matches(&self, c: &Component) -> bool {
         match c.ecosystem {
             Ecosystem::Docker => {
-                let name = normalize_image(&c.name);
-                self.docker.iter().any(|d| normalize_image(d) == name)
+                let names = image_names(&c.name);
+                self.docker
+                    .iter()
+                    .any(|d| names.contains(&normalize_image(d)))
             }
             // servers declared in skew.toml or assumed on the command line carry the
             // product id as their name
@@ -74,6 +76,34 @@ pub fn normalize_image(name: &str) -> String {
         Some(rest) => rest.to_string(),
         None => n,
     }
+}
+
+/// The names an image may be listed under in a product's `docker` list: its Docker Hub
+/// name ([`normalize_image`]); on another registry (a first part with a `.` or a port, or
+/// `localhost`), the path below the registry (`public.ecr.aws/bitnami/redis` is
+/// `bitnami/redis`; ECR Public's and Google's mirrors of official images,
+/// `public.ecr.aws/docker/library/redis` and `mirror.gcr.io/library/redis`, are `redis`)
+/// and its last part (`ghcr.io/acme/mysql`, `registry.example.test:5000/team/mysql`: an
+/// official image's name kept on a mirror or an organisation's registry). A Docker Hub
+/// user image (`someone/mysql`) is not the official image and keeps its own name.
+pub fn image_names(name: &str) -> Vec<String> {
+    let hub = normalize_image(name);
+    let mut names = vec![hub.clone()];
+    let Some((first, rest)) = hub.split_once('/') else {
+        return names;
+    };
+    if !(first.contains(['.', ':']) || first == "localhost") {
+        return names;
+    }
+    let below = rest
+        .strip_prefix("docker/library/")
+        .or_else(|| rest.strip_prefix("library/"))
+        .unwrap_or(rest);
+    names.push(below.to_string());
+    if let Some((_, last)) = below.rsplit_once('/') {
+        names.push(last.to_string());
+    }
+    names
 }
 
 /// Where a rule came from: shipped, or a user's file (findings of user rules point at
@@ -518,6 +548,46 @@ mod tests {
             normalize_image("registry.example.test/mirror/mysql"),
             "registry.example.test/mirror/mysql"
         );
+    }
+
+    #[test]
+    fn mirrors_and_registries_keep_the_image_name() {
+        let mysql = RuleSet::builtin()
+            .unwrap()
+            .product("mysql")
+            .unwrap()
+            .clone();
+        let image = |n: &str| {
+            Component::new(
+                crate::component::ComponentKind::Server,
+                Ecosystem::Docker,
+                n,
+                Some("8.0.36".into()),
+                crate::source::Span::default(),
+            )
+        };
+        for yes in [
+            "mysql",
+            "docker.io/library/mysql",
+            "public.ecr.aws/docker/library/mysql",
+            "mirror.gcr.io/library/mysql",
+            "ghcr.io/acme/mysql",
+            "quay.io/acme/mysql",
+            "registry.example.test:5000/team/mysql",
+            "localhost:5000/mysql",
+            "public.ecr.aws/bitnami/mysql",
+            "registry.example.test/bitnami/mysql",
+        ] {
+            assert!(mysql.matches(&image(yes)), "{yes}");
+        }
+        for no in [
+            "someone/mysql",
+            "ghcr.io/acme/mysql-exporter",
+            "registry.example.test/mysql/backup",
+            "prom/mysqld-exporter",
+        ] {
+            assert!(!mysql.matches(&image(no)), "{no}");
+        }
     }
 
     #[test]
