@@ -186,3 +186,20 @@ fn a_mirrored_image_is_still_the_server() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     insta::assert_snapshot!("truth_vendor_image", stdout(&o));
 }
+
+/// A managed database declared through a module's inputs
+/// (terraform-aws-modules/rds: `engine = "mysql"`, `engine_version = "8.0"`) is a server,
+/// read as its newest 8.0 release.
+#[test]
+fn a_terraform_module_declares_its_engine() {
+    let o = skew(&[
+        "check",
+        "fixtures/truth/terraform-module",
+        "--today",
+        TODAY,
+        "--format",
+        "short",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    insta::assert_snapshot!("truth_terraform_module", stdout(&o));
+}
