@@ -49,6 +49,10 @@ impl Extractor for MavenPom {
         "maven-pom"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["pom.xml"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "pom.xml"
     }

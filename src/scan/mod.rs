@@ -16,7 +16,7 @@ use ignore::WalkBuilder;
 use rayon::prelude::*;
 
 use crate::component::{Component, Ecosystem, Inheritable, LockKey, Origin};
-use crate::diagnostic::{Finding, Label, Severity, Subject};
+use crate::diagnostic::{Code, Finding, Label, Subject};
 use crate::extract::{self, Extraction};
 use crate::source::{FileId, SourceFile, Sources};
 
@@ -76,25 +76,41 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Result<Inventory, ScanError> {
         path: root.to_path_buf(),
         message: e.to_string(),
     })?;
-    let files = if meta.is_file() {
+    let (files, unreadable) = if meta.is_file() {
         let name = root.file_name().map(PathBuf::from).unwrap_or_default();
-        vec![(root.to_path_buf(), name)]
+        (vec![(root.to_path_buf(), name)], Vec::new())
     } else {
         walk(root, opts)
     };
-    Ok(scan_files(root, files))
+    Ok(scan_walked(root, files, unreadable))
 }
 
 /// Extract from an explicit list of `(absolute path, path relative to root)` pairs.
 /// Used by `scan` and by callers that already know the files (git trees, LSP buffers).
-pub fn scan_files(root: &Path, mut files: Vec<(PathBuf, PathBuf)>) -> Inventory {
+pub fn scan_files(root: &Path, files: Vec<(PathBuf, PathBuf)>) -> Inventory {
+    scan_walked(root, files, Vec::new())
+}
+
+/// [`scan_files`], plus the paths the walk could not enter, each with why: they become
+/// `read-error` findings (after the files, in path order), never a silent skip.
+fn scan_walked(
+    root: &Path,
+    mut files: Vec<(PathBuf, PathBuf)>,
+    mut unreadable: Vec<(PathBuf, String)>,
+) -> Inventory {
     files.sort_by(|a, b| a.1.cmp(&b.1));
     files.dedup_by(|a, b| a.1 == b.1);
-    let results: Vec<(SourceFile, Extraction)> = files
+    unreadable.sort();
+    unreadable.dedup_by(|a, b| a.0 == b.0);
+    let mut results: Vec<(SourceFile, Extraction)> = files
         .par_iter()
         .enumerate()
         .map(|(i, (abs, rel))| read_one(FileId(i as u32), abs, rel))
         .collect();
+    for (rel, message) in unreadable {
+        let id = FileId(results.len() as u32);
+        results.push(read_problem(id, slash_path(&rel), &message));
+    }
     assemble(root, results)
 }
 
@@ -111,10 +127,12 @@ pub fn scan_overlay(
         path: root.to_path_buf(),
         message: e.to_string(),
     })?;
-    let mut files = walk(root, opts);
+    let (mut files, mut unreadable) = walk(root, opts);
     files.sort_by(|a, b| a.1.cmp(&b.1));
     files.dedup_by(|a, b| a.1 == b.1);
-    let results = files
+    unreadable.sort();
+    unreadable.dedup_by(|a, b| a.0 == b.0);
+    let mut results: Vec<(SourceFile, Extraction)> = files
         .par_iter()
         .enumerate()
         .map(|(i, (abs, rel))| {
@@ -126,6 +144,10 @@ pub fn scan_overlay(
             }
         })
         .collect();
+    for (rel, message) in unreadable {
+        let id = FileId(results.len() as u32);
+        results.push(read_problem(id, slash_path(&rel), &message));
+    }
     Ok(assemble(root, results))
 }
 
@@ -165,8 +187,8 @@ fn read_problem(id: FileId, rel: String, message: &str) -> (SourceFile, Extracti
     let file = SourceFile::new(id, rel, String::new());
     let mut out = Extraction::default();
     out.problem(Finding {
-        rule_id: "read-error".into(),
-        severity: Severity::Error,
+        rule_id: Code::ReadError.to_string(),
+        severity: Code::ReadError.severity(),
         message: format!("cannot read `{}`: {message}", file.path),
         primary: Label::new(file.span(0, 0), "this file"),
         related: Vec::new(),
@@ -200,8 +222,14 @@ fn assemble(root: &Path, results: Vec<(SourceFile, Extraction)>) -> Inventory {
     inv
 }
 
-/// The files under `root` that some extractor wants, as (absolute, relative) paths.
-fn walk(root: &Path, opts: &ScanOptions) -> Vec<(PathBuf, PathBuf)> {
+/// The files and folders under `root` the walk could not read, as (path relative to
+/// `root`, why).
+type Unreadable = Vec<(PathBuf, String)>;
+
+/// The files under `root` that some extractor wants, as (absolute, relative) paths, and
+/// the entries the walk could not read (a folder without permission). Errors about
+/// ignore files themselves (a bad `.gitignore` line) are the walker's to skip.
+fn walk(root: &Path, opts: &ScanOptions) -> (Vec<(PathBuf, PathBuf)>, Unreadable) {
     let excludes = opts.excludes.clone();
     let mut out = Vec::new();
     let walker = WalkBuilder::new(root)
@@ -217,7 +245,18 @@ fn walk(root: &Path, opts: &ScanOptions) -> Vec<(PathBuf, PathBuf)> {
                     .is_some_and(|n| excludes.iter().any(|x| x == n)))
         })
         .build();
-    for entry in walker.flatten() {
+    let mut unreadable = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                if let Some((path, message)) = io_failure(&e) {
+                    let rel = path.strip_prefix(root).unwrap_or(path);
+                    unreadable.push((rel.to_path_buf(), message));
+                }
+                continue;
+            }
+        };
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -227,7 +266,20 @@ fn walk(root: &Path, opts: &ScanOptions) -> Vec<(PathBuf, PathBuf)> {
             out.push((abs, rel));
         }
     }
-    out
+    (out, unreadable)
+}
+
+/// The path and the I/O error of a walk error that stopped the walk from reading an
+/// entry, without the absolute path the walker puts in its message.
+fn io_failure(e: &ignore::Error) -> Option<(&Path, String)> {
+    match e {
+        ignore::Error::WithPath { path, err } => match &**err {
+            ignore::Error::Io(io) => Some((path.as_path(), io.to_string())),
+            inner => io_failure(inner),
+        },
+        ignore::Error::WithDepth { err, .. } => io_failure(err),
+        _ => None,
+    }
 }
 
 /// `a\b` -> `a/b`: every output uses `/`.
@@ -348,6 +400,41 @@ fn is_ancestor_dir(ancestor: &str, dir: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A folder the walk cannot enter is a `read-error` finding at its path, with the I/O
+    /// reason and without the absolute path (tests run as root, so the permission error
+    /// is built by hand, as the walker reports it).
+    #[test]
+    fn walk_errors_become_read_errors() {
+        let root = Path::new("/repo");
+        let err = ignore::Error::WithDepth {
+            depth: 1,
+            err: Box::new(ignore::Error::WithPath {
+                path: root.join("data/db"),
+                err: Box::new(ignore::Error::Io(std::io::Error::from(
+                    std::io::ErrorKind::PermissionDenied,
+                ))),
+            }),
+        };
+        let (path, message) = io_failure(&err).expect("an I/O failure");
+        assert_eq!(path, root.join("data/db"));
+        // an ignore-file syntax problem is not a file skew failed to read
+        let glob = ignore::Error::WithPath {
+            path: root.join(".gitignore"),
+            err: Box::new(ignore::Error::WithLineNumber {
+                line: 3,
+                err: Box::new(ignore::Error::InvalidDefinition),
+            }),
+        };
+        assert!(io_failure(&glob).is_none());
+        let rel = path.strip_prefix(root).unwrap().to_path_buf();
+        let inv = scan_walked(root, Vec::new(), vec![(rel, message.clone())]);
+        assert_eq!(inv.problems.len(), 1);
+        let p = &inv.problems[0];
+        assert_eq!(p.rule_id, "read-error");
+        assert_eq!(p.message, format!("cannot read `data/db`: {message}"));
+        assert!(!p.message.contains("/repo"));
+    }
 
     #[test]
     fn ancestor_dirs() {
