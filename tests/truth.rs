@@ -203,3 +203,19 @@ fn a_terraform_module_declares_its_engine() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     insta::assert_snapshot!("truth_terraform_module", stdout(&o));
 }
+
+/// An npm alias (`"legacy-db": "npm:mysql@^2.18.0"`) installs `mysql`: the rules see that
+/// package, linked to the lockfile entry of the alias.
+#[test]
+fn an_npm_alias_is_the_package_it_installs() {
+    let o = skew(&[
+        "check",
+        "fixtures/truth/npm-alias",
+        "--today",
+        TODAY,
+        "--format",
+        "short",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    insta::assert_snapshot!("truth_npm_alias", stdout(&o));
+}

@@ -1,7 +1,8 @@
 //! `package.json`: the npm dependencies a package declares and the node it requires.
 //!
 //! Owns reading `dependencies`, `devDependencies`, `optionalDependencies`,
-//! `peerDependencies` and `engines.node`; the versions forced on the whole tree by npm
+//! `peerDependencies` and `engines.node` (an alias `"cjs": "npm:real@^5"` is the package
+//! `real`, which is what installs, lockfiles list and rules name); the versions forced on the whole tree by npm
 //! `overrides` (nested objects too, `"."` being the parent's own version), yarn
 //! `resolutions` (`**/lodash`, `a/b`) and `pnpm.overrides` (`a>b`, `b@<2`), each named by
 //! the package it pins (a `$dep` reference names no version of its own and is skipped);
@@ -60,10 +61,12 @@ impl Extractor for NpmManifest {
         ];
         for (section, dev) in sections {
             for (name, version) in section.map(|s| s.0).unwrap_or_default() {
+                // an alias installs another package: `"cjs": "npm:@s/real@^5"` is `@s/real`
+                let package = alias_target(&version.0).unwrap_or(name.0.as_ref());
                 let mut c = Component::new(
                     ComponentKind::Package,
                     Ecosystem::Npm,
-                    name.0.as_ref(),
+                    package,
                     Some(version.0.to_string()),
                     span_or(file, &version, &name),
                 )
@@ -133,6 +136,18 @@ impl Extractor for NpmManifest {
             out.push(c);
         }
     }
+}
+
+/// The package an alias specifier installs: `npm:@s/real@^5` -> `@s/real`, `npm:real`
+/// -> `real`; `None` for anything else.
+fn alias_target(spec: &str) -> Option<&str> {
+    let rest = spec.strip_prefix("npm:")?;
+    // the version follows the last `@` that is not a scope's leading one
+    let name = match rest[1.min(rest.len())..].rfind('@') {
+        Some(at) => &rest[..at + 1],
+        None => rest,
+    };
+    (!name.is_empty()).then_some(name)
 }
 
 /// The `(key, version)` pairs of npm `overrides`: a string value pins its key's package;
@@ -396,6 +411,16 @@ mod tests {
     fn wants_package_json_only() {
         assert!(NpmManifest.wants(Path::new("services/api/package.json")));
         assert!(!NpmManifest.wants(Path::new("package-lock.json")));
+    }
+
+    #[test]
+    fn aliases_name_the_package_they_install() {
+        assert_eq!(alias_target("npm:@s/real@^5"), Some("@s/real"));
+        assert_eq!(alias_target("npm:real@1.2.3"), Some("real"));
+        assert_eq!(alias_target("npm:real"), Some("real"));
+        assert_eq!(alias_target("npm:@s/real"), Some("@s/real"));
+        assert_eq!(alias_target("^1.0.0"), None);
+        assert_eq!(alias_target("npm:"), None);
     }
 
     #[test]

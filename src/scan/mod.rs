@@ -376,12 +376,11 @@ fn resolves(l: &Component, m: &Component, ldir: &str, mdir: &str) -> bool {
         &mdir[ldir.len() + 1..]
     };
     l.resolves.iter().any(|k| match k {
-        LockKey::Specifier { name, range } => {
-            *name == m.name
-                && m.version
-                    .as_deref()
-                    .is_some_and(|v| without_npm(range) == without_npm(v))
-        }
+        // an alias (`cjs@npm:real@^5`) is keyed by its alias name, the manifest
+        // component by the real package: the alias range names both
+        LockKey::Specifier { name, range } => m.version.as_deref().is_some_and(|v| {
+            without_npm(range) == without_npm(v) && (*name == m.name || v.starts_with("npm:"))
+        }),
         LockKey::Importer { path, name } => *name == m.name && path.trim_start_matches("./") == rel,
     })
 }
