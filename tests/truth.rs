@@ -219,3 +219,18 @@ fn an_npm_alias_is_the_package_it_installs() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     insta::assert_snapshot!("truth_npm_alias", stdout(&o));
 }
+
+/// A user rule file adds an image name to a shipped product (`[product]` with its id and
+/// no `name`): that image is MySQL and the shipped MySQL rules apply to it.
+#[test]
+fn a_user_rule_file_adds_an_image_name_to_a_shipped_product() {
+    let dir = "fixtures/truth/user-image-names";
+    let o = skew(&["check", dir, "--today", TODAY, "--format", "short"]);
+    assert_eq!(o.status.code(), Some(0), "unknown image: {}", stdout(&o));
+    let rules = format!("{dir}/names.toml");
+    let o = skew(&[
+        "check", dir, "--rules", &rules, "--today", TODAY, "--format", "short",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    insta::assert_snapshot!("truth_user_image_names", stdout(&o));
+}

@@ -409,7 +409,17 @@ impl RuleSet {
         origin: RuleOrigin,
     ) -> Result<(), RuleFileError> {
         let (products, rules) = validate::parse_file(path, text, &origin, self)?;
-        self.products.extend(products);
+        for p in products {
+            // validation let a product of a known id through only to add names to it
+            match self.products.iter_mut().find(|have| have.id == p.id) {
+                Some(have) => {
+                    have.docker.extend(p.docker);
+                    have.managed.extend(p.managed);
+                    have.runtime.extend(p.runtime);
+                }
+                None => self.products.push(p),
+            }
+        }
         self.rules.extend(rules);
         Ok(())
     }
@@ -582,6 +592,51 @@ mod tests {
         ] {
             assert!(!mysql.matches(&image(no)), "{no}");
         }
+    }
+
+    #[test]
+    fn a_user_file_adds_names_to_a_shipped_product() {
+        let mut set = RuleSet::builtin().unwrap();
+        set.add_user_file(
+            "names.toml",
+            "[product]\nid = \"mysql\"\ndocker = [\"registry.example.test/platform/db\"]\n",
+        )
+        .unwrap();
+        let mysql = set.product("mysql").unwrap();
+        assert_eq!(mysql.name, "MySQL");
+        assert!(
+            mysql.docker.iter().any(|d| d == "mysql"),
+            "shipped names stay"
+        );
+        let image = Component::new(
+            crate::component::ComponentKind::Server,
+            Ecosystem::Docker,
+            "registry.example.test/platform/db",
+            Some("8.0.36".into()),
+            crate::source::Span::default(),
+        );
+        assert!(mysql.matches(&image));
+        // a name means a new product, which must not take a known id
+        let err = set
+            .clone()
+            .add_user_file(
+                "dup.toml",
+                "[product]\nid = \"mysql\"\nname = \"Mine\"\ndocker = [\"x\"]\n",
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("leave out `name`")
+                || format!("{err:?}").contains("leave out `name`"),
+            "{err:?}"
+        );
+        let err = set
+            .clone()
+            .add_user_file("new.toml", "[product]\nid = \"nope\"\ndocker = [\"x\"]\n")
+            .unwrap_err();
+        assert!(
+            format!("{err:?}").contains("a new product needs a `name`"),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -25,7 +25,9 @@ pub struct RawFile {
 #[serde(deny_unknown_fields)]
 pub struct RawProduct {
     pub id: S<String>,
-    pub name: S<String>,
+    /// Required for a new product; left out, the table adds names to the product of
+    /// that id defined elsewhere (a shipped one).
+    pub name: Option<S<String>>,
     /// Docker image names (registry prefixes of Docker Hub are normalised away).
     #[serde(default)]
     pub docker: Vec<S<String>>,

@@ -52,13 +52,26 @@ pub(super) fn parse_file(
     if let Some(p) = &raw.product {
         let p_ref = p.get_ref();
         check_id(&mut cx, &p_ref.id, "product id");
-        if existing.product(p_ref.id.get_ref()).is_some() {
-            cx.err(
+        // without a `name`, the table adds image, engine and runtime names to a product
+        // defined elsewhere (`registry.example.test/platform/mysql` is MySQL too)
+        match (&p_ref.name, existing.product(p_ref.id.get_ref())) {
+            (Some(_), Some(_)) => cx.err(
                 &p_ref.id,
-                format!("product `{}` is already defined", p_ref.id.get_ref()),
-            );
+                format!(
+                    "product `{}` is already defined (leave out `name` to add names to it)",
+                    p_ref.id.get_ref()
+                ),
+            ),
+            (None, None) => cx.err(
+                &p_ref.id,
+                format!(
+                    "unknown product `{}`: a new product needs a `name`",
+                    p_ref.id.get_ref()
+                ),
+            ),
+            (Some(name), None) => non_empty(&mut cx, name, "product name"),
+            (None, Some(_)) => {}
         }
-        non_empty(&mut cx, &p_ref.name, "product name");
         if p_ref.docker.is_empty() && p_ref.managed.is_empty() && p_ref.runtime.is_empty() {
             cx.err(
                 p,
@@ -75,7 +88,12 @@ pub(super) fn parse_file(
         }
         products.push(Product {
             id: p_ref.id.get_ref().clone(),
-            name: p_ref.name.get_ref().clone(),
+            // an extension's name is the extended product's (see `RuleSet::add_file`)
+            name: p_ref
+                .name
+                .as_ref()
+                .map(|n| n.get_ref().clone())
+                .unwrap_or_default(),
             docker: p_ref.docker.iter().map(|s| s.get_ref().clone()).collect(),
             managed: p_ref.managed.iter().map(|s| s.get_ref().clone()).collect(),
             runtime: p_ref.runtime.iter().map(|s| s.get_ref().clone()).collect(),
