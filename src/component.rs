@@ -230,6 +230,19 @@ pub struct Component {
     pub digest: Option<String>,
 }
 
+/// The package a manifest itself describes (`package.json` `name`/`version`, Cargo.toml
+/// `[package]`, pyproject `[project]`): the repository's own software, not a dependency,
+/// so no rule treats it as a client. Reporters that describe the project (CycloneDX
+/// `metadata.component`) read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    pub version: Option<String>,
+    /// The name as written.
+    pub span: Span,
+}
+
 /// What a lockfile entry was resolved for, as the lockfile writes it. Plain data: the
 /// scanner (`scan::link_lockfiles`) matches it against manifest dependencies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -46,7 +46,7 @@ mod yarn_lock;
 
 use std::path::Path;
 
-use crate::component::{Component, Inheritable};
+use crate::component::{Component, Inheritable, Project};
 use crate::diagnostic::Finding;
 use crate::source::SourceFile;
 
@@ -59,6 +59,8 @@ pub struct Extraction {
     /// What this file offers to files that inherit from it (a Cargo workspace root, a
     /// parent POM); the scanner resolves [`Component::inherit`] with it.
     pub inheritable: Vec<Inheritable>,
+    /// The package the file itself describes, if it is a package manifest that names one.
+    pub project: Option<Project>,
 }
 
 impl Extraction {

@@ -22,7 +22,7 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::json_str::Str;
 use super::{Extraction, Extractor, file_name};
-use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::component::{Component, ComponentKind, Ecosystem, Project};
 use crate::diagnostic::parse_error;
 use crate::source::{SourceFile, Span};
 
@@ -53,6 +53,12 @@ impl Extractor for NpmManifest {
             }
         };
         let group = pkg.name.as_ref().map(|n| n.0.to_string());
+        out.project = pkg.name.as_ref().map(|n| Project {
+            ecosystem: Ecosystem::Npm,
+            name: n.0.to_string(),
+            version: pkg.version.as_ref().map(|v| v.0.to_string()),
+            span: n.span_or(file, file.span(0, 0)),
+        });
         let sections = [
             (pkg.dependencies, false),
             (pkg.dev_dependencies, true),
@@ -228,6 +234,8 @@ pub(super) fn span_or(file: &SourceFile, value: &Str, key: &Str) -> Span {
 struct PackageJson<'a> {
     #[serde(borrow, default)]
     name: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    version: Option<Str<'a>>,
     #[serde(borrow, default)]
     dependencies: Option<Entries<'a>>,
     #[serde(borrow, default)]

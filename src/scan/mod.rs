@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use ignore::WalkBuilder;
 use rayon::prelude::*;
 
-use crate::component::{Component, Ecosystem, Inheritable, LockKey, Origin};
+use crate::component::{Component, Ecosystem, Inheritable, LockKey, Origin, Project};
 use crate::diagnostic::{Code, Finding, Label, Subject};
 use crate::extract::{self, Extraction};
 use crate::source::{FileId, SourceFile, Sources};
@@ -49,6 +49,8 @@ pub struct Inventory {
     /// How many files the scan read (sources added later, such as rule files or
     /// `skew.toml` for labels, are not counted).
     pub files_scanned: usize,
+    /// The packages the manifests describe themselves (the repository's own), by path.
+    pub projects: Vec<Project>,
 }
 
 #[derive(Debug)]
@@ -211,6 +213,7 @@ fn assemble(root: &Path, results: Vec<(SourceFile, Extraction)>) -> Inventory {
         inv.components.extend(out.components);
         inv.problems.extend(out.problems);
         offers.extend(out.inheritable.into_iter().map(|o| (id, o)));
+        inv.projects.extend(out.project);
     }
     inv.files_scanned = inv.sources.len();
     inherit::resolve(&mut inv, &offers);
