@@ -234,3 +234,19 @@ fn a_user_rule_file_adds_an_image_name_to_a_shipped_product() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     insta::assert_snapshot!("truth_user_image_names", stdout(&o));
 }
+
+/// `confluentinc/cp-kafka` tags are Confluent Platform versions: 5.0 runs Apache Kafka 2.0
+/// by Confluent's table, which a Kafka 4 Java client cannot talk to.
+#[test]
+fn a_confluent_platform_image_counts_in_kafka_versions() {
+    let o = skew(&[
+        "check",
+        "fixtures/truth/confluent-kafka",
+        "--today",
+        TODAY,
+        "--format",
+        "short",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    insta::assert_snapshot!("truth_confluent_kafka", stdout(&o));
+}

@@ -167,6 +167,18 @@ impl Instance<'_> {
 impl Instance<'_> {
     /// `MySQL 8.0.36`, `MySQL 8.4.0 (assumed; declared 8.0.36)`, `MySQL (no version)`.
     pub fn describe(&self) -> String {
+        // an image counting in another scheme: the product's line, then the tag
+        if self.assumed.is_none()
+            && let (Some((v, Some(_))), Some(tag)) = (
+                self.product.declared_version(self.component),
+                &self.component.version,
+            )
+        {
+            return format!(
+                "{} {v} (`{}:{tag}`)",
+                self.product.name, self.component.name
+            );
+        }
         match (&self.assumed, &self.component.version) {
             (Some(a), Some(v)) if a != v => {
                 format!("{} {a} (assumed; declared {v})", self.product.name)
@@ -247,17 +259,27 @@ impl<'a> Context<'a> {
                 .iter()
                 .find(|(p, _)| p == &product.id)
                 .map(|(_, v)| v.clone());
-            let declared = match &c.version {
-                Some(v) => parse_declared(Scheme::of(c.ecosystem), v),
+            let scheme = Scheme::of(c.ecosystem);
+            let tag = match &c.version {
+                Some(v) => parse_declared(scheme, v),
                 None => Err(VersionError::Unknown("no version declared".into())),
             };
-            let floating = is_floating(c, &declared);
+            let floating = is_floating(c, &tag);
+            // the product's version the component declares (a Confluent Platform tag
+            // counts in Kafka versions through the vendor's table)
+            let product_version = product.declared_version(c).map(|(v, _)| v);
+            let declared = match (product_version, &c.version) {
+                (Some(v), Some(own)) if v != own => parse_declared(scheme, v),
+                (Some(_), _) => tag,
+                (None, Some(own)) => Err(VersionError::Unknown(format!(
+                    "no published {} version for `{}:{own}`",
+                    product.name, c.name
+                ))),
+                (None, None) => Err(VersionError::Unknown("no version declared".into())),
+            };
             let newest = match &assumed {
                 Some(a) => declares_line(Scheme::Dotted, a),
-                None => c
-                    .version
-                    .as_deref()
-                    .is_some_and(|v| declares_line(Scheme::of(c.ecosystem), v)),
+                None => product_version.is_some_and(|v| declares_line(scheme, v)),
             };
             let versions = match &assumed {
                 // an assumed line (`node=22`) is its newest release, like a declared one

@@ -35,6 +35,17 @@ pub struct Product {
     pub docker: Vec<String>,
     pub managed: Vec<String>,
     pub runtime: Vec<String>,
+    /// Images whose tags are versions of something else, mapped to this product's lines.
+    pub image_versions: Vec<ImageVersions>,
+}
+
+/// An image whose tag counts in another version scheme (Confluent Platform `7.6.13` runs
+/// Apache Kafka 3.6), with the vendor's table: `(tag line, product line)`.
+#[derive(Debug, Clone)]
+pub struct ImageVersions {
+    pub image: String,
+    pub source: String,
+    pub lines: Vec<(String, String)>,
 }
 
 impl Product {
@@ -45,6 +56,7 @@ impl Product {
                 let names = image_names(&c.name);
                 self.docker
                     .iter()
+                    .chain(self.image_versions.iter().map(|m| &m.image))
                     .any(|d| names.contains(&normalize_image(d)))
             }
             // servers declared in skew.toml or assumed on the command line carry the
@@ -55,6 +67,43 @@ impl Product {
             Ecosystem::Runtime => self.runtime.iter().any(|r| r.eq_ignore_ascii_case(&c.name)),
             _ => false,
         }
+    }
+}
+
+impl Product {
+    /// The version of this product a matching component declares: its own version, or
+    /// for an image whose tags count in another scheme, the product line the vendor's
+    /// table gives for the tag's line (`confluentinc/cp-kafka:7.6.13` -> `3.6`), with
+    /// the table's source; `None` (unknown) for a line the table does not give.
+    pub fn declared_version<'c>(&'c self, c: &'c Component) -> Option<(&'c str, Option<&'c str>)> {
+        let tag = c.version.as_deref()?;
+        if c.ecosystem != Ecosystem::Docker {
+            return Some((tag, None));
+        }
+        let names = image_names(&c.name);
+        let maps: Vec<&ImageVersions> = self
+            .image_versions
+            .iter()
+            .filter(|m| names.contains(&normalize_image(&m.image)))
+            .collect();
+        if maps.is_empty() {
+            return Some((tag, None));
+        }
+        let numbers: Vec<&str> = tag
+            .trim_start_matches('v')
+            .split(|ch: char| !(ch.is_ascii_digit() || ch == '.'))
+            .next()
+            .unwrap_or("")
+            .split('.')
+            .take(2)
+            .collect();
+        let line = numbers.join(".");
+        maps.iter().find_map(|m| {
+            m.lines
+                .iter()
+                .find(|(from, _)| *from == line)
+                .map(|(_, to)| (to.as_str(), Some(m.source.as_str())))
+        })
     }
 }
 
@@ -416,6 +465,7 @@ impl RuleSet {
                     have.docker.extend(p.docker);
                     have.managed.extend(p.managed);
                     have.runtime.extend(p.runtime);
+                    have.image_versions.extend(p.image_versions);
                 }
                 None => self.products.push(p),
             }
@@ -636,6 +686,43 @@ mod tests {
         assert!(
             format!("{err:?}").contains("a new product needs a `name`"),
             "{err:?}"
+        );
+    }
+
+    #[test]
+    fn confluent_platform_tags_count_in_kafka_lines() {
+        let set = RuleSet::builtin().unwrap();
+        let kafka = set.product("kafka").unwrap();
+        let image = |tag: &str| {
+            Component::new(
+                crate::component::ComponentKind::Server,
+                Ecosystem::Docker,
+                "confluentinc/cp-kafka",
+                Some(tag.into()),
+                crate::source::Span::default(),
+            )
+        };
+        assert!(kafka.matches(&image("7.5.3")));
+        let v = |tag: &str| {
+            kafka
+                .declared_version(&image(tag))
+                .map(|(v, _)| v.to_string())
+        };
+        assert_eq!(v("7.5.3").as_deref(), Some("3.5"));
+        assert_eq!(v("5.0.4").as_deref(), Some("2.0"));
+        assert_eq!(v("6.2.0-1-ubi8").as_deref(), Some("2.8"));
+        // a line the tables do not give is unknown, never guessed
+        assert_eq!(v("9.9.0"), None);
+        // other images of the product keep their own tags
+        let apache = Component {
+            name: "apache/kafka".into(),
+            ..image("3.7.0")
+        };
+        assert_eq!(
+            kafka
+                .declared_version(&apache)
+                .map(|(v, s)| (v.to_string(), s.is_none())),
+            Some(("3.7.0".to_string(), true))
         );
     }
 

@@ -37,6 +37,20 @@ pub struct RawProduct {
     /// Runtime names from version files and CI (`node`, `python`).
     #[serde(default)]
     pub runtime: Vec<S<String>>,
+    /// Images whose tags count in another product's versions (Confluent Platform's
+    /// `confluentinc/cp-kafka`), with the vendor's table from tag line to product line.
+    #[serde(default)]
+    pub image_versions: Vec<S<RawImageVersions>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImageVersions {
+    pub image: S<String>,
+    /// The vendor's published table.
+    pub source: S<String>,
+    /// Tag line (`7.6`) -> product line (`3.6`), only the lines the table gives.
+    pub lines: S<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,11 +1,12 @@
 //! Raw rule file -> validated products and rules, collecting every problem at once.
 
 use super::raw::{
-    RawApi, RawClient, RawFile, RawMitigation, RawPackage, RawRelease, RawRule, RawSettingMatch, S,
+    RawApi, RawClient, RawFile, RawImageVersions, RawMitigation, RawPackage, RawRelease, RawRule,
+    RawSettingMatch, S,
 };
 use super::{
-    ClientRef, ClientRequirement, Date, Mitigation, PackageRuntime, Problem, Product, Release,
-    RemovedApi, Rule, RuleFileError, RuleKind, RuleOrigin, RuleSet, SettingMatch,
+    ClientRef, ClientRequirement, Date, ImageVersions, Mitigation, PackageRuntime, Problem,
+    Product, Release, RemovedApi, Rule, RuleFileError, RuleKind, RuleOrigin, RuleSet, SettingMatch,
 };
 use crate::component::Ecosystem;
 use crate::diagnostic::{Code, Severity};
@@ -97,6 +98,11 @@ pub(super) fn parse_file(
             docker: p_ref.docker.iter().map(|s| s.get_ref().clone()).collect(),
             managed: p_ref.managed.iter().map(|s| s.get_ref().clone()).collect(),
             runtime: p_ref.runtime.iter().map(|s| s.get_ref().clone()).collect(),
+            image_versions: p_ref
+                .image_versions
+                .iter()
+                .map(|m| image_versions(&mut cx, m))
+                .collect(),
         });
     }
     let mut rules = Vec::new();
@@ -366,6 +372,34 @@ fn check_id(cx: &mut Ctx, id: &S<String>, what: &str) {
             id,
             format!("{what} `{s}` must be kebab-case (lowercase letters, digits, single `-`)"),
         );
+    }
+}
+
+/// An `[[product.image_versions]]` table: every line on both sides a dotted version.
+fn image_versions(cx: &mut Ctx, m: &S<RawImageVersions>) -> ImageVersions {
+    let raw = m.get_ref();
+    non_empty(cx, &raw.image, "image");
+    url(cx, &raw.source);
+    let lines: Vec<(String, String)> = raw
+        .lines
+        .get_ref()
+        .iter()
+        .map(|(a, b)| (a.clone(), b.clone()))
+        .collect();
+    for (a, b) in &lines {
+        for v in [a, b] {
+            if crate::version::parse_version(Scheme::Dotted, v).is_err() {
+                cx.err(&raw.lines, format!("`{v}` is not a version line (`7.6`)"));
+            }
+        }
+    }
+    if lines.is_empty() {
+        cx.err(&raw.lines, "`lines` maps no version line");
+    }
+    ImageVersions {
+        image: raw.image.get_ref().clone(),
+        source: raw.source.get_ref().clone(),
+        lines,
     }
 }
 
