@@ -177,7 +177,7 @@ impl Code {
                 "an unquoted version that YAML reads as a number (`3.10` becomes 3.1): quote it"
             }
             Code::UnpinnedServer => {
-                "a server image tag does not pin a version (none, `latest`, major only): any deploy may upgrade it"
+                "a server image tag names no version (none, `latest`, `alpine`) and no digest: any deploy may run another version"
             }
             Code::UntestedUpgrade => {
                 "an environment later in the promotion order runs a version no earlier environment runs"
@@ -211,10 +211,12 @@ impl Code {
                  the value."
             }
             Code::UnpinnedServer => {
-                "A tag without a full version (none, `latest`, a major only such as `mysql:8`) \
-                 lets any deploy run a different server version than the one tested. Rules are \
-                 still checked against every version the tag admits. Pin a full version tag or \
-                 a digest."
+                "A tag that names no version (none, `latest`, a tag without a number such as \
+                 `alpine`) lets any deploy run any server version, not the one tested. Rules are \
+                 still checked against every version. A numbered tag is not flagged by itself, \
+                 a major-pinned one (`postgres:16-alpine`) included: the rules check the line \
+                 it admits, as its newest release. Pin a version tag (at least the major) or a \
+                 digest."
             }
             Code::UntestedUpgrade => {
                 "An environment later in the promotion order (`rank` in `skew.toml`) runs a \

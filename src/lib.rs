@@ -19,6 +19,8 @@
 // 1 load: command line, skew.toml, rule files
 pub mod cli;
 pub mod config;
+// every bound on untrusted input
+pub mod limits;
 pub mod rule;
 // 2 scan: files, the components extracted from them, version semantics
 pub mod component;
