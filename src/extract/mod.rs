@@ -11,10 +11,11 @@
 mod cargo_lock;
 mod cargo_manifest;
 mod cloudbuild;
-mod compose;
+pub(crate) mod compose;
 mod composer_lock;
 mod composer_manifest;
 mod dockerfile;
+mod dotenv;
 mod dotnet_lock;
 mod dotnet_project;
 mod gemfile;
@@ -51,7 +52,7 @@ mod yarn_lock;
 
 use std::path::Path;
 
-use crate::component::{Component, Inheritable};
+use crate::component::{Component, Inheritable, Project, UnitFact};
 use crate::diagnostic::Finding;
 use crate::source::SourceFile;
 
@@ -64,6 +65,10 @@ pub struct Extraction {
     /// What this file offers to files that inherit from it (a Cargo workspace root, a
     /// parent POM); the scanner resolves [`Component::inherit`] with it.
     pub inheritable: Vec<Inheritable>,
+    /// Topology facts (compose services, includes, `.env` variables) for `plan`.
+    pub units: Vec<UnitFact>,
+    /// The package the file itself describes, if it is a package manifest that names one.
+    pub project: Option<Project>,
 }
 
 impl Extraction {
@@ -101,6 +106,7 @@ pub trait Extractor: Sync {
 pub static EXTRACTORS: &[&dyn Extractor] = &[
     &compose::Compose,
     &dockerfile::Dockerfile,
+    &dotenv::DotEnv,
     &npm_manifest::NpmManifest,
     &npm_lock::NpmLock,
     &requirements::Requirements,
@@ -197,7 +203,7 @@ pub(crate) mod testing {
     }
 
     /// `L:C-L:C kind ecosystem name version [resolved=..] [dev] [lock] [group=..]
-    ///  [inherit=..] [settings..] «spanned text»` per component, then `problem` lines.
+    ///  [digest=..] [inherit=..] [settings..] «spanned text»` per component, then `problem` lines.
     pub fn render(file: &SourceFile, out: &Extraction) -> String {
         let mut rows: Vec<(usize, usize, String)> = Vec::new();
         for c in &out.components {
@@ -224,6 +230,9 @@ pub(crate) mod testing {
             }
             if let Some(g) = &c.group {
                 write!(line, " group={g}").unwrap();
+            }
+            if let Some(d) = &c.digest {
+                write!(line, " digest={d}").unwrap();
             }
             match &c.inherit {
                 Some(crate::component::Inherit::CargoWorkspace { key, root }) => {
