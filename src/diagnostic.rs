@@ -109,6 +109,10 @@ pub const BUILTIN_CODES: &[(&str, &str)] = &[
         "a file that looks like a manifest could not be read (permissions, not UTF-8)",
     ),
     (
+        "skipped-file",
+        "a file with a manifest's name was not read: not a regular file, a symlink leaving the repository, or over the size limit",
+    ),
+    (
         "unpinned-server",
         "a server image tag does not pin a version (none, `latest`, major only): any deploy may upgrade it",
     ),

@@ -209,8 +209,12 @@ fn report_error(e: &dyn miette::Diagnostic) -> Failure {
     Failure::Reported
 }
 
-fn scan_root(path: &Path) -> Result<Inventory, Failure> {
-    scan::scan(path, &ScanOptions::default()).map_err(|e| {
+fn scan_root(path: &Path, config: Option<&Config>) -> Result<Inventory, Failure> {
+    let mut opts = ScanOptions::default();
+    if let Some(limit) = config.and_then(|c| c.max_file_size) {
+        opts.max_file_size = limit;
+    }
+    scan::scan(path, &opts).map_err(|e| {
         eprintln!("error: {e}");
         Failure::Reported
     })
@@ -253,7 +257,7 @@ fn load(path: &Path, rules: &RuleSource, scenario: &ScenarioArgs) -> Result<Load
             load_rule_path(&mut set, p)?;
         }
     }
-    let inv = scan_root(path)?;
+    let inv = scan_root(path, config.as_ref())?;
     Ok(Loaded {
         config,
         rules: set,
@@ -452,7 +456,7 @@ fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Failure> {
         ),
         "scanning…",
     );
-    let mut inv = scan_root(&args.path)?;
+    let mut inv = scan_root(&args.path, None)?;
     drop(spinner);
     let files_scanned = inv.files_scanned;
     let mut problems = std::mem::take(&mut inv.problems);

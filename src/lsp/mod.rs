@@ -287,7 +287,8 @@ impl Server<'_> {
         // servers, extra rules), and an unsaved skew.toml buffer counts
         let config = match overlay.iter().find(|(p, _)| p == crate::config::FILE_NAME) {
             Some((_, text)) => {
-                crate::config::Config::parse(crate::config::FILE_NAME, text, &self.root).map(Some)
+                crate::config::Config::parse_confined(crate::config::FILE_NAME, text, &self.root)
+                    .map(Some)
             }
             None => crate::config::Config::load(&self.root, None),
         };
