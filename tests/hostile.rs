@@ -450,3 +450,128 @@ fn utf16_and_cr_only_files_are_read() {
     assert!(got.iter().any(|c| c.1 == "3.12.1" && c.2 == 2), "{got:?}");
     assert!(got.iter().any(|c| c.1 == "20.11.0" && c.2 == 1), "{got:?}");
 }
+
+// ---- 3. text from scanned files is neutralised before a terminal or CI log ------------
+
+/// No raw control character but `\n` (and `\t`) in `s`, and no bidi control.
+fn assert_inert(s: &str, what: &str) {
+    let bad: Vec<char> = s
+        .chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n' && c != '\t')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect();
+    assert!(bad.is_empty(), "{what}: raw {bad:?} in\n{s}");
+}
+
+#[test]
+fn escape_sequences_in_a_manifest_never_reach_the_terminal_raw() {
+    let repo = tempfile::tempdir().unwrap();
+    // an OSC title and a bidi override: raw in a Dockerfile (a component and an
+    // end-of-life finding), YAML-escaped in a compose file (an unpinned-server finding),
+    // raw in YAML (a parse error whose snippet shows the line)
+    write(
+        repo.path(),
+        "Dockerfile",
+        "FROM node:14\x1b]0;pwned\x07\u{202e}x\n",
+    );
+    write(
+        repo.path(),
+        "docker-compose.yml",
+        "services:\n  db:\n    image: \"mysql:latest\\e]0;pwned\\a\\u202e\"\n",
+    );
+    write(
+        repo.path(),
+        "deploy/docker-compose.yml",
+        "services:\n  db:\n    image: mysql:8\x1b[2J\n",
+    );
+    let o = run(repo.path(), &["check", "."]);
+    let out = common::stdout(&o);
+    for code in ["node-eol", "unpinned-server", "parse-error"] {
+        assert!(out.contains(code), "{code}: {out}");
+    }
+    assert!(out.contains("image: mysql:8\\u{1b}[2J"), "{out}");
+    for format in ["human", "short", "github"] {
+        let o = run(repo.path(), &["check", ".", "--format", format]);
+        assert_inert(&common::stdout(&o), format);
+        assert_inert(&common::stderr(&o), format);
+    }
+    let o = run(repo.path(), &["scan", "."]);
+    assert!(common::stdout(&o).contains("\\u{1b}"), "{}", all_output(&o));
+    assert_inert(&common::stdout(&o), "scan human");
+    let o = run(repo.path(), &["scan", ".", "--format", "short"]);
+    assert_inert(&common::stdout(&o), "scan short");
+    // JSON stays exact: the escape is there, as JSON writes it
+    let o = run(repo.path(), &["scan", ".", "--format", "json"]);
+    let names = common::json(&o)["components"].to_string();
+    assert!(names.contains("\\u001b"), "{names}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_path_with_a_newline_cannot_start_a_workflow_command() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = "a\n::error file=evil::pwned";
+    write(
+        repo.path(),
+        &format!("{dir}/docker-compose.yml"),
+        "services:\n  db:\n    image: mysql\n",
+    );
+    for format in ["short", "github", "human"] {
+        let o = run(repo.path(), &["check", ".", "--format", format]);
+        let out = common::stdout(&o);
+        assert!(out.contains("unpinned-server"), "{format}: {out}");
+        for line in out.lines() {
+            assert!(
+                !line.trim_start().starts_with("::error file=evil"),
+                "{format}: {out}"
+            );
+        }
+        if format == "github" {
+            assert_eq!(out.lines().count(), 1, "{out}");
+        }
+    }
+}
+
+// ---- 4. long lines ----------------------------------------------------------------------
+
+#[test]
+fn a_finding_past_column_65535_renders_with_a_cut_snippet() {
+    let repo = tempfile::tempdir().unwrap();
+    // minified JSON: the broken spot is far out on the one line
+    let mut text = String::from("{\"description\": \"");
+    text.push_str(&"x".repeat(70_000));
+    text.push_str("\", \"dependencies\": {\"mysql2\": ^3}}");
+    write(repo.path(), "package.json", &text);
+    let o = run(repo.path(), &["check", "."]);
+    let out = common::stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{}", all_output(&o));
+    assert!(
+        !common::stderr(&o).contains("panicked"),
+        "{}",
+        all_output(&o)
+    );
+    assert!(out.contains("parse-error"), "{out}");
+    assert!(out.contains("[package.json:1:700"), "{out}");
+    assert!(out.contains('…'), "{out}");
+    assert!(out.len() < 4000, "bounded snippet: {} bytes", out.len());
+}
+
+// ---- 5. bounds --------------------------------------------------------------------------
+
+#[test]
+fn a_one_line_package_json_with_40k_dependencies_finishes() {
+    let repo = tempfile::tempdir().unwrap();
+    let deps: Vec<String> = (0..40_000).map(|i| format!("\"p{i}\": \"é{i}\"")).collect();
+    write(
+        repo.path(),
+        "package.json",
+        format!("{{\"dependencies\": {{{}}}}}", deps.join(", ")),
+    );
+    // the guard is the assertion: quadratic span conversion took seconds per format
+    for format in ["json", "human", "short"] {
+        let o = run(repo.path(), &["scan", ".", "--format", format]);
+        assert_eq!(o.status.code(), Some(0), "{format}");
+    }
+}
