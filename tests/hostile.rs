@@ -575,3 +575,67 @@ fn a_one_line_package_json_with_40k_dependencies_finishes() {
         assert_eq!(o.status.code(), Some(0), "{format}");
     }
 }
+
+#[test]
+fn the_language_server_refuses_an_unreasonable_content_length() {
+    let dir = tempfile::tempdir().unwrap();
+    for len in ["18446744073709551615", "3000000000"] {
+        let o = Command::cargo_bin("skew")
+            .unwrap()
+            .current_dir(dir.path())
+            .arg("lsp")
+            .write_stdin(format!("Content-Length: {len}\r\n\r\n"))
+            .timeout(GUARD)
+            .output()
+            .unwrap();
+        let err = common::stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{len}: {err}");
+        assert!(err.contains("over the limit"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+// ---- 8. --since reads any committed path --------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn since_reads_a_committed_path_containing_a_newline() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .current_dir(repo)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.test")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.test")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let compose = "services:\n  db:\n    image: mysql\n";
+    write(repo, "odd\nname/docker-compose.yml", compose);
+    write(repo, "plain/docker-compose.yml", compose);
+    write(repo, "sub/docker-compose.yml", compose);
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "unpinned servers everywhere"]);
+    // the finding existed at HEAD in every folder, so none is new
+    let o = run(repo, &["check", ".", "--since", "HEAD", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    assert!(findings(&o).is_empty(), "{:?}", findings(&o));
+    // a change in one folder shows there only, also when checking a subfolder
+    write(
+        repo,
+        "sub/docker-compose.yml",
+        "services:\n  db:\n    image: postgres\n",
+    );
+    let o = run(
+        repo,
+        &["check", "sub", "--since", "HEAD", "--format", "json"],
+    );
+    let got = findings(&o);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].1, "docker-compose.yml");
+}

@@ -9,6 +9,7 @@
 
 mod convert;
 mod fix;
+pub mod transport;
 
 pub use convert::{Encoding, overlaps, path_to_uri, position, range, uri_to_path};
 pub use fix::{QuickFix, quick_fix};
@@ -37,11 +38,12 @@ use crate::source::{SourceFile, Span};
 
 /// Serve on stdin/stdout until the client says `exit`.
 pub fn serve(rules: RuleSet) -> io::Result<ExitStatus> {
-    let (conn, io_threads) = Connection::stdio();
-    let status = serve_on(&conn, rules)?;
+    let (conn, threads) = transport::stdio();
+    let status = serve_on(&conn, rules);
     drop(conn);
-    io_threads.join()?;
-    Ok(status)
+    // a refused frame ends the session: its reason beats the hang-up it caused
+    threads.join()?;
+    status
 }
 
 /// Serve on any connection (stdio, or an in-memory pair in tests). Returns `Clean` after
