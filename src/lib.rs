@@ -19,6 +19,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod docs;
 pub mod extract;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod graph;
 pub mod limits;
 pub mod lsp;

@@ -639,3 +639,36 @@ fn since_reads_a_committed_path_containing_a_newline() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].1, "docker-compose.yml");
 }
+
+#[test]
+fn deeply_nested_input_is_a_parse_error_or_ignored_never_a_crash() {
+    let n = 100_000;
+    let (open, close) = ("[".repeat(n), "]".repeat(n));
+    let cases = [
+        (
+            "package.json",
+            format!("{{\"dependencies\": {{\"mysql2\": \"^3.0.0\"}}, \"x\": {open}{close}}}"),
+        ),
+        ("docker-compose.yml", format!("services: {open}{close}\n")),
+        ("Cargo.toml", format!("[dependencies]\nx = {open}{close}\n")),
+        (
+            "pyproject.toml",
+            format!("a = {}1{}\n", "{b=".repeat(n), "}".repeat(n)),
+        ),
+        ("main.tf", format!("x = {open}{close}\n")),
+        (
+            "pom.xml",
+            format!("<project>{}{}</project>", "<a>".repeat(n), "</a>".repeat(n)),
+        ),
+    ];
+    for (name, text) in cases {
+        let repo = tempfile::tempdir().unwrap();
+        write(repo.path(), name, &text);
+        let o = run(repo.path(), &["scan", ".", "--format", "json"]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", common::stderr(&o));
+        let doc = common::json(&o);
+        for f in doc["findings"].as_array().unwrap() {
+            assert_eq!(f["rule_id"], "parse-error", "{name}: {f}");
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The rule-file loader: any text as a user rule file, next to the shipped rules.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    skew::fuzzing::rules(data);
+});
