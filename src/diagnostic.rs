@@ -113,6 +113,10 @@ pub const BUILTIN_CODES: &[(&str, &str)] = &[
         "a file with a manifest's name was not read: not a regular file, a symlink leaving the repository, or over the size limit",
     ),
     (
+        "unresolved-property",
+        "a Maven version names a `${property}` that neither the POM nor its parents in the repository define, or properties that refer to each other in a cycle",
+    ),
+    (
         "unpinned-server",
         "a server image tag does not pin a version (none, `latest`, major only): any deploy may upgrade it",
     ),

@@ -190,8 +190,10 @@ fn kind_of(t: &std::fs::FileType) -> &'static str {
     }
 }
 
+/// `O_NONBLOCK`, whose value differs between kernels: known for these, else the file is
+/// opened normally (the type check before the open still refuses a FIFO).
 #[cfg(any(target_os = "linux", target_os = "android"))]
-const O_NONBLOCK: i32 = 0o4000;
+const O_NONBLOCK: Option<i32> = Some(0o4000);
 #[cfg(any(
     target_os = "macos",
     target_os = "ios",
@@ -199,27 +201,7 @@ const O_NONBLOCK: i32 = 0o4000;
     target_os = "openbsd",
     target_os = "netbsd"
 ))]
-const O_NONBLOCK: i32 = 0x0004;
-
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "macos",
-    target_os = "ios",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-))]
-fn open_nonblocking(path: &Path) -> io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    // non-blocking only matters for the open itself (a FIFO without a writer); reads of a
-    // regular file never block on it
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(O_NONBLOCK)
-        .open(path)
-}
-
+const O_NONBLOCK: Option<i32> = Some(0x0004);
 #[cfg(not(any(
     target_os = "linux",
     target_os = "android",
@@ -229,8 +211,20 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
     target_os = "openbsd",
     target_os = "netbsd"
 )))]
+#[cfg_attr(not(unix), allow(dead_code))]
+const O_NONBLOCK: Option<i32> = None;
+
+/// Non-blocking only matters for the open itself (a FIFO without a writer); reads of a
+/// regular file never block on it.
 fn open_nonblocking(path: &Path) -> io::Result<File> {
-    File::open(path)
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    if let Some(flag) = O_NONBLOCK {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(flag);
+    }
+    options.open(path)
 }
 
 fn from_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Decoded {

@@ -672,3 +672,89 @@ fn deeply_nested_input_is_a_parse_error_or_ignored_never_a_crash() {
         }
     }
 }
+
+// ---- 7 (part). Maven properties nothing defines --------------------------------------
+
+#[test]
+fn undefined_and_cyclic_maven_properties_are_findings() {
+    let repo = tempfile::tempdir().unwrap();
+    let dep = |g: &str, a: &str, v: &str| {
+        format!(
+            "<dependency><groupId>{g}</groupId><artifactId>{a}</artifactId><version>{v}</version></dependency>"
+        )
+    };
+    // no parent: only this file can define a property
+    write(
+        repo.path(),
+        "solo/pom.xml",
+        format!(
+            "<project>\n<groupId>g</groupId><artifactId>solo</artifactId><version>1</version>\n\
+             <properties><a.v>${{b.v}}</a.v><b.v>${{a.v}}</b.v></properties>\n<dependencies>\n{}\n{}\n</dependencies>\n</project>\n",
+            dep("com.mysql", "mysql-connector-j", "${undefined}"),
+            dep("org.postgresql", "postgresql", "${a.v}"),
+        ),
+    );
+    // a parent in the repository that does not define it either
+    write(
+        repo.path(),
+        "family/pom.xml",
+        "<project><groupId>g</groupId><artifactId>parent</artifactId><version>1</version>\
+         <properties><known>2.0</known></properties></project>\n",
+    );
+    write(
+        repo.path(),
+        "family/child/pom.xml",
+        format!(
+            "<project><parent><groupId>g</groupId><artifactId>parent</artifactId><version>1</version></parent>\n\
+             <artifactId>child</artifactId><dependencies>\n{}\n{}\n</dependencies></project>\n",
+            dep("com.mysql", "mysql-connector-j", "${missing}"),
+            dep("org.postgresql", "postgresql", "${known}"),
+        ),
+    );
+    // a parent outside the repository may define anything: no finding
+    write(
+        repo.path(),
+        "external/pom.xml",
+        format!(
+            "<project><parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.2.0</version></parent>\n\
+             <artifactId>app</artifactId><dependencies>\n{}\n</dependencies></project>\n",
+            dep("com.mysql", "mysql-connector-j", "${mysql.version}"),
+        ),
+    );
+    let o = run(repo.path(), &["scan", ".", "--format", "json"]);
+    let got: Vec<_> = findings(&o)
+        .into_iter()
+        .map(|f| (f.0, f.1, f.2, f.4))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "unresolved-property".to_string(),
+                "family/child/pom.xml".to_string(),
+                3,
+                "the version `${missing}` of `com.mysql:mysql-connector-j` cannot be resolved: \
+                 `${missing}` is defined neither in this POM nor in its parents"
+                    .to_string()
+            ),
+            (
+                "unresolved-property".to_string(),
+                "solo/pom.xml".to_string(),
+                5,
+                "the version `${undefined}` of `com.mysql:mysql-connector-j` cannot be resolved: \
+                 `${undefined}` is defined neither in this POM nor in its parents"
+                    .to_string()
+            ),
+            (
+                "unresolved-property".to_string(),
+                "solo/pom.xml".to_string(),
+                6,
+                "the version `${a.v}` of `org.postgresql:postgresql` cannot be resolved: \
+                 the properties `${a.v}` -> `${b.v}` -> `${a.v}` refer to each other in a cycle"
+                    .to_string()
+            ),
+        ],
+        "{}",
+        all_output(&o)
+    );
+}
