@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+use skew::pipeline::check_inventory;
 use skew::rule::RuleSet;
-use skew::run::check_inventory;
 use skew::scan::{ScanOptions, scan};
 
 fn main() {

@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::check::Assumption;
 use crate::diagnostic::Severity;
 use crate::rehearse::parse_assumption;
+use crate::report::Format;
 use crate::rule::Date;
 
 const EXIT_CODES: &str = "\
@@ -21,6 +22,17 @@ EXIT CODES:
 
 /// Catch version-compatibility mismatches between servers and the software that talks to
 /// them, before anything is upgraded.
+/// The documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Nothing at or above `--fail-on`.
+    Clean = 0,
+    /// Findings at or above `--fail-on`.
+    Findings = 1,
+    /// skew could not do its job.
+    Error = 2,
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "skew", version, about, after_help = EXIT_CODES)]
 pub struct Cli {
@@ -71,8 +83,8 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
     /// Output format
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub format: FormatArg,
+    #[arg(long, default_value_t = Format::Human, value_parser = formats(CHECK_FORMATS))]
+    pub format: Format,
     #[command(flatten)]
     pub rules: RuleSource,
     #[command(flatten)]
@@ -121,8 +133,8 @@ pub struct WhatIfArgs {
     #[arg(long, required = true, value_name = "PRODUCT=VERSION", value_parser = parse_assumption)]
     pub upgrade: Vec<Assumption>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub format: FormatArg,
+    #[arg(long, default_value_t = Format::Human, value_parser = formats(WHAT_IF_FORMATS))]
+    pub format: Format,
     #[command(flatten)]
     pub rules: RuleSource,
     #[command(flatten)]
@@ -151,6 +163,29 @@ pub struct BaselineWriteArgs {
     pub rules: RuleSource,
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+}
+
+/// The formats each command writes (`--format`); any other name is a usage error (exit 2)
+/// rather than output in a format nobody asked for.
+pub const CHECK_FORMATS: &[Format] = &[
+    Format::Human,
+    Format::Json,
+    Format::Short,
+    Format::Github,
+    Format::Gitlab,
+    Format::Sarif,
+    Format::Cyclonedx,
+];
+pub const WHAT_IF_FORMATS: &[Format] = CHECK_FORMATS;
+pub const SCAN_FORMATS: &[Format] = CHECK_FORMATS;
+/// `skew rules` lists rules: a table or JSON, nothing that describes findings.
+pub const RULES_FORMATS: &[Format] = &[Format::Human, Format::Json];
+
+/// A `--format` parser that accepts only `accepted` (and lists only those in `--help`).
+fn formats(accepted: &'static [Format]) -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(accepted.iter().filter_map(|f| f.to_possible_value()))
+        .map(|name: String| Format::from_str(&name, false).expect("only listed names get here"))
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -205,8 +240,8 @@ pub struct ScanArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
     /// Output format
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub format: FormatArg,
+    #[arg(long, default_value_t = Format::Human, value_parser = formats(SCAN_FORMATS))]
+    pub format: Format,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -216,8 +251,8 @@ pub struct RulesArgs {
     #[command(flatten)]
     pub rules: RuleSource,
     /// Output format (`human` or `json`)
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub format: FormatArg,
+    #[arg(long, default_value_t = Format::Human, value_parser = formats(RULES_FORMATS))]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -235,22 +270,6 @@ pub struct LspArgs {
     /// Accepted because many editor clients pass it; stdio is the only transport
     #[arg(long)]
     pub stdio: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// Diagnostics with source snippets, for people
-    Human,
-    /// The stable JSON document (docs/json-schema.md), for editors and CI
-    Json,
-    /// `path:line:col: severity[rule]: message`, one line per finding
-    Short,
-    /// GitHub Actions workflow commands (annotations)
-    Github,
-    /// SARIF 2.1.0, for code scanning
-    Sarif,
-    /// CycloneDX 1.5 JSON: the components as an SBOM, with package URLs
-    Cyclonedx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,7 +3,7 @@
 //! A [`Finding`] knows nothing of miette, JSON or SARIF; the reporters in `report/`
 //! convert it at the edge. Problems skew has with the user's files (a manifest that does
 //! not parse) travel through the same channel, with the built-in codes listed in
-//! [`BUILTIN_CODES`]; rule findings carry the rule's own id.
+//! [`Code`]; rule findings carry the rule's own id.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -97,42 +97,154 @@ impl Finding {
     }
 }
 
-/// Built-in codes skew itself reports (rule ids come from rule files). Stable kebab-case;
-/// a test asserts they are unique and do not clash with shipped rule ids.
-pub const BUILTIN_CODES: &[(&str, &str)] = &[
-    (
-        "parse-error",
-        "a manifest or lockfile could not be parsed; its components are unknown",
-    ),
-    (
-        "read-error",
-        "a file that looks like a manifest could not be read (permissions, not UTF-8)",
-    ),
-    (
-        "skipped-file",
-        "a file with a manifest's name was not read: not a regular file, a symlink leaving the repository, or over the size limit",
-    ),
-    (
-        "unresolved-property",
-        "a Maven version names a `${property}` that neither the POM nor its parents in the repository define, or properties that refer to each other in a cycle",
-    ),
-    (
-        "unpinned-server",
-        "a server image tag does not pin a version (none, `latest`, major only): any deploy may upgrade it",
-    ),
-    (
-        "untested-upgrade",
-        "an environment later in the promotion order runs a version no earlier environment runs",
-    ),
-    (
-        "invalid-version",
-        "a version or range in a manifest is not valid for its ecosystem",
-    ),
-    (
-        "ambiguous-version",
-        "an unquoted version that YAML reads as a number (`3.10` becomes 3.1): quote it",
-    ),
-];
+/// The codes skew itself reports (rule ids come from rule files). This enum is the only
+/// list: `skew rules`, `skew explain`, rule-file validation (a rule may not take a code's
+/// id) and the reporters read it. Stable kebab-case; a test asserts the codes are unique
+/// and snapshots the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    ParseError,
+    ReadError,
+    SkippedFile,
+    UnresolvedProperty,
+    InvalidVersion,
+    AmbiguousVersion,
+    UnpinnedServer,
+    UntestedUpgrade,
+}
+
+impl Code {
+    /// Every code, in the order `skew rules` lists them.
+    pub const ALL: &'static [Code] = &[
+        Code::ParseError,
+        Code::ReadError,
+        Code::SkippedFile,
+        Code::UnresolvedProperty,
+        Code::InvalidVersion,
+        Code::AmbiguousVersion,
+        Code::UnpinnedServer,
+        Code::UntestedUpgrade,
+    ];
+
+    /// The id findings carry (`parse-error`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::ParseError => "parse-error",
+            Code::ReadError => "read-error",
+            Code::SkippedFile => "skipped-file",
+            Code::UnresolvedProperty => "unresolved-property",
+            Code::InvalidVersion => "invalid-version",
+            Code::AmbiguousVersion => "ambiguous-version",
+            Code::UnpinnedServer => "unpinned-server",
+            Code::UntestedUpgrade => "untested-upgrade",
+        }
+    }
+
+    /// The severity its findings have.
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::ParseError
+            | Code::ReadError
+            | Code::SkippedFile
+            | Code::UnresolvedProperty
+            | Code::UntestedUpgrade => Severity::Error,
+            Code::InvalidVersion | Code::AmbiguousVersion | Code::UnpinnedServer => {
+                Severity::Warning
+            }
+        }
+    }
+
+    /// One line: what is flagged.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Code::ParseError => {
+                "a manifest or lockfile could not be parsed; its components are unknown"
+            }
+            Code::ReadError => {
+                "a file that looks like a manifest could not be read (permissions, not UTF-8)"
+            }
+            Code::SkippedFile => {
+                "a file with a manifest's name was not read: not a regular file, a symlink leaving the repository, or over the size limit"
+            }
+            Code::UnresolvedProperty => {
+                "a Maven version names a `${property}` that neither the POM nor its parents in the repository define, or properties that refer to each other in a cycle"
+            }
+            Code::InvalidVersion => {
+                "a version or range in a manifest is not valid for its ecosystem"
+            }
+            Code::AmbiguousVersion => {
+                "an unquoted version that YAML reads as a number (`3.10` becomes 3.1): quote it"
+            }
+            Code::UnpinnedServer => {
+                "a server image tag does not pin a version (none, `latest`, major only): any deploy may upgrade it"
+            }
+            Code::UntestedUpgrade => {
+                "an environment later in the promotion order runs a version no earlier environment runs"
+            }
+        }
+    }
+
+    /// Why it matters and what to do, for `skew explain`.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Code::ParseError => {
+                "skew cannot see the components a file declares when the file does not parse, \
+                 so no rule can be checked against them. Fix the syntax the message points at; \
+                 a file that is not meant for its format's tools can be left out with `.ignore`."
+            }
+            Code::ReadError => {
+                "The file has a manifest's name but could not be read as UTF-8 text, so its \
+                 components are unknown. Make it readable, or leave it out with `.ignore`."
+            }
+            Code::SkippedFile => {
+                "skew reads only regular files inside the repository, of bounded size: a FIFO \
+                 or device would block or never end, a symlink leaving the repository could \
+                 expose files the repository does not own. The file's components are unknown. \
+                 Replace it with a regular file, raise `max-file-size` in `skew.toml` for a \
+                 big lockfile, or leave it out with `.ignore`."
+            }
+            Code::UnresolvedProperty => {
+                "Every POM of the chain is in the repository and none defines the property (or \
+                 the properties refer to each other in a cycle), so Maven itself refuses the \
+                 version and skew cannot compare it with anything. Define the property in \
+                 `<properties>` of the POM or of a parent."
+            }
+            Code::InvalidVersion => {
+                "A version or range that its ecosystem's tools reject cannot be compared with \
+                 anything, so the rules that concern it say nothing. Write it the way the \
+                 ecosystem reads versions."
+            }
+            Code::AmbiguousVersion => {
+                "YAML reads an unquoted `3.10` as the number 3.1, so tools that load the file \
+                 (GitHub Actions among them) run another version than the one written. Quote \
+                 the value."
+            }
+            Code::UnpinnedServer => {
+                "A tag without a full version (none, `latest`, a major only such as `mysql:8`) \
+                 lets any deploy run a different server version than the one tested. Rules are \
+                 still checked against every version the tag admits. Pin a full version tag or \
+                 a digest."
+            }
+            Code::UntestedUpgrade => {
+                "An environment later in the promotion order (`rank` in `skew.toml`) runs a \
+                 version above every version the earlier environments run, so it reaches that \
+                 environment without having been tried anywhere. Roll the version out to an \
+                 earlier environment first."
+            }
+        }
+    }
+
+    /// The code named `id`, if `id` is one.
+    pub fn from_name(id: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == id)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 thread_local! {
     static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -157,7 +269,7 @@ pub fn in_guarded_parser() -> bool {
 /// Build a `parse-error` finding at a span.
 pub fn parse_error(span: Span, format: &str, message: impl fmt::Display) -> Finding {
     Finding {
-        rule_id: "parse-error".into(),
+        rule_id: Code::ParseError.to_string(),
         severity: Severity::Error,
         message: format!("cannot parse {format}: {message}"),
         primary: Label::new(span, "here"),
@@ -198,15 +310,28 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
-    fn builtin_codes_unique_and_kebab() {
+    fn codes_unique_and_kebab() {
         let mut seen = HashSet::new();
-        for (code, desc) in BUILTIN_CODES {
-            assert!(seen.insert(*code), "duplicate code {code}");
+        for code in Code::ALL {
+            let id = code.as_str();
+            assert!(seen.insert(id), "duplicate code {id}");
             assert!(
-                code.chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
+                "{id} is not kebab-case"
             );
-            assert!(!desc.is_empty());
+            assert!(!code.summary().is_empty() && !code.explanation().is_empty());
+            assert_eq!(Code::from_name(id), Some(*code));
         }
+    }
+
+    /// The table `skew rules` shows for the built-in codes.
+    #[test]
+    fn codes_snapshot() {
+        let table: String = Code::ALL
+            .iter()
+            .map(|c| format!("{} [{}] {}\n", c, c.severity(), c.summary()))
+            .collect();
+        insta::assert_snapshot!(table);
     }
 }

@@ -1,5 +1,6 @@
-//! Generated rule documentation: one page per rule (`docs/rules/<id>.md`, the text of
-//! `skew explain <id>` plus links to its fixtures) and an index (`docs/rules/README.md`).
+//! Rule documentation: the Markdown page of a rule ([`explain_text`], what `skew explain`
+//! prints), one generated page per rule (`docs/rules/<id>.md`, that text plus links to
+//! its fixtures) and an index (`docs/rules/README.md`).
 //!
 //! The pages are a pure function of the rule set, so a test can regenerate them in memory
 //! and fail when the committed copies are stale (`SKEW_UPDATE_DOCS=1 cargo test --lib
@@ -8,8 +9,8 @@
 
 use std::fmt::Write as _;
 
-use crate::rule::{RuleOrigin, RuleSet};
-use crate::run::explain_text;
+use crate::diagnostic::Code;
+use crate::rule::{ClientRef, Rule, RuleKind, RuleOrigin, RuleSet, SettingMatch};
 
 /// Where the generated pages live, relative to the repository root.
 pub const RULE_DOCS_DIR: &str = "docs/rules";
@@ -90,6 +91,236 @@ fn index(rules: &RuleSet) -> String {
         );
     }
     s
+}
+
+/// The page of a built-in code, as `skew explain CODE` prints it.
+pub fn explain_code(code: Code) -> String {
+    format!(
+        "# {code}\n\n**{}** · built into skew\n\n{}\n\n## Why\n\n{}\n",
+        code.severity(),
+        capitalize(code.summary()),
+        code.explanation()
+    )
+}
+
+/// The full text of a rule, as `skew explain` prints it and `docs/rules/<id>.md` holds it.
+pub fn explain_text(rules: &RuleSet, rule: &Rule) -> String {
+    let product = rules
+        .product(&rule.product)
+        .map(|p| p.name.as_str())
+        .unwrap_or(rule.product.as_str());
+    let mut s = String::new();
+    let _ = writeln!(s, "# {}\n", rule.id);
+    let _ = writeln!(
+        s,
+        "**{}** · product: {product} · kind: `{}`\n",
+        rule.severity,
+        rule.kind.name()
+    );
+    let _ = writeln!(s, "{}\n", capitalize(&rule.summary));
+    let _ = writeln!(s, "## Why\n\n{}\n", rule.why);
+    match &rule.kind {
+        RuleKind::ClientRequires {
+            server_text,
+            clients,
+            ..
+        } => {
+            let _ = writeln!(
+                s,
+                "## Affected\n\n{product} `{server_text}`, with these clients:\n"
+            );
+            let _ = writeln!(s, "| ecosystem | package | works with | note | source |");
+            let _ = writeln!(s, "|---|---|---|---|---|");
+            for c in clients {
+                let works = if c.requires.is_empty() {
+                    "no release".to_string()
+                } else {
+                    format!("`{}`", cell(&c.requires_text))
+                };
+                let note = c.fix.as_deref().map(cell).unwrap_or_default();
+                let _ = writeln!(
+                    s,
+                    "| {} | `{}` | {works} | {note} | {} |",
+                    c.ecosystem, c.name, c.source
+                );
+            }
+            let _ = writeln!(s);
+        }
+        RuleKind::SameMajor { clients } => {
+            let _ = writeln!(
+                s,
+                "## Affected\n\nThese clients must have the same major version as {product}:\n"
+            );
+            client_table(&mut s, clients);
+        }
+        RuleKind::Skew { max_skew, clients } => {
+            let _ = writeln!(
+                s,
+                "## Affected\n\nThese clients must be within {max_skew} minor version{} of {product}:\n",
+                if *max_skew == 1 { "" } else { "s" }
+            );
+            client_table(&mut s, clients);
+        }
+        RuleKind::RemovedApi { apis } => {
+            let _ = writeln!(s, "## Removed APIs\n");
+            let _ = writeln!(
+                s,
+                "| apiVersion | kind | removed in | use instead | source |"
+            );
+            let _ = writeln!(s, "|---|---|---|---|---|");
+            for a in apis {
+                let _ = writeln!(
+                    s,
+                    "| `{}` | {} | {product} {} | {} | {} |",
+                    a.api_version,
+                    a.kind,
+                    a.removed_text,
+                    a.replacement
+                        .as_deref()
+                        .map_or("(nothing)".to_string(), |r| format!("`{r}`")),
+                    a.source
+                );
+            }
+            let _ = writeln!(s);
+        }
+        RuleKind::RuntimeRange {
+            packages,
+            declared_in,
+        } => {
+            let _ = writeln!(s, "## Affected\n");
+            if !packages.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "| ecosystem | package | versions | need {product} | source |"
+                );
+                let _ = writeln!(s, "|---|---|---|---|---|");
+                for p in packages {
+                    let _ = writeln!(
+                        s,
+                        "| {} | `{}` | `{}` | `{}` | {} |",
+                        p.ecosystem, p.name, p.versions_text, p.runtime_text, p.source
+                    );
+                }
+                let _ = writeln!(s);
+            }
+            if !declared_in.is_empty() {
+                let names: Vec<_> = declared_in.iter().map(|e| format!("`{e}`")).collect();
+                let _ = writeln!(
+                    s,
+                    "{product} ranges that packages declare in {} are checked against the {product} \
+                     the repository runs (version files, CI, base images) in the package's folder or above.\n",
+                    names.join(", ")
+                );
+            }
+        }
+        RuleKind::Eol { releases } => {
+            let _ = writeln!(s, "## End-of-life dates\n");
+            let _ = writeln!(s, "| release line | end of life | source |");
+            let _ = writeln!(s, "|---|---|---|");
+            for r in releases {
+                let _ = writeln!(s, "| {product} {} | {} | {} |", r.line, r.eol, r.source);
+            }
+            let _ = writeln!(s);
+        }
+    }
+    if !rule.conditions.is_empty() {
+        let _ = writeln!(
+            s,
+            "## Applies when\n\nOne of these is configured somewhere in the repository:\n"
+        );
+        for c in &rule.conditions {
+            let _ = writeln!(s, "- {}", describe_setting(c));
+        }
+        let _ = writeln!(s);
+    }
+    if !rule.mitigations.is_empty() {
+        let _ = writeln!(
+            s,
+            "## Mitigations\n\nWith these server settings the finding is reported as `info`:\n"
+        );
+        for m in &rule.mitigations {
+            let settings: Vec<_> = m.settings.iter().map(describe_setting).collect();
+            let until = m
+                .until_text
+                .as_ref()
+                .map(|u| format!("; stops working in {product} {u}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "- {}: {}{until} ({})",
+                settings.join(" and "),
+                m.note,
+                m.source
+            );
+        }
+        let _ = writeln!(s);
+    }
+    if let Some(fix) = &rule.fix {
+        let _ = writeln!(s, "## Fix\n\n{fix}\n");
+    }
+    let _ = writeln!(s, "## Sources\n");
+    for src in &rule.sources {
+        let _ = writeln!(s, "- {src}");
+    }
+    s
+}
+
+fn client_table(s: &mut String, clients: &[ClientRef]) {
+    let _ = writeln!(s, "| ecosystem | package | source |");
+    let _ = writeln!(s, "|---|---|---|");
+    for c in clients {
+        let _ = writeln!(s, "| {} | `{}` | {} |", c.ecosystem, c.name, c.source);
+    }
+    let _ = writeln!(s);
+}
+
+fn describe_setting(m: &SettingMatch) -> String {
+    let value = |v: &Option<String>, ignore: &[String]| match v {
+        Some(v) => format!(" = `{v}`"),
+        None if ignore.is_empty() => String::new(),
+        None => format!(
+            " (any value but {})",
+            ignore
+                .iter()
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    match m {
+        SettingMatch::Env {
+            name,
+            value: v,
+            ignore,
+        } => format!("environment `{name}`{}", value(v, ignore)),
+        SettingMatch::Arg {
+            name,
+            value: v,
+            ignore,
+        } => format!("argument `{name}`{}", value(v, ignore)),
+        SettingMatch::UrlUser { schemes, ignore } => format!(
+            "a URL with a user name ({}){}",
+            schemes
+                .iter()
+                .map(|s| format!("`{s}://user@…`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            value(&None, ignore)
+        ),
+    }
+}
+
+/// A Markdown table cell: `|` would end the cell, even inside backticks (`a || b`).
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect::<String>() + ".",
+        None => String::new(),
+    }
 }
 
 fn rule_file(origin: &RuleOrigin) -> String {

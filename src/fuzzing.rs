@@ -56,6 +56,22 @@ pub const NAMES: &[&str] = &[
     "packages.lock.json",
 ];
 
+/// Make panics inside [`crate::diagnostic::guard_parser`] (a third-party parser's bug that
+/// skew turns into a `parse-error`) pass, as the binary's hook does: libFuzzer's hook
+/// aborts on every panic, caught or not. Call once per process, after libFuzzer set its
+/// hook (the first input is the time).
+pub fn tolerate_guarded_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let fuzzer_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !crate::diagnostic::in_guarded_parser() {
+                fuzzer_hook(info);
+            }
+        }));
+    });
+}
+
 /// Extract `bytes` as the file [`NAMES`]`[pick % len]` and render what came out.
 pub fn extract(pick: u8, bytes: &[u8]) {
     let name = NAMES[pick as usize % NAMES.len()];

@@ -1,40 +1,52 @@
 //! skew: catch version-compatibility mismatches between servers and the software that
 //! talks to them, before anything is upgraded.
 //!
-//! The pipeline, in module order:
+//! Every front end (the CLI commands in `run`, `skew lsp`, the tests and benches) calls
+//! one [`pipeline`]:
 //!
 //! ```text
-//!  scan ──► extract/* ──► components ──► graph ──► check/* ──► findings ──► report/*
-//!  (walk once)  (one file      │        (petgraph)  (one file     (plain     (human, json,
-//!               per format)    │                    per rule kind) data)      sarif, …)
-//!                              └── version/* (per-ecosystem ranges)  rule/* (model of rules/*.toml)
+//!  1 load ──► 2 scan ──► 3 plan ──► 4 evaluate ──► 5 filter ──► 6 report
+//!  rule/*     scan       rehearse   check/*        run, staged  report/*
+//!  config     extract/*  (env,      (one file      baseline     (one file per
+//!             version/*  assume)    per kind)      since        format)
+//!                                   graph
 //! ```
 //!
 //! `rules/` is data, `src/rule/` is the model of that data, `src/check/` evaluates it.
+//! Modules are listed below in that order: inputs, the pipeline's steps, its outputs, then
+//! the front ends.
 
-pub mod check;
+// 1 load: command line, skew.toml, rule files
 pub mod cli;
-pub mod component;
 pub mod config;
-pub mod diagnostic;
-pub mod docs;
+pub mod limits;
+pub mod read;
+pub mod rule;
+// 2 scan: files, the components extracted from them, version semantics
+pub mod component;
 pub mod extract;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod graph;
-pub mod limits;
-pub mod lsp;
-pub mod progress;
-pub mod read;
+pub mod scan;
+pub mod source;
+pub mod version;
+// 3 plan: scenarios (environments, declared and assumed servers, what-if, baselines)
 pub mod rehearse;
+// 4 evaluate: rule kinds and built-in checks, the compatibility graph
+pub mod check;
+pub mod graph;
+// 5-6 findings, filters at the edge, reporters
+pub mod diagnostic;
+pub mod docs;
 pub mod render_graph;
 pub mod report;
-pub mod rule;
-pub mod run;
-pub mod scan;
-pub mod shell;
-pub mod source;
 pub mod staged;
-pub mod version;
+// the pipeline, and the front ends around it
+pub mod lsp;
+pub mod pipeline;
+pub mod progress;
+pub mod run;
+pub mod shell;
 
-pub use run::{ExitStatus, run};
+pub use cli::ExitStatus;
+pub use run::run;

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use assert_cmd::cargo::CommandCargoExt;
 
 mod common;
-use common::{json, skew, stderr, stdout};
+use common::{json, skew, skew_in, stderr, stdout};
 
 #[test]
 fn outage_is_caught_with_both_clients_and_exit_1() {
@@ -248,6 +248,54 @@ fn rules_and_explain() {
 }
 
 #[test]
+fn rules_and_explain_know_the_built_in_codes() {
+    let o = skew(&["rules"]);
+    let text = stdout(&o);
+    for code in skew::diagnostic::Code::ALL {
+        assert!(
+            text.lines().any(|l| l.starts_with(code.as_str())),
+            "`skew rules` lists `{code}`:\n{text}"
+        );
+    }
+    let o = skew(&["rules", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let list: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let unpinned = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "unpinned-server")
+        .expect("unpinned-server in `skew rules --format json`");
+    assert_eq!(unpinned["kind"], "built-in");
+    assert_eq!(unpinned["severity"], "warning");
+    for code in ["parse-error", "unpinned-server"] {
+        let o = skew(&["explain", code]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let text = stdout(&o);
+        assert!(text.starts_with(&format!("# {code}\n")), "{text}");
+        assert!(text.contains("## Why"), "{text}");
+    }
+}
+
+/// Each command accepts only the formats it writes; `skew rules --format sarif` used to
+/// print the text table and exit 0.
+#[test]
+fn a_format_a_command_does_not_write_is_a_usage_error() {
+    for format in ["sarif", "short", "github", "cyclonedx"] {
+        let o = skew(&["rules", "--format", format]);
+        assert_eq!(o.status.code(), Some(2), "rules --format {format}");
+        assert!(stdout(&o).is_empty());
+        let err = stderr(&o);
+        assert!(
+            err.contains("invalid value") && err.contains("human, json"),
+            "{err}"
+        );
+    }
+    let o = skew(&["check", "fixtures/outage-2023-06-03", "--format", "xml"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
 fn broken_pipe_exits_quietly() {
     let mut child = Command::cargo_bin("skew")
         .unwrap()
@@ -383,5 +431,78 @@ fn today_decides_end_of_life() {
     assert_eq!(ids("2023-04-29"), Vec::<String>::new());
     assert_eq!(ids("2023-04-30"), ["node-eol"]);
     let o = skew(&["check", ".", "--today", "yesterday"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// `invalid-version` (registered, documented, never emitted before): a client a rule names,
+/// next to that rule's server, with a range npm rejects is reported instead of silently
+/// skipped. Versions that only say nothing (`latest`, a dist-tag, `workspace:*`, `*`,
+/// git/file specifiers, a floating image tag) are not invalid, and a package no rule is
+/// about is not skew's business.
+#[test]
+fn invalid_version_only_for_versions_that_are_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "docker-compose.yml",
+        "services:\n  db:\n    image: mysql:8.0.36\n  cache:\n    image: mysql:latest\n",
+    );
+    write(
+        "bad/package.json",
+        "{\"dependencies\": {\"mysql2\": \"^^3.9\", \"left-pad\": \"^^1\"}}\n",
+    );
+    write(
+        "ok/package.json",
+        "{\"dependencies\": {\"mysql2\": \"latest\", \"@mysql/xdevapi\": \"next\"},\n \"devDependencies\": {\"mysql-connector\": \"workspace:*\"},\n \"optionalDependencies\": {\"mysql2\": \"git+https://git.example.test/mysql2.git\"}}\n",
+    );
+    write(
+        "ok2/package.json",
+        "{\"dependencies\": {\"mysql2\": \"*\"}}\n",
+    );
+    write(
+        "ok3/package.json",
+        "{\"dependencies\": {\"mysql2\": \"file:../vendor/mysql2\"}}\n",
+    );
+    let o = skew_in(
+        root,
+        &["check", ".", "--format", "json", "--fail-on", "never"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let invalid: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "invalid-version")
+        .map(|f| format!("{} {}", f["location"]["path"], f["message"]))
+        .collect();
+    assert_eq!(invalid.len(), 1, "{invalid:#?}");
+    assert!(invalid[0].contains("bad/package.json"), "{invalid:#?}");
+    assert!(
+        invalid[0].contains("`mysql2` `^^3.9` cannot be read"),
+        "{invalid:#?}"
+    );
+}
+
+#[test]
+fn gitlab_code_quality_report_end_to_end() {
+    let o = skew(&["check", "fixtures/outage-2023-06-03", "--format", "gitlab"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let issues: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let issues = issues.as_array().unwrap();
+    assert!(!issues.is_empty());
+    assert!(
+        issues
+            .iter()
+            .any(|i| i["check_name"] == "mysql-caching-sha2-password" && i["severity"] == "major"),
+        "{issues:#?}"
+    );
+    // `skew rules` writes no findings: the format is not one of its own
+    let o = skew(&["rules", "--format", "gitlab"]);
     assert_eq!(o.status.code(), Some(2));
 }

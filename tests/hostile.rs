@@ -758,3 +758,20 @@ fn undefined_and_cyclic_maven_properties_are_findings() {
         all_output(&o)
     );
 }
+
+// ---- 9. inputs the fuzzers found ------------------------------------------------------
+
+/// `fuzz/artifacts/extract/crash-2fbfa1f8…`: pep508_rs panics ("`PackageName` validation
+/// should match PEP 508 parsing") on a requirement line starting with a version-like
+/// name. skew guards that parser; the fuzz harness had to learn the same.
+#[test]
+fn fuzz_pep508_name_panic_is_a_parse_error() {
+    let repo = tempfile::tempdir().unwrap();
+    write(repo.path(), "requirements.txt", "3.3.@\n");
+    let o = run(repo.path(), &["scan", ".", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    let got = findings(&o);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "parse-error");
+    assert!(!common::stderr(&o).contains("panicked"));
+}

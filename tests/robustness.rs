@@ -19,52 +19,16 @@ fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The names this fixture is tried under: its own, and one each extractor wants (the
-/// fixture cast names files freely, e.g. `several.json` for a package-lock).
+/// The names this fixture is tried under: its own, and every sample path of the
+/// extractor registry (the fixture cast names files freely, e.g. `several.json` for a
+/// package-lock).
 fn names_for(path: &Path) -> Vec<String> {
-    const NAMES: &[&str] = &[
-        "docker-compose.yml",
-        "Dockerfile",
-        "package.json",
-        "package-lock.json",
-        "requirements.txt",
-        ".tool-versions",
-        ".nvmrc",
-        "rust-toolchain.toml",
-        "pyproject.toml",
-        "poetry.lock",
-        "uv.lock",
-        "Pipfile",
-        "Pipfile.lock",
-        "yarn.lock",
-        "pnpm-lock.yaml",
-        "setup.cfg",
-        "k8s/deploy.yaml",
-        "chart/Chart.yaml",
-        "chart/values.yaml",
-        "main.tf",
-        ".github/workflows/ci.yml",
-        "go.mod",
-        "Cargo.toml",
-        "Cargo.lock",
-        "pom.xml",
-        "build.gradle",
-        "gradle/libs.versions.toml",
-        "gradle.lockfile",
-        "Gemfile",
-        "Gemfile.lock",
-        "composer.json",
-        "composer.lock",
-        "app.csproj",
-        "packages.lock.json",
-    ];
     let own = path.file_name().unwrap().to_string_lossy().into_owned();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let mut v = vec![own];
     // only the names of formats written in the same syntax family, to stay fast
     v.extend(
-        NAMES
-            .iter()
+        skew::extract::sample_paths()
             .filter(|n| {
                 let family = |e: &str| match e {
                     "yml" | "yaml" => "yaml",

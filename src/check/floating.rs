@@ -8,9 +8,7 @@
 
 use super::Context;
 use crate::component::ComponentKind;
-use crate::diagnostic::{Finding, Label, Severity, Subject};
-
-pub const CODE: &str = "unpinned-server";
+use crate::diagnostic::{Code, Finding, Label, Subject};
 
 pub(super) fn lint(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for inst in cx.instances.iter().filter(|i| i.floating) {
@@ -29,8 +27,8 @@ pub(super) fn lint(cx: &Context<'_>, out: &mut Vec<Finding>) {
             format!("`{}:{tag}`", c.name)
         };
         out.push(Finding {
-            rule_id: CODE.into(),
-            severity: Severity::Warning,
+            rule_id: Code::UnpinnedServer.to_string(),
+            severity: Code::UnpinnedServer.severity(),
             message: format!(
                 "{written} does not pin a {} version: any deploy may run a different one without a rehearsal (the tag admits {admits})",
                 inst.product.name

@@ -7,6 +7,8 @@
 
 mod eol;
 mod floating;
+mod invalid_version;
+mod parity;
 mod removed_api;
 mod requires;
 mod runtime_range;
@@ -48,6 +50,10 @@ pub struct Scenario {
     pub assumptions: Vec<Assumption>,
     /// Per component (by index): the environments it is deployed in; empty = all.
     pub environments: Vec<Vec<usize>>,
+    /// The configured environments' names, by environment index.
+    pub environment_names: Vec<String>,
+    /// Per environment: its place in the promotion order (`rank`), if it has one.
+    pub ranks: Vec<Option<usize>>,
 }
 
 impl Default for CheckOptions {
@@ -164,6 +170,9 @@ pub struct Context<'a> {
     pub options: CheckOptions,
     /// Per component: the environments it is deployed in (empty: every environment).
     pub environments: Vec<Vec<usize>>,
+    /// The configured environments' names and ranks ([`Scenario`]).
+    pub environment_names: Vec<String>,
+    pub ranks: Vec<Option<usize>>,
 }
 
 impl<'a> Context<'a> {
@@ -251,6 +260,8 @@ impl<'a> Context<'a> {
             instances,
             options,
             environments,
+            environment_names: scenario.environment_names.clone(),
+            ranks: scenario.ranks.clone(),
         }
     }
 
@@ -348,6 +359,8 @@ fn is_floating(
 pub fn lint(cx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     floating::lint(cx, &mut out);
+    invalid_version::lint(cx, &mut out);
+    parity::lint(cx, &mut out);
     out
 }
 

@@ -22,6 +22,10 @@ impl Extractor for CargoLock {
         "cargo-lock"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["Cargo.lock"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "Cargo.lock"
     }

@@ -43,6 +43,10 @@ impl Extractor for CargoManifest {
         "cargo-manifest"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["Cargo.toml", "crates/core/Cargo.toml"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "Cargo.toml"
     }

@@ -32,6 +32,15 @@ impl Extractor for Compose {
         "compose"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[
+            "docker-compose.yml",
+            "compose.yaml",
+            "docker-compose.override.yml",
+            "deploy/compose.prod.yaml",
+        ]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         let name = file_name(path);
         let Some(stem) = name

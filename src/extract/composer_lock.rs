@@ -39,6 +39,10 @@ impl Extractor for ComposerLock {
         "composer-lock"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["composer.lock"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "composer.lock"
     }

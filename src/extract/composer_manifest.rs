@@ -43,6 +43,10 @@ impl Extractor for ComposerManifest {
         "composer-manifest"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["composer.json"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "composer.json"
     }

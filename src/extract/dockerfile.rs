@@ -28,6 +28,16 @@ impl Extractor for Dockerfile {
         "dockerfile"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[
+            "Dockerfile",
+            "services/api/Dockerfile",
+            "Dockerfile.dev",
+            "api.Dockerfile",
+            "Containerfile",
+        ]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         let name = file_name(path);
         name == "Dockerfile"

@@ -38,6 +38,10 @@ impl Extractor for DotnetLock {
         "dotnet-lock"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["packages.lock.json"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "packages.lock.json"
     }

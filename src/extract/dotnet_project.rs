@@ -37,6 +37,16 @@ impl Extractor for DotnetProject {
         "dotnet-project"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[
+            "src/App/App.csproj",
+            "src/Lib/Lib.fsproj",
+            "src/Old/Old.vbproj",
+            "Directory.Packages.props",
+            "Directory.Build.props",
+        ]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         let name = file_name(path);
         name.ends_with(".csproj")

@@ -36,6 +36,10 @@ impl Extractor for Gemfile {
         "gemfile"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["Gemfile"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         matches!(file_name(path), "Gemfile" | "gems.rb")
     }

@@ -43,6 +43,10 @@ impl Extractor for GemfileLock {
         "gemfile-lock"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["Gemfile.lock"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         matches!(file_name(path), "Gemfile.lock" | "gems.locked")
     }

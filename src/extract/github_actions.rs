@@ -35,6 +35,10 @@ impl Extractor for GithubActions {
         "github-actions"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[".github/workflows/ci.yml", ".github/workflows/release.yaml"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         let name = file_name(path);
         let in_workflows = path

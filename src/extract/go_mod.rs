@@ -39,6 +39,10 @@ impl Extractor for GoMod {
         "go-mod"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["go.mod"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "go.mod"
     }

@@ -40,6 +40,10 @@ impl Extractor for GradleBuild {
         "gradle"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["build.gradle", "app/build.gradle.kts"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         matches!(file_name(path), "build.gradle" | "build.gradle.kts")
     }

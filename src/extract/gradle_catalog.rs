@@ -26,6 +26,10 @@ impl Extractor for GradleCatalog {
         "gradle-catalog"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["gradle/libs.versions.toml"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path).ends_with(".versions.toml")
     }

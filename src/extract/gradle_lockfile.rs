@@ -23,6 +23,10 @@ impl Extractor for GradleLockfile {
         "gradle-lockfile"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["gradle.lockfile"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         let name = file_name(path);
         name.ends_with("gradle.lockfile")

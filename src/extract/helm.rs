@@ -36,6 +36,10 @@ impl Extractor for HelmChart {
         "helm-chart"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["charts/app/Chart.yaml"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "Chart.yaml"
     }
@@ -166,6 +170,10 @@ fn warn_number(
 impl Extractor for HelmValues {
     fn name(&self) -> &'static str {
         "helm-values"
+    }
+
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["charts/app/values.yaml", "charts/app/values-prod.yml"]
     }
 
     fn wants(&self, path: &Path) -> bool {

@@ -21,6 +21,10 @@ impl Extractor for Kubernetes {
         "kubernetes"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["k8s/deployment.yaml", "k8s/statefulset.yml"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         let name = file_name(path);
         let lower = name.to_ascii_lowercase();

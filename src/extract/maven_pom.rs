@@ -39,7 +39,7 @@ use super::{Extraction, Extractor, file_name};
 use crate::component::{
     Component, ComponentKind, Ecosystem, Inherit, Inheritable, MavenParentRef, PomModel,
 };
-use crate::diagnostic::{Finding, Label, Severity, Subject, parse_error};
+use crate::diagnostic::{Code, Finding, Label, Subject, parse_error};
 use crate::source::{SourceFile, Span};
 
 pub struct MavenPom;
@@ -47,6 +47,10 @@ pub struct MavenPom;
 impl Extractor for MavenPom {
     fn name(&self) -> &'static str {
         "maven-pom"
+    }
+
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["pom.xml"]
     }
 
     fn wants(&self, path: &Path) -> bool {
@@ -494,8 +498,8 @@ pub(crate) fn unresolved<'v>(
 /// `span`) cannot be interpolated, `why` from [`unresolved`].
 pub(crate) fn unresolved_property(name: &str, span: Span, text: &str, why: &str) -> Finding {
     Finding {
-        rule_id: "unresolved-property".into(),
-        severity: Severity::Error,
+        rule_id: Code::UnresolvedProperty.to_string(),
+        severity: Code::UnresolvedProperty.severity(),
         message: format!("the version `{text}` of `{name}` cannot be resolved: {why}"),
         primary: Label::new(span, "this version"),
         related: Vec::new(),

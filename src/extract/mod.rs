@@ -79,6 +79,15 @@ pub trait Extractor: Sync {
     /// Must decide from the path alone.
     fn wants(&self, path: &Path) -> bool;
 
+    /// Example paths (relative to the scan root) of every name pattern [`Extractor::wants`]
+    /// accepts, one or more per pattern. The registry of file names: the pre-commit hook's
+    /// `files` pattern, the name lists of the integration and robustness tests and
+    /// `docs/formats.md` are checked against these by tests, so a name added to `wants`
+    /// and here reaches all of them. Every extractor lists at least one.
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Extract components from an already-read file.
     fn extract(&self, file: &SourceFile, out: &mut Extraction);
 }
@@ -138,6 +147,13 @@ pub fn extract_file(file: &SourceFile, path: &Path) -> Extraction {
         ex.extract(file, &mut out);
     }
     out
+}
+
+/// Every sample path of every extractor ([`Extractor::sample_paths`]), in registry order.
+pub fn sample_paths() -> impl Iterator<Item = &'static str> {
+    EXTRACTORS
+        .iter()
+        .flat_map(|e| e.sample_paths().iter().copied())
 }
 
 /// Extractors that want a path.
@@ -253,5 +269,35 @@ pub(crate) mod testing {
             s.push_str("(nothing)\n");
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The file-name registry is complete: every extractor lists sample paths, and each
+    /// of them is one it wants (so a sample cannot drift from `wants`).
+    #[test]
+    fn every_extractor_lists_sample_paths_it_wants() {
+        for ex in EXTRACTORS {
+            assert!(
+                !ex.sample_paths().is_empty(),
+                "extractor `{}` lists no sample_paths",
+                ex.name()
+            );
+            for p in ex.sample_paths() {
+                assert!(
+                    ex.wants(Path::new(p)),
+                    "`{}` lists `{p}` but does not want it",
+                    ex.name()
+                );
+            }
+        }
+        let mut names: Vec<_> = EXTRACTORS.iter().map(|e| e.name()).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len(), "extractor names are unique");
     }
 }

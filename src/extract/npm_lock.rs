@@ -32,6 +32,10 @@ impl Extractor for NpmLock {
         "npm-lock"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["package-lock.json", "npm-shrinkwrap.json"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         matches!(file_name(path), "package-lock.json" | "npm-shrinkwrap.json")
     }

@@ -28,6 +28,10 @@ impl Extractor for NpmManifest {
         "npm-manifest"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["package.json", "services/api/package.json"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "package.json"
     }

@@ -27,6 +27,10 @@ impl Extractor for Pipfile {
         "pipfile"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["Pipfile"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "Pipfile"
     }

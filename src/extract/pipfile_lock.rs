@@ -26,6 +26,10 @@ impl Extractor for PipfileLock {
         "pipfile-lock"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["Pipfile.lock"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "Pipfile.lock"
     }

@@ -45,6 +45,10 @@ impl Extractor for PnpmLock {
         "pnpm-lock"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["pnpm-lock.yaml"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "pnpm-lock.yaml"
     }

@@ -24,6 +24,10 @@ impl Extractor for PoetryLock {
         "poetry-lock"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["poetry.lock"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "poetry.lock"
     }

@@ -38,6 +38,10 @@ impl Extractor for Pyproject {
         "pyproject"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["pyproject.toml"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "pyproject.toml"
     }

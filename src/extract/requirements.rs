@@ -29,6 +29,16 @@ impl Extractor for Requirements {
         "requirements"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[
+            "requirements.txt",
+            "requirements-dev.txt",
+            "requirements.in",
+            "constraints.txt",
+            "requirements/base.txt",
+        ]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         let name = file_name(path);
         let in_requirements_dir = path

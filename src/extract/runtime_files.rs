@@ -1,8 +1,9 @@
 //! Runtime version files: the language runtimes (and tools) a repository pins.
 //!
 //! Owns `.nvmrc`, `.node-version`, `.python-version`, `runtime.txt`, `.ruby-version`,
-//! `.java-version`, `rust-toolchain`, `rust-toolchain.toml` and asdf/mise's
-//! `.tool-versions`. Every pin is a `runtime` (or a `tool`, for CLIs such as terraform in
+//! `.java-version`, goenv's `.go-version` ("an application-specific `.go-version` file",
+//! <https://github.com/syndbg/goenv/blob/master/COMMANDS.md>), `rust-toolchain`,
+//! `rust-toolchain.toml` and asdf/mise's `.tool-versions`. Every pin is a `runtime` (or a `tool`, for CLIs such as terraform in
 //! `.tool-versions`) in ecosystem `runtime`, named canonically (`nodejs` -> `node`,
 //! `golang` -> `go`) so rules meet one name. The version is kept as written, aliases
 //! included (`lts/hydrogen`, `system`, `stable`, `latest`); only a distribution prefix
@@ -27,6 +28,21 @@ impl Extractor for RuntimeFiles {
         "runtime-files"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &[
+            ".nvmrc",
+            ".node-version",
+            ".python-version",
+            "runtime.txt",
+            ".ruby-version",
+            ".java-version",
+            ".go-version",
+            "rust-toolchain",
+            "rust-toolchain.toml",
+            ".tool-versions",
+        ]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         matches!(
             file_name(path),
@@ -36,6 +52,7 @@ impl Extractor for RuntimeFiles {
                 | "runtime.txt"
                 | ".ruby-version"
                 | ".java-version"
+                | ".go-version"
                 | "rust-toolchain"
                 | "rust-toolchain.toml"
                 | ".tool-versions"
@@ -59,6 +76,7 @@ impl Extractor for RuntimeFiles {
                 first_value(file, out, "ruby", |v| v.strip_prefix("ruby-").unwrap_or(v))
             }
             ".java-version" => first_value(file, out, "java", numeric_part),
+            ".go-version" => first_value(file, out, "go", |v| v),
             "rust-toolchain.toml" => toolchain_toml(file, out),
             "rust-toolchain" if file.text.contains("[toolchain]") => toolchain_toml(file, out),
             "rust-toolchain" => first_value(file, out, "rust", |v| v),

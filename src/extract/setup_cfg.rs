@@ -28,6 +28,10 @@ impl Extractor for SetupCfg {
         "setup-cfg"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["setup.cfg"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "setup.cfg"
     }

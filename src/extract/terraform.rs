@@ -30,6 +30,10 @@ impl Extractor for Terraform {
         "terraform"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["infra/main.tf"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path).ends_with(".tf")
     }

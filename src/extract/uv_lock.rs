@@ -21,6 +21,10 @@ impl Extractor for UvLock {
         "uv-lock"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["uv.lock"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "uv.lock"
     }

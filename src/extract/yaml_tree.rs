@@ -13,7 +13,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-use crate::diagnostic::{Finding, Label, Severity, Subject, parse_error};
+use crate::diagnostic::{Code, Finding, Label, Subject, parse_error};
 use crate::source::{SourceFile, Span};
 
 /// One YAML value with the byte range of its definition in the source text.
@@ -196,8 +196,8 @@ pub fn ambiguous_version(
     source: &str,
 ) -> Finding {
     Finding {
-        rule_id: "ambiguous-version".into(),
-        severity: Severity::Warning,
+        rule_id: Code::AmbiguousVersion.to_string(),
+        severity: Code::AmbiguousVersion.severity(),
         message: format!(
             "`{key}: {text}` is an unquoted number: {reader} reads it as `{read_as}`, not `{text}`",
             text = s.text

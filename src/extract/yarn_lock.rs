@@ -32,6 +32,10 @@ impl Extractor for YarnLock {
         "yarn-lock"
     }
 
+    fn sample_paths(&self) -> &'static [&'static str] {
+        &["yarn.lock"]
+    }
+
     fn wants(&self, path: &Path) -> bool {
         file_name(path) == "yarn.lock"
     }

@@ -30,9 +30,10 @@ use lsp_types::{
 };
 
 use crate::check::CheckOptions;
+use crate::cli::ExitStatus;
 use crate::diagnostic::Finding;
+use crate::pipeline;
 use crate::rule::RuleSet;
-use crate::run::{ExitStatus, check_with};
 use crate::scan::{self, Inventory, ScanOptions, slash_path};
 use crate::source::{SourceFile, Span};
 
@@ -307,17 +308,21 @@ impl Server<'_> {
         let root = &self.root;
         // an extractor bug must cost one evaluation, not the editor's session
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let mut inv = scan::scan_overlay(root, &ScanOptions::default(), &overlay)
+            let inv = scan::scan_overlay(root, &ScanOptions::default(), &overlay)
                 .map_err(|e| e.to_string())?;
-            let scenario = crate::rehearse::prepare(&mut inv, &rules, config.as_ref(), None, &[])
-                .map_err(|e| format!("skew.toml: {e}"))?;
-            let checked = check_with(
-                &mut inv,
+            let rehearsed = pipeline::rehearse(
+                inv,
                 &rules,
-                &scenario,
                 config.as_ref(),
+                None,
+                &[],
                 CheckOptions::default(),
-            );
+            )
+            .map_err(|e| match e {
+                pipeline::Error::Plan(e) => format!("skew.toml: {e}"),
+                e => e.to_string(),
+            })?;
+            let (inv, checked) = (rehearsed.inv, rehearsed.checked);
             Ok::<_, String>(Snapshot {
                 inv,
                 findings: checked.findings,

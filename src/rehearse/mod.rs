@@ -6,7 +6,6 @@
 //! and compares finding sets; the checks themselves stay in `check/`. Must not render.
 
 pub mod baseline;
-pub mod parity;
 pub mod since;
 pub mod whatif;
 
@@ -184,6 +183,12 @@ pub fn prepare(
     Ok(Scenario {
         assumptions: assumptions.to_vec(),
         environments,
+        environment_names: config
+            .map(|c| c.environments.iter().map(|e| e.name.clone()).collect())
+            .unwrap_or_default(),
+        ranks: config
+            .map(|c| c.environments.iter().map(|e| e.rank).collect())
+            .unwrap_or_default(),
     })
 }
 

@@ -299,6 +299,31 @@ fn encode(s: &str) -> String {
     out
 }
 
+/// The `cyclonedx` format: a bill of materials, the same document whatever the command
+/// (`check` and `what-if` write the components of the repository they checked).
+pub(super) struct Cyclonedx;
+
+impl super::Reporter for Cyclonedx {
+    fn findings(
+        &self,
+        report: &Report,
+        _: &super::HumanOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        render(report, out)
+    }
+
+    fn what_if(
+        &self,
+        report: &Report,
+        _: &super::WhatIf,
+        _: &super::HumanOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        render(report, out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

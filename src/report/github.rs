@@ -56,6 +56,20 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// The `github` format: annotations for findings (and for an inventory's file problems).
+pub(super) struct Github;
+
+impl super::Reporter for Github {
+    fn findings(
+        &self,
+        report: &Report,
+        _: &super::HumanOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        render(report, out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -304,6 +304,39 @@ fn write_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// The `human` format.
+pub(super) struct Human;
+
+impl super::Reporter for Human {
+    fn findings(
+        &self,
+        report: &Report,
+        opts: &HumanOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        render(report, opts, out)
+    }
+
+    fn inventory(
+        &self,
+        report: &Report,
+        opts: &HumanOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        render_inventory(report, opts, out)
+    }
+
+    fn what_if(
+        &self,
+        report: &Report,
+        what_if: &super::WhatIf,
+        opts: &HumanOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        render_what_if(report, what_if, opts, out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -156,6 +156,31 @@ fn json_findings<'a>(report: &Report<'a>) -> Vec<JsonFinding<'a>> {
         .collect()
 }
 
+/// The `json` format: one document for every command (`scan` fills `components`,
+/// `what-if` adds its fields).
+pub(super) struct Json;
+
+impl super::Reporter for Json {
+    fn findings(
+        &self,
+        report: &Report,
+        _: &super::HumanOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        render(report, out)
+    }
+
+    fn what_if(
+        &self,
+        report: &Report,
+        what_if: &WhatIf,
+        _: &super::HumanOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        render_with(report, Some(what_if), out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,14 +3,15 @@
 //! A reporter converts [`crate::diagnostic::Finding`]s at the edge (bytes -> 1-based
 //! line/column through [`crate::source::Sources`]) and writes to any `io::Write`.
 //! Must not: decide what is a finding, filter, or exit. Adding a format is one file here
-//! plus one variant in [`Format`] (its name in [`Format::ALL`] and one arm in each
-//! dispatcher). Every reporter sorts what it prints itself (through [`sorted_findings`]
+//! implementing [`Reporter`] plus one variant in [`Format`] (with its arm in
+//! [`Format::name`] and [`Format::reporter`]). Every reporter sorts what it prints itself (through [`sorted_findings`]
 //! and [`sorted_components`]), so output does not depend on the order of the input.
 
 mod cyclonedx;
 mod escape;
 mod excerpt;
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod sarif;
@@ -19,7 +20,6 @@ mod short;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::str::FromStr;
 
 use crate::component::Component;
 use crate::diagnostic::{Finding, Severity};
@@ -38,7 +38,7 @@ pub struct Report<'a> {
     pub files_scanned: usize,
     /// What is known about the rules behind the findings (summary, help URL), for the
     /// formats that describe rules apart from results (SARIF). May be empty: reporters
-    /// then fall back to [`crate::diagnostic::BUILTIN_CODES`] and the findings themselves.
+    /// then fall back to [`crate::diagnostic::Code`] and the findings themselves.
     pub rules: &'a [RuleMeta],
 }
 
@@ -74,34 +74,28 @@ pub struct RuleMeta {
     pub help_uri: Option<String>,
 }
 
-/// Output formats of `skew check` and `skew scan`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Output formats: the one list. The CLI parses `--format` straight into it (clap
+/// `ValueEnum`; each command declares the formats it accepts, see `cli.rs`), and
+/// [`Format::reporter`] is the one place a format meets the code that writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// miette diagnostics with source snippets, for people at a terminal.
+    /// Diagnostics with source snippets, for people
     Human,
-    /// The stable JSON document described in `docs/json-schema.md`.
+    /// The stable JSON document (docs/json-schema.md), for editors and CI
     Json,
-    /// One `path:line:col: severity[rule]: message` line per finding (editors, grep).
+    /// `path:line:col: severity[rule]: message`, one line per finding
     Short,
-    /// GitHub Actions workflow commands (`::error file=…::…`) that become annotations.
+    /// GitHub Actions workflow commands (annotations)
     Github,
-    /// SARIF 2.1.0, for code-scanning dashboards.
+    /// GitLab Code Quality JSON, for the merge request widget
+    Gitlab,
+    /// SARIF 2.1.0, for code scanning
     Sarif,
-    /// CycloneDX 1.5 JSON: the inventory as a bill of materials, with package URLs.
+    /// CycloneDX 1.5 JSON: the components as an SBOM, with package URLs
     Cyclonedx,
 }
 
 impl Format {
-    /// Every format, in the order `--help` lists them.
-    pub const ALL: &'static [Format] = &[
-        Format::Human,
-        Format::Json,
-        Format::Short,
-        Format::Github,
-        Format::Sarif,
-        Format::Cyclonedx,
-    ];
-
     /// The name on the command line (`--format NAME`).
     pub fn name(self) -> &'static str {
         match self {
@@ -109,14 +103,23 @@ impl Format {
             Format::Json => "json",
             Format::Short => "short",
             Format::Github => "github",
+            Format::Gitlab => "gitlab",
             Format::Sarif => "sarif",
             Format::Cyclonedx => "cyclonedx",
         }
     }
 
-    /// Every name, for the CLI's list of possible values.
-    pub fn names() -> impl Iterator<Item = &'static str> {
-        Format::ALL.iter().map(|f| f.name())
+    /// The reporter that writes this format: the registry of reporters.
+    pub fn reporter(self) -> &'static dyn Reporter {
+        match self {
+            Format::Human => &human::Human,
+            Format::Json => &json::Json,
+            Format::Short => &short::Short,
+            Format::Github => &github::Github,
+            Format::Gitlab => &gitlab::Gitlab,
+            Format::Sarif => &sarif::Sarif,
+            Format::Cyclonedx => &cyclonedx::Cyclonedx,
+        }
     }
 }
 
@@ -126,33 +129,34 @@ impl fmt::Display for Format {
     }
 }
 
-/// An unknown `--format` name; its message lists the known ones.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownFormat(pub String);
+/// What one output format can write. A format implements [`Reporter::findings`]; the
+/// other two default to it (an inventory's file problems are findings; a what-if shows
+/// the findings it introduces) and are overridden where the format says more.
+pub trait Reporter: Sync {
+    /// `skew check`: the findings of `report`. `opts` only matters to human output.
+    fn findings(&self, report: &Report, opts: &HumanOptions, out: &mut dyn Write)
+    -> io::Result<()>;
 
-impl fmt::Display for UnknownFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<_> = Format::names().collect();
-        write!(
-            f,
-            "unknown format `{}` (expected one of: {})",
-            self.0,
-            names.join(", ")
-        )
+    /// `skew scan`: the inventory (`report.components`) and its file problems
+    /// (`report.findings`).
+    fn inventory(
+        &self,
+        report: &Report,
+        opts: &HumanOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        self.findings(report, opts, out)
     }
-}
 
-impl std::error::Error for UnknownFormat {}
-
-impl FromStr for Format {
-    type Err = UnknownFormat;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Format::ALL
-            .iter()
-            .copied()
-            .find(|f| f.name() == s)
-            .ok_or_else(|| UnknownFormat(s.to_string()))
+    /// `skew what-if`: `report` is the substituted repository, `what_if` what changes.
+    fn what_if(
+        &self,
+        report: &Report,
+        what_if: &WhatIf,
+        opts: &HumanOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        self.findings(&report.with_findings(what_if.introduced), opts, out)
     }
 }
 
@@ -184,15 +188,7 @@ pub fn render(
     opts: &HumanOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        Format::Human => human::render(report, opts, out),
-        Format::Json => json::render(report, out),
-        Format::Short => short::render(report, out),
-        Format::Github => github::render(report, out),
-        Format::Sarif => sarif::render(report, out),
-        // a BOM is an inventory: `check` writes the same document as `scan`
-        Format::Cyclonedx => cyclonedx::render(report, out),
-    }
+    format.reporter().findings(report, opts, out)
 }
 
 /// Render the inventory of `skew scan`: the components, plus the file problems
@@ -210,18 +206,9 @@ pub fn render_inventory(
     opts: &HumanOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        Format::Human => human::render_inventory(report, opts, out),
-        Format::Json => json::render(report, out),
-        Format::Short => short::render_inventory(report, out),
-        Format::Github => github::render(report, out),
-        Format::Sarif => sarif::render(report, out),
-        Format::Cyclonedx => cyclonedx::render(report, out),
-    }
+    format.reporter().inventory(report, opts, out)
 }
 
-/// Findings with their primary location, sorted by (path, line, column, rule id), then
-/// by the rest of the finding so that equal keys still come out in one order.
 /// What `skew what-if` adds to a report of the substituted repository.
 #[derive(Debug, Clone, Copy)]
 pub struct WhatIf<'a> {
@@ -243,18 +230,11 @@ pub fn render_what_if(
     opts: &HumanOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let introduced = report.with_findings(what_if.introduced);
-    match format {
-        Format::Human => human::render_what_if(report, what_if, opts, out),
-        Format::Json => json::render_with(report, Some(what_if), out),
-        Format::Short => short::render(&introduced, out),
-        Format::Github => github::render(&introduced, out),
-        Format::Sarif => sarif::render(&introduced, out),
-        // an inventory, not findings: the substituted repository's components
-        Format::Cyclonedx => cyclonedx::render(report, out),
-    }
+    format.reporter().what_if(report, what_if, opts, out)
 }
 
+/// Findings with their primary location, sorted by (path, line, column, rule id), then
+/// by the rest of the finding so that equal keys still come out in one order.
 pub(crate) fn sorted_findings<'r>(report: &Report<'r>) -> Vec<(&'r Finding, Location)> {
     let mut v: Vec<_> = report
         .findings
@@ -479,15 +459,13 @@ mod tests {
 
     #[test]
     fn format_names_round_trip() {
-        for f in Format::ALL {
-            assert_eq!(f.name().parse::<Format>(), Ok(*f));
+        use clap::ValueEnum as _;
+        for f in Format::value_variants() {
+            assert_eq!(Format::from_str(f.name(), false), Ok(*f));
             assert_eq!(f.to_string(), f.name());
+            assert_eq!(f.to_possible_value().unwrap().get_name(), f.name());
         }
-        let err = "xml".parse::<Format>().unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "unknown format `xml` (expected one of: human, json, short, github, sarif, cyclonedx)"
-        );
+        assert!(Format::from_str("xml", false).is_err());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{Report, RuleMeta, sorted_findings};
-use crate::diagnostic::{BUILTIN_CODES, Finding, Severity, fingerprint};
+use crate::diagnostic::{Code, Finding, Severity, fingerprint};
 use crate::source::Location;
 
 const SCHEMA: &str =
@@ -94,11 +94,11 @@ fn describe(rules: &[RuleMeta], id: &str, first: &Finding) -> RuleMeta {
     if let Some(meta) = rules.iter().find(|r| r.id == id) {
         return meta.clone();
     }
-    let builtin = BUILTIN_CODES.iter().find(|(code, _)| *code == id);
+    let builtin = Code::from_name(id);
     RuleMeta {
         id: id.to_string(),
         summary: builtin
-            .map(|(_, desc)| desc.to_string())
+            .map(|c| c.summary().to_string())
             .unwrap_or_else(|| first.message.clone()),
         help: if builtin.is_some() {
             None
@@ -166,6 +166,20 @@ fn uri_path(path: &str) -> String {
         }
     }
     s
+}
+
+/// The `sarif` format: results for findings (and for an inventory's file problems).
+pub(super) struct Sarif;
+
+impl super::Reporter for Sarif {
+    fn findings(
+        &self,
+        report: &Report,
+        _: &super::HumanOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        render(report, out)
+    }
 }
 
 #[cfg(test)]

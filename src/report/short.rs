@@ -58,6 +58,29 @@ fn one_line(s: &str) -> String {
         .join(" ")
 }
 
+/// The `short` format.
+pub(super) struct Short;
+
+impl super::Reporter for Short {
+    fn findings(
+        &self,
+        report: &Report,
+        _: &super::HumanOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        render(report, out)
+    }
+
+    fn inventory(
+        &self,
+        report: &Report,
+        _: &super::HumanOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        render_inventory(report, out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,8 @@ mod date;
 mod raw;
 mod validate;
 
+pub use validate::{KINDS, KindSpec};
+
 pub use date::Date;
 
 use std::path::Path;
@@ -201,15 +203,7 @@ pub enum RuleKind {
 }
 
 impl RuleKind {
-    pub const NAMES: &'static [&'static str] = &[
-        "client-requires",
-        "same-major",
-        "skew",
-        "removed-api",
-        "runtime-range",
-        "eol",
-    ];
-
+    /// The name rule files use (`kind = "same-major"`); [`KINDS`] lists them.
     pub fn name(&self) -> &'static str {
         match self {
             RuleKind::ClientRequires { .. } => "client-requires",

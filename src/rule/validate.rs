@@ -8,7 +8,7 @@ use super::{
     RemovedApi, Rule, RuleFileError, RuleKind, RuleOrigin, RuleSet, SettingMatch,
 };
 use crate::component::Ecosystem;
-use crate::diagnostic::{BUILTIN_CODES, Severity};
+use crate::diagnostic::{Code, Severity};
 use crate::version::{Scheme, VersionSet, parse_declared, parse_requirement};
 
 struct Ctx {
@@ -142,7 +142,7 @@ fn rule(
     if seen.contains(id) || existing.rule(id).is_some() {
         cx.err(&r.id, format!("rule id `{id}` is already used"));
     }
-    if BUILTIN_CODES.iter().any(|(c, _)| c == id) {
+    if Code::from_name(id).is_some() {
         cx.err(&r.id, format!("`{id}` is a built-in code of skew"));
     }
     let product = match &r.product {
@@ -193,21 +193,19 @@ fn rule(
         .as_ref()
         .map(|k| k.get_ref().as_str())
         .unwrap_or("client-requires");
-    unexpected_fields(cx, r, kind_name);
-    let kind = match kind_name {
-        "client-requires" => client_requires(cx, spanned),
-        "same-major" => same_major(cx, spanned),
-        "skew" => skew(cx, spanned),
-        "removed-api" => removed_api(cx, spanned),
-        "runtime-range" => runtime_range(cx, spanned),
-        "eol" => eol(cx, spanned),
-        other => {
+    let kind = match KINDS.iter().find(|k| k.name == kind_name) {
+        Some(spec) => {
+            unexpected_fields(cx, r, spec);
+            (spec.validate)(cx, spanned)
+        }
+        None => {
             if let Some(k) = &r.kind {
+                let names: Vec<_> = KINDS.iter().map(|k| k.name).collect();
                 cx.err(
                     k,
                     format!(
-                        "unknown rule kind `{other}`: expected one of {}",
-                        RuleKind::NAMES.join(", ")
+                        "unknown rule kind `{kind_name}`: expected one of {}",
+                        names.join(", ")
                     ),
                 );
             }
@@ -366,18 +364,56 @@ fn url(cx: &mut Ctx, s: &S<String>) {
     }
 }
 
+/// A rule kind as rule files name it: the registry of kinds. Validation finds a kind
+/// here by its `kind = "…"` name, rejects the fields it does not read, and builds its
+/// [`RuleKind`] with `validate`; `check/` evaluates that variant (one file per kind).
+pub struct KindSpec {
+    /// The name in rule files (`client-requires`), as [`RuleKind::name`] returns it.
+    pub name: &'static str,
+    /// The kind-specific fields it reads; any other kind's field is an error.
+    pub fields: &'static [&'static str],
+    validate: fn(&mut Ctx, &S<RawRule>) -> Option<RuleKind>,
+}
+
+/// Every rule kind. Adding one: a variant of [`RuleKind`], its validator below, its
+/// line here, its evaluation in `check/` (see CONTRIBUTING.md).
+pub static KINDS: &[KindSpec] = &[
+    KindSpec {
+        name: "client-requires",
+        fields: &["server", "clients"],
+        validate: client_requires,
+    },
+    KindSpec {
+        name: "same-major",
+        fields: &["clients"],
+        validate: same_major,
+    },
+    KindSpec {
+        name: "skew",
+        fields: &["clients", "max_skew"],
+        validate: skew,
+    },
+    KindSpec {
+        name: "removed-api",
+        fields: &["apis"],
+        validate: removed_api,
+    },
+    KindSpec {
+        name: "runtime-range",
+        fields: &["packages", "declared_in"],
+        validate: runtime_range,
+    },
+    KindSpec {
+        name: "eol",
+        fields: &["releases"],
+        validate: eol,
+    },
+];
+
 /// Report fields that the rule's kind does not read: a field that is silently ignored
 /// would look like it does something.
-fn unexpected_fields(cx: &mut Ctx, r: &RawRule, kind: &str) {
-    let allowed: &[&str] = match kind {
-        "client-requires" => &["server", "clients"],
-        "same-major" => &["clients"],
-        "skew" => &["clients", "max_skew"],
-        "removed-api" => &["apis"],
-        "runtime-range" => &["packages", "declared_in"],
-        "eol" => &["releases"],
-        _ => return,
-    };
+fn unexpected_fields(cx: &mut Ctx, r: &RawRule, spec: &KindSpec) {
+    let (allowed, kind) = (spec.fields, spec.name);
     let mut check = |name: &str, span: Option<std::ops::Range<usize>>| {
         if let Some(span) = span
             && !allowed.contains(&name)
@@ -725,6 +761,7 @@ fn setting_match(cx: &mut Ctx, spanned: &S<RawSettingMatch>) -> Option<SettingMa
 #[cfg(test)]
 mod tests {
     use super::super::{RuleKind, RuleSet};
+    use super::KINDS;
 
     /// Every problem of a file, each with the TOML text it points at.
     fn problems(text: &str) -> String {
@@ -824,5 +861,22 @@ source = "https://example.test"
         let rule = set.rule("eol-k").unwrap();
         assert_eq!(rule.mitigations.len(), 1);
         assert!(matches!(&rule.kind, RuleKind::Eol { releases } if releases.len() == 1));
+    }
+
+    #[test]
+    fn kind_registry_names_are_unique_and_cover_the_shipped_rules() {
+        let mut names: Vec<_> = KINDS.iter().map(|k| k.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), KINDS.len(), "duplicate kind name");
+        let rules = RuleSet::builtin().unwrap();
+        for r in &rules.rules {
+            assert!(
+                names.contains(&r.kind.name()),
+                "{}: {}",
+                r.id,
+                r.kind.name()
+            );
+        }
     }
 }

@@ -16,7 +16,7 @@ use ignore::WalkBuilder;
 use rayon::prelude::*;
 
 use crate::component::{Component, Ecosystem, Inheritable, LockKey, Origin};
-use crate::diagnostic::{Finding, Label, Severity, Subject};
+use crate::diagnostic::{Code, Finding, Label, Subject};
 use crate::extract::{self, Extraction};
 use crate::source::{FileId, SourceFile, Sources};
 
@@ -79,24 +79,48 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Result<Inventory, ScanError> {
         path: root.to_path_buf(),
         message: e.to_string(),
     })?;
-    let files = if meta.is_file() {
+    let (files, unreadable) = if meta.is_file() {
         let name = root.file_name().map(PathBuf::from).unwrap_or_default();
-        vec![(root.to_path_buf(), name)]
+        (vec![(root.to_path_buf(), name)], Vec::new())
     } else {
         walk(root, opts)
     };
-    Ok(scan_files(root, files, &Reader::new(root, opts)))
+    Ok(scan_walked(
+        root,
+        files,
+        unreadable,
+        &Reader::new(root, opts),
+    ))
 }
 
 /// Extract from an explicit list of `(absolute path, path relative to root)` pairs.
-fn scan_files(root: &Path, mut files: Vec<(PathBuf, PathBuf)>, reader: &Reader) -> Inventory {
+/// Used by `scan` and by callers that already know the files (git trees, LSP buffers).
+pub fn scan_files(root: &Path, files: Vec<(PathBuf, PathBuf)>) -> Inventory {
+    let reader = Reader::new(root, &ScanOptions::default());
+    scan_walked(root, files, Vec::new(), &reader)
+}
+
+/// [`scan_files`], plus the paths the walk could not enter, each with why: they become
+/// `read-error` findings (after the files, in path order), never a silent skip.
+fn scan_walked(
+    root: &Path,
+    mut files: Vec<(PathBuf, PathBuf)>,
+    mut unreadable: Vec<(PathBuf, String)>,
+    reader: &Reader,
+) -> Inventory {
     files.sort_by(|a, b| a.1.cmp(&b.1));
     files.dedup_by(|a, b| a.1 == b.1);
-    let results: Vec<(SourceFile, Extraction)> = files
+    unreadable.sort();
+    unreadable.dedup_by(|a, b| a.0 == b.0);
+    let mut results: Vec<(SourceFile, Extraction)> = files
         .par_iter()
         .enumerate()
         .map(|(i, (abs, rel))| read_one(FileId(i as u32), abs, rel, reader))
         .collect();
+    for (rel, message) in unreadable {
+        let id = FileId(results.len() as u32);
+        results.push(read_problem(id, slash_path(&rel), &message));
+    }
     assemble(root, results)
 }
 
@@ -129,11 +153,13 @@ pub fn scan_overlay(
         path: root.to_path_buf(),
         message: e.to_string(),
     })?;
-    let mut files = walk(root, opts);
+    let (mut files, mut unreadable) = walk(root, opts);
     let reader = Reader::new(root, opts);
     files.sort_by(|a, b| a.1.cmp(&b.1));
     files.dedup_by(|a, b| a.1 == b.1);
-    let results = files
+    unreadable.sort();
+    unreadable.dedup_by(|a, b| a.0 == b.0);
+    let mut results: Vec<(SourceFile, Extraction)> = files
         .par_iter()
         .enumerate()
         .map(|(i, (abs, rel))| {
@@ -145,6 +171,10 @@ pub fn scan_overlay(
             }
         })
         .collect();
+    for (rel, message) in unreadable {
+        let id = FileId(results.len() as u32);
+        results.push(read_problem(id, slash_path(&rel), &message));
+    }
     Ok(assemble(root, results))
 }
 
@@ -168,14 +198,14 @@ fn read_one(id: FileId, abs: &Path, rel: &Path, reader: &Reader) -> (SourceFile,
                     let file = SourceFile::new(id, rel_str, decoded.text);
                     let (line, column) = file.line_col(at);
                     let message = format!("{message} at {line}:{column}");
-                    file_problem(file, "read-error", at, &message)
+                    file_problem(file, Code::ReadError, at, &message)
                 }
             }
         }
         Err(e @ ReadError::Io(_)) => read_problem(id, rel_str, &e.to_string()),
         Err(e) => file_problem(
             SourceFile::new(id, rel_str, String::new()),
-            "skipped-file",
+            Code::SkippedFile,
             0,
             &e.to_string(),
         ),
@@ -205,7 +235,7 @@ fn extract_one(file: SourceFile, rel: &Path) -> (SourceFile, Extraction) {
 fn read_problem(id: FileId, rel: String, message: &str) -> (SourceFile, Extraction) {
     file_problem(
         SourceFile::new(id, rel, String::new()),
-        "read-error",
+        Code::ReadError,
         0,
         message,
     )
@@ -214,19 +244,19 @@ fn read_problem(id: FileId, rel: String, message: &str) -> (SourceFile, Extracti
 /// A `read-error` or `skipped-file` for `file`, pointing at byte `at`.
 fn file_problem(
     file: SourceFile,
-    code: &str,
+    code: Code,
     at: usize,
     message: &str,
 ) -> (SourceFile, Extraction) {
     let mut out = Extraction::default();
-    let verb = if code == "skipped-file" {
+    let verb = if code == Code::SkippedFile {
         "skipped"
     } else {
         "cannot read"
     };
     out.problem(Finding {
-        rule_id: code.into(),
-        severity: Severity::Error,
+        rule_id: code.to_string(),
+        severity: code.severity(),
         message: format!("{verb} `{}`: {message}", file.path),
         primary: Label::new(file.span(at, at), "this file"),
         related: Vec::new(),
@@ -260,8 +290,14 @@ fn assemble(root: &Path, results: Vec<(SourceFile, Extraction)>) -> Inventory {
     inv
 }
 
-/// The files under `root` that some extractor wants, as (absolute, relative) paths.
-fn walk(root: &Path, opts: &ScanOptions) -> Vec<(PathBuf, PathBuf)> {
+/// The files and folders under `root` the walk could not read, as (path relative to
+/// `root`, why).
+type Unreadable = Vec<(PathBuf, String)>;
+
+/// The files under `root` that some extractor wants, as (absolute, relative) paths, and
+/// the entries the walk could not read (a folder without permission). Errors about
+/// ignore files themselves (a bad `.gitignore` line) are the walker's to skip.
+fn walk(root: &Path, opts: &ScanOptions) -> (Vec<(PathBuf, PathBuf)>, Unreadable) {
     let excludes = opts.excludes.clone();
     let mut out = Vec::new();
     let walker = WalkBuilder::new(root)
@@ -277,7 +313,18 @@ fn walk(root: &Path, opts: &ScanOptions) -> Vec<(PathBuf, PathBuf)> {
                     .is_some_and(|n| excludes.iter().any(|x| x == n)))
         })
         .build();
-    for entry in walker.flatten() {
+    let mut unreadable = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                if let Some((path, message)) = io_failure(&e) {
+                    let rel = path.strip_prefix(root).unwrap_or(path);
+                    unreadable.push((rel.to_path_buf(), message));
+                }
+                continue;
+            }
+        };
         // symlinks, FIFOs and devices with a manifest's name are kept: reading reports
         // them (`skipped-file`) instead of dropping them in silence
         if entry.file_type().is_none_or(|t| t.is_dir()) {
@@ -289,7 +336,20 @@ fn walk(root: &Path, opts: &ScanOptions) -> Vec<(PathBuf, PathBuf)> {
             out.push((abs, rel));
         }
     }
-    out
+    (out, unreadable)
+}
+
+/// The path and the I/O error of a walk error that stopped the walk from reading an
+/// entry, without the absolute path the walker puts in its message.
+fn io_failure(e: &ignore::Error) -> Option<(&Path, String)> {
+    match e {
+        ignore::Error::WithPath { path, err } => match &**err {
+            ignore::Error::Io(io) => Some((path.as_path(), io.to_string())),
+            inner => io_failure(inner),
+        },
+        ignore::Error::WithDepth { err, .. } => io_failure(err),
+        _ => None,
+    }
 }
 
 /// `a\b` -> `a/b`: every output uses `/`.
@@ -410,6 +470,42 @@ fn is_ancestor_dir(ancestor: &str, dir: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A folder the walk cannot enter is a `read-error` finding at its path, with the I/O
+    /// reason and without the absolute path (tests run as root, so the permission error
+    /// is built by hand, as the walker reports it).
+    #[test]
+    fn walk_errors_become_read_errors() {
+        let root = Path::new("/repo");
+        let err = ignore::Error::WithDepth {
+            depth: 1,
+            err: Box::new(ignore::Error::WithPath {
+                path: root.join("data/db"),
+                err: Box::new(ignore::Error::Io(std::io::Error::from(
+                    std::io::ErrorKind::PermissionDenied,
+                ))),
+            }),
+        };
+        let (path, message) = io_failure(&err).expect("an I/O failure");
+        assert_eq!(path, root.join("data/db"));
+        // an ignore-file syntax problem is not a file skew failed to read
+        let glob = ignore::Error::WithPath {
+            path: root.join(".gitignore"),
+            err: Box::new(ignore::Error::WithLineNumber {
+                line: 3,
+                err: Box::new(ignore::Error::InvalidDefinition),
+            }),
+        };
+        assert!(io_failure(&glob).is_none());
+        let rel = path.strip_prefix(root).unwrap().to_path_buf();
+        let reader = Reader::new(root, &ScanOptions::default());
+        let inv = scan_walked(root, Vec::new(), vec![(rel, message.clone())], &reader);
+        assert_eq!(inv.problems.len(), 1);
+        let p = &inv.problems[0];
+        assert_eq!(p.rule_id, "read-error");
+        assert_eq!(p.message, format!("cannot read `data/db`: {message}"));
+        assert!(!p.message.contains("/repo"));
+    }
 
     #[test]
     fn ancestor_dirs() {

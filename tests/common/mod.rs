@@ -9,8 +9,8 @@ use assert_cmd::cargo::CommandCargoExt;
 
 use skew::check::CheckOptions;
 use skew::diagnostic::Finding;
+use skew::pipeline::check_inventory_with;
 use skew::rule::RuleSet;
-use skew::run::check_inventory_with;
 use skew::scan::{ScanOptions, scan};
 
 /// The repository root (where `fixtures/` lives).

@@ -4,30 +4,20 @@
 //! reaches it untested. Being *behind* (staging already on the next version) is the normal
 //! state of a promotion and is not flagged.
 
-use crate::check::{Context, Scenario};
-use crate::config::Config;
-use crate::diagnostic::{Finding, Label, Severity, Subject};
-use crate::rule::RuleSet;
-use crate::scan::Inventory;
+//!
+//! Evaluated in the same pass as the rule kinds, over the same instances; a no-op unless
+//! `skew.toml` ranks its environments (the plan puts them in [`Scenario::environment_names`]
+//! and [`Scenario::ranks`]).
+
+use super::Context;
+#[cfg(doc)]
+use super::Scenario;
+use crate::diagnostic::{Code, Finding, Label, Subject};
 use crate::version::VersionSet;
 
-pub const CODE: &str = "untested-upgrade";
-
-pub fn check(
-    inv: &Inventory,
-    rules: &RuleSet,
-    config: &Config,
-    scenario: &Scenario,
-) -> Vec<Finding> {
-    let cx = Context::with_scenario(&inv.components, rules, &inv.sources, scenario);
-    let ranked: Vec<(usize, usize)> = config
-        .environments
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| e.rank.map(|r| (i, r)))
-        .collect();
-    let rank_of = |env: usize| ranked.iter().find(|(i, _)| *i == env).map(|(_, r)| *r);
-    let mut out = Vec::new();
+pub(super) fn lint(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let rank_of = |env: usize| cx.ranks.get(env).copied().flatten();
+    let env_name = |env: usize| cx.environment_names[env].as_str();
     for inst in &cx.instances {
         let Ok(versions) = &inst.versions else {
             continue;
@@ -55,18 +45,18 @@ pub fn check(
             if versions.intersect(&tested.above_all()).is_empty() {
                 continue;
             }
-            let name = &config.environments[env].name;
+            let name = env_name(env);
             let earlier_names: Vec<String> = earlier
                 .iter()
                 .flat_map(|(o, _)| cx.environments[o.index].iter())
                 .filter(|e| rank_of(**e).is_some_and(|r| r < rank))
-                .map(|e| config.environments[*e].name.clone())
+                .map(|e| env_name(*e).to_string())
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .collect();
             out.push(Finding {
-                rule_id: CODE.into(),
-                severity: Severity::Error,
+                rule_id: Code::UntestedUpgrade.to_string(),
+                severity: Code::UntestedUpgrade.severity(),
                 message: format!(
                     "{name} runs {}, newer than anything {} runs ({tested}): the upgrade would reach {name} without a rehearsal",
                     inst.describe(),
@@ -76,7 +66,7 @@ pub fn check(
                 related: earlier
                     .iter()
                     .map(|(o, _)| {
-                        Label::new(o.component.span, format!("{} runs this", env_names(config, &cx.environments[o.index])))
+                        Label::new(o.component.span, format!("{} runs this", env_names(cx, &cx.environments[o.index])))
                     })
                     .collect(),
                 fix: Some(format!(
@@ -89,17 +79,16 @@ pub fn check(
                     ecosystem: Some(inst.component.ecosystem),
                     name: inst.product.id.clone(),
                     version: inst.component.version.clone(),
-                    counterpart: Some(name.clone()),
+                    counterpart: Some(name.to_string()),
                 },
             });
         }
     }
-    out
 }
 
-fn env_names(config: &Config, envs: &[usize]) -> String {
+fn env_names(cx: &Context<'_>, envs: &[usize]) -> String {
     envs.iter()
-        .map(|e| config.environments[*e].name.as_str())
+        .map(|e| cx.environment_names[*e].as_str())
         .collect::<Vec<_>>()
         .join(", ")
 }
