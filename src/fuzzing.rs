@@ -54,6 +54,15 @@ pub const NAMES: &[&str] = &[
     "composer.lock",
     "app.csproj",
     "packages.lock.json",
+    ".env",
+    "gradle.properties",
+    "gradle/wrapper/gradle-wrapper.properties",
+    ".mvn/wrapper/maven-wrapper.properties",
+    "kustomization.yaml",
+    "cloudbuild.yaml",
+    "action.yml",
+    "mix.exs",
+    "mix.lock",
 ];
 
 /// Make panics inside [`crate::diagnostic::guard_parser`] (a third-party parser's bug that
