@@ -54,6 +54,7 @@ pub const NAMES: &[&str] = &[
     "composer.lock",
     "app.csproj",
     "packages.lock.json",
+    ".env",
 ];
 
 /// Make panics inside [`crate::diagnostic::guard_parser`] (a third-party parser's bug that
