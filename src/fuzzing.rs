@@ -55,6 +55,13 @@ pub const NAMES: &[&str] = &[
     "app.csproj",
     "packages.lock.json",
     ".env",
+    "kustomization.yaml",
+    "gradle/wrapper/gradle-wrapper.properties",
+    "gradle.properties",
+    "mix.exs",
+    "mix.lock",
+    ".mvn/wrapper/maven-wrapper.properties",
+    "cloudbuild.yaml",
 ];
 
 /// Make panics inside [`crate::diagnostic::guard_parser`] (a third-party parser's bug that
