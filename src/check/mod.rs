@@ -10,13 +10,14 @@ mod floating;
 mod invalid_version;
 mod parity;
 mod removed_api;
+mod removed_setting;
 mod requires;
 mod runtime_range;
 mod same_major;
 mod settings;
 mod skew;
 
-use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::component::{Component, ComponentKind, Ecosystem, UnitFact};
 use crate::diagnostic::{Finding, Label, Severity, Subject};
 use crate::rule::{Date, Product, Rule, RuleKind, RuleSet};
 use crate::source::Sources;
@@ -170,6 +171,9 @@ pub struct Context<'a> {
     pub options: CheckOptions,
     /// Per component: the environments it is deployed in (empty: every environment).
     pub environments: Vec<Vec<usize>>,
+    /// Topology facts from the scan (compose services, includes): which clients reach
+    /// which servers (`plan::topology`). Empty: every client reaches every server.
+    pub units: &'a [UnitFact],
     /// The configured environments' names and ranks ([`Scenario`]).
     pub environment_names: Vec<String>,
     pub ranks: Vec<Option<usize>>,
@@ -260,15 +264,34 @@ impl<'a> Context<'a> {
             instances,
             options,
             environments,
+            units: &[],
             environment_names: scenario.environment_names.clone(),
             ranks: scenario.ranks.clone(),
         }
+    }
+
+    /// Pair clients with servers through the deployment topology these facts describe.
+    pub fn with_units(mut self, units: &'a [UnitFact]) -> Self {
+        self.units = units;
+        self
     }
 
     /// Can `a` and `b` talk? Yes unless both are pinned to environments and share none.
     pub fn share_environment(&self, a: usize, b: usize) -> bool {
         let (ea, eb) = (&self.environments[a], &self.environments[b]);
         ea.is_empty() || eb.is_empty() || ea.iter().any(|e| eb.contains(e))
+    }
+
+    /// Has `skew.toml` put both in one environment (the user's word, which overrides
+    /// the topology)?
+    pub fn declared_together(&self, a: usize, b: usize) -> Option<&str> {
+        let (ea, eb) = (&self.environments[a], &self.environments[b]);
+        let shared = *ea.iter().find(|e| eb.contains(e))?;
+        Some(
+            self.environment_names
+                .get(shared)
+                .map_or("(unnamed)", String::as_str),
+        )
     }
 
     /// The version the user assumed for a product (`--assume`), parsed.
@@ -322,6 +345,7 @@ impl<'a> Context<'a> {
 pub fn evaluate(cx: &Context<'_>) -> Vec<Evaluation> {
     let mut out = evaluate_rules(cx);
     out.retain(|e| cx.share_environment(e.client, e.server));
+    crate::plan::topology::pair(cx, &mut out);
     out
 }
 
@@ -332,7 +356,8 @@ fn is_floating(
     declared: &Result<VersionSet, VersionError>,
     sources: &Sources,
 ) -> bool {
-    if c.ecosystem != Ecosystem::Docker {
+    // a tag from a variable nothing sets is unknown, not floating: the deploy sets it
+    if c.ecosystem != Ecosystem::Docker || c.unresolved.is_some() {
         return false;
     }
     // a digest (`mysql@sha256:…`) pins the image exactly even without a tag; extractors
@@ -386,6 +411,9 @@ fn evaluate_rules(cx: &Context<'_>) -> Vec<Evaluation> {
                 declared_in,
             } => runtime_range::evaluate(cx, ri, rule, packages, declared_in, &mut out),
             RuleKind::Eol { releases } => eol::evaluate(cx, ri, rule, releases, &mut out),
+            RuleKind::RemovedSetting { settings } => {
+                removed_setting::evaluate(cx, ri, rule, settings, &mut out)
+            }
         }
     }
     out

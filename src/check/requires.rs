@@ -87,10 +87,12 @@ fn finding(
         message.push_str(&format!(" (the declared range still admits {failing})"));
     }
     if let Verdict::May { .. } = server_verdict {
-        message.push_str(&format!(
-            " (the server tag `{}` admits affected versions)",
-            inst.component.version.as_deref().unwrap_or_default()
-        ));
+        match inst.component.version.as_deref() {
+            Some(tag) if !tag.is_empty() => message.push_str(&format!(
+                " (the server tag `{tag}` admits affected versions)"
+            )),
+            _ => message.push_str(" (the image has no tag: it admits affected versions)"),
+        }
     }
     let fix = req.fix.clone().or_else(|| {
         if req.requires.is_empty() {
