@@ -241,6 +241,22 @@ pub struct Component {
     /// (`postgres:${PG_TAG}` with no `.env` beside the file defining `PG_TAG`): the
     /// variable as written. The version is unknown, not floating: the deploy sets it.
     pub unresolved: Option<String>,
+    /// For container images: the digest the reference pins (`sha256:…` of
+    /// `nginx@sha256:…`), which fixes what runs whatever the tag says.
+    pub digest: Option<String>,
+}
+
+/// The package a manifest itself describes (`package.json` `name`/`version`, Cargo.toml
+/// `[package]`, pyproject `[project]`): the repository's own software, not a dependency,
+/// so no rule treats it as a client. Reporters that describe the project (CycloneDX
+/// `metadata.component`) read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    pub version: Option<String>,
+    /// The name as written.
+    pub span: Span,
 }
 
 /// What a lockfile entry was resolved for, as the lockfile writes it. Plain data: the
@@ -401,6 +417,7 @@ impl Component {
             inherit: None,
             resolves: Vec::new(),
             unresolved: None,
+            digest: None,
         }
     }
 
@@ -416,6 +433,12 @@ impl Component {
 
     pub fn group(mut self, group: impl Into<String>) -> Self {
         self.group = Some(group.into());
+        self
+    }
+
+    /// The digest an image reference pins (see [`Component::digest`]).
+    pub fn digest(mut self, digest: Option<&str>) -> Self {
+        self.digest = digest.map(str::to_string);
         self
     }
 

@@ -118,6 +118,8 @@ impl Finding {
 pub enum Code {
     ParseError,
     ReadError,
+    SkippedFile,
+    UnresolvedProperty,
     InvalidVersion,
     AmbiguousVersion,
     UnpinnedServer,
@@ -130,6 +132,8 @@ impl Code {
     pub const ALL: &'static [Code] = &[
         Code::ParseError,
         Code::ReadError,
+        Code::SkippedFile,
+        Code::UnresolvedProperty,
         Code::InvalidVersion,
         Code::AmbiguousVersion,
         Code::UnpinnedServer,
@@ -142,6 +146,8 @@ impl Code {
         match self {
             Code::ParseError => "parse-error",
             Code::ReadError => "read-error",
+            Code::SkippedFile => "skipped-file",
+            Code::UnresolvedProperty => "unresolved-property",
             Code::InvalidVersion => "invalid-version",
             Code::AmbiguousVersion => "ambiguous-version",
             Code::UnpinnedServer => "unpinned-server",
@@ -153,7 +159,11 @@ impl Code {
     /// The severity its findings have.
     pub fn severity(self) -> Severity {
         match self {
-            Code::ParseError | Code::ReadError | Code::UntestedUpgrade => Severity::Error,
+            Code::ParseError
+            | Code::ReadError
+            | Code::SkippedFile
+            | Code::UnresolvedProperty
+            | Code::UntestedUpgrade => Severity::Error,
             Code::InvalidVersion | Code::AmbiguousVersion | Code::UnpinnedServer => {
                 Severity::Warning
             }
@@ -170,6 +180,12 @@ impl Code {
             Code::ReadError => {
                 "a file that looks like a manifest could not be read (permissions, not UTF-8)"
             }
+            Code::SkippedFile => {
+                "a file with a manifest's name was not read: not a regular file, a symlink leaving the repository, or over the size limit"
+            }
+            Code::UnresolvedProperty => {
+                "a Maven version names a `${property}` that neither the POM nor its parents in the repository define, or properties that refer to each other in a cycle"
+            }
             Code::InvalidVersion => {
                 "a version or range in a manifest is not valid for its ecosystem"
             }
@@ -177,7 +193,7 @@ impl Code {
                 "an unquoted version that YAML reads as a number (`3.10` becomes 3.1): quote it"
             }
             Code::UnpinnedServer => {
-                "a server image tag does not pin a version (none, `latest`, major only): any deploy may upgrade it"
+                "a server image tag names no version (none, `latest`, `alpine`) and no digest: any deploy may run another version"
             }
             Code::UntestedUpgrade => {
                 "an environment later in the promotion order runs a version no earlier environment runs"
@@ -200,6 +216,19 @@ impl Code {
                 "The file has a manifest's name but could not be read as UTF-8 text, so its \
                  components are unknown. Make it readable, or leave it out with `.ignore`."
             }
+            Code::SkippedFile => {
+                "skew reads only regular files inside the repository, of bounded size: a FIFO \
+                 or device would block or never end, a symlink leaving the repository could \
+                 expose files the repository does not own. The file's components are unknown. \
+                 Replace it with a regular file, raise `max-file-size` in `skew.toml` for a \
+                 big lockfile, or leave it out with `.ignore`."
+            }
+            Code::UnresolvedProperty => {
+                "Every POM of the chain is in the repository and none defines the property (or \
+                 the properties refer to each other in a cycle), so Maven itself refuses the \
+                 version and skew cannot compare it with anything. Define the property in \
+                 `<properties>` of the POM or of a parent."
+            }
             Code::InvalidVersion => {
                 "A version or range that its ecosystem's tools reject cannot be compared with \
                  anything, so the rules that concern it say nothing. Write it the way the \
@@ -211,10 +240,12 @@ impl Code {
                  the value."
             }
             Code::UnpinnedServer => {
-                "A tag without a full version (none, `latest`, a major only such as `mysql:8`) \
-                 lets any deploy run a different server version than the one tested. Rules are \
-                 still checked against every version the tag admits. Pin a full version tag or \
-                 a digest."
+                "A tag that names no version (none, `latest`, a tag without a number such as \
+                 `alpine`) lets any deploy run any server version, not the one tested. Rules are \
+                 still checked against every version. A numbered tag is not flagged by itself, \
+                 a major-pinned one (`postgres:16-alpine`) included: the rules check the line \
+                 it admits, as its newest release. Pin a version tag (at least the major) or a \
+                 digest."
             }
             Code::UntestedUpgrade => {
                 "An environment later in the promotion order (`environments.order` in \

@@ -21,13 +21,14 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
-use super::image_ref::split_image;
-use super::{Extraction, Extractor, file_name};
+use super::image_ref::{self, split_image};
+use super::{Extraction, Extractor, file_name, yaml_tree};
 use crate::component::{
     Component, ComponentKind, ComposeImage, ComposeService, Ecosystem, Setting, SettingKind,
     UnitFact,
 };
 use crate::diagnostic::parse_error;
+use crate::limits;
 use crate::source::{FileId, SourceFile, Span};
 
 pub struct Compose;
@@ -57,7 +58,10 @@ impl Extractor for Compose {
         if file.text.trim().is_empty() {
             return;
         }
-        let doc: Option<ComposeFile> = match serde_saphyr::from_str(&file.text) {
+        let doc: Option<ComposeFile> = match serde_saphyr::from_str_with_options(
+            &file.text,
+            yaml_tree::options(limits::YAML_MAX_NODES),
+        ) {
             Ok(doc) => doc,
             Err(e) => {
                 let span = match e.location() {
@@ -67,7 +71,11 @@ impl Extractor for Compose {
                     }
                     None => file.span(0, 0),
                 };
-                out.problem(parse_error(span, "compose file", first_line(&e)));
+                out.problem(parse_error(
+                    span,
+                    "compose file",
+                    yaml_tree::error_message(&e),
+                ));
                 return;
             }
         };
@@ -240,20 +248,6 @@ pub(crate) fn is_compose_file(name: &str) -> bool {
                         .strip_prefix(base)
                         .is_some_and(|rest| rest.len() > 1 && rest.starts_with(['.', '-', '_']))
             })
-}
-
-/// The parser's message without its snippet and without the position it repeats (the
-/// finding carries the position as a span).
-fn first_line(e: &impl fmt::Display) -> String {
-    let s = e.to_string();
-    let line = s.lines().next().unwrap_or("").trim();
-    let line = line.strip_prefix("error: ").unwrap_or(line);
-    match line.split_once(": ") {
-        Some((pos, rest)) if pos.starts_with("line ") && pos.contains(" column ") => {
-            rest.to_string()
-        }
-        _ => line.to_string(),
-    }
 }
 
 // ---- the typed model (only what skew reads; everything else is ignored) ----
@@ -832,6 +826,7 @@ pub(crate) fn image_from_template(
         span,
     );
     c.unresolved = first_unresolved;
+    c.digest = image_ref::digest(reference).map(str::to_string);
     Some(c)
 }
 

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::compose::{Piece, map_range};
-use super::image_ref::split_image;
+use super::image_ref::{self, split_image};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::parse_error;
@@ -388,7 +388,8 @@ fn image<'a>(
         &reference[..name_end],
         version,
         span,
-    );
+    )
+    .digest(image_ref::digest(&reference));
     c.group = stage;
     out.push(c);
 }

@@ -21,7 +21,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::image_ref::split_image;
+use super::image_ref::{self, split_image};
 use super::yaml_tree::{self, Node, Scalar};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem, Setting, SettingKind};
@@ -268,7 +268,8 @@ impl Job<'_> {
             };
             out.push(
                 Component::new(ComponentKind::Tool, Ecosystem::Docker, name, version, span)
-                    .group(&self.group),
+                    .group(&self.group)
+                    .digest(image_ref::digest(image)),
             );
             return None;
         }
@@ -315,8 +316,9 @@ impl Job<'_> {
             if name.is_empty() {
                 continue;
             }
-            let mut c =
-                Component::new(kind, Ecosystem::Docker, name, version, span).group(&self.group);
+            let mut c = Component::new(kind, Ecosystem::Docker, name, version, span)
+                .group(&self.group)
+                .digest(r.known.then(|| image_ref::digest(&s.text)).flatten());
             c.settings = settings.clone();
             out.push(c);
         }

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use super::image_ref::split_image;
+use super::image_ref::{self, split_image};
 use super::yaml_tree::{self, Node};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem, Setting, SettingKind};
@@ -143,7 +143,8 @@ fn container(file: &SourceFile, c: &Node, group: &str, out: &mut Extraction) {
         version,
         span,
     )
-    .group(group);
+    .group(group)
+    .digest(image_ref::digest(&image.text));
     component.settings = settings(file, c);
     out.push(component);
 }

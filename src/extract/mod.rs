@@ -52,7 +52,7 @@ mod yarn_lock;
 
 use std::path::Path;
 
-use crate::component::{Component, Inheritable, UnitFact};
+use crate::component::{Component, Inheritable, Project, UnitFact};
 use crate::diagnostic::Finding;
 use crate::source::SourceFile;
 
@@ -67,6 +67,8 @@ pub struct Extraction {
     pub inheritable: Vec<Inheritable>,
     /// Topology facts (compose services, includes, `.env` variables) for `plan`.
     pub units: Vec<UnitFact>,
+    /// The package the file itself describes, if it is a package manifest that names one.
+    pub project: Option<Project>,
 }
 
 impl Extraction {
@@ -201,7 +203,7 @@ pub(crate) mod testing {
     }
 
     /// `L:C-L:C kind ecosystem name version [resolved=..] [dev] [lock] [group=..]
-    ///  [inherit=..] [settings..] «spanned text»` per component, then `problem` lines.
+    ///  [digest=..] [inherit=..] [settings..] «spanned text»` per component, then `problem` lines.
     pub fn render(file: &SourceFile, out: &Extraction) -> String {
         let mut rows: Vec<(usize, usize, String)> = Vec::new();
         for c in &out.components {
@@ -228,6 +230,9 @@ pub(crate) mod testing {
             }
             if let Some(g) = &c.group {
                 write!(line, " group={g}").unwrap();
+            }
+            if let Some(d) = &c.digest {
+                write!(line, " digest={d}").unwrap();
             }
             match &c.inherit {
                 Some(crate::component::Inherit::CargoWorkspace { key, root }) => {

@@ -47,6 +47,9 @@ struct Bom {
 #[derive(Serialize)]
 struct Metadata {
     tools: Tools,
+    /// What the BOM describes: the package the root manifest names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    component: Option<CdxComponent>,
 }
 
 #[derive(Serialize)]
@@ -109,9 +112,45 @@ fn bom(report: &Report) -> Bom {
                     version: env!("CARGO_PKG_VERSION"),
                 }],
             },
+            component: root_project(report),
         },
         components,
     }
+}
+
+/// The package the repository's root manifest describes (`package.json`, `Cargo.toml`,
+/// `pyproject.toml` at the scan root; the first by path when there are several), as the
+/// BOM's subject. A monorepo's member packages are not the repository.
+fn root_project(report: &Report) -> Option<CdxComponent> {
+    let p = report
+        .projects
+        .iter()
+        .find(|p| !report.sources.get(p.span.file).path.contains('/'))?;
+    let loc = report.sources.location(p.span);
+    let location = format!("{}:{}:{}", loc.path, loc.line, loc.column);
+    let version = p
+        .version
+        .as_deref()
+        .and_then(exact_version)
+        .map(str::to_string);
+    Some(CdxComponent {
+        kind: "application",
+        bom_ref: format!("{location}#{}/{}", p.ecosystem.as_str(), p.name),
+        name: p.name.clone(),
+        purl: purl(p.ecosystem, &p.name, version.as_deref()),
+        version,
+        scope: None,
+        properties: vec![
+            Property {
+                name: "skew:location",
+                value: location,
+            },
+            Property {
+                name: "skew:ecosystem",
+                value: p.ecosystem.as_str().to_string(),
+            },
+        ],
+    })
 }
 
 fn component(c: &Component, location: String) -> CdxComponent {
