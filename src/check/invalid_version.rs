@@ -8,8 +8,10 @@
 //! repository runs that rule's product. A package no rule is about is not skew's
 //! business, however it is written. Must not: guess what was meant.
 
-use super::{Context, client_versions, describe_client_version, is_named};
-use crate::component::Component;
+use std::collections::HashSet;
+
+use super::{Context, client_versions, describe_client_version};
+use crate::component::{Component, Ecosystem, pypi_normalize};
 use crate::diagnostic::{Code, Finding, Label, Subject};
 use crate::rule::RuleKind;
 use crate::version::VersionError;
@@ -35,45 +37,80 @@ pub(super) fn lint(cx: &Context<'_>, out: &mut Vec<Finding>) {
             ));
         }
     }
+    // one pass over the components, each looked up in the names the rules mention:
+    // (ecosystem, name as the ecosystem compares it), and Go modules a `ClientRef` names
+    // with their major suffix (`/v8`) left out
+    let mut named: HashSet<(Ecosystem, String)> = HashSet::new();
+    let mut go_majors: HashSet<String> = HashSet::new();
     for rule in &cx.rules.rules {
         if cx.instances_of(&rule.product).next().is_none() {
             continue;
         }
-        let named: Box<dyn Fn(&Component) -> bool + '_> = match &rule.kind {
-            RuleKind::ClientRequires { clients, .. } => Box::new(move |c: &Component| {
-                clients.iter().any(|r| is_named(c, r.ecosystem, &r.name))
-            }),
-            RuleKind::SameMajor { clients } | RuleKind::Skew { clients, .. } => {
-                Box::new(move |c: &Component| clients.iter().any(|r| r.matches(c)))
+        match &rule.kind {
+            RuleKind::ClientRequires { clients, .. } => {
+                named.extend(clients.iter().map(|r| key(r.ecosystem, &r.name)));
             }
-            RuleKind::RuntimeRange { packages, .. } => Box::new(move |c: &Component| {
-                packages.iter().any(|p| is_named(c, p.ecosystem, &p.name))
-            }),
+            RuleKind::SameMajor { clients } | RuleKind::Skew { clients, .. } => {
+                for r in clients {
+                    named.insert(key(r.ecosystem, &r.name));
+                    if r.ecosystem == Ecosystem::Go {
+                        go_majors.insert(r.name.clone());
+                    }
+                }
+            }
+            RuleKind::RuntimeRange { packages, .. } => {
+                named.extend(packages.iter().map(|p| key(p.ecosystem, &p.name)));
+            }
             RuleKind::RemovedApi { .. }
             | RuleKind::Eol { .. }
-            | RuleKind::RemovedSetting { .. } => {
-                continue;
-            }
-        };
-        for (ci, c) in cx.components.iter().enumerate() {
-            if flagged[ci] || !named(c) {
-                continue;
-            }
-            if let Err(VersionError::Invalid(why)) = client_versions(c) {
-                flagged[ci] = true;
-                out.push(finding(
-                    c,
-                    format!(
-                        "{} package `{}` {} cannot be read: {why}; rules about `{}` are not checked for it",
-                        c.ecosystem,
-                        c.name,
-                        describe_client_version(c),
-                        c.name
-                    ),
-                ));
-            }
+            | RuleKind::RemovedSetting { .. } => {}
         }
     }
+    if named.is_empty() {
+        return;
+    }
+    for (ci, c) in cx.components.iter().enumerate() {
+        if flagged[ci] {
+            continue;
+        }
+        let is_named = named.contains(&key(c.ecosystem, &c.name))
+            || (c.ecosystem == Ecosystem::Go
+                && go_module_base(&c.name).is_some_and(|base| go_majors.contains(base)));
+        if !is_named {
+            continue;
+        }
+        if let Err(VersionError::Invalid(why)) = client_versions(c) {
+            flagged[ci] = true;
+            out.push(finding(
+                c,
+                format!(
+                    "{} package `{}` {} cannot be read: {why}; rules about `{}` are not checked for it",
+                    c.ecosystem,
+                    c.name,
+                    describe_client_version(c),
+                    c.name
+                ),
+            ));
+        }
+    }
+}
+
+/// A name as its ecosystem compares names ([`Ecosystem::same_name`]).
+fn key(ecosystem: Ecosystem, name: &str) -> (Ecosystem, String) {
+    let name = match ecosystem {
+        Ecosystem::PyPI => pypi_normalize(name),
+        Ecosystem::NuGet | Ecosystem::Composer | Ecosystem::Runtime | Ecosystem::Managed => {
+            name.to_ascii_lowercase()
+        }
+        _ => name.to_string(),
+    };
+    (ecosystem, name)
+}
+
+/// `github.com/x/y/v8` -> `github.com/x/y` (a Go module path with its major suffix).
+fn go_module_base(name: &str) -> Option<&str> {
+    let (base, major) = name.rsplit_once("/v")?;
+    (!major.is_empty() && major.bytes().all(|b| b.is_ascii_digit())).then_some(base)
 }
 
 fn finding(c: &Component, message: String) -> Finding {
