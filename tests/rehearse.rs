@@ -298,16 +298,17 @@ fn invalid_config_exits_2_with_spanned_diagnostics() {
     );
 }
 
+/// `mysql:8` follows its line: what runs is the newest 8.x (8.4 today), so the rule for
+/// 8.4 breaks outright. A major-pinned tag is a policy, not flagged by itself.
 #[test]
-fn floating_tags_are_flagged_and_evaluated_as_may_break() {
+fn a_major_only_tag_is_its_newest_release_and_not_flagged_by_itself() {
     let o = skew(&[
         "check",
         "fixtures/rehearse/floating-tag",
         "--format",
         "json",
     ]);
-    // warnings only: the default --fail-on error passes
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.status.code(), Some(1));
     let v = json(&o);
     let got: Vec<_> = v["findings"]
         .as_array()
@@ -324,16 +325,15 @@ fn floating_tags_are_flagged_and_evaluated_as_may_break() {
     assert_eq!(
         got,
         [
-            "warning unpinned-server",
             "warning mysql-caching-sha2-password",
-            "warning mysql-native-password-removed",
+            "error mysql-native-password-removed",
         ]
     );
     assert!(
         v["findings"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("the tag admits >=8, <9")
+            .contains("`8` runs the newest release of its line, affected only below 8.4")
     );
 }
 

@@ -10,7 +10,7 @@ use super::Instance;
 use crate::component::{Setting, SettingKind};
 use crate::diagnostic::{Finding, Label, Severity};
 use crate::rule::{Rule, SettingMatch};
-use crate::version::{Verdict, verdict};
+use crate::version::Verdict;
 
 /// Does the rule apply to this repository? True when it has no conditions, or when one
 /// of them is set on any component.
@@ -29,9 +29,9 @@ pub(super) fn find<'s>(m: &SettingMatch, settings: &'s [Setting]) -> Option<&'s 
 }
 
 pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mut Finding) {
-    let Ok(versions) = &server.versions else {
+    if server.versions.is_err() {
         return;
-    };
+    }
     for m in &rule.mitigations {
         let found: Option<Vec<&Setting>> = m
             .settings
@@ -49,7 +49,8 @@ pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mu
             .as_ref()
             .map(|u| format!("; it stops working in {} {u}", server.product.name))
             .unwrap_or_default();
-        match verdict(versions, &m.works) {
+        // a release line is its newest release here too
+        match server.verdict(&m.works).unwrap_or(Verdict::Never) {
             Verdict::Always => {
                 finding.severity = Severity::Info;
                 finding.message = format!(

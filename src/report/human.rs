@@ -402,6 +402,7 @@ mod tests {
             sources: &sources,
             findings: &[],
             components: &[],
+            projects: &[],
             files_scanned: 0,
             rules: &[],
         };
@@ -441,6 +442,7 @@ mod tests {
             sources: &sources,
             findings: &findings,
             components: &[],
+            projects: &[],
             files_scanned: 2,
             rules: &[],
         };

@@ -19,7 +19,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::component::Component;
+use crate::component::{Component, Project};
 use crate::diagnostic::{Finding, Severity};
 use crate::source::{Location, Sources};
 
@@ -33,6 +33,8 @@ pub struct Report<'a> {
     pub sources: &'a Sources,
     pub findings: &'a [Finding],
     pub components: &'a [Component],
+    /// The packages the scanned manifests describe themselves (the repository's own).
+    pub projects: &'a [Project],
     pub files_scanned: usize,
     /// What is known about the rules behind the findings (summary, help URL), for the
     /// formats that describe rules apart from results (SARIF). May be empty: reporters
@@ -437,6 +439,7 @@ pub(crate) mod testing {
                 sources: &self.sources,
                 findings: &self.findings,
                 components: &self.components,
+                projects: &[],
                 files_scanned: 3,
                 rules: &[],
             }

@@ -25,7 +25,9 @@ pub struct RawFile {
 #[serde(deny_unknown_fields)]
 pub struct RawProduct {
     pub id: S<String>,
-    pub name: S<String>,
+    /// Required for a new product; left out, the table adds names to the product of
+    /// that id defined elsewhere (a shipped one).
+    pub name: Option<S<String>>,
     /// Docker image names (registry prefixes of Docker Hub are normalised away).
     #[serde(default)]
     pub docker: Vec<S<String>>,
@@ -35,6 +37,20 @@ pub struct RawProduct {
     /// Runtime names from version files and CI (`node`, `python`).
     #[serde(default)]
     pub runtime: Vec<S<String>>,
+    /// Images whose tags count in another product's versions (Confluent Platform's
+    /// `confluentinc/cp-kafka`), with the vendor's table from tag line to product line.
+    #[serde(default)]
+    pub image_versions: Vec<S<RawImageVersions>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImageVersions {
+    pub image: S<String>,
+    /// The vendor's published table.
+    pub source: S<String>,
+    /// Tag line (`7.6`) -> product line (`3.6`), only the lines the table gives.
+    pub lines: S<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -2,11 +2,12 @@
 
 use super::RemovedSetting;
 use super::raw::{
-    RawApi, RawClient, RawFile, RawMitigation, RawPackage, RawRelease, RawRule, RawSettingMatch, S,
+    RawApi, RawClient, RawFile, RawImageVersions, RawMitigation, RawPackage, RawRelease, RawRule,
+    RawSettingMatch, S,
 };
 use super::{
-    ClientRef, ClientRequirement, EolDate, Mitigation, PackageRuntime, Problem, Product, Release,
-    RemovedApi, Rule, RuleFileError, RuleKind, RuleOrigin, RuleSet, SettingMatch,
+    ClientRef, ClientRequirement, EolDate, ImageVersions, Mitigation, PackageRuntime, Problem,
+    Product, Release, RemovedApi, Rule, RuleFileError, RuleKind, RuleOrigin, RuleSet, SettingMatch,
 };
 use crate::component::Ecosystem;
 use crate::diagnostic::{Code, Severity};
@@ -53,13 +54,26 @@ pub(super) fn parse_file(
     if let Some(p) = &raw.product {
         let p_ref = p.get_ref();
         check_id(&mut cx, &p_ref.id, "product id");
-        if existing.product(p_ref.id.get_ref()).is_some() {
-            cx.err(
+        // without a `name`, the table adds image, engine and runtime names to a product
+        // defined elsewhere (`registry.example.test/platform/mysql` is MySQL too)
+        match (&p_ref.name, existing.product(p_ref.id.get_ref())) {
+            (Some(_), Some(_)) => cx.err(
                 &p_ref.id,
-                format!("product `{}` is already defined", p_ref.id.get_ref()),
-            );
+                format!(
+                    "product `{}` is already defined (leave out `name` to add names to it)",
+                    p_ref.id.get_ref()
+                ),
+            ),
+            (None, None) => cx.err(
+                &p_ref.id,
+                format!(
+                    "unknown product `{}`: a new product needs a `name`",
+                    p_ref.id.get_ref()
+                ),
+            ),
+            (Some(name), None) => non_empty(&mut cx, name, "product name"),
+            (None, Some(_)) => {}
         }
-        non_empty(&mut cx, &p_ref.name, "product name");
         if p_ref.docker.is_empty() && p_ref.managed.is_empty() && p_ref.runtime.is_empty() {
             cx.err(
                 p,
@@ -76,10 +90,20 @@ pub(super) fn parse_file(
         }
         products.push(Product {
             id: p_ref.id.get_ref().clone(),
-            name: p_ref.name.get_ref().clone(),
+            // an extension's name is the extended product's (see `RuleSet::add_file`)
+            name: p_ref
+                .name
+                .as_ref()
+                .map(|n| n.get_ref().clone())
+                .unwrap_or_default(),
             docker: p_ref.docker.iter().map(|s| s.get_ref().clone()).collect(),
             managed: p_ref.managed.iter().map(|s| s.get_ref().clone()).collect(),
             runtime: p_ref.runtime.iter().map(|s| s.get_ref().clone()).collect(),
+            image_versions: p_ref
+                .image_versions
+                .iter()
+                .map(|m| image_versions(&mut cx, m))
+                .collect(),
         });
     }
     let mut rules = Vec::new();
@@ -349,6 +373,34 @@ fn check_id(cx: &mut Ctx, id: &S<String>, what: &str) {
             id,
             format!("{what} `{s}` must be kebab-case (lowercase letters, digits, single `-`)"),
         );
+    }
+}
+
+/// An `[[product.image_versions]]` table: every line on both sides a dotted version.
+fn image_versions(cx: &mut Ctx, m: &S<RawImageVersions>) -> ImageVersions {
+    let raw = m.get_ref();
+    non_empty(cx, &raw.image, "image");
+    url(cx, &raw.source);
+    let lines: Vec<(String, String)> = raw
+        .lines
+        .get_ref()
+        .iter()
+        .map(|(a, b)| (a.clone(), b.clone()))
+        .collect();
+    for (a, b) in &lines {
+        for v in [a, b] {
+            if crate::version::parse_version(Scheme::Dotted, v).is_err() {
+                cx.err(&raw.lines, format!("`{v}` is not a version line (`7.6`)"));
+            }
+        }
+    }
+    if lines.is_empty() {
+        cx.err(&raw.lines, "`lines` maps no version line");
+    }
+    ImageVersions {
+        image: raw.image.get_ref().clone(),
+        source: raw.source.get_ref().clone(),
+        lines,
     }
 }
 
