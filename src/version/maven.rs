@@ -224,6 +224,15 @@ pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
             "`{t}` is a property reference"
         )));
     }
+    // the metaversions Maven resolves from repository metadata at build time (apache/maven
+    // `org.apache.maven.artifact.Artifact`: `LATEST_VERSION = "LATEST"`, `RELEASE_VERSION =
+    // "RELEASE"`, the newest deployed and the newest non-snapshot artifact): the checkout
+    // cannot tell which release that is
+    if t == "LATEST" || t == "RELEASE" {
+        return Err(VersionError::Unknown(format!(
+            "`{t}` is a metaversion resolved at build time"
+        )));
+    }
     let w = |s: &str| MavenVersion::parse(s).map(Version::Maven);
     if !t.starts_with(['[', '(']) {
         return Ok(VersionSet::exact(w(t)?));
@@ -507,6 +516,13 @@ mod tests {
             parse_declared("${project.version}"),
             Err(VersionError::Unknown(_))
         ));
+        // a metaversion is not a release: no rule may judge it as one
+        for meta in ["LATEST", "RELEASE"] {
+            assert!(
+                matches!(parse_declared(meta), Err(VersionError::Unknown(_))),
+                "{meta}"
+            );
+        }
     }
 
     #[test]
