@@ -10,6 +10,7 @@ mod floating;
 mod invalid_version;
 mod parity;
 mod removed_api;
+mod removed_setting;
 mod requires;
 mod runtime_range;
 mod same_major;
@@ -417,6 +418,9 @@ fn evaluate_rules(cx: &Context<'_>) -> Vec<Evaluation> {
                 declared_in,
             } => runtime_range::evaluate(cx, ri, rule, packages, declared_in, &mut out),
             RuleKind::Eol { releases } => eol::evaluate(cx, ri, rule, releases, &mut out),
+            RuleKind::RemovedSetting { settings } => {
+                removed_setting::evaluate(cx, ri, rule, settings, &mut out)
+            }
         }
     }
     out

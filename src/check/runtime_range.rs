@@ -59,10 +59,13 @@ pub(super) fn evaluate(
             fix: Some(fix),
             ..client_finding(rule, c, outcome, message, inst.describe(), source)
         };
-        if let Some(pkg) = packages
-            .iter()
-            .find(|p| c.kind == ComponentKind::Package && is_named(c, p.ecosystem, &p.name))
-        {
+        // a package may have several entries (Django 5.0, Django 6.0): the first one
+        // whose versions the declared package can be
+        if let Some(pkg) = packages.iter().find(|p| {
+            c.kind == ComponentKind::Package
+                && is_named(c, p.ecosystem, &p.name)
+                && client_versions(c).is_ok_and(|set| verdict(&set, &p.versions) != Verdict::Never)
+        }) {
             let Ok(set) = client_versions(c) else {
                 continue;
             };

@@ -3,7 +3,9 @@
 //! Owns `.nvmrc`, `.node-version`, `.python-version`, `runtime.txt`, `.ruby-version`,
 //! `.java-version`, goenv's `.go-version` ("an application-specific `.go-version` file",
 //! <https://github.com/syndbg/goenv/blob/master/COMMANDS.md>), `rust-toolchain`,
-//! `rust-toolchain.toml` and asdf/mise's `.tool-versions`. Every pin is a `runtime` (or a `tool`, for CLIs such as terraform in
+//! `rust-toolchain.toml`, asdf/mise's `.tool-versions` and SDKMAN!'s `.sdkmanrc`
+//! (`java=17.0.9-tem`: the vendor suffix is left out of the version; other candidates
+//! such as `maven` are tools). Every pin is a `runtime` (or a `tool`, for CLIs such as terraform in
 //! `.tool-versions`) in ecosystem `runtime`, named canonically (`nodejs` -> `node`,
 //! `golang` -> `go`) so rules meet one name. The version is kept as written, aliases
 //! included (`lts/hydrogen`, `system`, `stable`, `latest`); only a distribution prefix
@@ -40,6 +42,7 @@ impl Extractor for RuntimeFiles {
             "rust-toolchain",
             "rust-toolchain.toml",
             ".tool-versions",
+            ".sdkmanrc",
         ]
     }
 
@@ -56,6 +59,7 @@ impl Extractor for RuntimeFiles {
                 | "rust-toolchain"
                 | "rust-toolchain.toml"
                 | ".tool-versions"
+                | ".sdkmanrc"
         )
     }
 
@@ -81,6 +85,7 @@ impl Extractor for RuntimeFiles {
             "rust-toolchain" if file.text.contains("[toolchain]") => toolchain_toml(file, out),
             "rust-toolchain" => first_value(file, out, "rust", |v| v),
             ".tool-versions" => tool_versions(file, out),
+            ".sdkmanrc" => sdkmanrc(file, out),
             _ => {}
         }
     }
@@ -110,6 +115,34 @@ fn push(file: &SourceFile, out: &mut Extraction, kind: ComponentKind, name: &str
         Some(version.to_string()),
         file.span_of(version),
     ));
+}
+
+/// `.sdkmanrc`: `candidate=version` lines; `java` is the runtime, other candidates
+/// (`maven`, `gradle`) are tools. SDKMAN!'s Java identifiers end in a vendor
+/// (`17.0.9-tem`, `21.0.1-graalce`), which is not part of the version.
+fn sdkmanrc(file: &SourceFile, out: &mut Extraction) {
+    for line in values(file) {
+        let Some((name, version)) = line.split_once('=') else {
+            continue;
+        };
+        let (name, version) = (name.trim(), version.trim());
+        if name.is_empty() || version.is_empty() {
+            continue;
+        }
+        if name == "java" {
+            let version = match version.rsplit_once('-') {
+                Some((v, vendor))
+                    if !v.is_empty() && vendor.chars().all(|c| c.is_ascii_alphabetic()) =>
+                {
+                    v
+                }
+                _ => version,
+            };
+            push(file, out, ComponentKind::Runtime, "java", version);
+        } else {
+            push(file, out, ComponentKind::Tool, name, version);
+        }
+    }
 }
 
 /// `temurin-17.0.2+8` -> `17.0.2+8`: the version starts at the first digit after a

@@ -13,7 +13,7 @@ mod validate;
 
 pub use validate::{KINDS, KindSpec};
 
-pub use date::Date;
+pub use date::{Date, EolDate};
 
 use std::path::Path;
 
@@ -229,6 +229,18 @@ pub struct RemovedApi {
     pub source: String,
 }
 
+/// A server setting (option or environment variable) the server no longer accepts.
+#[derive(Debug, Clone)]
+pub struct RemovedSetting {
+    pub setting: SettingMatch,
+    /// The first server version without it, as written (`8.4.0`).
+    pub removed_text: String,
+    /// Every server version from `removed` on.
+    pub removed: VersionSet,
+    pub fix: Option<String>,
+    pub source: String,
+}
+
 /// A package whose versions in `versions` only work on runtimes in `runtime`.
 #[derive(Debug, Clone)]
 pub struct PackageRuntime {
@@ -249,7 +261,7 @@ pub struct Release {
     pub line: String,
     /// Every version of the line.
     pub versions: VersionSet,
-    pub eol: Date,
+    pub eol: EolDate,
     pub source: String,
 }
 
@@ -279,6 +291,8 @@ pub enum RuleKind {
     },
     /// Servers and runtimes past their vendor's end of life.
     Eol { releases: Vec<Release> },
+    /// Server settings that a server version no longer accepts.
+    RemovedSetting { settings: Vec<RemovedSetting> },
 }
 
 impl RuleKind {
@@ -291,6 +305,7 @@ impl RuleKind {
             RuleKind::RemovedApi { .. } => "removed-api",
             RuleKind::RuntimeRange { .. } => "runtime-range",
             RuleKind::Eol { .. } => "eol",
+            RuleKind::RemovedSetting { .. } => "removed-setting",
         }
     }
 }
@@ -316,6 +331,10 @@ pub enum SettingMatch {
     UrlUser {
         schemes: Vec<String>,
         ignore: Vec<String>,
+        /// Only URLs whose query sets this parameter (to anything but empty or `false`).
+        query: Option<String>,
+        /// Only URLs whose query does not set this parameter.
+        no_query: Option<String>,
     },
 }
 

@@ -85,6 +85,9 @@ pub struct RawRule {
     /// `eol`: release lines and their end-of-life dates.
     #[serde(default)]
     pub releases: Vec<S<RawRelease>>,
+    /// `removed-setting`: server options and the server version that removed them.
+    #[serde(default)]
+    pub settings: Vec<S<RawRemovedSetting>>,
     /// Server settings that silence the rule (the finding becomes `info`).
     #[serde(default)]
     pub mitigations: Vec<S<RawMitigation>>,
@@ -163,6 +166,17 @@ pub struct RawMitigation {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct RawRemovedSetting {
+    /// The setting, as a mitigation names one (`{ arg = "--default-authentication-plugin" }`).
+    pub setting: S<RawSettingMatch>,
+    /// The first server version that no longer knows it.
+    pub removed: S<String>,
+    pub fix: Option<S<String>>,
+    pub source: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawSettingMatch {
     /// An environment variable name.
     pub env: Option<S<String>>,
@@ -176,4 +190,8 @@ pub struct RawSettingMatch {
     /// Values (or URL user names) that do not count, e.g. `default`.
     #[serde(default)]
     pub ignore: Vec<S<String>>,
+    /// `url_user` only: the URL's query must set this parameter (`allowUsernameInURI`).
+    pub query: Option<S<String>>,
+    /// `url_user` only: the URL's query must not set this parameter.
+    pub no_query: Option<S<String>>,
 }
