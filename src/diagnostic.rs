@@ -49,6 +49,10 @@ impl fmt::Display for Severity {
 pub struct Label {
     pub span: Span,
     pub message: String,
+    /// The label says why a client and a server were paired (the deployment topology:
+    /// "`services/api` is the build context of service `api` in `compose.yaml`, which
+    /// depends on `db`"). JSON lists these apart, as `pairing`.
+    pub pairing: bool,
 }
 
 impl Label {
@@ -56,6 +60,15 @@ impl Label {
         Label {
             span,
             message: message.into(),
+            pairing: false,
+        }
+    }
+
+    /// A label saying why a client and a server were paired.
+    pub fn pairing(span: Span, message: impl Into<String>) -> Self {
+        Label {
+            pairing: true,
+            ..Label::new(span, message)
         }
     }
 }
@@ -109,6 +122,7 @@ pub enum Code {
     AmbiguousVersion,
     UnpinnedServer,
     UntestedUpgrade,
+    UnknownVersion,
 }
 
 impl Code {
@@ -120,6 +134,7 @@ impl Code {
         Code::AmbiguousVersion,
         Code::UnpinnedServer,
         Code::UntestedUpgrade,
+        Code::UnknownVersion,
     ];
 
     /// The id findings carry (`parse-error`).
@@ -131,6 +146,7 @@ impl Code {
             Code::AmbiguousVersion => "ambiguous-version",
             Code::UnpinnedServer => "unpinned-server",
             Code::UntestedUpgrade => "untested-upgrade",
+            Code::UnknownVersion => "unknown-version",
         }
     }
 
@@ -141,6 +157,7 @@ impl Code {
             Code::InvalidVersion | Code::AmbiguousVersion | Code::UnpinnedServer => {
                 Severity::Warning
             }
+            Code::UnknownVersion => Severity::Info,
         }
     }
 
@@ -164,6 +181,9 @@ impl Code {
             }
             Code::UntestedUpgrade => {
                 "an environment later in the promotion order runs a version no earlier environment runs"
+            }
+            Code::UnknownVersion => {
+                "a compose image names a variable nothing in the repository sets: its version is unknown and no rule checks it"
             }
         }
     }
@@ -203,6 +223,13 @@ impl Code {
                  version above every version the earlier environments run, so it reaches that \
                  environment without having been tried anywhere. Roll the version out to an \
                  earlier environment first."
+            }
+            Code::UnknownVersion => {
+                "A compose image whose reference or tag comes from a variable (`postgres:${PG_TAG}`) \
+                 runs whatever the deploy sets. skew reads the `.env` beside the compose file, as \
+                 docker compose does; when neither it nor a default (`${PG_TAG:-16.4}`) sets the \
+                 variable, the version is unknown and no rule is checked against it. Set the \
+                 variable in `.env` or give it a default."
             }
         }
     }

@@ -28,7 +28,9 @@ pub mod extract;
 pub mod scan;
 pub mod source;
 pub mod version;
-// 3 plan: scenarios (environments, declared and assumed servers, what-if, baselines)
+// 3 plan: deployment topology and finding families; scenarios (environments, declared
+// and assumed servers, what-if, baselines)
+pub mod plan;
 pub mod rehearse;
 // 4 evaluate: rule kinds and built-in checks, the compatibility graph
 pub mod check;

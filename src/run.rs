@@ -277,6 +277,14 @@ fn cmd_graph(args: GraphArgs) -> Result<ExitStatus, Error> {
         &now.checked.graph,
         &rules,
         &deployment,
+    )
+    .with_units(
+        &crate::plan::topology::Topology::build(
+            &now.inv.components,
+            &now.inv.sources,
+            &now.inv.units,
+        ),
+        &now.inv.components,
     );
     let text = match args.format {
         GraphFormat::Dot => crate::render_graph::dot(&view),

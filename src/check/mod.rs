@@ -17,7 +17,7 @@ mod same_major;
 mod settings;
 mod skew;
 
-use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::component::{Component, ComponentKind, Ecosystem, UnitFact};
 use crate::diagnostic::{Finding, Label, Severity, Subject};
 use crate::rule::{Date, Product, Rule, RuleKind, RuleSet};
 use crate::source::Sources;
@@ -201,6 +201,9 @@ pub struct Context<'a> {
     pub options: CheckOptions,
     /// Per component: the environments it is deployed in (empty: every environment).
     pub environments: Vec<Vec<usize>>,
+    /// Topology facts from the scan (compose services, includes): which clients reach
+    /// which servers (`plan::topology`). Empty: every client reaches every server.
+    pub units: &'a [UnitFact],
     /// The configured environments' names and ranks ([`Scenario`]).
     pub environment_names: Vec<String>,
     pub ranks: Vec<Option<usize>>,
@@ -311,15 +314,34 @@ impl<'a> Context<'a> {
             instances,
             options,
             environments,
+            units: &[],
             environment_names: scenario.environment_names.clone(),
             ranks: scenario.ranks.clone(),
         }
+    }
+
+    /// Pair clients with servers through the deployment topology these facts describe.
+    pub fn with_units(mut self, units: &'a [UnitFact]) -> Self {
+        self.units = units;
+        self
     }
 
     /// Can `a` and `b` talk? Yes unless both are pinned to environments and share none.
     pub fn share_environment(&self, a: usize, b: usize) -> bool {
         let (ea, eb) = (&self.environments[a], &self.environments[b]);
         ea.is_empty() || eb.is_empty() || ea.iter().any(|e| eb.contains(e))
+    }
+
+    /// Has `skew.toml` put both in one environment (the user's word, which overrides
+    /// the topology)?
+    pub fn declared_together(&self, a: usize, b: usize) -> Option<&str> {
+        let (ea, eb) = (&self.environments[a], &self.environments[b]);
+        let shared = *ea.iter().find(|e| eb.contains(e))?;
+        Some(
+            self.environment_names
+                .get(shared)
+                .map_or("(unnamed)", String::as_str),
+        )
     }
 
     /// The version the user assumed for a product (`--assume`), parsed.
@@ -373,17 +395,20 @@ impl<'a> Context<'a> {
 pub fn evaluate(cx: &Context<'_>) -> Vec<Evaluation> {
     let mut out = evaluate_rules(cx);
     out.retain(|e| cx.share_environment(e.client, e.server));
+    crate::plan::topology::pair(cx, &mut out);
     out
 }
 
 /// A container image whose tag names no version: none, `latest`, or a tag without a
 /// number (`alpine`). A numbered tag, even a major only (`postgres:16-alpine`), says
 /// which versions it admits, and the rules evaluate those; a digest (`mysql@sha256:…`,
-/// recorded by the extractors) pins the image whatever the tag. Only images float: a
+/// recorded by the extractors) pins the image whatever the tag; a tag from a variable
+/// nothing sets is unknown, not floating: the deploy sets it. Only images float: a
 /// lockfile or a runtime file means what it says.
 fn is_floating(c: &Component, declared: &Result<VersionSet, VersionError>) -> bool {
     c.ecosystem == Ecosystem::Docker
         && c.digest.is_none()
+        && c.unresolved.is_none()
         && (c.version.is_none() || matches!(declared, Err(VersionError::Unknown(_))))
 }
 

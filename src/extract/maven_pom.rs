@@ -30,7 +30,10 @@
 //!   `maven.compiler.source` and `java.version` (Spring Boot's) that holds a version,
 //!   through one `${property}`; `1.8` is Java 8. The plugin's `<configuration>` is not
 //!   read.
-//! - The project's own coordinates and its `<parent>` are not components.
+//! - The project's own coordinates are not a component. Its `<parent>` is a
+//!   `package`/`maven` in group `parent`, version blamed on `<parent><version>`: a parent
+//!   such as `spring-boot-starter-parent` decides the version of every dependency it
+//!   manages.
 //! - In a POM with a `<parent>`, a dependency whose version stays `None` (no `<version>`
 //!   and no managed entry here, or a property this file does not define) and a plugin
 //!   whose `<version>` names such a property carry [`Inherit::MavenParent`].
@@ -80,6 +83,18 @@ impl Extractor for MavenPom {
         }
         let props = Properties::of(file, project);
         let parent = parent_ref(file, project);
+        if let Some(d) = child(project, "parent").and_then(|p| dep(file, &props, p, None)) {
+            out.push(
+                Component::new(
+                    ComponentKind::Package,
+                    Ecosystem::Maven,
+                    d.name,
+                    d.version,
+                    d.span,
+                )
+                .group("parent"),
+            );
+        }
         let has_parent = parent.is_some();
         // what a version left `None` here asks of the parent chain
         let inherit = |d: &Dep| match (&d.version, has_parent) {

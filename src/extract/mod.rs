@@ -10,10 +10,12 @@
 
 mod cargo_lock;
 mod cargo_manifest;
-mod compose;
+mod cloudbuild;
+pub(crate) mod compose;
 mod composer_lock;
 mod composer_manifest;
 mod dockerfile;
+mod dotenv;
 mod dotnet_lock;
 mod dotnet_project;
 mod gemfile;
@@ -23,11 +25,15 @@ mod go_mod;
 mod gradle;
 mod gradle_catalog;
 mod gradle_lockfile;
+mod gradle_properties;
 mod helm;
 pub(crate) mod image_ref;
 mod json_str;
 mod kubernetes;
+mod kustomize;
 pub(crate) mod maven_pom;
+mod maven_wrapper;
+mod mix;
 mod npm_lock;
 mod npm_manifest;
 mod pipfile;
@@ -46,7 +52,7 @@ mod yarn_lock;
 
 use std::path::Path;
 
-use crate::component::{Component, Inheritable, Project};
+use crate::component::{Component, Inheritable, Project, UnitFact};
 use crate::diagnostic::Finding;
 use crate::source::SourceFile;
 
@@ -61,6 +67,8 @@ pub struct Extraction {
     pub inheritable: Vec<Inheritable>,
     /// The package the file itself describes, if it is a package manifest that names one.
     pub project: Option<Project>,
+    /// Topology facts (compose services, includes, `.env` variables) for `plan`.
+    pub units: Vec<UnitFact>,
 }
 
 impl Extraction {
@@ -98,6 +106,7 @@ pub trait Extractor: Sync {
 pub static EXTRACTORS: &[&dyn Extractor] = &[
     &compose::Compose,
     &dockerfile::Dockerfile,
+    &dotenv::DotEnv,
     &npm_manifest::NpmManifest,
     &npm_lock::NpmLock,
     &requirements::Requirements,
@@ -111,16 +120,21 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &pnpm_lock::PnpmLock,
     &setup_cfg::SetupCfg,
     &kubernetes::Kubernetes,
+    &kustomize::Kustomize,
     &helm::HelmChart,
     &helm::HelmValues,
     &terraform::Terraform,
+    &cloudbuild::CloudBuild,
     &github_actions::GithubActions,
     &go_mod::GoMod,
     &cargo_manifest::CargoManifest,
     &cargo_lock::CargoLock,
     &maven_pom::MavenPom,
+    &maven_wrapper::MavenWrapper,
     &gemfile::Gemfile,
     &gemfile_lock::GemfileLock,
+    &mix::MixExs,
+    &mix::MixLock,
     &composer_manifest::ComposerManifest,
     &composer_lock::ComposerLock,
     &dotnet_project::DotnetProject,
@@ -128,6 +142,8 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &gradle::GradleBuild,
     &gradle_catalog::GradleCatalog,
     &gradle_lockfile::GradleLockfile,
+    &gradle_properties::GradleProperties,
+    &gradle_properties::GradleWrapper,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
@@ -228,6 +244,9 @@ pub(crate) mod testing {
                 Some(crate::component::Inherit::MavenParent { text }) => {
                     let text = text.as_deref().unwrap_or("managed");
                     write!(line, " inherit=parent:{text}").unwrap();
+                }
+                Some(crate::component::Inherit::GradleProperty { name }) => {
+                    write!(line, " inherit=gradle:{name}").unwrap();
                 }
                 None => {}
             }

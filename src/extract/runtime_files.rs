@@ -10,7 +10,8 @@
 //! `golang` -> `go`) so rules meet one name. The version is kept as written, aliases
 //! included (`lts/hydrogen`, `system`, `stable`, `latest`); only a distribution prefix
 //! that is not part of the version (`python-3.11.4`, `ruby-3.2.2`, `temurin-17.0.2+8`) is
-//! left out of it and out of the span. Must not: resolve aliases to versions (that needs
+//! left out of it and out of the span, as is an rvm gemset (`3.2.2@app`); `jruby-…` and
+//! `truffleruby-…` in `.ruby-version` are runtimes of those names. Must not: resolve aliases to versions (that needs
 //! the network) or read files other than the one handed over.
 
 use std::path::Path;
@@ -76,9 +77,7 @@ impl Extractor for RuntimeFiles {
             "runtime.txt" => first_value(file, out, "python", |v| {
                 v.strip_prefix("python-").unwrap_or(v)
             }),
-            ".ruby-version" => {
-                first_value(file, out, "ruby", |v| v.strip_prefix("ruby-").unwrap_or(v))
-            }
+            ".ruby-version" => ruby_version(file, out),
             ".java-version" => first_value(file, out, "java", numeric_part),
             ".go-version" => first_value(file, out, "go", |v| v),
             "rust-toolchain.toml" => toolchain_toml(file, out),
@@ -88,6 +87,25 @@ impl Extractor for RuntimeFiles {
             ".sdkmanrc" => sdkmanrc(file, out),
             _ => {}
         }
+    }
+}
+
+/// `.ruby-version` in the forms rbenv, rvm and chruby write: `3.2.2`, `ruby-3.2.2`,
+/// `ruby-3.2.2@gemset`/`3.2.2@gemset` (an rvm gemset is not part of the version), and
+/// other implementations by name (`jruby-9.4.5.0`, `truffleruby-23.1.0`: runtimes of
+/// their own name, not `ruby`).
+fn ruby_version(file: &SourceFile, out: &mut Extraction) {
+    let Some(v) = values(file).next() else { return };
+    let word = v.split_whitespace().next().unwrap_or(v);
+    let word = word.split('@').next().unwrap_or(word);
+    let (runtime, version) = match word.split_once('-') {
+        Some((engine @ ("jruby" | "truffleruby" | "mruby"), rest)) if !rest.is_empty() => {
+            (engine, rest)
+        }
+        _ => ("ruby", word.strip_prefix("ruby-").unwrap_or(word)),
+    };
+    if !version.is_empty() {
+        push(file, out, ComponentKind::Runtime, runtime, version);
     }
 }
 

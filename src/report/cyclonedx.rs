@@ -242,6 +242,8 @@ pub(crate) fn purl(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> O
         Ecosystem::PyPI => ("pypi", vec![name.to_lowercase().replace('_', "-")]),
         Ecosystem::Cargo => ("cargo", vec![name.to_string()]),
         Ecosystem::RubyGems => ("gem", vec![name.to_string()]),
+        // Hex names are case-insensitive: the purl type asks for lowercase
+        Ecosystem::Hex => ("hex", vec![name.to_lowercase()]),
         // module paths are case-sensitive (`github.com/Azure/…`): kept as written
         Ecosystem::Go => ("golang", segments(name, '/')),
         Ecosystem::NuGet => ("nuget", vec![name.to_string()]),
@@ -280,7 +282,11 @@ pub(crate) fn purl(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> O
         | Ecosystem::Managed
         | Ecosystem::Kubernetes
         | Ecosystem::Terraform
-        | Ecosystem::Helm => return None,
+        | Ecosystem::Helm
+        // the purl of an OS package names its distribution (`pkg:deb/debian/…`), which a
+        // Dockerfile line does not say
+        | Ecosystem::Deb
+        | Ecosystem::Apk => return None,
     };
     if path.iter().any(|s| s.is_empty()) {
         return None;

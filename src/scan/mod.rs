@@ -7,6 +7,7 @@
 //! not: interpret versions or rules. Output is deterministic: files get ids in path order
 //! and results are sorted.
 
+mod compose_env;
 mod inherit;
 
 use std::collections::HashMap;
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 use ignore::WalkBuilder;
 use rayon::prelude::*;
 
-use crate::component::{Component, Ecosystem, Inheritable, LockKey, Origin, Project};
+use crate::component::{Component, Ecosystem, Inheritable, LockKey, Origin, Project, UnitFact};
 use crate::diagnostic::{Code, Finding, Label, Subject};
 use crate::extract::{self, Extraction};
 use crate::source::{FileId, SourceFile, Sources};
@@ -46,6 +47,9 @@ pub struct Inventory {
     pub components: Vec<Component>,
     /// Problems with files (`parse-error`, `read-error`): reported like findings.
     pub problems: Vec<Finding>,
+    /// Topology facts the extractors stated (compose services, includes, `.env`
+    /// variables), for `plan::topology`.
+    pub units: Vec<UnitFact>,
     /// How many files the scan read (sources added later, such as rule files or
     /// `skew.toml` for labels, are not counted).
     pub files_scanned: usize,
@@ -214,9 +218,11 @@ fn assemble(root: &Path, results: Vec<(SourceFile, Extraction)>) -> Inventory {
         inv.problems.extend(out.problems);
         offers.extend(out.inheritable.into_iter().map(|o| (id, o)));
         inv.projects.extend(out.project);
+        inv.units.extend(out.units);
     }
     inv.files_scanned = inv.sources.len();
     inherit::resolve(&mut inv, &offers);
+    compose_env::resolve(&mut inv);
     link_lockfiles(&mut inv);
     inv.components
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

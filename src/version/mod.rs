@@ -128,7 +128,9 @@ impl Scheme {
             Ecosystem::Cargo => Scheme::Cargo,
             Ecosystem::Go => Scheme::Go,
             Ecosystem::Maven => Scheme::Maven,
-            Ecosystem::RubyGems => Scheme::RubyGems,
+            // Elixir's `~>` is RubyGems' pessimistic operator (`~> 2.1` is `>= 2.1.0 and
+            // < 3.0.0`); `and`/`or` requirement lists are not read
+            Ecosystem::RubyGems | Ecosystem::Hex => Scheme::RubyGems,
             Ecosystem::Composer => Scheme::Composer,
             Ecosystem::NuGet => Scheme::NuGet,
             Ecosystem::Terraform => Scheme::Terraform,
@@ -136,7 +138,11 @@ impl Scheme {
             Ecosystem::Runtime
             | Ecosystem::Managed
             | Ecosystem::Kubernetes
-            | Ecosystem::GithubActions => Scheme::Dotted,
+            | Ecosystem::GithubActions
+            // no rule reads OS package versions yet: their own orders (dpkg, apk) are
+            // not implemented, dotted comparison is the closest
+            | Ecosystem::Deb
+            | Ecosystem::Apk => Scheme::Dotted,
         }
     }
 }
@@ -438,6 +444,9 @@ mod tests {
             (Ecosystem::Terraform, Scheme::Terraform),
             (Ecosystem::Helm, Scheme::Helm),
             (Ecosystem::GithubActions, Scheme::Dotted),
+            (Ecosystem::Hex, Scheme::RubyGems),
+            (Ecosystem::Deb, Scheme::Dotted),
+            (Ecosystem::Apk, Scheme::Dotted),
         ];
         assert_eq!(want.len(), Ecosystem::ALL.len());
         for (eco, scheme) in want {
