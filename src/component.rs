@@ -237,13 +237,13 @@ pub struct Component {
     /// dependency to the entry that names it before falling back to the first entry of
     /// that name; empty when the format does not say (npm's package-lock hoists instead).
     pub resolves: Vec<LockKey>,
-    /// For container images: the digest the reference pins (`sha256:…` of
-    /// `nginx@sha256:…`), which fixes what runs whatever the tag says.
-    pub digest: Option<String>,
     /// The version comes from a compose variable nothing in the repository sets
     /// (`postgres:${PG_TAG}` with no `.env` beside the file defining `PG_TAG`): the
     /// variable as written. The version is unknown, not floating: the deploy sets it.
     pub unresolved: Option<String>,
+    /// For container images: the digest the reference pins (`sha256:…` of
+    /// `nginx@sha256:…`), which fixes what runs whatever the tag says.
+    pub digest: Option<String>,
 }
 
 /// The package a manifest itself describes (`package.json` `name`/`version`, Cargo.toml
@@ -416,8 +416,8 @@ impl Component {
             group: None,
             inherit: None,
             resolves: Vec::new(),
-            digest: None,
             unresolved: None,
+            digest: None,
         }
     }
 

@@ -27,6 +27,8 @@ pub struct Config {
     pub rules: Vec<PathBuf>,
     /// Environments in promotion order (`order`), then any not listed, by name.
     pub environments: Vec<Environment>,
+    /// `max-file-size`: scanned files bigger than this (bytes) are skipped with a finding.
+    pub max_file_size: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -54,10 +56,18 @@ pub struct DeclaredServer {
 
 impl Config {
     /// Read `skew.toml` from `root` if present (`Ok(None)` when absent), or the file given
-    /// with `--config`.
+    /// with `--config`. A `skew.toml` found in the repository is the repository's word: it
+    /// and every rule path it names must resolve inside the root; a `--config` file is the
+    /// user's choice and is not confined. Either way only a regular file of bounded size
+    /// is read.
     pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Option<Config>, ConfigError> {
-        let (path, shown) = match explicit {
-            Some(p) => (p.to_path_buf(), p.display().to_string()),
+        let refuse = |shown: &str, e: &dyn std::fmt::Display| ConfigError {
+            path: shown.to_string(),
+            text: String::new(),
+            problems: vec![(0, 0, format!("cannot read `{shown}`: {e}"))],
+        };
+        let (path, shown, within) = match explicit {
+            Some(p) => (p.to_path_buf(), p.display().to_string(), None),
             None => {
                 let dir = if root.is_dir() {
                     root.to_path_buf()
@@ -65,23 +75,55 @@ impl Config {
                     root.parent().map(Path::to_path_buf).unwrap_or_default()
                 };
                 let p = dir.join(FILE_NAME);
-                if !p.is_file() {
+                // anything by that name counts (a FIFO or a dangling link is reported,
+                // not taken for "no config")
+                if p.symlink_metadata().is_err() {
                     return Ok(None);
                 }
-                (p, FILE_NAME.to_string())
+                let dir = dir.canonicalize().map_err(|e| refuse(FILE_NAME, &e))?;
+                crate::read::confine(&dir, &p).map_err(|e| refuse(FILE_NAME, &e))?;
+                (p, FILE_NAME.to_string(), Some(dir))
             }
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
-            path: shown.clone(),
-            text: String::new(),
-            problems: vec![(0, 0, format!("cannot read `{}`: {e}", path.display()))],
-        })?;
+        let bytes = crate::read::read_regular(&path, crate::limits::MAX_CONFIG_FILE_SIZE)
+            .map_err(|e| refuse(&shown, &e))?;
+        let decoded = crate::read::decode(bytes);
+        if let Some((at, message)) = decoded.problem {
+            return Err(ConfigError {
+                path: shown,
+                text: decoded.text,
+                problems: vec![(at, at, message)],
+            });
+        }
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        Config::parse(&shown, &text, &base).map(Some)
+        Config::parse_in(&shown, &decoded.text, &base, within.as_deref()).map(Some)
     }
 
     /// Parse and validate a config text. Relative rule paths resolve against `base`.
+    /// Nothing is read: rule paths are not checked (see [`Config::parse_confined`]).
     pub fn parse(path: &str, text: &str, base: &Path) -> Result<Config, ConfigError> {
+        Config::parse_in(path, text, base, None)
+    }
+
+    /// Parse a `skew.toml` that belongs to the repository at `root` (an editor's buffer):
+    /// like [`Config::load`] on a file found there, every rule path must resolve inside
+    /// the root.
+    pub fn parse_confined(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError> {
+        let canonical = root.canonicalize().map_err(|e| ConfigError {
+            path: path.to_string(),
+            text: String::new(),
+            problems: vec![(0, 0, format!("cannot resolve `{}`: {e}", root.display()))],
+        })?;
+        Config::parse_in(path, text, root, Some(&canonical))
+    }
+
+    /// `within`: the canonical root rule paths must stay inside, when confined.
+    fn parse_in(
+        path: &str,
+        text: &str,
+        base: &Path,
+        within: Option<&Path>,
+    ) -> Result<Config, ConfigError> {
         let mut cx = Cx {
             problems: Vec::new(),
         };
@@ -103,13 +145,20 @@ impl Config {
             match key.get_ref().as_ref() {
                 "rules" => {
                     for s in cx.strings(value, "`rules` must be a list of paths") {
-                        config.rules.push(base.join(s.get_ref()));
+                        let p = base.join(s.get_ref());
+                        match within.map(|root| confined_rule_path(root, &p)) {
+                            Some(Err(m)) => cx.at(&s, format!("`{}` {m}", s.get_ref())),
+                            _ => config.rules.push(p),
+                        }
                     }
                 }
                 "environments" => config.environments = environments(&mut cx, value),
+                "max-file-size" => config.max_file_size = size(&mut cx, value),
                 other => cx.at(
                     key,
-                    format!("unknown key `{other}`: expected `rules` or `environments`"),
+                    format!(
+                        "unknown key `{other}`: expected `rules`, `environments` or `max-file-size`"
+                    ),
                 ),
             }
         }
@@ -166,6 +215,88 @@ impl Cx {
         }
         out
     }
+}
+
+/// A rule path from the repository's own `skew.toml`: it, and for a folder every `*.toml`
+/// in it, must resolve inside `root` and be a regular file (the rule loader prints parts
+/// of a file it cannot parse, so an outside file would leak). The error completes a
+/// sentence that starts with the path.
+fn confined_rule_path(root: &Path, path: &Path) -> Result<(), String> {
+    use crate::read::{ReadError, confine};
+    let explain = |e: ReadError| {
+        match e {
+        ReadError::Outside => {
+            "resolves outside the repository: rule paths in the repository's `skew.toml` must stay inside it".to_string()
+        }
+        ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => "does not exist".into(),
+        e => format!("cannot be used: {e}"),
+    }
+    };
+    let canonical = confine(root, path).map_err(explain)?;
+    let meta = std::fs::metadata(&canonical).map_err(|e| explain(ReadError::Io(e)))?;
+    if meta.is_dir() {
+        let entries = std::fs::read_dir(&canonical).map_err(|e| explain(ReadError::Io(e)))?;
+        let mut names: Vec<_> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        names.sort();
+        for p in names {
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let inside = confine(root, &p).and_then(|c| {
+                let t = std::fs::metadata(&c).map_err(ReadError::Io)?;
+                if t.is_file() {
+                    Ok(())
+                } else {
+                    Err(ReadError::NotRegular("not a regular file"))
+                }
+            });
+            inside.map_err(|e| match e {
+                ReadError::NotRegular(_) => format!("holds `{name}`, which is not a regular file"),
+                e => format!("holds `{name}`, which {}", explain(e)),
+            })?;
+        }
+    } else if !meta.is_file() {
+        return Err("is not a regular file or a folder".into());
+    }
+    Ok(())
+}
+
+/// `max-file-size`: bytes as an integer, or a string with a unit (`"256 MiB"`).
+fn size(cx: &mut Cx, value: &Spanned<DeValue<'_>>) -> Option<u64> {
+    const MESSAGE: &str =
+        "`max-file-size` must be a positive number of bytes or a size such as \"256 MiB\"";
+    let parsed = match value.get_ref() {
+        DeValue::Integer(i) => i.to_string().parse::<u64>().ok(),
+        DeValue::String(s) => parse_size(s),
+        _ => None,
+    };
+    match parsed {
+        Some(n) if n > 0 => Some(n),
+        _ => {
+            cx.at(value, MESSAGE);
+            None
+        }
+    }
+}
+
+fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let n: u64 = s[..digits].parse().ok()?;
+    let unit: u64 = match s[digits..].trim() {
+        "" | "B" => 1,
+        "KiB" | "KB" | "K" => 1 << 10,
+        "MiB" | "MB" | "M" => 1 << 20,
+        "GiB" | "GB" | "G" => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(unit)
 }
 
 fn environments(cx: &mut Cx, value: &Spanned<DeValue<'_>>) -> Vec<Environment> {
@@ -225,6 +356,15 @@ fn environment(
         match k.get_ref().as_ref() {
             "paths" => {
                 for p in cx.strings(v, "`paths` must be a list of glob patterns") {
+                    // patterns match paths relative to the root: one that starts at `/`
+                    // or climbs out with `..` can never match, which would hide a typo
+                    if p.get_ref().starts_with('/') || p.get_ref().split('/').any(|c| c == "..") {
+                        cx.at(
+                            &p,
+                            "paths are relative to the repository root: no leading `/`, no `..`",
+                        );
+                        continue;
+                    }
                     match Glob::new(p.get_ref()) {
                         Ok(g) => {
                             globs.add(g);
@@ -240,7 +380,17 @@ fn environment(
                     continue;
                 };
                 for (pk, pv) in t.iter() {
+                    let bad = |ver: &str| {
+                        crate::version::parse_version(crate::version::Scheme::Dotted, ver).err()
+                    };
                     match pv.get_ref().as_str() {
+                        Some(ver) if !ver.trim().is_empty() && bad(ver).is_some() => cx.at(
+                            pv,
+                            format!(
+                                "`{ver}` is not a server version: {}",
+                                bad(ver).map(|e| e.to_string()).unwrap_or_default()
+                            ),
+                        ),
                         Some(ver) if !ver.trim().is_empty() => servers.push(DeclaredServer {
                             product: pk.get_ref().to_string(),
                             version: ver.to_string(),

@@ -118,6 +118,8 @@ impl Finding {
 pub enum Code {
     ParseError,
     ReadError,
+    SkippedFile,
+    UnresolvedProperty,
     InvalidVersion,
     AmbiguousVersion,
     UnpinnedServer,
@@ -130,6 +132,8 @@ impl Code {
     pub const ALL: &'static [Code] = &[
         Code::ParseError,
         Code::ReadError,
+        Code::SkippedFile,
+        Code::UnresolvedProperty,
         Code::InvalidVersion,
         Code::AmbiguousVersion,
         Code::UnpinnedServer,
@@ -142,6 +146,8 @@ impl Code {
         match self {
             Code::ParseError => "parse-error",
             Code::ReadError => "read-error",
+            Code::SkippedFile => "skipped-file",
+            Code::UnresolvedProperty => "unresolved-property",
             Code::InvalidVersion => "invalid-version",
             Code::AmbiguousVersion => "ambiguous-version",
             Code::UnpinnedServer => "unpinned-server",
@@ -153,7 +159,11 @@ impl Code {
     /// The severity its findings have.
     pub fn severity(self) -> Severity {
         match self {
-            Code::ParseError | Code::ReadError | Code::UntestedUpgrade => Severity::Error,
+            Code::ParseError
+            | Code::ReadError
+            | Code::SkippedFile
+            | Code::UnresolvedProperty
+            | Code::UntestedUpgrade => Severity::Error,
             Code::InvalidVersion | Code::AmbiguousVersion | Code::UnpinnedServer => {
                 Severity::Warning
             }
@@ -169,6 +179,12 @@ impl Code {
             }
             Code::ReadError => {
                 "a file that looks like a manifest could not be read (permissions, not UTF-8)"
+            }
+            Code::SkippedFile => {
+                "a file with a manifest's name was not read: not a regular file, a symlink leaving the repository, or over the size limit"
+            }
+            Code::UnresolvedProperty => {
+                "a Maven version names a `${property}` that neither the POM nor its parents in the repository define, or properties that refer to each other in a cycle"
             }
             Code::InvalidVersion => {
                 "a version or range in a manifest is not valid for its ecosystem"
@@ -199,6 +215,19 @@ impl Code {
             Code::ReadError => {
                 "The file has a manifest's name but could not be read as UTF-8 text, so its \
                  components are unknown. Make it readable, or leave it out with `.ignore`."
+            }
+            Code::SkippedFile => {
+                "skew reads only regular files inside the repository, of bounded size: a FIFO \
+                 or device would block or never end, a symlink leaving the repository could \
+                 expose files the repository does not own. The file's components are unknown. \
+                 Replace it with a regular file, raise `max-file-size` in `skew.toml` for a \
+                 big lockfile, or leave it out with `.ignore`."
+            }
+            Code::UnresolvedProperty => {
+                "Every POM of the chain is in the repository and none defines the property (or \
+                 the properties refer to each other in a cycle), so Maven itself refuses the \
+                 version and skew cannot compare it with anything. Define the property in \
+                 `<properties>` of the POM or of a parent."
             }
             Code::InvalidVersion => {
                 "A version or range that its ecosystem's tools reject cannot be compared with \

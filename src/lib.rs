@@ -21,10 +21,13 @@ pub mod cli;
 pub mod config;
 // every bound on untrusted input
 pub mod limits;
+pub mod read;
 pub mod rule;
 // 2 scan: files, the components extracted from them, version semantics
 pub mod component;
 pub mod extract;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod scan;
 pub mod source;
 pub mod version;

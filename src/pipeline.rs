@@ -149,7 +149,11 @@ pub fn load(root: &Path, explicit: Option<&Path>, mut rules: RuleSet) -> Result<
             rules.load_path(p)?;
         }
     }
-    let inv = scan::scan(root, &ScanOptions::default())?;
+    let mut opts = ScanOptions::default();
+    if let Some(limit) = config.as_ref().and_then(|c| c.max_file_size) {
+        opts.max_file_size = limit;
+    }
+    let inv = scan::scan(root, &opts)?;
     Ok(Loaded { config, rules, inv })
 }
 

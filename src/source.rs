@@ -56,19 +56,65 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Characters before every [`CHAR_BLOCK`]-th byte; empty for ASCII text, where
+    /// characters are bytes. Keeps [`SourceFile::line_col`] O(block) on one-line files.
+    char_marks: Vec<usize>,
 }
+
+/// Bytes between two entries of `char_marks`.
+const CHAR_BLOCK: usize = 4096;
 
 impl SourceFile {
     pub fn new(id: FileId, path: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let char_marks = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut count = 0;
+            text.as_bytes()
+                .chunks(CHAR_BLOCK)
+                .map(|block| {
+                    let before = count;
+                    count += chars_in(block);
+                    before
+                })
+                .collect()
+        };
         SourceFile {
             id,
             path: path.into(),
             text,
             line_starts,
+            char_marks,
         }
+    }
+
+    /// How many lines the text has (a final `\n` starts an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte range of 1-based `line`, without its `\n`.
+    pub fn line_range(&self, line: usize) -> (usize, usize) {
+        let line = line.clamp(1, self.line_starts.len());
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .map(|&s| s - 1)
+            .unwrap_or(self.text.len());
+        (start, end)
+    }
+
+    /// Characters in `text[..offset]`, `offset` on a character boundary.
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_marks.is_empty() {
+            return offset;
+        }
+        let block = offset / CHAR_BLOCK;
+        self.char_marks[block] + chars_in(&self.text.as_bytes()[block * CHAR_BLOCK..offset])
     }
 
     /// The span of a sub-slice of `self.text`. `part` must point into `self.text`
@@ -113,11 +159,11 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
-        let column = self.text[start..floor_char_boundary(&self.text, offset)]
-            .chars()
-            .count()
-            + 1;
-        (line, column)
+        let offset = floor_char_boundary(&self.text, offset);
+        (
+            line,
+            self.chars_before(offset) - self.chars_before(start) + 1,
+        )
     }
 
     pub fn location(&self, span: Span) -> Location {
@@ -136,6 +182,11 @@ impl SourceFile {
     pub fn slice(&self, span: Span) -> &str {
         &self.text[span.start..span.end]
     }
+}
+
+/// Characters in a UTF-8 byte run: every byte that is not a continuation byte starts one.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -201,6 +252,22 @@ mod tests {
         // 'ç' is two bytes: byte 5 is 'd', the second character
         assert_eq!(f.line_col(5), (2, 2));
         assert_eq!(f.offset_of(2, 2), 5);
+    }
+
+    #[test]
+    fn columns_on_long_non_ascii_lines_count_characters() {
+        // several blocks of the character index, with multi-byte characters across the
+        // block edges
+        let line = "é".repeat(CHAR_BLOCK) + "x" + &"ü".repeat(3 * CHAR_BLOCK);
+        let text = format!("a\n{line}\nz");
+        let f = SourceFile::new(FileId(0), "a", text.clone());
+        let x = text.find('x').unwrap();
+        assert_eq!(f.line_col(x), (2, CHAR_BLOCK + 1));
+        let z = text.len() - 1;
+        assert_eq!(f.line_col(z), (3, 1));
+        assert_eq!(f.line_col(z - 1), (2, 4 * CHAR_BLOCK + 2));
+        assert_eq!(f.line_range(2), (2, z - 1));
+        assert_eq!(f.line_count(), 3);
     }
 
     #[test]

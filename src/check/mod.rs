@@ -406,7 +406,9 @@ pub fn evaluate(cx: &Context<'_>) -> Vec<Evaluation> {
 /// nothing sets is unknown, not floating: the deploy sets it. Only images float: a
 /// lockfile or a runtime file means what it says.
 fn is_floating(c: &Component, declared: &Result<VersionSet, VersionError>) -> bool {
+    // a tag from a variable nothing sets is unknown, not floating: the deploy sets it
     c.ecosystem == Ecosystem::Docker
+        && c.unresolved.is_none()
         && c.digest.is_none()
         && c.unresolved.is_none()
         && (c.version.is_none() || matches!(declared, Err(VersionError::Unknown(_))))

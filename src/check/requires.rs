@@ -89,20 +89,17 @@ fn finding(
         message.push_str(&format!(" (the declared range still admits {failing})"));
     }
     if let Verdict::May { failing } = server_verdict {
-        match inst.component.version.as_deref() {
-            Some(tag) if inst.newest => {
-                let from = failing
-                    .min_version()
-                    .map_or_else(|| failing.to_string(), ToString::to_string);
-                message.push_str(&format!(
-                    " (`{tag}` runs the newest release of its line, affected only below {from})"
-                ))
-            }
-            Some(tag) if !tag.is_empty() => message.push_str(&format!(
-                " (the server tag `{tag}` admits affected versions)"
-            )),
-            _ => message.push_str(" (the image has no tag: it admits affected versions)"),
-        }
+        let tag = inst.component.version.as_deref().unwrap_or_default();
+        message.push_str(&if tag.is_empty() {
+            " (the image has no tag: it admits affected versions)".to_string()
+        } else if inst.newest {
+            let from = failing
+                .min_version()
+                .map_or_else(|| failing.to_string(), ToString::to_string);
+            format!(" (`{tag}` runs the newest release of its line, affected only below {from})")
+        } else {
+            format!(" (the server tag `{tag}` admits affected versions)")
+        });
     }
     let fix = req.fix.clone().or_else(|| {
         if req.requires.is_empty() {

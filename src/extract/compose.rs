@@ -58,26 +58,27 @@ impl Extractor for Compose {
         if file.text.trim().is_empty() {
             return;
         }
-        let options = yaml_tree::options(limits::YAML_MAX_NODES);
-        let doc: Option<ComposeFile> =
-            match serde_saphyr::from_str_with_options(&file.text, options) {
-                Ok(doc) => doc,
-                Err(e) => {
-                    let span = match e.location() {
-                        Some(loc) => {
-                            let at = file.offset_of(loc.line() as usize, loc.column() as usize);
-                            file.span(at, at)
-                        }
-                        None => file.span(0, 0),
-                    };
-                    out.problem(parse_error(
-                        span,
-                        "compose file",
-                        yaml_tree::error_message(&e),
-                    ));
-                    return;
-                }
-            };
+        let doc: Option<ComposeFile> = match serde_saphyr::from_str_with_options(
+            &file.text,
+            yaml_tree::options(limits::YAML_MAX_NODES),
+        ) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let span = match e.location() {
+                    Some(loc) => {
+                        let at = file.offset_of(loc.line() as usize, loc.column() as usize);
+                        file.span(at, at)
+                    }
+                    None => file.span(0, 0),
+                };
+                out.problem(parse_error(
+                    span,
+                    "compose file",
+                    yaml_tree::error_message(&e),
+                ));
+                return;
+            }
+        };
         let Some(doc) = doc else { return };
         for path in doc.include.map(|i| i.0).unwrap_or_default() {
             let span = match verbatim_start(file, &path.defined, &path.value) {
@@ -826,6 +827,7 @@ pub(crate) fn image_from_template(
     )
     .digest(image_ref::digest(reference));
     c.unresolved = first_unresolved;
+    c.digest = image_ref::digest(reference).map(str::to_string);
     Some(c)
 }
 

@@ -47,7 +47,7 @@ use super::{Extraction, Extractor, file_name};
 use crate::component::{
     Component, ComponentKind, Ecosystem, Inherit, Inheritable, MavenParentRef, PomModel,
 };
-use crate::diagnostic::parse_error;
+use crate::diagnostic::{Code, Finding, Label, Subject, parse_error};
 use crate::source::{SourceFile, Span};
 
 pub struct MavenPom;
@@ -104,6 +104,17 @@ impl Extractor for MavenPom {
             _ => None,
         };
 
+        // without a parent, nothing but this file can define a property: a version
+        // left with a `${…}` is one Maven would refuse (with a parent, the scan decides)
+        let mut pending: Vec<(String, Span, String)> = Vec::new();
+        let mut note = |d: &Dep| {
+            if !has_parent
+                && d.version.is_none()
+                && let Some(t) = d.text.as_ref().filter(|t| t.contains("${"))
+            {
+                pending.push((d.name.clone(), d.span, t.clone()));
+            }
+        };
         let managed: Vec<Dep> = child(project, "dependencyManagement")
             .and_then(|m| child(m, "dependencies"))
             .map(|d| deps(file, &props, d))
@@ -156,6 +167,7 @@ impl Extractor for MavenPom {
                 d.span = managed[i].span;
                 used[i] = true;
             }
+            note(&d);
             let inherit = inherit(&d);
             let mut c = Component::new(
                 ComponentKind::Package,
@@ -172,6 +184,7 @@ impl Extractor for MavenPom {
             out.push(c);
         }
         for (d, _) in managed.into_iter().zip(used).filter(|(_, u)| !u) {
+            note(&d);
             let inherit = inherit(&d);
             out.push(
                 Component::new(
@@ -205,6 +218,7 @@ impl Extractor for MavenPom {
                     if let Some(d) = dep(file, &props, p, Some("org.apache.maven.plugins")) {
                         // a plugin's missing version comes from `pluginManagement`,
                         // which is not looked up across files: only properties are
+                        note(&d);
                         let inherit = inherit(&d).filter(|_| d.text.is_some());
                         out.push(
                             Component::new(
@@ -219,6 +233,12 @@ impl Extractor for MavenPom {
                     }
                 }
             }
+        }
+        for (name, span, text) in pending {
+            let why = unresolved(&text, &|n| {
+                props.values.get(n).map(|(v, s)| (v.as_str(), *s))
+            });
+            out.problem(unresolved_property(&name, span, &text, &why));
         }
         out.inheritable
             .push(Inheritable::MavenPom(Box::new(offered)));
@@ -491,6 +511,68 @@ fn resolve<'v>(
     }
     out.push_str(rest);
     Some((out, None))
+}
+
+/// Why `text` cannot be interpolated: the first `${name}` nothing defines, or the cycle
+/// its properties form.
+pub(crate) fn unresolved<'v>(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<(&'v str, Span)>,
+) -> String {
+    fn walk<'v>(
+        text: &str,
+        lookup: &dyn Fn(&str) -> Option<(&'v str, Span)>,
+        path: &mut Vec<String>,
+    ) -> Option<String> {
+        let mut rest = text;
+        while let Some(i) = rest.find("${") {
+            let Some(len) = rest[i..].find('}') else {
+                return Some(format!("`{}` has no closing `}}`", &rest[i..]));
+            };
+            let name = &rest[i + 2..i + len];
+            if let Some(at) = path.iter().position(|p| p == name) {
+                let cycle: Vec<String> = path[at..].iter().map(|p| format!("`${{{p}}}`")).collect();
+                return Some(format!(
+                    "the properties {} -> `${{{name}}}` refer to each other in a cycle",
+                    cycle.join(" -> ")
+                ));
+            }
+            let Some((value, _)) = lookup(name) else {
+                return Some(format!(
+                    "`${{{name}}}` is defined neither in this POM nor in its parents"
+                ));
+            };
+            path.push(name.to_string());
+            if let Some(why) = walk(value, lookup, path) {
+                return Some(why);
+            }
+            path.pop();
+            rest = &rest[i + len + 1..];
+        }
+        None
+    }
+    walk(text, lookup, &mut Vec::new())
+        .unwrap_or_else(|| "its properties nest more than 10 deep".to_string())
+}
+
+/// The `unresolved-property` finding for dependency `name` whose version `text` (at
+/// `span`) cannot be interpolated, `why` from [`unresolved`].
+pub(crate) fn unresolved_property(name: &str, span: Span, text: &str, why: &str) -> Finding {
+    Finding {
+        rule_id: Code::UnresolvedProperty.to_string(),
+        severity: Code::UnresolvedProperty.severity(),
+        message: format!("the version `{text}` of `{name}` cannot be resolved: {why}"),
+        primary: Label::new(span, "this version"),
+        related: Vec::new(),
+        fix: Some("define the property in `<properties>` of this POM or of a parent POM".into()),
+        sources: vec!["https://maven.apache.org/pom.html#Properties".into()],
+        subject: Subject {
+            ecosystem: Some(Ecosystem::Maven),
+            name: name.to_string(),
+            version: Some(text.to_string()),
+            counterpart: None,
+        },
+    }
 }
 
 #[cfg(test)]

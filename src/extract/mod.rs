@@ -65,10 +65,10 @@ pub struct Extraction {
     /// What this file offers to files that inherit from it (a Cargo workspace root, a
     /// parent POM); the scanner resolves [`Component::inherit`] with it.
     pub inheritable: Vec<Inheritable>,
-    /// The package the file itself describes, if it is a package manifest that names one.
-    pub project: Option<Project>,
     /// Topology facts (compose services, includes, `.env` variables) for `plan`.
     pub units: Vec<UnitFact>,
+    /// The package the file itself describes, if it is a package manifest that names one.
+    pub project: Option<Project>,
 }
 
 impl Extraction {

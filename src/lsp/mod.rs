@@ -9,6 +9,7 @@
 
 mod convert;
 mod fix;
+pub mod transport;
 
 pub use convert::{Encoding, overlaps, path_to_uri, position, range, uri_to_path};
 pub use fix::{QuickFix, quick_fix};
@@ -38,11 +39,12 @@ use crate::source::{SourceFile, Span};
 
 /// Serve on stdin/stdout until the client says `exit`.
 pub fn serve(rules: RuleSet) -> io::Result<ExitStatus> {
-    let (conn, io_threads) = Connection::stdio();
-    let status = serve_on(&conn, rules)?;
+    let (conn, threads) = transport::stdio();
+    let status = serve_on(&conn, rules);
     drop(conn);
-    io_threads.join()?;
-    Ok(status)
+    // a refused frame ends the session: its reason beats the hang-up it caused
+    threads.join()?;
+    status
 }
 
 /// Serve on any connection (stdio, or an in-memory pair in tests). Returns `Clean` after
@@ -288,7 +290,8 @@ impl Server<'_> {
         // servers, extra rules), and an unsaved skew.toml buffer counts
         let config = match overlay.iter().find(|(p, _)| p == crate::config::FILE_NAME) {
             Some((_, text)) => {
-                crate::config::Config::parse(crate::config::FILE_NAME, text, &self.root).map(Some)
+                crate::config::Config::parse_confined(crate::config::FILE_NAME, text, &self.root)
+                    .map(Some)
             }
             None => crate::config::Config::load(&self.root, None),
         };

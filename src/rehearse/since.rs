@@ -1,5 +1,6 @@
 //! `--since REV`: the repository as it was at a git revision, read through git itself
-//! (`ls-tree` + `cat-file --batch`) so the working tree and the index are never touched.
+//! (`ls-tree -z` + `cat-file --batch` by object id, so any path works) so the working tree
+//! and the index are never touched.
 //! Findings that already existed at REV are hidden: CI on a pull request and a pre-commit
 //! hook see only what the change introduces.
 
@@ -20,8 +21,6 @@ pub fn scan_revision(root: &Path, rev: &str, opts: &ScanOptions) -> Result<Inven
             root.display()
         ));
     };
-    let prefix = git(dir, &["rev-parse", "--show-prefix"], None)?;
-    let prefix = String::from_utf8_lossy(&prefix).trim().to_string();
     // verify the revision first, for a clear message
     git(
         dir,
@@ -39,13 +38,30 @@ pub fn scan_revision(root: &Path, rev: &str, opts: &ScanOptions) -> Result<Inven
             dir.display()
         )
     })?;
-    let listing = git(dir, &["ls-tree", "-r", "-z", "--name-only", rev], None)?;
-    let mut wanted: Vec<String> = Vec::new();
-    for raw in listing.split(|b| *b == 0) {
-        let Ok(path) = std::str::from_utf8(raw) else {
+    // `-z` listing (`<mode> <type> <oid>\t<path>\0`, paths relative to `dir`, never
+    // quoted), and blobs requested by object id: a path may hold any byte, a newline
+    // included, and `cat-file --batch` requests are newline-delimited
+    let listing = git(dir, &["ls-tree", "-r", "-z", "--full-tree", rev], None)?;
+    let listing = String::from_utf8_lossy(&listing).into_owned();
+    let prefix = git(dir, &["rev-parse", "--show-prefix"], None)?;
+    let prefix = String::from_utf8_lossy(&prefix)
+        .trim_end_matches('\n')
+        .to_string();
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    for entry in listing.split('\0') {
+        let Some((meta, full)) = entry.split_once('\t') else {
             continue;
         };
-        if path.is_empty()
+        let mut meta = meta.split(' ');
+        let (Some(mode), Some("blob"), Some(oid)) = (meta.next(), meta.next(), meta.next()) else {
+            continue;
+        };
+        // a symlink's blob is its target's name, not a manifest
+        let Some(path) = full.strip_prefix(prefix.as_str()) else {
+            continue;
+        };
+        if mode == "120000"
+            || path.is_empty()
             || path
                 .split('/')
                 .any(|part| opts.excludes.iter().any(|x| x == part))
@@ -53,17 +69,14 @@ pub fn scan_revision(root: &Path, rev: &str, opts: &ScanOptions) -> Result<Inven
             continue;
         }
         if extract::wanted_by(Path::new(path)).next().is_some() {
-            wanted.push(path.to_string());
+            wanted.push((path.to_string(), oid.to_string()));
         }
     }
-    let request: String = wanted
-        .iter()
-        .map(|p| format!("{rev}:{prefix}{p}\n"))
-        .collect();
+    let request: String = wanted.iter().map(|(_, oid)| format!("{oid}\n")).collect();
     let blobs = git(dir, &["cat-file", "--batch"], Some(request.as_bytes()))?;
     let mut files = Vec::with_capacity(wanted.len());
     let mut rest = blobs.as_slice();
-    for path in wanted {
+    for (path, _) in wanted {
         let nl = rest
             .iter()
             .position(|b| *b == b'\n')
@@ -77,9 +90,11 @@ pub fn scan_revision(root: &Path, rev: &str, opts: &ScanOptions) -> Result<Inven
             .ok_or_else(|| format!("unexpected `git cat-file` header `{header}`"))?;
         let body = &rest[..size.min(rest.len())];
         rest = rest.get(size + 1..).unwrap_or(&[]);
-        // a file that is not UTF-8 at REV cannot have produced a finding then
-        if let Ok(text) = String::from_utf8(body.to_vec()) {
-            files.push((path, text));
+        // decoded as the scan decodes (BOM, UTF-16, CR-only); a file that is not text at
+        // REV cannot have produced a finding then
+        let decoded = crate::read::decode(body.to_vec());
+        if decoded.problem.is_none() {
+            files.push((path, decoded.text));
         }
     }
     Ok(scan::scan_texts(root, files))

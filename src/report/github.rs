@@ -6,12 +6,14 @@
 //! additionally escape `:` and `,`, which would otherwise end the value. Paths are relative
 //! to the scan root, so annotations land on the right file when skew runs from the
 //! repository root (the usual `skew check .`). The fix, when there is one, becomes a
-//! second line of the annotation. Must not: write anything else to the stream (every line
+//! second line of the annotation. Control characters other than `\n` (ESC, bidi
+//! controls) are escaped first ([`super::escape`]): the log shows them, never runs them.
+//! Must not: write anything else to the stream (every line
 //! is a command), or emit a property with an empty value (the toolkit skips those).
 
 use std::io::{self, Write};
 
-use super::{Report, sorted_findings};
+use super::{Report, escape, sorted_findings};
 use crate::diagnostic::Severity;
 
 /// One workflow command per finding, in the shared order.
@@ -30,13 +32,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&loc.path),
+            escape_property(&escape::one_line(&loc.path)),
             loc.line,
             loc.column,
             loc.end_line,
             loc.end_column,
-            escape_property(&f.rule_id),
-            escape_data(&message),
+            escape_property(&escape::one_line(&f.rule_id)),
+            escape_data(&escape::multi_line(&message)),
         )?;
     }
     Ok(())

@@ -8,18 +8,16 @@
 //! findings, after them, so `skew check > out.txt` keeps both; `quiet` drops it.
 //! Must not: sort by anything but the shared order, or colour unless asked.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
-use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
+use super::escape;
+use super::excerpt::Excerpt;
 use super::{HumanOptions, Report, kind_name, plural, sorted_components, sorted_findings};
 use crate::diagnostic::{Finding, Severity};
-use crate::source::{FileId, Sources, Span};
+use crate::source::{Sources, Span};
 
 /// Every finding as a diagnostic, then the summary line unless `opts.quiet`.
 pub fn render(report: &Report, opts: &HumanOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -48,7 +46,12 @@ pub fn render_what_if(
             writeln!(
                 out,
                 "  {}:{}:{}: {}[{}]: {}",
-                loc.path, loc.line, loc.column, f.severity, f.rule_id, f.message
+                escape::one_line(&loc.path),
+                loc.line,
+                loc.column,
+                f.severity,
+                escape::one_line(&f.rule_id),
+                escape::one_line(&f.message)
             )?;
         }
         writeln!(out)?;
@@ -117,9 +120,8 @@ fn handler(opts: &HumanOptions) -> GraphicalReportHandler {
 
 fn write_findings(report: &Report, opts: &HumanOptions, out: &mut dyn Write) -> io::Result<()> {
     let handler = handler(opts);
-    let mut texts = Texts::new(report.sources);
     for (finding, _) in sorted_findings(report) {
-        let diag = to_diagnostic(finding, &mut texts);
+        let diag = to_diagnostic(finding, report.sources);
         let mut s = String::new();
         handler
             .render_report(&mut s, &diag)
@@ -129,72 +131,56 @@ fn write_findings(report: &Report, opts: &HumanOptions, out: &mut dyn Write) -> 
     Ok(())
 }
 
-/// One shared copy of each file's text: a finding and its related diagnostics all point
-/// into the same `Arc`, so a big lockfile is copied once per run, not once per finding.
-struct Texts<'a> {
-    sources: &'a Sources,
-    texts: HashMap<FileId, Arc<String>>,
-}
-
-impl<'a> Texts<'a> {
-    fn new(sources: &'a Sources) -> Self {
-        Texts {
-            sources,
-            texts: HashMap::new(),
-        }
-    }
-
-    fn named(&mut self, file: FileId) -> NamedSource<Arc<String>> {
-        let f = self.sources.get(file);
-        let text = self
-            .texts
-            .entry(file)
-            .or_insert_with(|| Arc::new(f.text.clone()))
-            .clone();
-        NamedSource::new(f.path.clone(), text)
-    }
-}
-
-fn to_diagnostic(finding: &Finding, texts: &mut Texts) -> HumanDiagnostic {
+/// A finding as miette draws it. Each diagnostic gets an [`Excerpt`] of only the lines its
+/// labels need, so a finding costs the size of its snippet, not of its file; every text
+/// that can come from a scanned file (messages, labels, help, paths, source lines) is
+/// escaped on the way ([`escape`]).
+fn to_diagnostic(finding: &Finding, sources: &Sources) -> HumanDiagnostic {
     let file = finding.primary.span.file;
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(finding.primary.message.clone()),
-        source_span(finding.primary.span),
-    )];
+    let mut here = vec![(finding.primary.span, finding.primary.message.as_str(), true)];
     let mut related = Vec::new();
     for label in &finding.related {
         if label.span.file == file {
-            labels.push(LabeledSpan::new_with_span(
-                Some(label.message.clone()),
-                source_span(label.span),
-            ));
+            here.push((label.span, label.message.as_str(), false));
         } else {
             // The rule id as code ties the other end to its finding (and spares miette's
             // `Advice: ` header from standing empty).
+            let (source, spans) = Excerpt::new(sources.get(label.span.file), &[label.span]);
             related.push(HumanDiagnostic {
-                message: label.message.clone(),
-                code: Some(finding.rule_id.clone()),
+                message: escape::multi_line(&label.message).into_owned(),
+                code: Some(escape::one_line(&finding.rule_id).into_owned()),
                 severity: miette::Severity::Advice,
                 help: None,
-                source: texts.named(label.span.file),
-                labels: vec![LabeledSpan::new_primary_with_span(
-                    None,
-                    source_span(label.span),
-                )],
+                source,
+                labels: vec![LabeledSpan::new_primary_with_span(None, spans[0])],
                 related: Vec::new(),
             });
         }
     }
+    let spans: Vec<Span> = here.iter().map(|h| h.0).collect();
+    let (source, translated) = Excerpt::new(sources.get(file), &spans);
+    let labels = here
+        .iter()
+        .zip(translated)
+        .map(|(&(_, message, primary), span)| {
+            let message = Some(escape::multi_line(message).into_owned());
+            if primary {
+                LabeledSpan::new_primary_with_span(message, span)
+            } else {
+                LabeledSpan::new_with_span(message, span)
+            }
+        })
+        .collect();
     HumanDiagnostic {
-        message: finding.message.clone(),
-        code: Some(finding.rule_id.clone()),
+        message: escape::multi_line(&finding.message).into_owned(),
+        code: Some(escape::one_line(&finding.rule_id).into_owned()),
         severity: match finding.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         },
-        help: help_text(finding),
-        source: texts.named(file),
+        help: help_text(finding).map(|h| escape::multi_line(&h).into_owned()),
+        source,
         labels,
         related,
     }
@@ -207,10 +193,6 @@ fn help_text(finding: &Finding) -> Option<String> {
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
-fn source_span(span: Span) -> miette::SourceSpan {
-    (span.start, span.len()).into()
-}
-
 /// A finding (or one of its related ends) as miette wants it.
 #[derive(Debug)]
 struct HumanDiagnostic {
@@ -218,7 +200,7 @@ struct HumanDiagnostic {
     code: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<Arc<String>>,
+    source: Excerpt,
     labels: Vec<LabeledSpan>,
     related: Vec<HumanDiagnostic>,
 }
@@ -279,13 +261,22 @@ fn write_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let rows: Vec<[String; 6]> = sorted_components(report)
         .into_iter()
         .map(|(c, loc)| {
+            let shown = |v: &Option<String>| {
+                v.as_deref()
+                    .map_or("-".into(), |v| escape::one_line(v).into_owned())
+            };
             [
-                format!("{}:{}:{}", loc.path, loc.line, loc.column),
+                format!(
+                    "{}:{}:{}",
+                    escape::one_line(&loc.path),
+                    loc.line,
+                    loc.column
+                ),
                 kind_name(c.kind).to_string(),
                 c.ecosystem.as_str().to_string(),
-                c.name.clone(),
-                c.version.clone().unwrap_or_else(|| "-".into()),
-                c.resolved.clone().unwrap_or_else(|| "-".into()),
+                escape::one_line(&c.name).into_owned(),
+                shown(&c.version),
+                shown(&c.resolved),
             ]
         })
         .collect();

@@ -8,6 +8,8 @@
 //! and [`sorted_components`]), so output does not depend on the order of the input.
 
 mod cyclonedx;
+mod escape;
+mod excerpt;
 mod github;
 mod gitlab;
 mod human;

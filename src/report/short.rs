@@ -3,11 +3,13 @@
 //! output).
 //!
 //! Owns that one-line shape. Must not: print more than one line per finding, so line
-//! breaks inside a message are folded into spaces; no summary line (count with `wc -l`).
+//! breaks inside a message are folded into spaces, and no path or name can start a line
+//! of its own (control characters are escaped, [`super::escape`]); no summary line (count
+//! with `wc -l`).
 
 use std::io::{self, Write};
 
-use super::{Report, kind_name, sorted_components, sorted_findings};
+use super::{Report, escape, kind_name, sorted_components, sorted_findings};
 
 /// One line per finding, in the shared order.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -15,12 +17,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "{}:{}:{}: {}[{}]: {}",
-            loc.path,
+            escape::one_line(&loc.path),
             loc.line,
             loc.column,
             f.severity,
-            f.rule_id,
-            one_line(&f.message)
+            escape::one_line(&f.rule_id),
+            escape::one_line(&one_line(&f.message))
         )?;
     }
     Ok(())
@@ -33,16 +35,16 @@ pub fn render_inventory(report: &Report, out: &mut dyn Write) -> io::Result<()> 
         write!(
             out,
             "{}:{}:{}: {} {} {} {}",
-            loc.path,
+            escape::one_line(&loc.path),
             loc.line,
             loc.column,
             kind_name(c.kind),
             c.ecosystem,
-            c.name,
-            c.version.as_deref().unwrap_or("-"),
+            escape::one_line(&c.name),
+            escape::one_line(c.version.as_deref().unwrap_or("-")),
         )?;
         if let Some(r) = &c.resolved {
-            write!(out, " resolved={r}")?;
+            write!(out, " resolved={}", escape::one_line(r))?;
         }
         writeln!(out)?;
     }

@@ -445,10 +445,23 @@ impl RuleSet {
         }
         for p in files {
             let shown = p.display().to_string();
-            let text = std::fs::read_to_string(&p).map_err(|e| LoadError::Io {
-                path: shown.clone(),
-                message: e.to_string(),
-            })?;
+            // regular files of bounded size only: `--rules` naming a FIFO must not hang,
+            // nor `/dev/zero` grow without end
+            let bytes = crate::read::read_regular(&p, crate::limits::MAX_CONFIG_FILE_SIZE)
+                .map_err(|e| LoadError::Io {
+                    path: shown.clone(),
+                    message: e.to_string(),
+                })?;
+            let decoded = crate::read::decode(bytes);
+            if let Some((at, message)) = decoded.problem {
+                let file = crate::source::SourceFile::new(Default::default(), "", decoded.text);
+                let (line, column) = file.line_col(at);
+                return Err(LoadError::Io {
+                    path: format!("{shown}:{line}:{column}"),
+                    message,
+                });
+            }
+            let text = decoded.text;
             self.add_user_file(&shown, &text)
                 .map_err(|e| LoadError::Invalid(Box::new(e)))?;
         }

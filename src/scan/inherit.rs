@@ -16,7 +16,7 @@ use globset::GlobBuilder;
 
 use super::{Inventory, dir_of, is_ancestor_dir};
 use crate::component::{CargoWorkspace, ComponentKind, Ecosystem, Inherit, Inheritable, PomModel};
-use crate::extract::maven_pom::interpolate;
+use crate::extract::maven_pom::{interpolate, unresolved, unresolved_property};
 use crate::source::{FileId, Span};
 
 /// How many `<parent>` links are followed: real hierarchies are a handful deep; the
@@ -60,6 +60,7 @@ pub(super) fn resolve(inv: &mut Inventory, offers: &[(FileId, Inheritable)]) {
     let mut resolved = vec![false; inv.components.len()];
     // parents' managed entries children resolved to: (name, span, the child's file)
     let mut used_managed: Vec<(String, Span, FileId)> = Vec::new();
+    let mut problems = Vec::new();
     for (i, c) in inv.components.iter_mut().enumerate() {
         let path = paths[declared_in[i].0 as usize];
         match &c.inherit {
@@ -83,6 +84,13 @@ pub(super) fn resolve(inv: &mut Inventory, offers: &[(FileId, Inheritable)]) {
                     }
                     c.inherit = None;
                     resolved[i] = true;
+                } else if let Some(t) = text
+                    && chain.last().is_some_and(|root| root.parent.is_none())
+                {
+                    // every POM of the chain is in the scan, so nothing else can define
+                    // the property: Maven itself would refuse this version
+                    let why = unresolved(t, &|name| Maven::lookup(&chain, name));
+                    problems.push(unresolved_property(&c.name, c.span, t, &why));
                 }
             }
             Some(Inherit::GradleProperty { name }) => {
@@ -96,6 +104,7 @@ pub(super) fn resolve(inv: &mut Inventory, offers: &[(FileId, Inheritable)]) {
             None => {}
         }
     }
+    inv.problems.extend(problems);
     type Key = (
         ComponentKind,
         String,

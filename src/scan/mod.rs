@@ -29,12 +29,15 @@ pub const DEFAULT_EXCLUDES: &[&str] = &["node_modules", "vendor", "target", ".gi
 pub struct ScanOptions {
     /// Folder names skipped anywhere in the tree.
     pub excludes: Vec<String>,
+    /// Files bigger than this (bytes) are reported as `skipped-file`, not read.
+    pub max_file_size: u64,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
         ScanOptions {
             excludes: DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect(),
+            max_file_size: crate::limits::DEFAULT_MAX_FILE_SIZE,
         }
     }
 }
@@ -88,13 +91,19 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Result<Inventory, ScanError> {
     } else {
         walk(root, opts)
     };
-    Ok(scan_walked(root, files, unreadable))
+    Ok(scan_walked(
+        root,
+        files,
+        unreadable,
+        &Reader::new(root, opts),
+    ))
 }
 
 /// Extract from an explicit list of `(absolute path, path relative to root)` pairs.
 /// Used by `scan` and by callers that already know the files (git trees, LSP buffers).
 pub fn scan_files(root: &Path, files: Vec<(PathBuf, PathBuf)>) -> Inventory {
-    scan_walked(root, files, Vec::new())
+    let reader = Reader::new(root, &ScanOptions::default());
+    scan_walked(root, files, Vec::new(), &reader)
 }
 
 /// [`scan_files`], plus the paths the walk could not enter, each with why: they become
@@ -103,6 +112,7 @@ fn scan_walked(
     root: &Path,
     mut files: Vec<(PathBuf, PathBuf)>,
     mut unreadable: Vec<(PathBuf, String)>,
+    reader: &Reader,
 ) -> Inventory {
     files.sort_by(|a, b| a.1.cmp(&b.1));
     files.dedup_by(|a, b| a.1 == b.1);
@@ -111,13 +121,29 @@ fn scan_walked(
     let mut results: Vec<(SourceFile, Extraction)> = files
         .par_iter()
         .enumerate()
-        .map(|(i, (abs, rel))| read_one(FileId(i as u32), abs, rel))
+        .map(|(i, (abs, rel))| read_one(FileId(i as u32), abs, rel, reader))
         .collect();
     for (rel, message) in unreadable {
         let id = FileId(results.len() as u32);
         results.push(read_problem(id, slash_path(&rel), &message));
     }
     assemble(root, results)
+}
+
+/// How the scan reads: the size limit, and the canonical root that symlinks in the tree
+/// must stay inside (`None` when the root is a single file the user named).
+struct Reader {
+    root: Option<PathBuf>,
+    max_file_size: u64,
+}
+
+impl Reader {
+    fn new(root: &Path, opts: &ScanOptions) -> Reader {
+        Reader {
+            root: root.is_dir().then(|| root.canonicalize().ok()).flatten(),
+            max_file_size: opts.max_file_size,
+        }
+    }
 }
 
 /// Like [`scan`] on a folder, but the files named in `overlay` (path relative to `root`,
@@ -134,6 +160,7 @@ pub fn scan_overlay(
         message: e.to_string(),
     })?;
     let (mut files, mut unreadable) = walk(root, opts);
+    let reader = Reader::new(root, opts);
     files.sort_by(|a, b| a.1.cmp(&b.1));
     files.dedup_by(|a, b| a.1 == b.1);
     unreadable.sort();
@@ -146,7 +173,7 @@ pub fn scan_overlay(
             let rel_str = slash_path(rel);
             match overlay.iter().find(|(p, _)| *p == rel_str) {
                 Some((_, text)) => extract_one(SourceFile::new(id, rel_str, text.clone()), rel),
-                None => read_one(id, abs, rel),
+                None => read_one(id, abs, rel, &reader),
             }
         })
         .collect();
@@ -157,15 +184,37 @@ pub fn scan_overlay(
     Ok(assemble(root, results))
 }
 
-/// Read one file from disk and extract it; unreadable files become `read-error`s.
-fn read_one(id: FileId, abs: &Path, rel: &Path) -> (SourceFile, Extraction) {
+/// Read one file from disk and extract it; a file that is not read becomes a
+/// `skipped-file` (not a regular file, too big, a symlink leaving the root) or a
+/// `read-error` (I/O error, not text), at the offending byte when there is one.
+fn read_one(id: FileId, abs: &Path, rel: &Path, reader: &Reader) -> (SourceFile, Extraction) {
+    use crate::read::{self, ReadError};
     let rel_str = slash_path(rel);
-    match std::fs::read(abs) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => extract_one(SourceFile::new(id, rel_str, text), rel),
-            Err(_) => read_problem(id, rel_str, "the file is not valid UTF-8"),
-        },
-        Err(e) => read_problem(id, rel_str, &e.to_string()),
+    let confined = match &reader.root {
+        Some(root) if abs.is_symlink() => read::confine(root, abs).map(|_| ()),
+        _ => Ok(()),
+    };
+    let bytes = confined.and_then(|()| read::read_regular(abs, reader.max_file_size));
+    match bytes {
+        Ok(bytes) => {
+            let decoded = read::decode(bytes);
+            match decoded.problem {
+                None => extract_one(SourceFile::new(id, rel_str, decoded.text), rel),
+                Some((at, message)) => {
+                    let file = SourceFile::new(id, rel_str, decoded.text);
+                    let (line, column) = file.line_col(at);
+                    let message = format!("{message} at {line}:{column}");
+                    file_problem(file, Code::ReadError, at, &message)
+                }
+            }
+        }
+        Err(e @ ReadError::Io(_)) => read_problem(id, rel_str, &e.to_string()),
+        Err(e) => file_problem(
+            SourceFile::new(id, rel_str, String::new()),
+            Code::SkippedFile,
+            0,
+            &e.to_string(),
+        ),
     }
 }
 
@@ -190,13 +239,32 @@ fn extract_one(file: SourceFile, rel: &Path) -> (SourceFile, Extraction) {
 }
 
 fn read_problem(id: FileId, rel: String, message: &str) -> (SourceFile, Extraction) {
-    let file = SourceFile::new(id, rel, String::new());
+    file_problem(
+        SourceFile::new(id, rel, String::new()),
+        Code::ReadError,
+        0,
+        message,
+    )
+}
+
+/// A `read-error` or `skipped-file` for `file`, pointing at byte `at`.
+fn file_problem(
+    file: SourceFile,
+    code: Code,
+    at: usize,
+    message: &str,
+) -> (SourceFile, Extraction) {
     let mut out = Extraction::default();
+    let verb = if code == Code::SkippedFile {
+        "skipped"
+    } else {
+        "cannot read"
+    };
     out.problem(Finding {
-        rule_id: Code::ReadError.to_string(),
-        severity: Code::ReadError.severity(),
-        message: format!("cannot read `{}`: {message}", file.path),
-        primary: Label::new(file.span(0, 0), "this file"),
+        rule_id: code.to_string(),
+        severity: code.severity(),
+        message: format!("{verb} `{}`: {message}", file.path),
+        primary: Label::new(file.span(at, at), "this file"),
         related: Vec::new(),
         fix: None,
         sources: Vec::new(),
@@ -217,8 +285,8 @@ fn assemble(root: &Path, results: Vec<(SourceFile, Extraction)>) -> Inventory {
         inv.components.extend(out.components);
         inv.problems.extend(out.problems);
         offers.extend(out.inheritable.into_iter().map(|o| (id, o)));
-        inv.projects.extend(out.project);
         inv.units.extend(out.units);
+        inv.projects.extend(out.project);
     }
     inv.files_scanned = inv.sources.len();
     inherit::resolve(&mut inv, &offers);
@@ -266,7 +334,9 @@ fn walk(root: &Path, opts: &ScanOptions) -> (Vec<(PathBuf, PathBuf)>, Unreadable
                 continue;
             }
         };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
+        // symlinks, FIFOs and devices with a manifest's name are kept: reading reports
+        // them (`skipped-file`) instead of dropping them in silence
+        if entry.file_type().is_none_or(|t| t.is_dir()) {
             continue;
         }
         let abs = entry.path().to_path_buf();
@@ -436,7 +506,8 @@ mod tests {
         };
         assert!(io_failure(&glob).is_none());
         let rel = path.strip_prefix(root).unwrap().to_path_buf();
-        let inv = scan_walked(root, Vec::new(), vec![(rel, message.clone())]);
+        let reader = Reader::new(root, &ScanOptions::default());
+        let inv = scan_walked(root, Vec::new(), vec![(rel, message.clone())], &reader);
         assert_eq!(inv.problems.len(), 1);
         let p = &inv.problems[0];
         assert_eq!(p.rule_id, "read-error");
