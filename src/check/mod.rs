@@ -402,15 +402,13 @@ pub fn evaluate(cx: &Context<'_>) -> Vec<Evaluation> {
 /// A container image whose tag names no version: none, `latest`, or a tag without a
 /// number (`alpine`). A numbered tag, even a major only (`postgres:16-alpine`), says
 /// which versions it admits, and the rules evaluate those; a digest (`mysql@sha256:…`,
-/// recorded by the extractors) pins the image whatever the tag; a tag from a variable
-/// nothing sets is unknown, not floating: the deploy sets it. Only images float: a
+/// recorded by the extractors) pins the image whatever the tag. Only images float: a
 /// lockfile or a runtime file means what it says.
 fn is_floating(c: &Component, declared: &Result<VersionSet, VersionError>) -> bool {
     // a tag from a variable nothing sets is unknown, not floating: the deploy sets it
     c.ecosystem == Ecosystem::Docker
         && c.unresolved.is_none()
         && c.digest.is_none()
-        && c.unresolved.is_none()
         && (c.version.is_none() || matches!(declared, Err(VersionError::Unknown(_))))
 }
 

@@ -824,8 +824,7 @@ pub(crate) fn image_from_template(
         &reference[..name_end],
         version,
         span,
-    )
-    .digest(image_ref::digest(reference));
+    );
     c.unresolved = first_unresolved;
     c.digest = image_ref::digest(reference).map(str::to_string);
     Some(c)
