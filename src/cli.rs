@@ -100,7 +100,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "REV")]
     pub since: Option<String>,
     /// The date end-of-life rules compare with (default: today, UTC)
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, env = "SKEW_TODAY")]
     pub today: Option<Date>,
     /// Lowest severity that makes the exit code 1
     #[arg(long, value_enum, default_value_t = FailOn::Error)]

@@ -69,6 +69,12 @@ pub enum Ecosystem {
     Helm,
     /// GitHub Actions `uses:` references.
     GithubActions,
+    /// Elixir/Erlang packages (`mix.exs`, `mix.lock`) from Hex.
+    Hex,
+    /// Debian/Ubuntu OS packages pinned in a Dockerfile (`apt-get install pkg=1.2-1`).
+    Deb,
+    /// Alpine OS packages pinned in a Dockerfile (`apk add pkg=1.2.3-r0`).
+    Apk,
 }
 
 impl Ecosystem {
@@ -88,6 +94,9 @@ impl Ecosystem {
         Ecosystem::Terraform,
         Ecosystem::Helm,
         Ecosystem::GithubActions,
+        Ecosystem::Hex,
+        Ecosystem::Deb,
+        Ecosystem::Apk,
     ];
 
     /// The stable name used in JSON and rule files.
@@ -108,6 +117,9 @@ impl Ecosystem {
             Ecosystem::Terraform => "terraform",
             Ecosystem::Helm => "helm",
             Ecosystem::GithubActions => "github-actions",
+            Ecosystem::Hex => "hex",
+            Ecosystem::Deb => "deb",
+            Ecosystem::Apk => "apk",
         }
     }
 
@@ -225,6 +237,26 @@ pub struct Component {
     /// dependency to the entry that names it before falling back to the first entry of
     /// that name; empty when the format does not say (npm's package-lock hoists instead).
     pub resolves: Vec<LockKey>,
+    /// The version comes from a compose variable nothing in the repository sets
+    /// (`postgres:${PG_TAG}` with no `.env` beside the file defining `PG_TAG`): the
+    /// variable as written. The version is unknown, not floating: the deploy sets it.
+    pub unresolved: Option<String>,
+    /// For container images: the digest the reference pins (`sha256:…` of
+    /// `nginx@sha256:…`), which fixes what runs whatever the tag says.
+    pub digest: Option<String>,
+}
+
+/// The package a manifest itself describes (`package.json` `name`/`version`, Cargo.toml
+/// `[package]`, pyproject `[project]`): the repository's own software, not a dependency,
+/// so no rule treats it as a client. Reporters that describe the project (CycloneDX
+/// `metadata.component`) read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    pub version: Option<String>,
+    /// The name as written.
+    pub span: Span,
 }
 
 /// What a lockfile entry was resolved for, as the lockfile writes it. Plain data: the
@@ -253,6 +285,10 @@ pub enum Inherit {
     /// (`${mysql.version}`); `None` when the dependency has no `<version>`, so a parent's
     /// `<dependencyManagement>` entry for the same `groupId:artifactId` gives it.
     MavenParent { text: Option<String> },
+    /// Gradle: a build script's `"$name"`/`"${name}"` whose property the script does not
+    /// define: the value comes from a `gradle.properties` or an enclosing project's
+    /// `ext` block, looked up in the script's folder, then each folder above it.
+    GradleProperty { name: String },
 }
 
 /// What a file offers to the files that inherit from it: the other half of [`Inherit`].
@@ -263,6 +299,59 @@ pub enum Inheritable {
     CargoWorkspace(CargoWorkspace),
     /// Any `pom.xml`: a possible parent of other POMs.
     MavenPom(Box<PomModel>),
+    /// Gradle properties a build script in this folder or below can name: every entry of
+    /// a `gradle.properties`, the `ext`/`extra` properties of a build script. Each is
+    /// name, value and the span of the value as written.
+    GradleProperties(Vec<(String, String, Span)>),
+}
+
+/// A fact about deployment topology, as one file states it: which compose service builds
+/// which folder, which services it names, which variables a `.env` file sets. Plain data
+/// with spans; extractors put these in their `Extraction`, the scanner keeps them in the
+/// inventory and `plan::topology` builds deployment units from them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitFact {
+    /// A service of a compose file (`span` is the service's key in `services:`).
+    ComposeService(ComposeService),
+    /// `include:` in a compose file, or a service's `extends.file`: another compose file
+    /// (path as written, relative to the including file's folder) whose services join
+    /// this project.
+    ComposeInclude { path: String, span: Span },
+    /// An image reference with variables (`${PG_TAG}`) the extractor could not resolve
+    /// from defaults alone: the scanner resolves it with the `.env` beside the file.
+    ComposeImage(ComposeImage),
+    /// The variables a `.env` file sets: name, value, span of the value.
+    DotEnv { vars: Vec<(String, String, Span)> },
+}
+
+/// One compose service's topology, as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ComposeService {
+    pub name: String,
+    pub span: Span,
+    /// `build:` (a string) or `build.context`, with its span; `.` when `build:` has
+    /// only a `dockerfile:`.
+    pub context: Option<(String, Span)>,
+    /// `build.dockerfile`, relative to the context.
+    pub dockerfile: Option<String>,
+    /// Services named by `depends_on` (list or map form) and `links` (`db:alias`).
+    pub depends_on: Vec<(String, Span)>,
+    /// Host names in the service's environment: connection strings
+    /// (`mysql://db:3306/app`) and `*_HOST`/`*_ADDR` variables (`REDIS_HOST=cache`).
+    pub hosts: Vec<(String, Span)>,
+}
+
+/// An image reference whose text has compose variables in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposeImage {
+    /// The span of the component the extractor pushed for it (how the scanner finds it).
+    pub component: Span,
+    /// The `image:` value as written.
+    pub template: String,
+    /// Where the value is written verbatim in the file, when it is.
+    pub start: Option<usize>,
+    /// The whole scalar node.
+    pub whole: Span,
 }
 
 /// A Cargo workspace root as its `Cargo.toml` declares it.
@@ -327,6 +416,8 @@ impl Component {
             group: None,
             inherit: None,
             resolves: Vec::new(),
+            unresolved: None,
+            digest: None,
         }
     }
 
@@ -342,6 +433,12 @@ impl Component {
 
     pub fn group(mut self, group: impl Into<String>) -> Self {
         self.group = Some(group.into());
+        self
+    }
+
+    /// The digest an image reference pins (see [`Component::digest`]).
+    pub fn digest(mut self, digest: Option<&str>) -> Self {
+        self.digest = digest.map(str::to_string);
         self
     }
 

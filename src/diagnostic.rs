@@ -49,6 +49,10 @@ impl fmt::Display for Severity {
 pub struct Label {
     pub span: Span,
     pub message: String,
+    /// The label says why a client and a server were paired (the deployment topology:
+    /// "`services/api` is the build context of service `api` in `compose.yaml`, which
+    /// depends on `db`"). JSON lists these apart, as `pairing`.
+    pub pairing: bool,
 }
 
 impl Label {
@@ -56,6 +60,15 @@ impl Label {
         Label {
             span,
             message: message.into(),
+            pairing: false,
+        }
+    }
+
+    /// A label saying why a client and a server were paired.
+    pub fn pairing(span: Span, message: impl Into<String>) -> Self {
+        Label {
+            pairing: true,
+            ..Label::new(span, message)
         }
     }
 }
@@ -111,6 +124,7 @@ pub enum Code {
     AmbiguousVersion,
     UnpinnedServer,
     UntestedUpgrade,
+    UnknownVersion,
 }
 
 impl Code {
@@ -124,6 +138,7 @@ impl Code {
         Code::AmbiguousVersion,
         Code::UnpinnedServer,
         Code::UntestedUpgrade,
+        Code::UnknownVersion,
     ];
 
     /// The id findings carry (`parse-error`).
@@ -137,6 +152,7 @@ impl Code {
             Code::AmbiguousVersion => "ambiguous-version",
             Code::UnpinnedServer => "unpinned-server",
             Code::UntestedUpgrade => "untested-upgrade",
+            Code::UnknownVersion => "unknown-version",
         }
     }
 
@@ -151,6 +167,7 @@ impl Code {
             Code::InvalidVersion | Code::AmbiguousVersion | Code::UnpinnedServer => {
                 Severity::Warning
             }
+            Code::UnknownVersion => Severity::Info,
         }
     }
 
@@ -176,10 +193,13 @@ impl Code {
                 "an unquoted version that YAML reads as a number (`3.10` becomes 3.1): quote it"
             }
             Code::UnpinnedServer => {
-                "a server image tag does not pin a version (none, `latest`, major only): any deploy may upgrade it"
+                "a server image tag names no version (none, `latest`, `alpine`) and no digest: any deploy may run another version"
             }
             Code::UntestedUpgrade => {
                 "an environment later in the promotion order runs a version no earlier environment runs"
+            }
+            Code::UnknownVersion => {
+                "a compose image names a variable nothing in the repository sets: its version is unknown and no rule checks it"
             }
         }
     }
@@ -220,16 +240,25 @@ impl Code {
                  the value."
             }
             Code::UnpinnedServer => {
-                "A tag without a full version (none, `latest`, a major only such as `mysql:8`) \
-                 lets any deploy run a different server version than the one tested. Rules are \
-                 still checked against every version the tag admits. Pin a full version tag or \
-                 a digest."
+                "A tag that names no version (none, `latest`, a tag without a number such as \
+                 `alpine`) lets any deploy run any server version, not the one tested. Rules are \
+                 still checked against every version. A numbered tag is not flagged by itself, \
+                 a major-pinned one (`postgres:16-alpine`) included: the rules check the line \
+                 it admits, as its newest release. Pin a version tag (at least the major) or a \
+                 digest."
             }
             Code::UntestedUpgrade => {
                 "An environment later in the promotion order (`rank` in `skew.toml`) runs a \
                  version above every version the earlier environments run, so it reaches that \
                  environment without having been tried anywhere. Roll the version out to an \
                  earlier environment first."
+            }
+            Code::UnknownVersion => {
+                "A compose image whose reference or tag comes from a variable (`postgres:${PG_TAG}`) \
+                 runs whatever the deploy sets. skew reads the `.env` beside the compose file, as \
+                 docker compose does; when neither it nor a default (`${PG_TAG:-16.4}`) sets the \
+                 variable, the version is unknown and no rule is checked against it. Set the \
+                 variable in `.env` or give it a default."
             }
         }
     }

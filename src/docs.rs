@@ -213,6 +213,21 @@ pub fn explain_text(rules: &RuleSet, rule: &Rule) -> String {
                 );
             }
         }
+        RuleKind::RemovedSetting { settings } => {
+            let _ = writeln!(s, "## Removed settings\n");
+            let _ = writeln!(s, "| setting | removed in | source |");
+            let _ = writeln!(s, "|---|---|---|");
+            for x in settings {
+                let _ = writeln!(
+                    s,
+                    "| {} | {product} {} | {} |",
+                    cell(&describe_setting(&x.setting)),
+                    x.removed_text,
+                    x.source
+                );
+            }
+            let _ = writeln!(s);
+        }
         RuleKind::Eol { releases } => {
             let _ = writeln!(s, "## End-of-life dates\n");
             let _ = writeln!(s, "| release line | end of life | source |");
@@ -298,14 +313,27 @@ fn describe_setting(m: &SettingMatch) -> String {
             value: v,
             ignore,
         } => format!("argument `{name}`{}", value(v, ignore)),
-        SettingMatch::UrlUser { schemes, ignore } => format!(
-            "a URL with a user name ({}){}",
+        SettingMatch::UrlUser {
+            schemes,
+            ignore,
+            query,
+            no_query,
+        } => format!(
+            "a URL with a user name ({}){}{}{}",
             schemes
                 .iter()
                 .map(|s| format!("`{s}://user@…`"))
                 .collect::<Vec<_>>()
                 .join(", "),
-            value(&None, ignore)
+            value(&None, ignore),
+            query
+                .as_ref()
+                .map(|q| format!(" that sets `?{q}=`"))
+                .unwrap_or_default(),
+            no_query
+                .as_ref()
+                .map(|q| format!(" that does not set `?{q}=`"))
+                .unwrap_or_default(),
         ),
     }
 }

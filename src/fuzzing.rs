@@ -94,6 +94,7 @@ pub fn extract(pick: u8, bytes: &[u8]) {
         sources: &sources,
         findings: &out.problems,
         components: &out.components,
+        projects: &[],
         files_scanned: 1,
         rules: &[],
     };

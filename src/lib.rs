@@ -19,6 +19,7 @@
 // 1 load: command line, skew.toml, rule files
 pub mod cli;
 pub mod config;
+// every bound on untrusted input
 pub mod limits;
 pub mod read;
 pub mod rule;
@@ -30,7 +31,9 @@ pub mod fuzzing;
 pub mod scan;
 pub mod source;
 pub mod version;
-// 3 plan: scenarios (environments, declared and assumed servers, what-if, baselines)
+// 3 plan: deployment topology and finding families; scenarios (environments, declared
+// and assumed servers, what-if, baselines)
+pub mod plan;
 pub mod rehearse;
 // 4 evaluate: rule kinds and built-in checks, the compatibility graph
 pub mod check;

@@ -235,11 +235,12 @@ pub fn check_with(
         }
     }
     let (evaluations, mut lints) = {
-        let cx = Context::build(&inv.components, rules, &inv.sources, scenario, options);
+        let cx = Context::build(&inv.components, rules, &inv.sources, scenario, options)
+            .with_units(&inv.units);
         (check::evaluate(&cx), check::lint(&cx))
     };
     let graph = Graph::build(&inv.components, evaluations);
-    let mut findings = graph.findings();
+    let mut findings = crate::plan::families::collapse(graph.findings(), rules);
     for f in &mut findings {
         let Some(rule) = rules.rule(&f.rule_id) else {
             continue;

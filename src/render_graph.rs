@@ -38,6 +38,9 @@ pub struct Node<'a> {
     /// Indices into [`View::environments`], the one the node is drawn in first; empty
     /// for a component deployed everywhere.
     pub environments: Vec<usize>,
+    /// The deployment unit it belongs to (`compose project shop`), from
+    /// [`View::with_units`]; `None` outside every unit.
+    pub unit: Option<String>,
 }
 
 /// Where each component is deployed, as the picture needs it: the scenario knows the
@@ -147,6 +150,7 @@ pub fn view<'a>(
             component: &components[i],
             location,
             environments: envs_of(i),
+            unit: None,
         })
         .collect();
     let mut edges: Vec<ViewEdge> = raw_edges
@@ -164,6 +168,30 @@ pub fn view<'a>(
         environments: deployment.names.clone(),
         nodes,
         edges,
+    }
+}
+
+impl View<'_> {
+    /// Name each node's deployment unit (`plan::topology`): file boxes are labelled with
+    /// the unit their file belongs to, JSON nodes carry it as `unit`.
+    pub fn with_units(
+        mut self,
+        topology: &crate::plan::topology::Topology,
+        components: &[Component],
+    ) -> Self {
+        for n in &mut self.nodes {
+            // nodes borrow the inventory's components: the index is the offset
+            let base = components.as_ptr() as usize;
+            let at = n.component as *const Component as usize;
+            let index = at.wrapping_sub(base) / std::mem::size_of::<Component>().max(1);
+            if components
+                .get(index)
+                .is_some_and(|c| std::ptr::eq(c, n.component))
+            {
+                n.unit = topology.unit_label(index);
+            }
+        }
+        self
     }
 }
 
@@ -189,7 +217,7 @@ pub fn dot(view: &View) -> String {
         };
         for file in &env_box.files {
             let _ = writeln!(s, "{pad}  subgraph cluster_{f} {{");
-            let _ = writeln!(s, "{pad}    label={};", dot_str(&file.path));
+            let _ = writeln!(s, "{pad}    label={};", dot_str(&file.label()));
             let _ = writeln!(s, "{pad}    style=\"rounded\"; color=\"#94a3b8\";");
             for (g, group) in file.groups.iter().enumerate() {
                 let indent = if group.name.is_some() {
@@ -264,7 +292,11 @@ pub fn mermaid(view: &View) -> String {
             None => "",
         };
         for file in &env_box.files {
-            let _ = writeln!(s, "{pad}  subgraph f{f}[\"{}\"]", mermaid_text(&file.path));
+            let _ = writeln!(
+                s,
+                "{pad}  subgraph f{f}[\"{}\"]",
+                mermaid_text(&file.label())
+            );
             for (g, group) in file.groups.iter().enumerate() {
                 let indent = if group.name.is_some() {
                     "      "
@@ -367,6 +399,9 @@ pub fn json(view: &View) -> String {
         version: Option<&'a str>,
         resolved: Option<&'a str>,
         group: Option<&'a str>,
+        /// The deployment unit (additive field; absent outside every unit).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        unit: Option<&'a str>,
         /// Promotion order; `[]` = deployed everywhere. Absent without configured
         /// environments, so the output stays what it was before environments existed.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -395,6 +430,7 @@ pub fn json(view: &View) -> String {
                 version: n.component.version.as_deref(),
                 resolved: n.component.resolved.as_deref(),
                 group: n.component.group.as_deref(),
+                unit: n.unit.as_deref(),
                 environments: (!view.environments.is_empty()).then(|| {
                     let mut envs = n.environments.clone();
                     envs.sort_unstable();
@@ -431,7 +467,19 @@ struct EnvBox {
 /// Nodes of one file, split by group (ungrouped first, then groups by name).
 struct FileBox {
     path: String,
+    /// The deployment unit of the file's first node.
+    unit: Option<String>,
     groups: Vec<GroupBox>,
+}
+
+impl FileBox {
+    /// `legacy/api/package.json (compose project legacy, build context of api)`.
+    fn label(&self) -> String {
+        match &self.unit {
+            Some(u) => format!("{} ({u})", self.path),
+            None => self.path.clone(),
+        }
+    }
 }
 
 struct GroupBox {
@@ -460,6 +508,7 @@ fn boxes(view: &View) -> Vec<EnvBox> {
         {
             env_box.files.push(FileBox {
                 path: n.location.path.clone(),
+                unit: n.unit.clone(),
                 groups: Vec::new(),
             });
         }

@@ -148,6 +148,7 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
         sources: &now.inv.sources,
         findings: &now.checked.findings,
         components: &now.inv.components,
+        projects: &now.inv.projects,
         files_scanned: now.checked.files_scanned,
         rules: &meta,
     };
@@ -194,6 +195,7 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
         sources: &after.inv.sources,
         findings: &after.checked.findings,
         components: &after.inv.components,
+        projects: &after.inv.projects,
         files_scanned: after.checked.files_scanned,
         rules: &meta,
     };
@@ -248,6 +250,7 @@ fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Error> {
         sources: &inv.sources,
         findings: &problems,
         components: &inv.components,
+        projects: &inv.projects,
         files_scanned,
         rules: &[],
     };
@@ -274,6 +277,14 @@ fn cmd_graph(args: GraphArgs) -> Result<ExitStatus, Error> {
         &now.checked.graph,
         &rules,
         &deployment,
+    )
+    .with_units(
+        &crate::plan::topology::Topology::build(
+            &now.inv.components,
+            &now.inv.sources,
+            &now.inv.units,
+        ),
+        &now.inv.components,
     );
     let text = match args.format {
         GraphFormat::Dot => crate::render_graph::dot(&view),

@@ -92,7 +92,15 @@ fn negative_twins_stay_silent() {
         let o = skew(&["check", twin, "--format", "json"]);
         assert_eq!(o.status.code(), Some(0), "{twin}: {}", stdout(&o));
         let v = json(&o);
-        assert_eq!(v["findings"], serde_json::json!([]), "{twin}");
+        // MySQL 5.7 is past its end of life (a warning, exit code 0): true, and not the
+        // handshake break the twins are about
+        let findings: Vec<_> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] != "mysql-eol")
+            .collect();
+        assert!(findings.is_empty(), "{twin}: {findings:?}");
         // the twin still has the client and the server: silence is a verdict, not a miss
         let names: Vec<_> = v["components"]
             .as_array()

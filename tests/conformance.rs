@@ -72,6 +72,8 @@ const MAPPING: &[(&str, &str, &str)] = &[
         "composer-lock",
         "composer.lock",
     ),
+    ("language/elixir/mixlock", "mix-lock", "mix.lock"),
+    ("language/erlang/mixlock", "mix-lock", "mix.lock"),
     (
         "language/python/pipfilelock",
         "pipfile-lock",
@@ -139,6 +141,9 @@ const DIGEST: &str = "skew's docker version is the tag; a reference pinned only 
 const UNSET_VAR: &str = "an image tag from an unset `${VAR}` is unknown to skew (no \
                          environment at scan time); scalibr's test supplies `.env` values or \
                          skips the image";
+const PARENT_COMPONENT: &str = "the `<parent>` is a component in skew (group `parent`): a \
+                                parent such as spring-boot-starter-parent decides every \
+                                managed version; scalibr leaves it out";
 const PARENT: &str = "declared in the parent POM or an imported BOM, another file that this \
                       test hands the peer and not skew";
 
@@ -308,6 +313,18 @@ const ALLOWED: &[Allow] = &[
         "with-parent.xml",
         "missing org.dave:dave@4.0.0",
         PARENT,
+    ),
+    (
+        "language/java/pomxml",
+        "with-parent.xml",
+        "extra org.local:parent-pom@1.0",
+        PARENT_COMPONENT,
+    ),
+    (
+        "language/java/pomxml",
+        "profiles.xml",
+        "extra org.parent:parent-pom@1.0.0",
+        PARENT_COMPONENT,
     ),
     (
         "language/java/pomxml",
@@ -506,6 +523,14 @@ const ALLOWED: &[Allow] = &[
     ),
     // -- PHP
     ("language/php/composerlock", "*", "line *", HEADER),
+    // -- Elixir / Erlang
+    (
+        "language/erlang/mixlock",
+        "git.lock",
+        "missing *",
+        "a `:git` entry pins a commit, not a version: skew reports no component for it \
+      (scalibr reports the package with an empty version)",
+    ),
     // -- JavaScript
     (
         "language/javascript/pnpmlock",

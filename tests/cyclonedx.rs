@@ -71,6 +71,24 @@ fn every_fixture_scans_to_a_valid_bom() {
     assert_valid(&bom);
 }
 
+/// The package the root manifest names is what the BOM describes (`metadata.component`);
+/// a member package of a monorepo, or no package at the root, describes nothing.
+#[test]
+fn the_root_package_is_the_bom_subject() {
+    let bom = scan(Path::new("fixtures/truth/npm-alias"), &["scan"]);
+    assert_valid(&bom);
+    let subject = &bom["metadata"]["component"];
+    assert_eq!(subject["name"], "api", "{bom}");
+    assert_eq!(subject["version"], "1.0.0");
+    assert_eq!(subject["purl"], "pkg:npm/api@1.0.0");
+    // and it is no dependency of itself
+    let components = bom["components"].as_array().unwrap();
+    assert!(components.iter().all(|c| c["name"] != "api"), "{bom}");
+    // the packages below the root (fixtures/…/package.json) are not the repository
+    let bom = scan(Path::new("fixtures/truth"), &["scan"]);
+    assert!(bom["metadata"].get("component").is_none(), "{bom}");
+}
+
 #[test]
 fn check_writes_the_same_valid_bom() {
     let scanned = scan(Path::new("fixtures/outage-2023-06-03"), &["scan"]);

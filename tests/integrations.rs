@@ -30,6 +30,8 @@ fn skew(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
+        // end-of-life findings must not change with the calendar
+        .env("SKEW_TODAY", "2026-01-01")
         .stdin(std::process::Stdio::null())
         .output()
         .expect("skew runs")

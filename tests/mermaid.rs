@@ -25,6 +25,7 @@ fn skew(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("SKEW_TODAY", "2026-01-01")
         .stdin(std::process::Stdio::null())
         .output()
         .expect("skew runs");

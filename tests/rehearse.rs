@@ -34,8 +34,9 @@ fn what_if_an_upgrade_breaks_the_old_drivers() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let text = stdout(&o);
+    // it also resolves 5.7's end-of-life warning
     assert!(
-        text.starts_with("upgrading mysql 5.7 → 8.0.36 breaks 2 clients\n"),
+        text.starts_with("upgrading mysql 5.7 → 8.0.36 breaks 2 clients; it resolves 1 finding\n"),
         "{text}"
     );
     insta::assert_snapshot!("what_if_breaks_human", text);
@@ -57,7 +58,8 @@ fn what_if_an_upgrade_breaks_the_old_drivers() {
             "mysql-caching-sha2-password services/worker/requirements.txt:2",
         ]
     );
-    assert_eq!(v["resolved"], serde_json::json!([]));
+    // leaving 5.7 resolves its end-of-life warning
+    assert_eq!(rule_ids(&v, "resolved"), ["mysql-eol docker-compose.yml:4"]);
     // the smallest change that satisfies every rule at once
     let fixes: Vec<_> = v["introduced"]
         .as_array()
@@ -90,7 +92,8 @@ fn what_if_a_safe_upgrade_exits_0() {
 
 #[test]
 fn what_if_resolves_findings_and_checks_rollbacks() {
-    // the outage repository, rolled back to 5.7: both findings go away
+    // the outage repository, rolled back to 5.7: both findings go away (and 5.7's
+    // end-of-life warning comes in)
     let o = skew(&[
         "what-if",
         "fixtures/outage-2023-06-03",
@@ -103,7 +106,7 @@ fn what_if_resolves_findings_and_checks_rollbacks() {
     let v = json(&o);
     assert!(
         v["verdict"].as_str().unwrap().starts_with(
-            "rolling back mysql 8.0.36 → 5.7.44 introduces no finding; it resolves 2 findings"
+            "rolling back mysql 8.0.36 → 5.7.44 may break 1 client; it resolves 2 findings"
         ),
         "{}",
         v["verdict"]
@@ -295,16 +298,17 @@ fn invalid_config_exits_2_with_spanned_diagnostics() {
     );
 }
 
+/// `mysql:8` follows its line: what runs is the newest 8.x (8.4 today), so the rule for
+/// 8.4 breaks outright. A major-pinned tag is a policy, not flagged by itself.
 #[test]
-fn floating_tags_are_flagged_and_evaluated_as_may_break() {
+fn a_major_only_tag_is_its_newest_release_and_not_flagged_by_itself() {
     let o = skew(&[
         "check",
         "fixtures/rehearse/floating-tag",
         "--format",
         "json",
     ]);
-    // warnings only: the default --fail-on error passes
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.status.code(), Some(1));
     let v = json(&o);
     let got: Vec<_> = v["findings"]
         .as_array()
@@ -321,16 +325,15 @@ fn floating_tags_are_flagged_and_evaluated_as_may_break() {
     assert_eq!(
         got,
         [
-            "warning unpinned-server",
             "warning mysql-caching-sha2-password",
-            "warning mysql-native-password-removed",
+            "error mysql-native-password-removed",
         ]
     );
     assert!(
         v["findings"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("the tag admits >=8, <9")
+            .contains("`8` runs the newest release of its line, affected only below 8.4")
     );
 }
 

@@ -26,7 +26,7 @@ pub(super) fn evaluate(
         else {
             continue;
         };
-        if today < release.eol {
+        if !release.eol.reached(today) {
             continue;
         }
         let c = inst.component;
@@ -40,8 +40,12 @@ pub(super) fn evaluate(
             rule_id: rule.id.clone(),
             severity: rule.severity,
             message: format!(
-                "{} {} reached end of life on {} ({}); {}",
-                inst.product.name, release.line, release.eol, release.source, rule.summary
+                "{} {} reached end of life {} ({}); {}",
+                inst.product.name,
+                release.line,
+                release.eol.phrase(),
+                release.source,
+                rule.summary
             ),
             primary: Label::new(c.span, format!("{} is declared here", inst.describe())),
             related: Vec::new(),

@@ -61,7 +61,9 @@ pub(super) fn lint(cx: &Context<'_>, out: &mut Vec<Finding>) {
             RuleKind::RuntimeRange { packages, .. } => {
                 named.extend(packages.iter().map(|p| key(p.ecosystem, &p.name)));
             }
-            RuleKind::RemovedApi { .. } | RuleKind::Eol { .. } => {}
+            RuleKind::RemovedApi { .. }
+            | RuleKind::Eol { .. }
+            | RuleKind::RemovedSetting { .. } => {}
         }
     }
     if named.is_empty() {

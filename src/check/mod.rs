@@ -10,18 +10,20 @@ mod floating;
 mod invalid_version;
 mod parity;
 mod removed_api;
+mod removed_setting;
 mod requires;
 mod runtime_range;
 mod same_major;
 mod settings;
 mod skew;
 
-use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::component::{Component, ComponentKind, Ecosystem, UnitFact};
 use crate::diagnostic::{Finding, Label, Severity, Subject};
 use crate::rule::{Date, Product, Rule, RuleKind, RuleSet};
 use crate::source::Sources;
 use crate::version::{
-    Scheme, Verdict, VersionError, VersionSet, parse_declared, parse_requirement, parse_version,
+    Scheme, Verdict, VersionError, VersionSet, declares_line, newest_verdict, parse_declared,
+    parse_requirement, parse_version, verdict,
 };
 
 /// Run-wide inputs that are not in the repository: the date end-of-life rules compare
@@ -141,14 +143,43 @@ pub struct Instance<'a> {
     pub versions: Result<VersionSet, VersionError>,
     /// The version a what-if or `--assume` substituted for the declared one.
     pub assumed: Option<String>,
-    /// The declaration does not pin a version (`latest`, no tag, a major-only tag): any
-    /// deploy may change what runs.
+    /// The declaration names no version (`latest`, no tag, `alpine`) and no digest: any
+    /// deploy may run any version.
     pub floating: bool,
+    /// `versions` is a release line that resolves to its newest release (`node:22`,
+    /// `.nvmrc` `22`, `--assume node=22`): checked with [`Instance::verdict`].
+    pub newest: bool,
+}
+
+impl Instance<'_> {
+    /// How the versions this instance may run relate to `required`: a release line by
+    /// its newest release (`22` meets `>=22.12.0`), anything else version by version.
+    /// `None` when the versions are unknown.
+    pub fn verdict(&self, required: &VersionSet) -> Option<Verdict> {
+        let versions = self.versions.as_ref().ok()?;
+        Some(if self.newest {
+            newest_verdict(versions, required)
+        } else {
+            verdict(versions, required)
+        })
+    }
 }
 
 impl Instance<'_> {
     /// `MySQL 8.0.36`, `MySQL 8.4.0 (assumed; declared 8.0.36)`, `MySQL (no version)`.
     pub fn describe(&self) -> String {
+        // an image counting in another scheme: the product's line, then the tag
+        if self.assumed.is_none()
+            && let (Some((v, Some(_))), Some(tag)) = (
+                self.product.declared_version(self.component),
+                &self.component.version,
+            )
+        {
+            return format!(
+                "{} {v} (`{}:{tag}`)",
+                self.product.name, self.component.name
+            );
+        }
         match (&self.assumed, &self.component.version) {
             (Some(a), Some(v)) if a != v => {
                 format!("{} {a} (assumed; declared {v})", self.product.name)
@@ -170,6 +201,9 @@ pub struct Context<'a> {
     pub options: CheckOptions,
     /// Per component: the environments it is deployed in (empty: every environment).
     pub environments: Vec<Vec<usize>>,
+    /// Topology facts from the scan (compose services, includes): which clients reach
+    /// which servers (`plan::topology`). Empty: every client reaches every server.
+    pub units: &'a [UnitFact],
     /// The configured environments' names and ranks ([`Scenario`]).
     pub environment_names: Vec<String>,
     pub ranks: Vec<Option<usize>>,
@@ -229,12 +263,31 @@ impl<'a> Context<'a> {
                 .iter()
                 .find(|(p, _)| p == &product.id)
                 .map(|(_, v)| v.clone());
-            let declared = match &c.version {
-                Some(v) => parse_declared(Scheme::of(c.ecosystem), v),
+            let scheme = Scheme::of(c.ecosystem);
+            let tag = match &c.version {
+                Some(v) => parse_declared(scheme, v),
                 None => Err(VersionError::Unknown("no version declared".into())),
             };
-            let floating = is_floating(c, &declared, sources);
+            let floating = is_floating(c, &tag);
+            // the product's version the component declares (a Confluent Platform tag
+            // counts in Kafka versions through the vendor's table)
+            let product_version = product.declared_version(c).map(|(v, _)| v);
+            let declared = match (product_version, &c.version) {
+                (Some(v), Some(own)) if v != own => parse_declared(scheme, v),
+                (Some(_), _) => tag,
+                (None, Some(own)) => Err(VersionError::Unknown(format!(
+                    "no published {} version for `{}:{own}`",
+                    product.name, c.name
+                ))),
+                (None, None) => Err(VersionError::Unknown("no version declared".into())),
+            };
+            let newest = match &assumed {
+                Some(a) => declares_line(Scheme::Dotted, a),
+                None => product_version.is_some_and(|v| declares_line(scheme, v)),
+            };
             let versions = match &assumed {
+                // an assumed line (`node=22`) is its newest release, like a declared one
+                Some(a) if newest => parse_declared(Scheme::Dotted, a),
                 // an assumption is an exact version of the product, whatever the source
                 Some(a) => parse_version(Scheme::Dotted, a).map(VersionSet::exact),
                 None if floating && matches!(declared, Err(VersionError::Unknown(_))) => {
@@ -249,6 +302,7 @@ impl<'a> Context<'a> {
                 versions,
                 assumed,
                 floating,
+                newest,
             });
         }
         let mut environments = scenario.environments.clone();
@@ -260,15 +314,34 @@ impl<'a> Context<'a> {
             instances,
             options,
             environments,
+            units: &[],
             environment_names: scenario.environment_names.clone(),
             ranks: scenario.ranks.clone(),
         }
+    }
+
+    /// Pair clients with servers through the deployment topology these facts describe.
+    pub fn with_units(mut self, units: &'a [UnitFact]) -> Self {
+        self.units = units;
+        self
     }
 
     /// Can `a` and `b` talk? Yes unless both are pinned to environments and share none.
     pub fn share_environment(&self, a: usize, b: usize) -> bool {
         let (ea, eb) = (&self.environments[a], &self.environments[b]);
         ea.is_empty() || eb.is_empty() || ea.iter().any(|e| eb.contains(e))
+    }
+
+    /// Has `skew.toml` put both in one environment (the user's word, which overrides
+    /// the topology)?
+    pub fn declared_together(&self, a: usize, b: usize) -> Option<&str> {
+        let (ea, eb) = (&self.environments[a], &self.environments[b]);
+        let shared = *ea.iter().find(|e| eb.contains(e))?;
+        Some(
+            self.environment_names
+                .get(shared)
+                .map_or("(unnamed)", String::as_str),
+        )
     }
 
     /// The version the user assumed for a product (`--assume`), parsed.
@@ -322,37 +395,21 @@ impl<'a> Context<'a> {
 pub fn evaluate(cx: &Context<'_>) -> Vec<Evaluation> {
     let mut out = evaluate_rules(cx);
     out.retain(|e| cx.share_environment(e.client, e.server));
+    crate::plan::topology::pair(cx, &mut out);
     out
 }
 
-/// A container image whose tag does not pin a version: none, `latest`, or a major only
-/// (`mysql:8`). Only images float: a lockfile or a runtime file means what it says.
-fn is_floating(
-    c: &Component,
-    declared: &Result<VersionSet, VersionError>,
-    sources: &Sources,
-) -> bool {
-    if c.ecosystem != Ecosystem::Docker {
-        return false;
-    }
-    // a digest (`mysql@sha256:…`) pins the image exactly even without a tag; extractors
-    // blame the name then, and the digest follows it on the same line
-    let file = sources.get(c.span.file);
-    if c.version.is_none() && file.text[c.span.end..].starts_with('@') {
-        return false;
-    }
-    match (&c.version, declared) {
-        (None, _) | (_, Err(VersionError::Unknown(_))) => true,
-        (Some(tag), Ok(_)) => {
-            let numeric: String = tag
-                .trim_start_matches('v')
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || *c == '.')
-                .collect();
-            !numeric.trim_end_matches('.').contains('.')
-        }
-        _ => false,
-    }
+/// A container image whose tag names no version: none, `latest`, or a tag without a
+/// number (`alpine`). A numbered tag, even a major only (`postgres:16-alpine`), says
+/// which versions it admits, and the rules evaluate those; a digest (`mysql@sha256:…`,
+/// recorded by the extractors) pins the image whatever the tag. Only images float: a
+/// lockfile or a runtime file means what it says.
+fn is_floating(c: &Component, declared: &Result<VersionSet, VersionError>) -> bool {
+    // a tag from a variable nothing sets is unknown, not floating: the deploy sets it
+    c.ecosystem == Ecosystem::Docker
+        && c.unresolved.is_none()
+        && c.digest.is_none()
+        && (c.version.is_none() || matches!(declared, Err(VersionError::Unknown(_))))
 }
 
 /// Findings about single components that no rule file describes (built-in checks).
@@ -386,6 +443,9 @@ fn evaluate_rules(cx: &Context<'_>) -> Vec<Evaluation> {
                 declared_in,
             } => runtime_range::evaluate(cx, ri, rule, packages, declared_in, &mut out),
             RuleKind::Eol { releases } => eol::evaluate(cx, ri, rule, releases, &mut out),
+            RuleKind::RemovedSetting { settings } => {
+                removed_setting::evaluate(cx, ri, rule, settings, &mut out)
+            }
         }
     }
     out
@@ -547,6 +607,21 @@ pub fn client_versions(c: &Component) -> Result<VersionSet, VersionError> {
     match &c.version {
         Some(v) => parse_declared(scheme, v),
         None => Err(VersionError::Unknown("no version declared".into())),
+    }
+}
+
+/// How a client's versions (from [`client_versions`]) relate to `required`: an image or
+/// runtime declared as a release line (`FROM node:22`) by the line's newest release,
+/// anything else version by version.
+pub fn client_verdict(c: &Component, versions: &VersionSet, required: &VersionSet) -> Verdict {
+    let line = c.resolved.is_none()
+        && c.version
+            .as_deref()
+            .is_some_and(|v| declares_line(Scheme::of(c.ecosystem), v));
+    if line {
+        newest_verdict(versions, required)
+    } else {
+        verdict(versions, required)
     }
 }
 

@@ -12,7 +12,7 @@ use super::{Context, Evaluation, Outcome, server_label, severity_for, sources_wi
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::{Finding, Label, Subject};
 use crate::rule::{RemovedApi, Rule};
-use crate::version::{Verdict, VersionSet, verdict};
+use crate::version::{Verdict, verdict};
 
 pub(super) fn evaluate(
     cx: &Context<'_>,
@@ -39,8 +39,11 @@ pub(super) fn evaluate(
         };
         let removed = format!("{product_name} {}", api.removed_text);
         if !clusters.is_empty() {
-            for (inst, versions) in &clusters {
-                let outcome = outcome(versions, &api.removed);
+            for (inst, _) in &clusters {
+                let Some(removed_verdict) = inst.verdict(&api.removed) else {
+                    continue;
+                };
+                let outcome = outcome(removed_verdict);
                 out.push(Evaluation::new(ci, inst.index, rule_index, outcome, || {
                     let mut f = finding(rule, api, c, outcome, &removed, &inst.describe());
                     f.related.push(server_label(inst));
@@ -50,7 +53,7 @@ pub(super) fn evaluate(
             continue;
         }
         let (outcome, counterpart) = match &assumed {
-            Some((describe, set)) => (outcome(set, &api.removed), describe.clone()),
+            Some((describe, set)) => (outcome(verdict(set, &api.removed)), describe.clone()),
             // no cluster declared: it fails on every cluster from the removal on
             None => (
                 Outcome::MayBreak,
@@ -63,8 +66,9 @@ pub(super) fn evaluate(
     }
 }
 
-fn outcome(cluster: &VersionSet, removed: &VersionSet) -> Outcome {
-    match verdict(cluster, removed) {
+/// The cluster's verdict against the versions that removed the API.
+fn outcome(removed: Verdict) -> Outcome {
+    match removed {
         Verdict::Always => Outcome::Breaks,
         Verdict::May { .. } => Outcome::MayBreak,
         Verdict::Never => Outcome::Ok,

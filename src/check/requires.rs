@@ -6,12 +6,12 @@
 //! versions both lower the verdict to "may break" (a warning naming what still fails).
 
 use super::{
-    Context, Evaluation, Instance, Outcome, client_finding, client_versions,
+    Context, Evaluation, Instance, Outcome, client_finding, client_verdict, client_versions,
     describe_client_version, is_named, server_label,
 };
 use crate::diagnostic::{Finding, Label};
 use crate::rule::{ClientRequirement, Rule};
-use crate::version::{Verdict, VersionError, VersionSet, verdict};
+use crate::version::{Verdict, VersionError, VersionSet};
 
 pub(super) fn evaluate(
     cx: &Context<'_>,
@@ -21,8 +21,10 @@ pub(super) fn evaluate(
     clients: &[ClientRequirement],
     out: &mut Vec<Evaluation>,
 ) {
-    for (inst, versions) in cx.known_instances_of(&rule.product) {
-        let server_verdict = verdict(versions, server);
+    for (inst, _) in cx.known_instances_of(&rule.product) {
+        let Some(server_verdict) = inst.verdict(server) else {
+            continue;
+        };
         if server_verdict == Verdict::Never {
             continue;
         }
@@ -31,7 +33,7 @@ pub(super) fn evaluate(
                 continue;
             };
             let client_verdict = match client_versions(c) {
-                Ok(set) => verdict(&set, &req.requires),
+                Ok(set) => client_verdict(c, &set, &req.requires),
                 // no version works: whatever this one is, it fails
                 Err(_) if req.requires.is_empty() => Verdict::Never,
                 Err(VersionError::Unknown(_)) | Err(VersionError::Invalid(_)) => continue,
@@ -86,11 +88,18 @@ fn finding(
     if let Verdict::May { failing } = client_verdict {
         message.push_str(&format!(" (the declared range still admits {failing})"));
     }
-    if let Verdict::May { .. } = server_verdict {
-        message.push_str(&format!(
-            " (the server tag `{}` admits affected versions)",
-            inst.component.version.as_deref().unwrap_or_default()
-        ));
+    if let Verdict::May { failing } = server_verdict {
+        let tag = inst.component.version.as_deref().unwrap_or_default();
+        message.push_str(&if tag.is_empty() {
+            " (the image has no tag: it admits affected versions)".to_string()
+        } else if inst.newest {
+            let from = failing
+                .min_version()
+                .map_or_else(|| failing.to_string(), ToString::to_string);
+            format!(" (`{tag}` runs the newest release of its line, affected only below {from})")
+        } else {
+            format!(" (the server tag `{tag}` admits affected versions)")
+        });
     }
     let fix = req.fix.clone().or_else(|| {
         if req.requires.is_empty() {

@@ -25,7 +25,7 @@ use crate::diagnostic::Finding;
 use crate::rule::{PackageRuntime, Rule};
 use crate::version::{
     Bound, Interval, Scheme, Verdict, Version, VersionError, VersionSet, join_release,
-    parse_declared, parse_version, verdict,
+    newest_verdict, parse_declared, parse_version, verdict,
 };
 
 pub(super) fn evaluate(
@@ -59,10 +59,13 @@ pub(super) fn evaluate(
             fix: Some(fix),
             ..client_finding(rule, c, outcome, message, inst.describe(), source)
         };
-        if let Some(pkg) = packages
-            .iter()
-            .find(|p| c.kind == ComponentKind::Package && is_named(c, p.ecosystem, &p.name))
-        {
+        // a package may have several entries (Django 5.0, Django 6.0): the first one
+        // whose versions the declared package can be
+        if let Some(pkg) = packages.iter().find(|p| {
+            c.kind == ComponentKind::Package
+                && is_named(c, p.ecosystem, &p.name)
+                && client_versions(c).is_ok_and(|set| verdict(&set, &p.versions) != Verdict::Never)
+        }) {
             let Ok(set) = client_versions(c) else {
                 continue;
             };
@@ -70,8 +73,11 @@ pub(super) fn evaluate(
             if package_verdict == Verdict::Never {
                 continue;
             }
-            for (inst, run) in in_scope() {
-                let outcome = match (verdict(run, &pkg.runtime), &package_verdict) {
+            for (inst, _) in in_scope() {
+                let Some(run_verdict) = inst.verdict(&pkg.runtime) else {
+                    continue;
+                };
+                let outcome = match (run_verdict, &package_verdict) {
                     (Verdict::Always, _) => Outcome::Ok,
                     (Verdict::Never, Verdict::Always) => Outcome::Breaks,
                     _ => Outcome::MayBreak,
@@ -125,8 +131,23 @@ pub(super) fn evaluate(
             let Some(run) = convert(run, scheme) else {
                 continue;
             };
-            let outcome = Outcome::within(&verdict(&run, &wanted));
+            let run_verdict = if inst.newest {
+                newest_verdict(&run, &wanted)
+            } else {
+                verdict(&run, &wanted)
+            };
+            let outcome = Outcome::within(&run_verdict);
             out.push(Evaluation::new(ci, inst.index, rule_index, outcome, || {
+                // a line's newest release past an upper bound of the range: name the bound
+                let past = match &run_verdict {
+                    Verdict::May { failing } if inst.newest => format!(
+                        " (it runs the newest release of that line, outside the range from {} on)",
+                        failing
+                            .min_version()
+                            .map_or_else(|| failing.to_string(), ToString::to_string)
+                    ),
+                    _ => String::new(),
+                };
                 let fix = rule.fix.clone().unwrap_or_else(|| {
                     format!(
                         "run a {} in `{text}` here, or change the declared range to the runtime the repository runs",
@@ -137,7 +158,7 @@ pub(super) fn evaluate(
                     inst,
                     outcome,
                     format!(
-                        "the package declares {} `{text}` ({} `{}`), but {} runs here; {}",
+                        "the package declares {} `{text}` ({} `{}`), but {} runs here{past}; {}",
                         product.name,
                         c.ecosystem,
                         c.name,
@@ -405,7 +426,7 @@ declared_in = ["cargo"]
                 component(ComponentKind::Runtime, Ecosystem::Cargo, "rust", "1.80"),
                 2,
             ),
-            // the service's image admits every 1.75.x: only some meet 1.75.2
+            // the service's image builds the newest 1.75.x, which meets 1.75.2
             in_file(
                 component(
                     ComponentKind::Runtime,

@@ -10,7 +10,7 @@ use super::Instance;
 use crate::component::{Setting, SettingKind};
 use crate::diagnostic::{Finding, Label, Severity};
 use crate::rule::{Rule, SettingMatch};
-use crate::version::{Verdict, verdict};
+use crate::version::Verdict;
 
 /// Does the rule apply to this repository? True when it has no conditions, or when one
 /// of them is set on any component.
@@ -29,9 +29,9 @@ pub(super) fn find<'s>(m: &SettingMatch, settings: &'s [Setting]) -> Option<&'s 
 }
 
 pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mut Finding) {
-    let Ok(versions) = &server.versions else {
+    if server.versions.is_err() {
         return;
-    };
+    }
     for m in &rule.mitigations {
         let found: Option<Vec<&Setting>> = m
             .settings
@@ -49,7 +49,8 @@ pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mu
             .as_ref()
             .map(|u| format!("; it stops working in {} {u}", server.product.name))
             .unwrap_or_default();
-        match verdict(versions, &m.works) {
+        // a release line is its newest release here too
+        match server.verdict(&m.works).unwrap_or(Verdict::Never) {
             Verdict::Always => {
                 finding.severity = Severity::Info;
                 finding.message = format!(
@@ -86,7 +87,7 @@ pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mu
     }
 }
 
-fn display(s: &Setting) -> String {
+pub(super) fn display(s: &Setting) -> String {
     match s.kind {
         SettingKind::Arg => s.name.clone(),
         SettingKind::Env => format!("{}={}", s.name, s.value),
@@ -122,8 +123,15 @@ fn matches(m: &SettingMatch, s: &Setting) -> bool {
                     Some(_) => value_ok(&s.value, value.as_deref(), ignore),
                 }
         }
-        SettingMatch::UrlUser { schemes, ignore } => {
+        SettingMatch::UrlUser {
+            schemes,
+            ignore,
+            query,
+            no_query,
+        } => {
             url_user(&s.value, schemes).is_some_and(|u| !ignore.iter().any(|i| i == u))
+                && query.as_ref().is_none_or(|q| sets_query(&s.value, q))
+                && no_query.as_ref().is_none_or(|q| !sets_query(&s.value, q))
         }
     }
 }
@@ -134,6 +142,19 @@ fn value_ok(actual: &str, want: Option<&str>, ignore: &[String]) -> bool {
         Some(w) => actual.eq_ignore_ascii_case(w),
         None => !actual.is_empty() && !ignore.iter().any(|i| i.eq_ignore_ascii_case(actual)),
     }
+}
+
+/// Does the URL's query set parameter `name` (`?allowUsernameInURI=true`)? A parameter
+/// given without a value, empty, or `false` does not count (ioredis reads it that way).
+fn sets_query(url: &str, name: &str) -> bool {
+    let Some((_, query)) = url.trim().split_once('?') else {
+        return false;
+    };
+    let query = query.split('#').next().unwrap_or_default();
+    query.split('&').any(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        k == name && !v.is_empty() && v != "false"
+    })
 }
 
 /// The user name of `scheme://user:pass@host` (or `scheme://user@host`), when the value
@@ -317,6 +338,8 @@ source = "https://example.test/client"
         let m = SettingMatch::UrlUser {
             schemes,
             ignore: vec!["default".into()],
+            query: None,
+            no_query: None,
         };
         assert!(!matches(
             &m,
@@ -325,6 +348,34 @@ source = "https://example.test/client"
         assert!(matches(
             &m,
             &setting(SettingKind::Env, "REDIS_URL", "redis://worker:pw@cache")
+        ));
+    }
+
+    #[test]
+    fn url_users_with_and_without_a_query_parameter() {
+        let with = |query: Option<&str>, no_query: Option<&str>| SettingMatch::UrlUser {
+            schemes: vec!["redis".into()],
+            ignore: vec![],
+            query: query.map(str::to_string),
+            no_query: no_query.map(str::to_string),
+        };
+        let url = |v: &str| setting(SettingKind::Env, "REDIS_URL", v);
+        let flagged = url("redis://app:pw@cache:6379/4?allowUsernameInURI=true");
+        let plain = url("redis://app:pw@cache:6379/4");
+        let off = url("redis://app:pw@cache/4?db=1&allowUsernameInURI=false");
+        let empty = url("redis://app:pw@cache/4?allowUsernameInURI=");
+        let q = Some("allowUsernameInURI");
+        assert!(matches(&with(q, None), &flagged));
+        assert!(!matches(&with(q, None), &plain));
+        assert!(!matches(&with(q, None), &off));
+        assert!(!matches(&with(q, None), &empty));
+        assert!(!matches(&with(None, q), &flagged));
+        assert!(matches(&with(None, q), &plain));
+        assert!(matches(&with(None, q), &off));
+        // no user name: neither form matches
+        assert!(!matches(
+            &with(q, None),
+            &url("redis://:pw@cache?allowUsernameInURI=true")
         ));
     }
 

@@ -33,7 +33,9 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use super::toml_tree::{array, parse_toml, str_span, string, table};
 use super::{Extraction, Extractor, file_name};
-use crate::component::{CargoWorkspace, Component, ComponentKind, Ecosystem, Inherit, Inheritable};
+use crate::component::{
+    CargoWorkspace, Component, ComponentKind, Ecosystem, Inherit, Inheritable, Project,
+};
 use crate::source::{SourceFile, Span};
 
 pub struct CargoManifest;
@@ -61,6 +63,20 @@ impl Extractor for CargoManifest {
         let root_path = table(root, "package")
             .and_then(|p| p.get("workspace"))
             .and_then(|w| w.get_ref().as_str());
+        // the crate itself; `version.workspace = true` names no version here
+        if let Some(pkg) = table(root, "package")
+            && let Some(name) = pkg.get("name")
+            && let DeValue::String(n) = name.get_ref()
+        {
+            out.project = Some(Project {
+                ecosystem: Ecosystem::Cargo,
+                name: n.to_string(),
+                version: pkg
+                    .get("version")
+                    .and_then(|v| v.get_ref().as_str().map(str::to_string)),
+                span: str_span(file, name.span()),
+            });
+        }
         if let Some(w) = workspace {
             let strings = |key| {
                 array(w, key)
@@ -218,6 +234,31 @@ fn is_inherited(value: &Spanned<DeValue<'_>>) -> bool {
 mod tests {
     use super::*;
     use crate::extract::testing::{render, run};
+
+    /// The crate a manifest describes is the project, not a component; an inherited
+    /// version (`version.workspace = true`) is not known here.
+    #[test]
+    fn the_package_itself_is_the_project() {
+        let (file, out) = run(
+            &CargoManifest,
+            "Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.3.1\"\n",
+        );
+        let p = out.project.expect("a project");
+        assert_eq!(
+            (p.name.as_str(), p.version.as_deref()),
+            ("app", Some("0.3.1"))
+        );
+        assert_eq!(file.slice(p.span), "app");
+        let (_, out) = run(
+            &CargoManifest,
+            "Cargo.toml",
+            "[package]\nname = \"member\"\nversion.workspace = true\n",
+        );
+        assert_eq!(out.project.expect("a project").version, None);
+        let (_, out) = run(&CargoManifest, "Cargo.toml", "[workspace]\nmembers = []\n");
+        assert!(out.project.is_none());
+    }
 
     #[test]
     fn fixtures() {

@@ -1,17 +1,19 @@
 //! Docker Compose files: each service's `image:` is a server the repository runs.
 //!
 //! Owns reading `services.*.image`, `command` and `environment` from compose files
-//! (including override/variant files such as `docker-compose.prod.yml`), with anchors and
-//! `<<` merge keys applied by serde-saphyr. `${VAR:-default}` interpolation uses the
-//! default, because that is what runs when nobody sets the variable. Must not: read
-//! `.env` files or the environment (extractors do no I/O), follow `extends:` into other
-//! files, or decide what an image *is* (rules do).
+//! (including override/variant files such as `docker-compose.prod.yml` and swarm stack
+//! files), with anchors and `<<` merge keys applied by serde-saphyr, and the topology each
+//! service states (`build:` context, `depends_on`, `links`, hosts in its environment, the
+//! file's `include:`, `extends.file`) as [`UnitFact`]s for `plan::topology`. `${VAR:-default}`
+//! interpolation uses the default here; an image with variables is also recorded so the
+//! scanner can interpolate it with the `.env` beside the file. Must not: read `.env` files
+//! or the environment (extractors do no I/O), follow `extends:` into other files, or
+//! decide what an image *is* (rules do).
 //!
 //! A service with only `build:` produces no component: its image is built from a
 //! Dockerfile in the repository, and that Dockerfile's `FROM` lines are extracted on their
 //! own by the dockerfile extractor.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
@@ -19,11 +21,15 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
-use super::image_ref::split_image;
-use super::{Extraction, Extractor, file_name};
-use crate::component::{Component, ComponentKind, Ecosystem, Setting, SettingKind};
+use super::image_ref::{self, split_image};
+use super::{Extraction, Extractor, file_name, yaml_tree};
+use crate::component::{
+    Component, ComponentKind, ComposeImage, ComposeService, Ecosystem, Setting, SettingKind,
+    UnitFact,
+};
 use crate::diagnostic::parse_error;
-use crate::source::{SourceFile, Span};
+use crate::limits;
+use crate::source::{FileId, SourceFile, Span};
 
 pub struct Compose;
 
@@ -38,30 +44,24 @@ impl Extractor for Compose {
             "compose.yaml",
             "docker-compose.override.yml",
             "deploy/compose.prod.yaml",
+            "docker-compose-dev.yml",
+            "docker-stack.yml",
+            "stack.yml",
         ]
     }
 
     fn wants(&self, path: &Path) -> bool {
-        let name = file_name(path);
-        let Some(stem) = name
-            .strip_suffix(".yml")
-            .or_else(|| name.strip_suffix(".yaml"))
-        else {
-            return false;
-        };
-        ["docker-compose", "compose"].iter().any(|base| {
-            stem == *base
-                || stem
-                    .strip_prefix(base)
-                    .is_some_and(|rest| rest.len() > 1 && rest.starts_with('.'))
-        })
+        is_compose_file(file_name(path))
     }
 
     fn extract(&self, file: &SourceFile, out: &mut Extraction) {
         if file.text.trim().is_empty() {
             return;
         }
-        let doc: Option<ComposeFile> = match serde_saphyr::from_str(&file.text) {
+        let doc: Option<ComposeFile> = match serde_saphyr::from_str_with_options(
+            &file.text,
+            yaml_tree::options(limits::YAML_MAX_NODES),
+        ) {
             Ok(doc) => doc,
             Err(e) => {
                 let span = match e.location() {
@@ -71,43 +71,183 @@ impl Extractor for Compose {
                     }
                     None => file.span(0, 0),
                 };
-                out.problem(parse_error(span, "compose file", first_line(&e)));
+                out.problem(parse_error(
+                    span,
+                    "compose file",
+                    yaml_tree::error_message(&e),
+                ));
                 return;
             }
         };
-        let Some(services) = doc.and_then(|d| d.services) else {
-            return;
-        };
-        for (name, service) in services {
+        let Some(doc) = doc else { return };
+        for path in doc.include.map(|i| i.0).unwrap_or_default() {
+            let span = match verbatim_start(file, &path.defined, &path.value) {
+                Some(s) => file.span(s, s + path.value.len()),
+                None => node_span(file, &path.defined),
+            };
+            out.units.push(UnitFact::ComposeInclude {
+                path: path.value,
+                span,
+            });
+        }
+        for (key, service) in doc.services.map(|s| s.0).unwrap_or_default() {
             let Some(service) = service else { continue };
+            let name = key.value.clone();
+            if let Some(other) = service.extends.and_then(|e| e.0) {
+                let span = match verbatim_start(file, &other.defined, &other.value) {
+                    Some(s) => file.span(s, s + other.value.len()),
+                    None => node_span(file, &other.defined),
+                };
+                out.units.push(UnitFact::ComposeInclude {
+                    path: other.value,
+                    span,
+                });
+            }
+            let mut settings = Vec::new();
+            if let Some(env) = service.environment {
+                env_settings(file, env, &mut settings);
+            }
+            out.units.push(UnitFact::ComposeService(service_facts(
+                file,
+                &key,
+                &service.build,
+                service.depends_on,
+                service.links,
+                &settings,
+            )));
             let Some(image) = service.image else { continue };
-            let Some(mut c) = image_component(file, &image) else {
+            let Some(mut c) = image_component(file, &image, out) else {
                 continue;
             };
             c.group = Some(name);
             if let Some(cmd) = service.command {
                 command_settings(file, cmd, &mut c.settings);
             }
-            if let Some(env) = service.environment {
-                env_settings(file, env, &mut c.settings);
-            }
+            c.settings.extend(settings);
             out.push(c);
         }
     }
 }
 
-/// The parser's message without its snippet and without the position it repeats (the
-/// finding carries the position as a span).
-fn first_line(e: &impl fmt::Display) -> String {
-    let s = e.to_string();
-    let line = s.lines().next().unwrap_or("").trim();
-    let line = line.strip_prefix("error: ").unwrap_or(line);
-    match line.split_once(": ") {
-        Some((pos, rest)) if pos.starts_with("line ") && pos.contains(" column ") => {
-            rest.to_string()
+/// The topology a service states: what it builds, which services it names.
+fn service_facts(
+    file: &SourceFile,
+    key: &Spanned<String>,
+    build: &Option<Spanned<Build>>,
+    depends_on: Option<Names>,
+    links: Option<Names>,
+    settings: &[Setting],
+) -> ComposeService {
+    let text_span = |v: &Spanned<String>| match verbatim_start(file, &v.defined, &v.value) {
+        Some(s) => file.span(s, s + v.value.len()),
+        None => node_span(file, &v.defined),
+    };
+    let (context, dockerfile) = match build.as_ref().map(|b| &b.value) {
+        Some(Build::Context(c)) => {
+            let b = build.as_ref().expect("matched");
+            let span = match verbatim_start(file, &b.defined, c) {
+                Some(s) => file.span(s, s + c.len()),
+                None => node_span(file, &b.defined),
+            };
+            (Some((c.clone(), span)), None)
         }
-        _ => line.to_string(),
+        Some(Build::Map {
+            context,
+            dockerfile,
+        }) => (
+            Some(match context {
+                Some(c) => (c.value.clone(), text_span(c)),
+                // `build:` with only a `dockerfile:`: the context is the project folder,
+                // and the service's name is the narrowest thing to point at
+                None => (".".to_string(), text_span(key)),
+            }),
+            dockerfile.clone(),
+        ),
+        None => (None, None),
+    };
+    let mut named = Vec::new();
+    for n in depends_on.into_iter().chain(links).flat_map(|n| n.0) {
+        // `links: [db:database]` names the service `db`
+        let service = n.value.split(':').next().unwrap_or("").trim().to_string();
+        if !service.is_empty() {
+            named.push((service, text_span(&n)));
+        }
     }
+    let hosts = settings
+        .iter()
+        .filter(|s| s.kind == SettingKind::Env)
+        .flat_map(|s| {
+            env_hosts(&s.name, &s.value)
+                .into_iter()
+                .map(move |h| (h, s.span))
+        })
+        .collect();
+    ComposeService {
+        name: key.value.clone(),
+        span: text_span(key),
+        context,
+        dockerfile,
+        depends_on: named,
+        hosts,
+    }
+}
+
+/// Host names an environment variable points at: every host of a connection string
+/// (`mysql://user:pw@db:3306/app`, `mongodb://a:27017,b:27017`) and the value of a
+/// `*_HOST`/`*_HOSTNAME`/`*_SERVER`/`*_ADDR`/`*_ADDRESS` variable (`REDIS_HOST=cache`,
+/// `KAFKA_ADDR=kafka:9092`). Values with variables nothing resolves name nothing.
+pub(crate) fn env_hosts(name: &str, value: &str) -> Vec<String> {
+    let value = value.trim();
+    let is_host = |h: &str| {
+        !h.is_empty()
+            && h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    let strip_port = |h: &str| h.split(':').next().unwrap_or("").to_string();
+    if let Some((_, rest)) = value.split_once("://") {
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        return hosts
+            .split(',')
+            .map(strip_port)
+            .filter(|h| is_host(h))
+            .collect();
+    }
+    let upper = name.to_ascii_uppercase();
+    let host_var = ["_HOST", "_HOSTNAME", "_SERVER", "_ADDR", "_ADDRESS"]
+        .iter()
+        .any(|suffix| upper.ends_with(suffix))
+        || matches!(upper.as_str(), "HOST" | "HOSTNAME" | "SERVER");
+    if host_var {
+        return value
+            .split(',')
+            .map(|h| strip_port(h.trim()))
+            .filter(|h| is_host(h))
+            .collect();
+    }
+    Vec::new()
+}
+
+/// Is a file name one docker compose or `docker stack deploy` reads? `compose.yaml`,
+/// `docker-compose.yml` and their variants (`compose.override.yaml`, `compose.prod.yaml`,
+/// `docker-compose-dev.yml`, `docker-compose_test.yml`), swarm stack files
+/// (`docker-stack.yml`, `docker-stack.prod.yml`, `stack.yml`).
+pub(crate) fn is_compose_file(name: &str) -> bool {
+    let Some(stem) = name
+        .strip_suffix(".yml")
+        .or_else(|| name.strip_suffix(".yaml"))
+    else {
+        return false;
+    };
+    stem == "stack"
+        || ["docker-compose", "compose", "docker-stack"]
+            .iter()
+            .any(|base| {
+                stem == *base
+                    || stem
+                        .strip_prefix(base)
+                        .is_some_and(|rest| rest.len() > 1 && rest.starts_with(['.', '-', '_']))
+            })
 }
 
 // ---- the typed model (only what skew reads; everything else is ignored) ----
@@ -115,7 +255,35 @@ fn first_line(e: &impl fmt::Display) -> String {
 #[derive(Deserialize)]
 struct ComposeFile {
     #[serde(default)]
-    services: Option<BTreeMap<String, Option<Service>>>,
+    services: Option<Services>,
+    #[serde(default)]
+    include: Option<Includes>,
+}
+
+/// `services:` in file order, each key with its span.
+struct Services(Vec<(Spanned<String>, Option<Service>)>);
+
+impl<'de> Deserialize<'de> for Services {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Services;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of services")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Services, E> {
+                Ok(Services(Vec::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Services, A::Error> {
+                let mut services = Vec::new();
+                while let Some(k) = map.next_key::<Spanned<String>>()? {
+                    services.push((k, map.next_value::<Option<Service>>()?));
+                }
+                Ok(Services(services))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Deserialize)]
@@ -126,6 +294,192 @@ struct Service {
     command: Option<Spanned<Command>>,
     #[serde(default)]
     environment: Option<Environment>,
+    #[serde(default)]
+    build: Option<Spanned<Build>>,
+    #[serde(default)]
+    depends_on: Option<Names>,
+    #[serde(default)]
+    links: Option<Names>,
+    #[serde(default)]
+    extends: Option<Extends>,
+}
+
+/// `extends:` a service of this file (`extends: base`) or of another one
+/// (`extends: { file: common.yml, service: base }`): only the other file matters to
+/// topology (it joins the project, like an `include:`).
+struct Extends(Option<Spanned<String>>);
+
+impl<'de> Deserialize<'de> for Extends {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct ExtendsMap {
+            #[serde(default)]
+            file: Option<Spanned<String>>,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Extends;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a service name or a map with `file` and `service`")
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Extends, E> {
+                Ok(Extends(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Extends, A::Error> {
+                let m = ExtendsMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Extends(m.file))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `build:` is a context path or a map with `context` and `dockerfile`.
+enum Build {
+    /// `build: ./api` (the span is the outer node's).
+    Context(String),
+    Map {
+        context: Option<Spanned<String>>,
+        dockerfile: Option<String>,
+    },
+}
+
+impl<'de> Deserialize<'de> for Build {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct BuildMap {
+            #[serde(default)]
+            context: Option<Spanned<String>>,
+            #[serde(default)]
+            dockerfile: Option<String>,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Build;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a build context or a map with `context`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Build, E> {
+                Ok(Build::Context(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Build, A::Error> {
+                let m = BuildMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Build::Map {
+                    context: m.context,
+                    dockerfile: m.dockerfile,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Service names as `depends_on`/`links` list them: a list of names, or a map whose keys
+/// are the names (`depends_on: { db: { condition: service_healthy } }`).
+struct Names(Vec<Spanned<String>>);
+
+impl<'de> Deserialize<'de> for Names {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Names;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of service names or a map keyed by them")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Names, E> {
+                Ok(Names(Vec::new()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Names, A::Error> {
+                let mut names = Vec::new();
+                while let Some(n) = seq.next_element::<Spanned<String>>()? {
+                    names.push(n);
+                }
+                Ok(Names(names))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Names, A::Error> {
+                let mut names = Vec::new();
+                while let Some(k) = map.next_key::<Spanned<String>>()? {
+                    map.next_value::<de::IgnoredAny>()?;
+                    names.push(k);
+                }
+                Ok(Names(names))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `include:` entries: a path, or a map whose `path` is a path or a list of them.
+struct Includes(Vec<Spanned<String>>);
+
+impl<'de> Deserialize<'de> for Includes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Includes;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of compose files to include")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Includes, E> {
+                Ok(Includes(Vec::new()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Includes, A::Error> {
+                let mut paths = Vec::new();
+                while let Some(e) = seq.next_element::<Spanned<Include>>()? {
+                    match e.value {
+                        Include::Path(p) => paths.push(Spanned::new(p, e.referenced, e.defined)),
+                        Include::Paths(ps) => paths.extend(ps),
+                    }
+                }
+                Ok(Includes(paths))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One `include:` entry, or the `path:` of one: a path or a list of paths.
+enum Include {
+    Path(String),
+    Paths(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for Include {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Include;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a path, a list of paths, or a map with `path`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Include, E> {
+                Ok(Include::Path(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Include, A::Error> {
+                let mut paths = Vec::new();
+                while let Some(p) = seq.next_element::<Spanned<String>>()? {
+                    paths.push(p);
+                }
+                Ok(Include::Paths(paths))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Include, A::Error> {
+                let mut paths = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    if k != "path" {
+                        map.next_value::<de::IgnoredAny>()?;
+                        continue;
+                    }
+                    let p = map.next_value::<Spanned<Include>>()?;
+                    match p.value {
+                        Include::Path(s) => paths.push(Spanned::new(s, p.referenced, p.defined)),
+                        Include::Paths(ps) => paths.extend(ps),
+                    }
+                }
+                Ok(Include::Paths(paths))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `command:` is a string (split like a shell) or a list of arguments.
@@ -270,24 +624,47 @@ fn node_span(file: &SourceFile, loc: &Location) -> Span {
 
 // ---- image references ----
 
-/// One piece of an interpolated string: its text, where that text is written in the file
-/// (if it is written verbatim), and whether it is a variable nobody gave a default for.
-pub(super) struct Piece {
+/// A position in some file: where a piece of an interpolated value is written (the
+/// compose file itself, or the `.env` line a variable came from).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct At {
+    pub(crate) file: FileId,
+    pub(crate) offset: usize,
+}
+
+impl std::ops::Add<usize> for At {
+    type Output = At;
+    fn add(self, n: usize) -> At {
+        At {
+            file: self.file,
+            offset: self.offset + n,
+        }
+    }
+}
+
+/// One piece of an interpolated string: its text, where that text is written (if it is
+/// written verbatim), and whether it is a variable nothing gave a value.
+pub(super) struct Piece<A = usize> {
     pub(super) text: String,
-    pub(super) at: Option<usize>,
+    pub(super) at: Option<A>,
     pub(super) unresolved: bool,
 }
 
-/// Apply compose interpolation: `$$` -> `$`, `${VAR:-d}`/`${VAR-d}` -> `d` (the
-/// default's own position kept), anything else with a `$` stays as written and is
-/// marked unresolved.
-fn interpolate(value: &str, base: Option<usize>) -> Vec<Piece> {
+/// A variable's value from a `.env` file, with where the value is written.
+pub(crate) type Lookup<'a> = &'a dyn Fn(&str) -> Option<(String, Option<At>)>;
+
+/// Apply compose interpolation as docker compose does: `$$` -> `$`; `${VAR}` and `$VAR`
+/// -> the value; `${VAR:-d}` -> the value unless unset or empty, else `d`; `${VAR-d}` ->
+/// the value unless unset, else `d`; `${VAR:?e}` -> the value; `${VAR:+a}` -> `a` when
+/// set. Each piece keeps the position it came from (a default's own text, the `.env`
+/// value); a variable nothing sets stays as written and is marked unresolved.
+fn interpolate(value: &str, base: Option<At>, lookup: Lookup<'_>) -> Vec<Piece<At>> {
     let mut pieces = Vec::new();
     let at = |i: usize| base.map(|b| b + i);
     let bytes = value.as_bytes();
     let mut lit_start = 0;
     let mut i = 0;
-    let flush = |pieces: &mut Vec<Piece>, from: usize, to: usize| {
+    let flush = |pieces: &mut Vec<Piece<At>>, from: usize, to: usize| {
         if to > from {
             pieces.push(Piece {
                 text: value[from..to].to_string(),
@@ -296,12 +673,22 @@ fn interpolate(value: &str, base: Option<usize>) -> Vec<Piece> {
             });
         }
     };
+    let unresolved = |text: &str, from: usize| Piece {
+        text: text.to_string(),
+        at: at(from),
+        unresolved: true,
+    };
     while i < bytes.len() {
         if bytes[i] != b'$' {
             i += 1;
             continue;
         }
         flush(&mut pieces, lit_start, i);
+        let name_len = |from: usize| {
+            value[from..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(value.len() - from)
+        };
         if bytes.get(i + 1) == Some(&b'$') {
             pieces.push(Piece {
                 text: "$".into(),
@@ -311,42 +698,55 @@ fn interpolate(value: &str, base: Option<usize>) -> Vec<Piece> {
             i += 2;
         } else if bytes.get(i + 1) == Some(&b'{') {
             let end = value[i..].find('}').map(|e| i + e).unwrap_or(bytes.len());
-            let inner_start = i + 2;
-            let inner = &value[inner_start.min(end)..end];
-            let default = inner
-                .find(":-")
-                .map(|p| p + 2)
-                .or_else(|| {
-                    inner
-                        .find('-')
-                        .filter(|&p| !inner[..p].contains([':', '?', '+']))
-                        .map(|p| p + 1)
-                })
-                .map(|p| (inner_start + p, &inner[p..]));
-            match default {
-                Some((d_at, d)) => pieces.push(Piece {
-                    text: d.to_string(),
-                    at: at(d_at),
-                    unresolved: false,
-                }),
-                None => pieces.push(Piece {
-                    text: value[i..(end + 1).min(bytes.len())].to_string(),
-                    at: at(i),
-                    unresolved: true,
-                }),
-            }
+            let whole = &value[i..(end + 1).min(bytes.len())];
+            let name_start = i + 2;
+            let name_end = (name_start + name_len(name_start)).min(end);
+            let name = &value[name_start..name_end];
+            let op = &value[name_end..end];
+            let word_at = |skip: usize| (name_end + skip, &value[(name_end + skip).min(end)..end]);
+            let set = lookup(name);
+            let word = |(w_at, w): (usize, &str)| Piece {
+                text: w.to_string(),
+                at: at(w_at),
+                unresolved: false,
+            };
+            let found = |(v, v_at): (String, Option<At>)| Piece {
+                text: v,
+                at: v_at,
+                unresolved: false,
+            };
+            let piece = match (op.get(..2), op.get(..1), set) {
+                (_, _, _) if name.is_empty() => unresolved(whole, i),
+                (Some(":-"), _, Some(v)) if !v.0.is_empty() => found(v),
+                (Some(":-"), _, _) => word(word_at(2)),
+                (_, Some("-"), Some(v)) => found(v),
+                (_, Some("-"), None) => word(word_at(1)),
+                (Some(":+"), _, Some(v)) if !v.0.is_empty() => word(word_at(2)),
+                (_, Some("+"), Some(_)) => word(word_at(1)),
+                (Some(":+"), _, _) | (_, Some("+"), None) => word((end, "")),
+                (_, _, Some(v)) if op.is_empty() || op.starts_with(['?', ':']) => found(v),
+                _ => unresolved(whole, i),
+            };
+            pieces.push(piece);
             i = (end + 1).min(bytes.len());
         } else {
             // `$VAR`: a bare variable name
-            let name_len = value[i + 1..]
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(value.len() - i - 1);
-            let end = i + 1 + name_len;
-            pieces.push(Piece {
-                text: value[i..end].to_string(),
-                at: at(i),
-                unresolved: name_len > 0,
-            });
+            let len = name_len(i + 1);
+            let end = i + 1 + len;
+            let name = &value[i + 1..end];
+            match (len, lookup(name)) {
+                (0, _) => pieces.push(Piece {
+                    text: "$".into(),
+                    at: at(i),
+                    unresolved: false,
+                }),
+                (_, Some((v, v_at))) => pieces.push(Piece {
+                    text: v,
+                    at: v_at,
+                    unresolved: false,
+                }),
+                (_, None) => pieces.push(unresolved(&value[i..end], i)),
+            }
             i = end;
         }
         lit_start = i;
@@ -355,13 +755,13 @@ fn interpolate(value: &str, base: Option<usize>) -> Vec<Piece> {
     pieces
 }
 
-/// Map a byte range of the joined pieces back to the file: `Some` when the range lies in
-/// one verbatim piece; `Err(())` when it touches an unresolved variable.
-pub(super) fn map_range(
-    pieces: &[Piece],
+/// Map a byte range of the joined pieces back to where it is written: `Some` when the
+/// range lies in one verbatim piece; `Err(())` when it touches an unresolved variable.
+pub(super) fn map_range<A: Copy + std::ops::Add<usize, Output = A>>(
+    pieces: &[Piece<A>],
     from: usize,
     to: usize,
-) -> Result<Option<(usize, usize)>, ()> {
+) -> Result<Option<(A, A)>, ()> {
     let mut pos = 0;
     let mut found = None;
     for p in pieces {
@@ -375,51 +775,90 @@ pub(super) fn map_range(
             return Err(());
         }
         if from >= p_from && to <= p_to {
-            found = p.at.map(|a| (a + from - p_from, a + to - p_from));
+            found = p.at.map(|a| (a + (from - p_from), a + (to - p_from)));
         }
     }
     Ok(found)
 }
 
-fn image_component(file: &SourceFile, image: &Spanned<String>) -> Option<Component> {
-    let value = image.value.trim();
-    if value.is_empty() {
-        return None;
-    }
-    let start = verbatim_start(file, &image.defined, &image.value);
-    let pieces = interpolate(&image.value, start);
+/// The server component an `image:` value names, interpolated with `lookup`, and the
+/// first variable left unresolved (then the tag, or the whole reference, is unknown).
+pub(crate) fn image_from_template(
+    template: &str,
+    start: Option<At>,
+    whole: Span,
+    lookup: Lookup<'_>,
+) -> Option<Component> {
+    let pieces = interpolate(template, start, lookup);
     let joined: String = pieces.iter().map(|p| p.text.as_str()).collect();
     let lead = joined.len() - joined.trim_start().len();
     let reference = joined.trim();
+    if reference.is_empty() {
+        return None;
+    }
+    let first_unresolved = pieces.iter().find(|p| p.unresolved).map(|p| p.text.clone());
     let (name, tag) = split_image(reference);
     let name_end = name.len();
-    let whole = node_span(file, &image.defined);
+    let span_of = |(s, e): (At, At)| Span::new(s.file, s.offset, e.offset);
     let to_span = |from: usize, to: usize| match map_range(&pieces, lead + from, lead + to) {
-        Ok(Some((s, e))) => Some(file.span(s, e)),
+        Ok(Some(r)) if r.0.file == r.1.file => Some(span_of(r)),
         _ => None,
     };
-    let name = &reference[..name_end];
     let name_span = to_span(0, name_end).unwrap_or(whole);
     let (version, span) = match tag {
         Some((from, to)) if to > from => {
             match map_range(&pieces, lead + from, lead + to) {
-                // the tag comes from a variable without a default: unknown
+                // the tag comes from a variable nothing sets: unknown
                 Err(()) => (None, name_span),
                 Ok(mapped) => (
                     Some(reference[from..to].to_string()),
-                    mapped.map(|(s, e)| file.span(s, e)).unwrap_or(whole),
+                    mapped.map(span_of).unwrap_or(whole),
                 ),
             }
         }
         _ => (None, name_span),
     };
-    Some(Component::new(
+    let mut c = Component::new(
         ComponentKind::Server,
         Ecosystem::Docker,
-        name,
+        &reference[..name_end],
         version,
         span,
-    ))
+    );
+    c.unresolved = first_unresolved;
+    c.digest = image_ref::digest(reference).map(str::to_string);
+    Some(c)
+}
+
+fn image_component(
+    file: &SourceFile,
+    image: &Spanned<String>,
+    out: &mut Extraction,
+) -> Option<Component> {
+    if image.value.trim().is_empty() {
+        return None;
+    }
+    let start = verbatim_start(file, &image.defined, &image.value).map(|offset| At {
+        file: file.id,
+        offset,
+    });
+    let whole = node_span(file, &image.defined);
+    let c = image_from_template(&image.value, start, whole, &|_| None)?;
+    if has_variable(&image.value) {
+        // a `.env` beside the file may set it: the scanner decides
+        out.units.push(UnitFact::ComposeImage(ComposeImage {
+            component: c.span,
+            template: image.value.clone(),
+            start: start.map(|a| a.offset),
+            whole,
+        }));
+    }
+    Some(c)
+}
+
+/// Does a value name a compose variable (`$$` is an escaped dollar, not a variable)?
+fn has_variable(value: &str) -> bool {
+    value.replace("$$", "").contains('$')
 }
 
 // ---- command and environment ----
@@ -571,6 +1010,11 @@ mod tests {
             "compose.yaml",
             "docker-compose.override.yml",
             "compose.prod.yaml",
+            "docker-compose-dev.yml",
+            "docker-compose_test.yaml",
+            "docker-stack.yml",
+            "docker-stack.prod.yml",
+            "deploy/stack.yml",
         ] {
             assert!(Compose.wants(Path::new(p)), "{p}");
         }
@@ -579,9 +1023,85 @@ mod tests {
             "mycompose.yml",
             "compose.",
             "docker-compose..yml2",
+            "composer.yml",
+            "docker-compose-.yml",
+            "stack-redis.yml",
         ] {
             assert!(!Compose.wants(Path::new(p)), "{p}");
         }
+    }
+
+    #[test]
+    fn services_state_their_topology() {
+        let text = "include:\n  - ../shared/compose.yaml\n  - path: [a/compose.yml, b/compose.yml]\nservices:\n  db:\n    image: mysql:8.0.36\n    extends:\n      file: ../base/compose.yaml\n      service: mysql\n  cache:\n    extends: db\n  api:\n    build: ./api\n    depends_on:\n      db:\n        condition: service_healthy\n    links: [\"cache:redis\"]\n    environment:\n      DATABASE_URL: mysql://u:p@db:3306/app\n      REDIS_HOST: cache:6379\n      LOG_LEVEL: debug\n  worker:\n    build:\n      dockerfile: worker.Dockerfile\n";
+        let (file, out) = run(&Compose, "deploy/compose.yaml", text);
+        let mut got = Vec::new();
+        for u in &out.units {
+            match u {
+                UnitFact::ComposeInclude { path, span } => {
+                    got.push(format!("include {path} «{}»", file.slice(*span)))
+                }
+                UnitFact::ComposeService(s) => got.push(format!(
+                    "service {} «{}» context={:?} dockerfile={:?} depends={:?} hosts={:?}",
+                    s.name,
+                    file.slice(s.span),
+                    s.context
+                        .as_ref()
+                        .map(|(c, span)| (c.as_str(), file.slice(*span))),
+                    s.dockerfile,
+                    s.depends_on
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>(),
+                    s.hosts.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+                )),
+                _ => {}
+            }
+        }
+        insta::assert_snapshot!(got.join("\n"));
+    }
+
+    #[test]
+    fn env_hosts_read_connection_strings_and_host_variables() {
+        assert_eq!(env_hosts("DATABASE_URL", "mysql://u:p@db:3306/app"), ["db"]);
+        assert_eq!(
+            env_hosts("MONGO_URL", "mongodb://m1:27017,m2:27017/app?replicaSet=rs"),
+            ["m1", "m2"]
+        );
+        assert_eq!(env_hosts("REDIS_HOST", "cache"), ["cache"]);
+        assert_eq!(env_hosts("KAFKA_ADDR", "kafka:9092"), ["kafka"]);
+        assert!(env_hosts("LOG_LEVEL", "debug").is_empty());
+        assert!(env_hosts("DB_HOST", "${DB_HOST}").is_empty());
+    }
+
+    #[test]
+    fn interpolation_follows_compose() {
+        let env = |n: &str| match n {
+            "SET" => Some(("7.2".to_string(), None)),
+            "EMPTY" => Some((String::new(), None)),
+            _ => None,
+        };
+        let text = |v: &str| {
+            interpolate(v, None, &env)
+                .iter()
+                .map(|p| {
+                    if p.unresolved {
+                        format!("<{}>", p.text)
+                    } else {
+                        p.text.clone()
+                    }
+                })
+                .collect::<String>()
+        };
+        assert_eq!(text("redis:${SET}"), "redis:7.2");
+        assert_eq!(text("redis:$SET"), "redis:7.2");
+        assert_eq!(text("redis:${EMPTY:-6}"), "redis:6");
+        assert_eq!(text("redis:${EMPTY-6}"), "redis:");
+        assert_eq!(text("redis:${UNSET-6}"), "redis:6");
+        assert_eq!(text("redis:${UNSET:?need it}"), "redis:<${UNSET:?need it}>");
+        assert_eq!(text("redis:${SET:+alt}"), "redis:alt");
+        assert_eq!(text("redis:${UNSET:+alt}"), "redis:");
+        assert_eq!(text("$$HOME:${UNSET}"), "$HOME:<${UNSET}>");
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //! - Platform packages are not components: `ext-*`, `lib-*`, `php-64bit`/`php-ipv6`/
 //!   `php-zts`/`php-debug`, `hhvm`, `composer`, `composer-plugin-api`,
 //!   `composer-runtime-api` (they describe the PHP build, not software with versions
-//!   of its own that skew can check).
+//!   of its own that skew can check). A name with a vendor (`php-di/php-di`) is never
+//!   one.
 //! - A key written twice keeps both entries (JSON decoders keep the last; a person
 //!   may be looking at either).
 
@@ -79,7 +80,12 @@ impl Extractor for ComposerManifest {
     }
 }
 
+/// Platform packages have no vendor: every package from a repository is `vendor/name`,
+/// so `php-di/php-di` or `lib-foo/bar` is a package whatever its prefix.
 fn is_platform(name: &str) -> bool {
+    if name.contains('/') {
+        return false;
+    }
     name.starts_with("ext-")
         || name.starts_with("lib-")
         || name.starts_with("php-")

@@ -10,12 +10,21 @@
 //!
 //! `FROM scratch` and `FROM <earlier stage>` are not components: neither is an image
 //! pulled from a registry.
+//!
+//! Also images the build pulls besides its bases, as `tool`s in `docker`: the
+//! frontend of a `# syntax=docker/dockerfile:1.4` directive, `COPY --from=image:tag`
+//! and `RUN --mount=…,from=image:tag,…` (an earlier stage's name, or its index, is no
+//! image). Their `$NAME`s are substituted from global ARGs as in `FROM`.
+//!
+//! OS packages a `RUN` line pins, `apt-get install pkg=1.2-1` (ecosystem `deb`) and
+//! `apk add pkg=1.2.3-r0` (`apk`), are `package`s blamed on the version; unpinned ones
+//! (`apt-get install curl`) and `$VAR` versions are not components.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use super::compose::{Piece, map_range};
-use super::image_ref::split_image;
+use super::image_ref::{self, split_image};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::parse_error;
@@ -56,7 +65,18 @@ impl Extractor for Dockerfile {
             .split('\n')
             .map(|l| l.strip_suffix('\r').unwrap_or(l))
             .collect();
-        let (escape, first) = directives(&lines);
+        let (escape, syntax, first) = directives(&lines);
+        if let Some(syntax) = syntax {
+            image(
+                file,
+                syntax,
+                &HashMap::new(),
+                &[],
+                ComponentKind::Tool,
+                None,
+                out,
+            );
+        }
         let mut globals: HashMap<&str, Option<&str>> = HashMap::new();
         let mut stages: Vec<String> = Vec::new();
         let mut seen_from = false;
@@ -83,6 +103,20 @@ impl Extractor for Dockerfile {
                     }
                 }
                 "RUN" | "COPY" | "ADD" => {
+                    for from in args.iter().filter_map(|w| from_flag(&upper, w)) {
+                        image(
+                            file,
+                            from,
+                            &globals,
+                            &stages,
+                            ComponentKind::Tool,
+                            None,
+                            out,
+                        );
+                    }
+                    if upper == "RUN" {
+                        os_packages(file, args, out);
+                    }
                     for delim in args.iter().filter_map(|w| heredoc_delimiter(w)) {
                         while i < lines.len() {
                             let l = lines[i];
@@ -132,25 +166,93 @@ const INSTRUCTIONS: &[&str] = &[
 ];
 
 /// Read parser directives (`# escape=…`, `# syntax=…`) at the very top of the file.
-/// Returns the escape character and the index of the first line after them.
-fn directives(lines: &[&str]) -> (char, usize) {
+/// Returns the escape character, the `syntax` image as written, and the index of the
+/// first line after them.
+fn directives<'a>(lines: &[&'a str]) -> (char, Option<&'a str>, usize) {
     let mut escape = '\\';
+    let mut syntax = None;
     for (i, l) in lines.iter().enumerate() {
         let Some(rest) = l.trim().strip_prefix('#') else {
-            return (escape, i);
+            return (escape, syntax, i);
         };
         let Some((key, value)) = rest.split_once('=') else {
-            return (escape, i);
+            return (escape, syntax, i);
         };
         let key = key.trim();
         if key.is_empty() || key.contains(char::is_whitespace) {
-            return (escape, i);
+            return (escape, syntax, i);
         }
         if key.eq_ignore_ascii_case("escape") && value.trim() == "`" {
             escape = '`';
         }
+        if key.eq_ignore_ascii_case("syntax") && !value.trim().is_empty() {
+            syntax = Some(value.trim());
+        }
     }
-    (escape, lines.len())
+    (escape, syntax, lines.len())
+}
+
+/// OS packages pinned in a `RUN` line: `apt-get install … pkg=1.2-1` / `apt install`
+/// (`deb`) and `apk add … pkg=1.2.3-r0` (`apk`), each blamed on its version. Words of
+/// another command of the line (after `&&`, `;`, `|`) and options are not packages.
+fn os_packages(file: &SourceFile, args: &[&str], out: &mut Extraction) {
+    let mut ecosystem = None;
+    let mut prev: Option<&str> = None;
+    for &word in args {
+        let w = word.trim_matches(['"', '\'']);
+        match (prev, w) {
+            (Some("apt-get" | "apt"), "install") => ecosystem = Some(Ecosystem::Deb),
+            (Some("apk"), "add") => ecosystem = Some(Ecosystem::Apk),
+            (_, "&&" | "||" | ";" | "|") => ecosystem = None,
+            _ => {}
+        }
+        prev = Some(w);
+        let Some(eco) = ecosystem else { continue };
+        // `git;` ends the command: this word is the last package of it
+        let ends = w.ends_with(';');
+        let w = w.trim_end_matches(';');
+        if ends {
+            ecosystem = None;
+        }
+        if w.starts_with('-') || w.contains('$') {
+            continue;
+        }
+        let Some((name, version)) = w.split_once('=') else {
+            continue;
+        };
+        let valid_name = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.' | ':' | '_'));
+        if !valid_name || version.is_empty() {
+            continue;
+        }
+        out.push(
+            Component::new(
+                ComponentKind::Package,
+                eco,
+                name,
+                Some(version.to_string()),
+                file.span_of(version),
+            )
+            .group(if eco == Ecosystem::Deb { "apt" } else { "apk" }),
+        );
+    }
+}
+
+/// The image of `COPY --from=…` (and `ADD`) or of a `RUN --mount=…,from=…,…` option.
+fn from_flag<'a>(instr: &str, word: &'a str) -> Option<&'a str> {
+    if instr == "RUN" {
+        let opts = word.strip_prefix("--mount=")?;
+        return opts
+            .split(',')
+            .find_map(|kv| kv.strip_prefix("from="))
+            .map(unquote)
+            .filter(|v| !v.is_empty());
+    }
+    word.strip_prefix("--from=")
+        .map(unquote)
+        .filter(|v| !v.is_empty())
 }
 
 /// The words of one instruction starting at physical line `i` (joined over continuation
@@ -225,13 +327,37 @@ fn from<'a>(
         (Some(kw), Some(name)) if kw.eq_ignore_ascii_case("as") => Some(name.to_string()),
         _ => None,
     };
-    let base = file.span_of(image).start;
-    let pieces = substitute(file, image, base, globals);
-    let reference: String = pieces.iter().map(|p| p.text.as_str()).collect();
-    let is_stage = stages.iter().any(|s| s.eq_ignore_ascii_case(&reference));
+    let known = stages.clone();
     if let Some(s) = &stage {
         stages.push(s.clone());
     }
+    self::image(
+        file,
+        image,
+        globals,
+        &known,
+        ComponentKind::Runtime,
+        stage,
+        out,
+    );
+}
+
+/// One image reference as written (`word`, a slice of the file): a component of `kind`
+/// unless it names an earlier stage (or a stage index), `scratch`, or nothing.
+fn image<'a>(
+    file: &SourceFile,
+    image: &'a str,
+    globals: &HashMap<&'a str, Option<&'a str>>,
+    stages: &[String],
+    kind: ComponentKind,
+    stage: Option<String>,
+    out: &mut Extraction,
+) {
+    let base = file.span_of(image).start;
+    let pieces = substitute(file, image, base, globals);
+    let reference: String = pieces.iter().map(|p| p.text.as_str()).collect();
+    let is_stage = stages.iter().any(|s| s.eq_ignore_ascii_case(&reference))
+        || (kind == ComponentKind::Tool && reference.bytes().all(|b| b.is_ascii_digit()));
     if is_stage || reference.eq_ignore_ascii_case("scratch") || reference.is_empty() {
         return;
     }
@@ -257,12 +383,13 @@ fn from<'a>(
         _ => (None, name_span),
     };
     let mut c = Component::new(
-        ComponentKind::Runtime,
+        kind,
         Ecosystem::Docker,
         &reference[..name_end],
         version,
         span,
-    );
+    )
+    .digest(image_ref::digest(&reference));
     c.group = stage;
     out.push(c);
 }

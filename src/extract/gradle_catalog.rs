@@ -7,8 +7,11 @@
 //! `version = { ref | strictly | require | prefer = … }` (first of those found wins, in
 //! that order). A version taken from `[versions]` is blamed on its text there — that is
 //! where a person edits it, even if several libraries share it. No version: `None`,
-//! blamed on the module. `[versions]` itself, `[bundles]` and `[plugins]` (plugin ids
-//! are not Maven coordinates) are not components. Must not: read build scripts.
+//! blamed on the module. Each `[plugins]` entry (`"id:v"`, `{ id, version }`,
+//! `{ id, version.ref }`) is a `tool`/`maven` named by the plugin's marker artifact
+//! `id:id.gradle.plugin`, as the `gradle` extractor names a `plugins { }` line; one
+//! without a version is no component. `[versions]` itself and `[bundles]` are not
+//! components. Must not: read build scripts.
 
 use std::path::Path;
 
@@ -40,6 +43,17 @@ impl Extractor for GradleCatalog {
         };
         let root = root.get_ref();
         let versions = table(root, "versions");
+        for (_, p) in table(root, "plugins").into_iter().flat_map(|t| t.iter()) {
+            if let Some((id, Some((version, span)))) = plugin(file, p, versions) {
+                out.push(Component::new(
+                    ComponentKind::Tool,
+                    Ecosystem::Maven,
+                    format!("{id}:{id}.gradle.plugin"),
+                    Some(version),
+                    span,
+                ));
+            }
+        }
         let Some(libs) = table(root, "libraries") else {
             return;
         };
@@ -93,6 +107,39 @@ impl Extractor for GradleCatalog {
 }
 
 type Version = Option<(String, Span)>;
+
+/// `(id, version)` of a `[plugins]` entry: `"id:v"` or a table with `id` and `version`.
+fn plugin(
+    file: &SourceFile,
+    p: &toml::Spanned<DeValue<'_>>,
+    versions: Option<&DeTable<'_>>,
+) -> Option<(String, Version)> {
+    match p.get_ref() {
+        DeValue::String(s) => {
+            let span = str_span(file, p.span());
+            let raw = &file.text[span.start..span.end];
+            let (id, v) = s.split_once(':')?;
+            let vspan = if raw == s.as_ref() {
+                file.span_of(&raw[id.len() + 1..])
+            } else {
+                span
+            };
+            Some((id.to_string(), Some((v.to_string(), vspan))))
+        }
+        DeValue::Table(t) => {
+            let (id, _) = string(file, t, "id")?;
+            let version = match t.get("version").map(|v| v.get_ref()) {
+                Some(DeValue::String(_)) => {
+                    string(file, t, "version").map(|(v, s)| (v.to_string(), s))
+                }
+                Some(DeValue::Table(vt)) => rich_version(file, vt, versions),
+                _ => None,
+            };
+            Some((id.to_string(), version))
+        }
+        _ => None,
+    }
+}
 
 /// `(group:artifact, version)` of a library written as a table.
 fn library(

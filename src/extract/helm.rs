@@ -18,7 +18,7 @@
 
 use std::path::Path;
 
-use super::image_ref::split_image;
+use super::image_ref::{self, split_image};
 use super::yaml_tree::{self, Node, Scalar, Value};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
@@ -267,7 +267,8 @@ fn image(file: &SourceFile, node: &Node, group: &str, out: &mut Extraction) {
                 version,
                 span,
             )
-            .group(group),
+            .group(group)
+            .digest(image_ref::digest(&reference.text)),
         );
     }
 }

@@ -22,6 +22,15 @@ pub fn split_image(image: &str) -> (&str, Option<(usize, usize)>) {
     }
 }
 
+/// The digest an image reference pins (`sha256:abc` of `redis:7.2@sha256:abc`), if any.
+/// Extractors record it on the component: a digest pins the image whatever the tag says.
+pub fn digest(image: &str) -> Option<&str> {
+    image
+        .split_once('@')
+        .map(|(_, d)| d.trim())
+        .filter(|d| !d.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +55,14 @@ mod tests {
         assert_eq!(split_image("mysql:8@sha256:abc"), ("mysql", Some((6, 7))));
         assert_eq!(split_image("redis@sha256:abc"), ("redis", None));
         assert_eq!(split_image("redis:"), ("redis", None));
+    }
+
+    #[test]
+    fn digests_are_read_after_the_at_sign() {
+        assert_eq!(digest("nginx@sha256:abc"), Some("sha256:abc"));
+        assert_eq!(digest("redis:7.2@sha256:abc"), Some("sha256:abc"));
+        assert_eq!(digest("localhost:5000/app:1@sha256:0f"), Some("sha256:0f"));
+        assert_eq!(digest("nginx:1.27"), None);
+        assert_eq!(digest("nginx@"), None);
     }
 }

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use super::image_ref::split_image;
+use super::image_ref::{self, split_image};
 use super::yaml_tree::{self, Node};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem, Setting, SettingKind};
@@ -32,7 +32,8 @@ impl Extractor for Kubernetes {
             return false;
         }
         let stem = lower.trim_end_matches(".yaml").trim_end_matches(".yml");
-        let owned_elsewhere = stem.starts_with("docker-compose")
+        let owned_elsewhere = super::compose::is_compose_file(&lower)
+            || stem.starts_with("docker-compose")
             || stem.starts_with("compose")
             || stem == "chart"
             || stem.starts_with("values")
@@ -142,7 +143,8 @@ fn container(file: &SourceFile, c: &Node, group: &str, out: &mut Extraction) {
         version,
         span,
     )
-    .group(group);
+    .group(group)
+    .digest(image_ref::digest(&image.text));
     component.settings = settings(file, c);
     out.push(component);
 }
@@ -227,6 +229,8 @@ mod tests {
         assert!(wants("deploy/db.YML"));
         assert!(!wants("docker-compose.yml"));
         assert!(!wants("compose.override.yaml"));
+        assert!(!wants("deploy/docker-stack.yml"));
+        assert!(!wants("stack.yml"));
         assert!(!wants("charts/db/Chart.yaml"));
         assert!(!wants("charts/db/values-prod.yaml"));
         assert!(!wants("charts/db/templates/deployment.yaml"));

@@ -25,7 +25,15 @@
 //! - `build/plugins/plugin` and `build/pluginManagement/plugins/plugin` are
 //!   `tool`/`maven` (groupId defaults to `org.apache.maven.plugins`); dependencies of
 //!   plugins are not reported (they belong to the build tool's class path).
-//! - The project's own coordinates and its `<parent>` are not components.
+//! - The Java the project compiles for is a `runtime`/`runtime` named `java`: the first
+//!   of the properties `maven.compiler.release`, `maven.compiler.target`,
+//!   `maven.compiler.source` and `java.version` (Spring Boot's) that holds a version,
+//!   through one `${property}`; `1.8` is Java 8. The plugin's `<configuration>` is not
+//!   read.
+//! - The project's own coordinates are not a component. Its `<parent>` is a
+//!   `package`/`maven` in group `parent`, version blamed on `<parent><version>`: a parent
+//!   such as `spring-boot-starter-parent` decides the version of every dependency it
+//!   manages.
 //! - In a POM with a `<parent>`, a dependency whose version stays `None` (no `<version>`
 //!   and no managed entry here, or a property this file does not define) and a plugin
 //!   whose `<version>` names such a property carry [`Inherit::MavenParent`].
@@ -75,6 +83,18 @@ impl Extractor for MavenPom {
         }
         let props = Properties::of(file, project);
         let parent = parent_ref(file, project);
+        if let Some(d) = child(project, "parent").and_then(|p| dep(file, &props, p, None)) {
+            out.push(
+                Component::new(
+                    ComponentKind::Package,
+                    Ecosystem::Maven,
+                    d.name,
+                    d.version,
+                    d.span,
+                )
+                .group("parent"),
+            );
+        }
         let has_parent = parent.is_some();
         // what a version left `None` here asks of the parent chain
         let inherit = |d: &Dep| match (&d.version, has_parent) {
@@ -178,6 +198,15 @@ impl Extractor for MavenPom {
                 .group("dependencyManagement")
                 .inherit(inherit),
             );
+        }
+        if let Some((version, span)) = java_level(&props) {
+            out.push(Component::new(
+                ComponentKind::Runtime,
+                Ecosystem::Runtime,
+                "java",
+                Some(version),
+                span,
+            ));
         }
         if let Some(build) = child(project, "build") {
             let mut lists: Vec<Node> = child(build, "plugins").into_iter().collect();
@@ -345,6 +374,38 @@ fn dep(file: &SourceFile, props: &Properties, n: Node, default_group: Option<&st
 }
 
 /// Values `${…}` can refer to, each with the span of its text.
+/// The Java version the project compiles for, from the compiler properties (see the
+/// module docs), with the span of the value a person edits.
+fn java_level(props: &Properties) -> Option<(String, Span)> {
+    const NAMES: [&str; 4] = [
+        "maven.compiler.release",
+        "maven.compiler.target",
+        "maven.compiler.source",
+        "java.version",
+    ];
+    NAMES.iter().find_map(|name| {
+        let (mut value, mut span) = props.values.get(*name)?.clone();
+        // one level of `${java.version}`
+        if let Some(inner) = value
+            .trim()
+            .strip_prefix("${")
+            .and_then(|v| v.strip_suffix('}'))
+        {
+            (value, span) = props.values.get(inner)?.clone();
+        }
+        let value = value.trim();
+        if !value.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        // Java 8 and older were spelled `1.8`
+        let value = value
+            .strip_prefix("1.")
+            .filter(|v| !v.is_empty())
+            .unwrap_or(value);
+        Some((value.to_string(), span))
+    })
+}
+
 struct Properties {
     values: HashMap<String, (String, Span)>,
 }

@@ -10,10 +10,12 @@
 
 mod cargo_lock;
 mod cargo_manifest;
-mod compose;
+mod cloudbuild;
+pub(crate) mod compose;
 mod composer_lock;
 mod composer_manifest;
 mod dockerfile;
+mod dotenv;
 mod dotnet_lock;
 mod dotnet_project;
 mod gemfile;
@@ -23,11 +25,15 @@ mod go_mod;
 mod gradle;
 mod gradle_catalog;
 mod gradle_lockfile;
+mod gradle_properties;
 mod helm;
 pub(crate) mod image_ref;
 mod json_str;
 mod kubernetes;
+mod kustomize;
 pub(crate) mod maven_pom;
+mod maven_wrapper;
+mod mix;
 mod npm_lock;
 mod npm_manifest;
 mod pipfile;
@@ -46,7 +52,7 @@ mod yarn_lock;
 
 use std::path::Path;
 
-use crate::component::{Component, Inheritable};
+use crate::component::{Component, Inheritable, Project, UnitFact};
 use crate::diagnostic::Finding;
 use crate::source::SourceFile;
 
@@ -59,6 +65,10 @@ pub struct Extraction {
     /// What this file offers to files that inherit from it (a Cargo workspace root, a
     /// parent POM); the scanner resolves [`Component::inherit`] with it.
     pub inheritable: Vec<Inheritable>,
+    /// Topology facts (compose services, includes, `.env` variables) for `plan`.
+    pub units: Vec<UnitFact>,
+    /// The package the file itself describes, if it is a package manifest that names one.
+    pub project: Option<Project>,
 }
 
 impl Extraction {
@@ -96,6 +106,7 @@ pub trait Extractor: Sync {
 pub static EXTRACTORS: &[&dyn Extractor] = &[
     &compose::Compose,
     &dockerfile::Dockerfile,
+    &dotenv::DotEnv,
     &npm_manifest::NpmManifest,
     &npm_lock::NpmLock,
     &requirements::Requirements,
@@ -109,16 +120,21 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &pnpm_lock::PnpmLock,
     &setup_cfg::SetupCfg,
     &kubernetes::Kubernetes,
+    &kustomize::Kustomize,
     &helm::HelmChart,
     &helm::HelmValues,
     &terraform::Terraform,
+    &cloudbuild::CloudBuild,
     &github_actions::GithubActions,
     &go_mod::GoMod,
     &cargo_manifest::CargoManifest,
     &cargo_lock::CargoLock,
     &maven_pom::MavenPom,
+    &maven_wrapper::MavenWrapper,
     &gemfile::Gemfile,
     &gemfile_lock::GemfileLock,
+    &mix::MixExs,
+    &mix::MixLock,
     &composer_manifest::ComposerManifest,
     &composer_lock::ComposerLock,
     &dotnet_project::DotnetProject,
@@ -126,6 +142,8 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &gradle::GradleBuild,
     &gradle_catalog::GradleCatalog,
     &gradle_lockfile::GradleLockfile,
+    &gradle_properties::GradleProperties,
+    &gradle_properties::GradleWrapper,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
@@ -185,7 +203,7 @@ pub(crate) mod testing {
     }
 
     /// `L:C-L:C kind ecosystem name version [resolved=..] [dev] [lock] [group=..]
-    ///  [inherit=..] [settings..] «spanned text»` per component, then `problem` lines.
+    ///  [digest=..] [inherit=..] [settings..] «spanned text»` per component, then `problem` lines.
     pub fn render(file: &SourceFile, out: &Extraction) -> String {
         let mut rows: Vec<(usize, usize, String)> = Vec::new();
         for c in &out.components {
@@ -213,6 +231,9 @@ pub(crate) mod testing {
             if let Some(g) = &c.group {
                 write!(line, " group={g}").unwrap();
             }
+            if let Some(d) = &c.digest {
+                write!(line, " digest={d}").unwrap();
+            }
             match &c.inherit {
                 Some(crate::component::Inherit::CargoWorkspace { key, root }) => {
                     write!(line, " inherit=workspace:{key}").unwrap();
@@ -223,6 +244,9 @@ pub(crate) mod testing {
                 Some(crate::component::Inherit::MavenParent { text }) => {
                     let text = text.as_deref().unwrap_or("managed");
                     write!(line, " inherit=parent:{text}").unwrap();
+                }
+                Some(crate::component::Inherit::GradleProperty { name }) => {
+                    write!(line, " inherit=gradle:{name}").unwrap();
                 }
                 None => {}
             }

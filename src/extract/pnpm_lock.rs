@@ -18,10 +18,15 @@
 //! manifests' ranges), nor guess dev-ness where the format does not say: v5/v6 write
 //! `dev: true`, v9 does not, so v9 entries are never dev.
 //!
-//! YAML goes through `serde-saphyr`, which keeps positions; the node budget is raised
-//! for lockfiles of large monorepos (CRATES.md) but still bounded.
+//! pnpm 11 writes two YAML documents when it records pnpm itself or config dependencies
+//! (`packageManagerDependencies`, `configDependencies`): an "env" document, then the
+//! project's lockfile. Every document is read; a package in both is reported once, linked
+//! to the project's importers.
+//!
+//! YAML goes through `serde-saphyr`, which keeps positions, with the shared YAML options
+//! (`yaml_tree::options`) at the lockfile node limit of `limits.rs`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
@@ -29,14 +34,10 @@ use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-use super::{Extraction, Extractor, file_name};
+use super::{Extraction, Extractor, file_name, yaml_tree};
 use crate::component::{Component, ComponentKind, Ecosystem, LockKey};
-use crate::diagnostic::parse_error;
+use crate::limits;
 use crate::source::{SourceFile, Span};
-
-/// Nodes (maps, sequences, scalars) one lockfile may have: a 13 MB pnpm-lock of a large
-/// monorepo has about two million; the limit keeps hostile input bounded.
-const MAX_NODES: usize = 20_000_000;
 
 pub struct PnpmLock;
 
@@ -57,68 +58,71 @@ impl Extractor for PnpmLock {
         if file.text.trim().is_empty() {
             return;
         }
-        let options = serde_saphyr::options! {
-            budget: serde_saphyr::budget! { max_nodes: MAX_NODES },
-        };
-        let lock: Option<Lock> = match serde_saphyr::from_str_with_options(&file.text, options) {
-            Ok(l) => l,
+        let options = yaml_tree::options(limits::YAML_LOCKFILE_MAX_NODES);
+        let docs: Vec<Lock> = match serde_saphyr::from_multiple_with_options(&file.text, options) {
+            Ok(docs) => docs,
             Err(e) => {
-                let at = e
-                    .location()
-                    .map(|l| file.offset_of(l.line() as usize, l.column() as usize))
-                    .unwrap_or(0);
-                let msg = e.without_snippet().to_string();
-                let msg = msg.lines().next().unwrap_or("").to_string();
-                out.problem(parse_error(file.span(at, at), "pnpm-lock.yaml", msg));
+                out.problem(yaml_tree::to_finding(file, "pnpm-lock.yaml", &e));
                 return;
             }
         };
-        let Some(mut lock) = lock else {
-            return;
-        };
-        let v5 = lock
-            .lockfile_version
-            .as_ref()
-            .is_some_and(|v| v.value.0.trim_matches(['\'', '"']).starts_with('5'));
-        let importers = importer_keys(&mut lock, v5);
-        let mut seen = std::collections::HashSet::new();
-        for (key, pkg) in lock.packages.map(|p| p.0).unwrap_or_default() {
-            let key_span = scalar_span(file, &key);
-            let parsed = parse_key(&key.value, v5);
-            let Some(name) = pkg
-                .name
-                .as_ref()
-                .map(|n| n.value.as_str())
-                .or(parsed.as_ref().map(|p| p.name))
-            else {
-                continue;
-            };
-            let (version, span) = match (&pkg.version, parsed.and_then(|p| p.version)) {
-                (Some(v), _) => (v.value.clone(), scalar_span(file, v)),
-                (None, Some(r)) => (
-                    key.value[r.clone()].to_string(),
-                    key_span.map(|s| sub_span(file, s, &key.value, r)),
-                ),
-                // a git or directory entry without a version resolves nothing checkable
-                (None, None) => continue,
-            };
-            let version = Some(version);
-            let span = span.or(key_span).unwrap_or_default();
-            if !seen.insert((name.to_string(), version.clone())) {
-                continue;
-            }
-            let mut c = Component::new(ComponentKind::Package, Ecosystem::Npm, name, version, span)
-                .lockfile()
-                .dev(pkg.dev.unwrap_or(false));
-            c.resolved = c.version.clone();
-            c.resolved_span = c.version.as_ref().map(|_| span);
-            if let Some(v) = &c.version
-                && let Some(keys) = importers.get(&(c.name.clone(), v.clone()))
-            {
-                c.resolves = keys.clone();
-            }
-            out.push(c);
+        // pnpm 11 writes an "env" document (pnpm itself, config dependencies) before the
+        // project's: read the project's first, so a package in both links to its importers
+        let mut seen = HashSet::new();
+        for lock in docs.into_iter().rev() {
+            read_document(file, lock, &mut seen, out);
         }
+    }
+}
+
+/// One lockfile document's packages, each `(name, version)` once across the file.
+fn read_document(
+    file: &SourceFile,
+    mut lock: Lock,
+    seen: &mut HashSet<(String, Option<String>)>,
+    out: &mut Extraction,
+) {
+    let v5 = lock
+        .lockfile_version
+        .as_ref()
+        .is_some_and(|v| v.value.0.trim_matches(['\'', '"']).starts_with('5'));
+    let importers = importer_keys(&mut lock, v5);
+    for (key, pkg) in lock.packages.map(|p| p.0).unwrap_or_default() {
+        let key_span = scalar_span(file, &key);
+        let parsed = parse_key(&key.value, v5);
+        let Some(name) = pkg
+            .name
+            .as_ref()
+            .map(|n| n.value.as_str())
+            .or(parsed.as_ref().map(|p| p.name))
+        else {
+            continue;
+        };
+        let (version, span) = match (&pkg.version, parsed.and_then(|p| p.version)) {
+            (Some(v), _) => (v.value.clone(), scalar_span(file, v)),
+            (None, Some(r)) => (
+                key.value[r.clone()].to_string(),
+                key_span.map(|s| sub_span(file, s, &key.value, r)),
+            ),
+            // a git or directory entry without a version resolves nothing checkable
+            (None, None) => continue,
+        };
+        let version = Some(version);
+        let span = span.or(key_span).unwrap_or_default();
+        if !seen.insert((name.to_string(), version.clone())) {
+            continue;
+        }
+        let mut c = Component::new(ComponentKind::Package, Ecosystem::Npm, name, version, span)
+            .lockfile()
+            .dev(pkg.dev.unwrap_or(false));
+        c.resolved = c.version.clone();
+        c.resolved_span = c.version.as_ref().map(|_| span);
+        if let Some(v) = &c.version
+            && let Some(keys) = importers.get(&(c.name.clone(), v.clone()))
+        {
+            c.resolves = keys.clone();
+        }
+        out.push(c);
     }
 }
 

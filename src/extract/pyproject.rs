@@ -27,7 +27,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::toml_tree::{TomlStr, array, as_array, parse_toml, table, toml_str};
 use super::{Extraction, Extractor, file_name};
-use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::component::{Component, ComponentKind, Ecosystem, Project};
 use crate::diagnostic::parse_error;
 use crate::source::{SourceFile, Span};
 
@@ -51,6 +51,21 @@ impl Extractor for Pyproject {
             return;
         };
         let root = doc.get_ref();
+        // the project itself: PEP 621 `[project]`, else Poetry's `[tool.poetry]`
+        let poetry = table(root, "tool").and_then(|t| table(t, "poetry"));
+        for own in [table(root, "project"), poetry].into_iter().flatten() {
+            if let Some(s) = own.get("name").and_then(|n| toml_str(file, n)) {
+                out.project = Some(Project {
+                    ecosystem: Ecosystem::PyPI,
+                    name: s.text.to_string(),
+                    version: own
+                        .get("version")
+                        .and_then(|v| v.get_ref().as_str().map(str::to_string)),
+                    span: s.span,
+                });
+                break;
+            }
+        }
         if let Some(project) = table(root, "project") {
             if let Some(rp) = project.get("requires-python")
                 && let Some(s) = toml_str(file, rp)
@@ -327,6 +342,28 @@ pub(crate) fn split_requirement(text: &str) -> RequirementParts {
 mod tests {
     use super::super::testing::{render, run};
     use super::*;
+
+    /// PEP 621 `[project]` names the project, Poetry's `[tool.poetry]` when there is none.
+    #[test]
+    fn the_project_itself_is_the_project() {
+        let (file, out) = run(
+            &Pyproject,
+            "pyproject.toml",
+            "[project]\nname = \"worker\"\nversion = \"1.2.0\"\n",
+        );
+        let p = out.project.expect("a project");
+        assert_eq!(
+            (p.name.as_str(), p.version.as_deref()),
+            ("worker", Some("1.2.0"))
+        );
+        assert_eq!(file.slice(p.span), "worker");
+        let (_, out) = run(
+            &Pyproject,
+            "pyproject.toml",
+            "[tool.poetry]\nname = \"legacy\"\nversion = \"0.1.0\"\n",
+        );
+        assert_eq!(out.project.expect("a project").name, "legacy");
+    }
 
     #[test]
     fn snapshots() {

@@ -3,12 +3,15 @@
 //! Owns `.nvmrc`, `.node-version`, `.python-version`, `runtime.txt`, `.ruby-version`,
 //! `.java-version`, goenv's `.go-version` ("an application-specific `.go-version` file",
 //! <https://github.com/syndbg/goenv/blob/master/COMMANDS.md>), `rust-toolchain`,
-//! `rust-toolchain.toml` and asdf/mise's `.tool-versions`. Every pin is a `runtime` (or a `tool`, for CLIs such as terraform in
+//! `rust-toolchain.toml`, asdf/mise's `.tool-versions` and SDKMAN!'s `.sdkmanrc`
+//! (`java=17.0.9-tem`: the vendor suffix is left out of the version; other candidates
+//! such as `maven` are tools). Every pin is a `runtime` (or a `tool`, for CLIs such as terraform in
 //! `.tool-versions`) in ecosystem `runtime`, named canonically (`nodejs` -> `node`,
 //! `golang` -> `go`) so rules meet one name. The version is kept as written, aliases
 //! included (`lts/hydrogen`, `system`, `stable`, `latest`); only a distribution prefix
 //! that is not part of the version (`python-3.11.4`, `ruby-3.2.2`, `temurin-17.0.2+8`) is
-//! left out of it and out of the span. Must not: resolve aliases to versions (that needs
+//! left out of it and out of the span, as is an rvm gemset (`3.2.2@app`); `jruby-…` and
+//! `truffleruby-…` in `.ruby-version` are runtimes of those names. Must not: resolve aliases to versions (that needs
 //! the network) or read files other than the one handed over.
 
 use std::path::Path;
@@ -40,6 +43,7 @@ impl Extractor for RuntimeFiles {
             "rust-toolchain",
             "rust-toolchain.toml",
             ".tool-versions",
+            ".sdkmanrc",
         ]
     }
 
@@ -56,6 +60,7 @@ impl Extractor for RuntimeFiles {
                 | "rust-toolchain"
                 | "rust-toolchain.toml"
                 | ".tool-versions"
+                | ".sdkmanrc"
         )
     }
 
@@ -72,17 +77,35 @@ impl Extractor for RuntimeFiles {
             "runtime.txt" => first_value(file, out, "python", |v| {
                 v.strip_prefix("python-").unwrap_or(v)
             }),
-            ".ruby-version" => {
-                first_value(file, out, "ruby", |v| v.strip_prefix("ruby-").unwrap_or(v))
-            }
+            ".ruby-version" => ruby_version(file, out),
             ".java-version" => first_value(file, out, "java", numeric_part),
             ".go-version" => first_value(file, out, "go", |v| v),
             "rust-toolchain.toml" => toolchain_toml(file, out),
             "rust-toolchain" if file.text.contains("[toolchain]") => toolchain_toml(file, out),
             "rust-toolchain" => first_value(file, out, "rust", |v| v),
             ".tool-versions" => tool_versions(file, out),
+            ".sdkmanrc" => sdkmanrc(file, out),
             _ => {}
         }
+    }
+}
+
+/// `.ruby-version` in the forms rbenv, rvm and chruby write: `3.2.2`, `ruby-3.2.2`,
+/// `ruby-3.2.2@gemset`/`3.2.2@gemset` (an rvm gemset is not part of the version), and
+/// other implementations by name (`jruby-9.4.5.0`, `truffleruby-23.1.0`: runtimes of
+/// their own name, not `ruby`).
+fn ruby_version(file: &SourceFile, out: &mut Extraction) {
+    let Some(v) = values(file).next() else { return };
+    let word = v.split_whitespace().next().unwrap_or(v);
+    let word = word.split('@').next().unwrap_or(word);
+    let (runtime, version) = match word.split_once('-') {
+        Some((engine @ ("jruby" | "truffleruby" | "mruby"), rest)) if !rest.is_empty() => {
+            (engine, rest)
+        }
+        _ => ("ruby", word.strip_prefix("ruby-").unwrap_or(word)),
+    };
+    if !version.is_empty() {
+        push(file, out, ComponentKind::Runtime, runtime, version);
     }
 }
 
@@ -110,6 +133,34 @@ fn push(file: &SourceFile, out: &mut Extraction, kind: ComponentKind, name: &str
         Some(version.to_string()),
         file.span_of(version),
     ));
+}
+
+/// `.sdkmanrc`: `candidate=version` lines; `java` is the runtime, other candidates
+/// (`maven`, `gradle`) are tools. SDKMAN!'s Java identifiers end in a vendor
+/// (`17.0.9-tem`, `21.0.1-graalce`), which is not part of the version.
+fn sdkmanrc(file: &SourceFile, out: &mut Extraction) {
+    for line in values(file) {
+        let Some((name, version)) = line.split_once('=') else {
+            continue;
+        };
+        let (name, version) = (name.trim(), version.trim());
+        if name.is_empty() || version.is_empty() {
+            continue;
+        }
+        if name == "java" {
+            let version = match version.rsplit_once('-') {
+                Some((v, vendor))
+                    if !v.is_empty() && vendor.chars().all(|c| c.is_ascii_alphabetic()) =>
+                {
+                    v
+                }
+                _ => version,
+            };
+            push(file, out, ComponentKind::Runtime, "java", version);
+        } else {
+            push(file, out, ComponentKind::Tool, name, version);
+        }
+    }
 }
 
 /// `temurin-17.0.2+8` -> `17.0.2+8`: the version starts at the first digit after a

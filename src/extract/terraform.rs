@@ -1,7 +1,9 @@
 //! Terraform (`*.tf`): the Terraform version and providers a configuration requires,
 //! registry modules it pins, and the managed services it creates (RDS, Aurora, Cloud SQL,
-//! Azure flexible servers, ElastiCache, OpenSearch, MSK) with their engine versions, plus
-//! the Kubernetes version of managed clusters (EKS, GKE).
+//! Azure flexible servers and Azure Cache for Redis, ElastiCache, Memorystore for Redis,
+//! OpenSearch, MSK) with their engine versions, directly or through a module's inputs
+//! (`engine`/`engine_version`, `kafka_version`), plus the Kubernetes version of managed
+//! clusters (EKS, GKE).
 //!
 //! Values come straight from `hcl-edit`, which keeps the byte span of every expression.
 //! A value that is not a literal (a variable, a function call, a template) has no known
@@ -149,10 +151,35 @@ impl Context<'_> {
 
     /// `module "x" { source = "ns/name/provider", version = "~> 5.0" }`: only registry
     /// modules have a `version`; git and path sources pin nothing we can compare.
+    ///
+    /// A module's inputs also declare the engine it creates, whatever its source
+    /// (terraform-aws-modules/rds: `engine = "mysql"`, `engine_version = "8.0"`; the
+    /// msk-kafka-cluster module: `kafka_version`; the opensearch module:
+    /// `engine_version = "OpenSearch_2.11"`), read as the resource of that engine is.
     fn module(&self, block: &Block, name: &str, out: &mut Extraction) {
+        let group = format!("module.{name}");
+        let body = &block.body;
+        if let Some(engine) = self.attr(body, "engine")
+            && let Some(engine_name) = engine.text.clone()
+        {
+            let version = match self.attr(body, "engine_version") {
+                Some(v) => aurora_prefix(v),
+                None => Value {
+                    text: None,
+                    span: engine.span,
+                },
+            };
+            out.push(self.managed(&engine_name, version, &group));
+        } else if let Some(v) = self.attr(body, "kafka_version") {
+            out.push(self.managed("kafka", v, &group));
+        } else if let Some(v) = self.attr(body, "engine_version")
+            && let Ok((engine, v)) = engine_prefixed(v)
+        {
+            out.push(self.managed(&engine, v, &group));
+        }
         let (Some(source), Some(version)) = (
-            self.attr(&block.body, "source").and_then(|s| s.text),
-            self.attr(&block.body, "version"),
+            self.attr(body, "source").and_then(|s| s.text),
+            self.attr(body, "version"),
         ) else {
             return;
         };
@@ -161,16 +188,19 @@ impl Context<'_> {
             Ecosystem::Terraform,
             &source,
             version,
-            &format!("module.{name}"),
+            &group,
         ));
+    }
+
+    /// A managed server of `engine` in `group`.
+    fn managed(&self, engine: &str, v: Value, group: &str) -> Component {
+        self.component(ComponentKind::Server, Ecosystem::Managed, engine, v, group)
     }
 
     fn resource(&self, block: &Block, kind: &str, name: &str, out: &mut Extraction) {
         let group = format!("{kind}.{name}");
         let body = &block.body;
-        let managed = |engine: &str, v: Value| {
-            self.component(ComponentKind::Server, Ecosystem::Managed, engine, v, &group)
-        };
+        let managed = |engine: &str, v: Value| self.managed(engine, v, &group);
         match kind {
             "aws_db_instance"
             | "aws_rds_cluster"
@@ -231,22 +261,21 @@ impl Context<'_> {
             }
             "aws_opensearch_domain" => {
                 if let Some(v) = self.attr(body, "engine_version") {
-                    // `OpenSearch_2.11` / `Elasticsearch_7.10`
-                    let split = v.text.as_deref().and_then(|t| t.split_once('_'));
-                    match split {
-                        Some((engine, version)) => {
-                            let start = engine.len() + 1;
-                            let span = v.sub_span(start, start + version.len());
-                            out.push(managed(
-                                &engine.to_ascii_lowercase(),
-                                Value {
-                                    text: Some(version.to_string()),
-                                    span,
-                                },
-                            ));
-                        }
-                        None => out.push(managed("opensearch", v)),
+                    match engine_prefixed(v) {
+                        Ok((engine, v)) => out.push(managed(&engine, v)),
+                        Err(v) => out.push(managed("opensearch", v)),
                     }
+                }
+            }
+            "google_redis_instance" => {
+                // `REDIS_7_0`; without it Memorystore picks its current default version
+                if let Some(v) = self.attr(body, "redis_version") {
+                    out.push(managed("redis", underscored_version(v, "REDIS_")));
+                }
+            }
+            "azurerm_redis_cache" => {
+                if let Some(v) = self.attr(body, "redis_version") {
+                    out.push(managed("redis", v));
                 }
             }
             "aws_elasticsearch_domain" => {
@@ -386,6 +415,46 @@ fn aurora_prefix(v: Value) -> Value {
             text: Some(text[..end].to_string()),
         },
         None => v,
+    }
+}
+
+/// OpenSearch Service's `OpenSearch_2.11` / `Elasticsearch_7.10` as (engine, version
+/// blamed on the version part); the value back when it has no such prefix.
+fn engine_prefixed(v: Value) -> Result<(String, Value), Value> {
+    let Some((engine, version)) = v.text.as_deref().and_then(|t| t.split_once('_')) else {
+        return Err(v);
+    };
+    let engine = engine.to_ascii_lowercase();
+    if engine != "opensearch" && engine != "elasticsearch" {
+        return Err(v);
+    }
+    let start = engine.len() + 1;
+    let span = v.sub_span(start, start + version.len());
+    Ok((
+        engine,
+        Value {
+            text: Some(version.to_string()),
+            span,
+        },
+    ))
+}
+
+/// `REDIS_7_0` (with `prefix` `REDIS_`) as `7.0`, blamed on the numbers; other text as
+/// written.
+fn underscored_version(v: Value, prefix: &str) -> Value {
+    let Some(numbers) = v.text.as_deref().and_then(|t| t.strip_prefix(prefix)) else {
+        return v;
+    };
+    if numbers.is_empty()
+        || !numbers
+            .split('_')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return v;
+    }
+    Value {
+        text: Some(numbers.replace('_', ".")),
+        span: v.sub_span(prefix.len(), prefix.len() + numbers.len()),
     }
 }
 

@@ -14,6 +14,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Code, Finding, Label, Subject, parse_error};
+use crate::limits;
 use crate::source::{SourceFile, Span};
 
 /// One YAML value with the byte range of its definition in the source text.
@@ -210,10 +211,32 @@ pub fn ambiguous_version(
     }
 }
 
+/// The parser options of every YAML extractor: a file is bounded by its depth, the values
+/// it writes (`max_nodes`: [`limits::YAML_MAX_NODES`] for manifests, more for lockfiles)
+/// and the values its aliases and merges expand to ([`limits::YAML_MAX_EXPANDED_VALUES`]),
+/// which stops an alias bomb. The parser's alias-to-anchor ratio heuristic is off: it
+/// rejected valid files that merge a few anchors many times (docker and PyYAML read them).
+pub fn options(max_nodes: usize) -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: limits::YAML_MAX_DEPTH,
+            max_nodes: max_nodes,
+            // every value is a few events (a mapping opens and closes, a key is a scalar)
+            max_events: max_nodes.saturating_mul(4),
+            max_aliases: limits::YAML_MAX_EXPANDED_VALUES,
+            max_recorded_anchor_events: limits::YAML_MAX_EXPANDED_VALUES,
+            enforce_alias_anchor_ratio: false,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: limits::YAML_MAX_EXPANDED_VALUES,
+        },
+    }
+}
+
 /// Parse every document of a YAML stream. Empty and comment-only documents are skipped.
 /// A syntax error becomes a `parse-error` finding at the parser's own position.
 pub fn parse_stream(file: &SourceFile, format: &str) -> Result<Vec<Node>, Box<Finding>> {
-    serde_saphyr::from_multiple::<Node>(&file.text)
+    serde_saphyr::from_multiple_with_options::<Node>(&file.text, options(limits::YAML_MAX_NODES))
         .map_err(|e| Box::new(to_finding(file, format, &e)))
 }
 
@@ -227,7 +250,8 @@ pub fn parse_one(file: &SourceFile, format: &str) -> Result<Option<Node>, Box<Fi
     })
 }
 
-fn to_finding(file: &SourceFile, format: &str, e: &serde_saphyr::Error) -> Finding {
+/// A YAML error as a `parse-error` finding at the parser's position, worded for a person.
+pub fn to_finding(file: &SourceFile, format: &str, e: &serde_saphyr::Error) -> Finding {
     let start = e
         .location()
         .filter(|l| l.line() > 0)
@@ -237,16 +261,66 @@ fn to_finding(file: &SourceFile, format: &str, e: &serde_saphyr::Error) -> Findi
         .char_indices()
         .nth(1)
         .map_or(file.text.len(), |(i, _)| start + i);
-    // the message without the snippet: the report renders its own from the span
-    let message = e.without_snippet().to_string();
-    let message = message
-        .rsplit_once(" at line ")
-        .map_or(message.as_str(), |(m, _)| m);
-    // advice to the library's user, not to ours
-    let message = message
-        .split_once(", set DuplicateKeyPolicy")
-        .map_or(message, |(m, _)| m);
-    parse_error(file.span(start, end), format, message)
+    parse_error(file.span(start, end), format, error_message(e))
+}
+
+/// What went wrong, for a person: limits in words rather than the parser's Debug text,
+/// and none of the library's advice to its own callers (`use from_multiple`, `set
+/// DuplicateKeyPolicy`), nor the position (the finding's span carries it).
+pub fn error_message(e: &serde_saphyr::Error) -> String {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    let expanded = || {
+        format!(
+            "its aliases (`*name`) and merges (`<<`) expand to more than {} values, the limit skew reads",
+            limits::YAML_MAX_EXPANDED_VALUES
+        )
+    };
+    // the error itself, not the snippet or alias location wrapped around it
+    let mut e = e;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = e {
+        e = error;
+    }
+    match e {
+        E::MultipleDocuments { .. } => {
+            "the file has several YAML documents (separated by `---`) where this format has one"
+                .to_string()
+        }
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => expanded(),
+        E::Budget { breach, .. } => match breach {
+            B::Depth { .. } => format!(
+                "mappings and lists are nested more than {} levels deep, the limit skew reads",
+                limits::YAML_MAX_DEPTH
+            ),
+            B::Aliases { .. } | B::RecordedAnchorEvents { .. } | B::RecordedAnchorBytes { .. } => {
+                expanded()
+            }
+            B::Documents { documents } => {
+                format!("the file has more than {} YAML documents", documents - 1)
+            }
+            _ => {
+                "the file is larger than skew reads (too many values or too much text)".to_string()
+            }
+        },
+        other => {
+            let message = other.to_string();
+            let message = message.lines().next().unwrap_or("").trim();
+            let message = message.strip_prefix("error: ").unwrap_or(message);
+            let message = match message.split_once(": ") {
+                Some((at, rest)) if at.starts_with("line ") && at.contains(" column ") => rest,
+                _ => message,
+            };
+            let message = message.rsplit_once(" at line ").map_or(message, |(m, _)| m);
+            // advice to the library's user, not to ours
+            let message = message
+                .split_once(", set DuplicateKeyPolicy")
+                .map_or(message, |(m, _)| m);
+            let message = message.split_once("; use ").map_or(message, |(m, _)| m);
+            message.to_string()
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Node {

@@ -80,6 +80,11 @@ pub fn refine_fixes(introduced: &mut [Finding], inv: &Inventory, rules: &RuleSet
                 texts.insert(req.requires_text.clone());
             }
         }
+        // no client requirement checks it (a runtime range, an end of life): the rule's
+        // own fix stands
+        if texts.is_empty() {
+            continue;
+        }
         f.fix = Some(if required.is_empty() {
             // the rule's own advice says what to replace it with
             let rules = texts.into_iter().collect::<Vec<_>>().join("; ");

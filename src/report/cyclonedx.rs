@@ -47,6 +47,9 @@ struct Bom {
 #[derive(Serialize)]
 struct Metadata {
     tools: Tools,
+    /// What the BOM describes: the package the root manifest names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    component: Option<CdxComponent>,
 }
 
 #[derive(Serialize)]
@@ -109,9 +112,45 @@ fn bom(report: &Report) -> Bom {
                     version: env!("CARGO_PKG_VERSION"),
                 }],
             },
+            component: root_project(report),
         },
         components,
     }
+}
+
+/// The package the repository's root manifest describes (`package.json`, `Cargo.toml`,
+/// `pyproject.toml` at the scan root; the first by path when there are several), as the
+/// BOM's subject. A monorepo's member packages are not the repository.
+fn root_project(report: &Report) -> Option<CdxComponent> {
+    let p = report
+        .projects
+        .iter()
+        .find(|p| !report.sources.get(p.span.file).path.contains('/'))?;
+    let loc = report.sources.location(p.span);
+    let location = format!("{}:{}:{}", loc.path, loc.line, loc.column);
+    let version = p
+        .version
+        .as_deref()
+        .and_then(exact_version)
+        .map(str::to_string);
+    Some(CdxComponent {
+        kind: "application",
+        bom_ref: format!("{location}#{}/{}", p.ecosystem.as_str(), p.name),
+        name: p.name.clone(),
+        purl: purl(p.ecosystem, &p.name, version.as_deref()),
+        version,
+        scope: None,
+        properties: vec![
+            Property {
+                name: "skew:location",
+                value: location,
+            },
+            Property {
+                name: "skew:ecosystem",
+                value: p.ecosystem.as_str().to_string(),
+            },
+        ],
+    })
 }
 
 fn component(c: &Component, location: String) -> CdxComponent {
@@ -203,6 +242,8 @@ pub(crate) fn purl(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> O
         Ecosystem::PyPI => ("pypi", vec![name.to_lowercase().replace('_', "-")]),
         Ecosystem::Cargo => ("cargo", vec![name.to_string()]),
         Ecosystem::RubyGems => ("gem", vec![name.to_string()]),
+        // Hex names are case-insensitive: the purl type asks for lowercase
+        Ecosystem::Hex => ("hex", vec![name.to_lowercase()]),
         // module paths are case-sensitive (`github.com/Azure/…`): kept as written
         Ecosystem::Go => ("golang", segments(name, '/')),
         Ecosystem::NuGet => ("nuget", vec![name.to_string()]),
@@ -241,7 +282,11 @@ pub(crate) fn purl(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> O
         | Ecosystem::Managed
         | Ecosystem::Kubernetes
         | Ecosystem::Terraform
-        | Ecosystem::Helm => return None,
+        | Ecosystem::Helm
+        // the purl of an OS package names its distribution (`pkg:deb/debian/…`), which a
+        // Dockerfile line does not say
+        | Ecosystem::Deb
+        | Ecosystem::Apk => return None,
     };
     if path.iter().any(|s| s.is_empty()) {
         return None;

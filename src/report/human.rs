@@ -393,6 +393,7 @@ mod tests {
             sources: &sources,
             findings: &[],
             components: &[],
+            projects: &[],
             files_scanned: 0,
             rules: &[],
         };
@@ -432,6 +433,7 @@ mod tests {
             sources: &sources,
             findings: &findings,
             components: &[],
+            projects: &[],
             files_scanned: 2,
             rules: &[],
         };

@@ -78,6 +78,10 @@ struct JsonFinding<'a> {
     message: &'a str,
     location: Location,
     related: Vec<Related<'a>>,
+    /// Why the client was paired with the server (deployment topology); omitted when
+    /// there is nothing to say (a finding about one component).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pairing: Vec<Related<'a>>,
     fix: Option<&'a str>,
     sources: &'a [String],
 }
@@ -145,6 +149,16 @@ fn json_findings<'a>(report: &Report<'a>) -> Vec<JsonFinding<'a>> {
             related: f
                 .related
                 .iter()
+                .filter(|l| !l.pairing)
+                .map(|l| Related {
+                    location: sources.location(l.span),
+                    message: &l.message,
+                })
+                .collect(),
+            pairing: f
+                .related
+                .iter()
+                .filter(|l| l.pairing)
                 .map(|l| Related {
                     location: sources.location(l.span),
                     message: &l.message,

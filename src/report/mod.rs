@@ -21,7 +21,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::component::Component;
+use crate::component::{Component, Project};
 use crate::diagnostic::{Finding, Severity};
 use crate::source::{Location, Sources};
 
@@ -35,6 +35,8 @@ pub struct Report<'a> {
     pub sources: &'a Sources,
     pub findings: &'a [Finding],
     pub components: &'a [Component],
+    /// The packages the scanned manifests describe themselves (the repository's own).
+    pub projects: &'a [Project],
     pub files_scanned: usize,
     /// What is known about the rules behind the findings (summary, help URL), for the
     /// formats that describe rules apart from results (SARIF). May be empty: reporters
@@ -439,6 +441,7 @@ pub(crate) mod testing {
                 sources: &self.sources,
                 findings: &self.findings,
                 components: &self.components,
+                projects: &[],
                 files_scanned: 3,
                 rules: &[],
             }

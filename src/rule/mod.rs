@@ -13,7 +13,7 @@ mod validate;
 
 pub use validate::{KINDS, KindSpec};
 
-pub use date::Date;
+pub use date::{Date, EolDate};
 
 use std::path::Path;
 
@@ -35,6 +35,17 @@ pub struct Product {
     pub docker: Vec<String>,
     pub managed: Vec<String>,
     pub runtime: Vec<String>,
+    /// Images whose tags are versions of something else, mapped to this product's lines.
+    pub image_versions: Vec<ImageVersions>,
+}
+
+/// An image whose tag counts in another version scheme (Confluent Platform `7.6.13` runs
+/// Apache Kafka 3.6), with the vendor's table: `(tag line, product line)`.
+#[derive(Debug, Clone)]
+pub struct ImageVersions {
+    pub image: String,
+    pub source: String,
+    pub lines: Vec<(String, String)>,
 }
 
 impl Product {
@@ -42,8 +53,11 @@ impl Product {
     pub fn matches(&self, c: &Component) -> bool {
         match c.ecosystem {
             Ecosystem::Docker => {
-                let name = normalize_image(&c.name);
-                self.docker.iter().any(|d| normalize_image(d) == name)
+                let names = image_names(&c.name);
+                self.docker
+                    .iter()
+                    .chain(self.image_versions.iter().map(|m| &m.image))
+                    .any(|d| names.contains(&normalize_image(d)))
             }
             // servers declared in skew.toml or assumed on the command line carry the
             // product id as their name
@@ -53,6 +67,43 @@ impl Product {
             Ecosystem::Runtime => self.runtime.iter().any(|r| r.eq_ignore_ascii_case(&c.name)),
             _ => false,
         }
+    }
+}
+
+impl Product {
+    /// The version of this product a matching component declares: its own version, or
+    /// for an image whose tags count in another scheme, the product line the vendor's
+    /// table gives for the tag's line (`confluentinc/cp-kafka:7.6.13` -> `3.6`), with
+    /// the table's source; `None` (unknown) for a line the table does not give.
+    pub fn declared_version<'c>(&'c self, c: &'c Component) -> Option<(&'c str, Option<&'c str>)> {
+        let tag = c.version.as_deref()?;
+        if c.ecosystem != Ecosystem::Docker {
+            return Some((tag, None));
+        }
+        let names = image_names(&c.name);
+        let maps: Vec<&ImageVersions> = self
+            .image_versions
+            .iter()
+            .filter(|m| names.contains(&normalize_image(&m.image)))
+            .collect();
+        if maps.is_empty() {
+            return Some((tag, None));
+        }
+        let numbers: Vec<&str> = tag
+            .trim_start_matches('v')
+            .split(|ch: char| !(ch.is_ascii_digit() || ch == '.'))
+            .next()
+            .unwrap_or("")
+            .split('.')
+            .take(2)
+            .collect();
+        let line = numbers.join(".");
+        maps.iter().find_map(|m| {
+            m.lines
+                .iter()
+                .find(|(from, _)| *from == line)
+                .map(|(_, to)| (to.as_str(), Some(m.source.as_str())))
+        })
     }
 }
 
@@ -76,6 +127,34 @@ pub fn normalize_image(name: &str) -> String {
         Some(rest) => rest.to_string(),
         None => n,
     }
+}
+
+/// The names an image may be listed under in a product's `docker` list: its Docker Hub
+/// name ([`normalize_image`]); on another registry (a first part with a `.` or a port, or
+/// `localhost`), the path below the registry (`public.ecr.aws/bitnami/redis` is
+/// `bitnami/redis`; ECR Public's and Google's mirrors of official images,
+/// `public.ecr.aws/docker/library/redis` and `mirror.gcr.io/library/redis`, are `redis`)
+/// and its last part (`ghcr.io/acme/mysql`, `registry.example.test:5000/team/mysql`: an
+/// official image's name kept on a mirror or an organisation's registry). A Docker Hub
+/// user image (`someone/mysql`) is not the official image and keeps its own name.
+pub fn image_names(name: &str) -> Vec<String> {
+    let hub = normalize_image(name);
+    let mut names = vec![hub.clone()];
+    let Some((first, rest)) = hub.split_once('/') else {
+        return names;
+    };
+    if !(first.contains(['.', ':']) || first == "localhost") {
+        return names;
+    }
+    let below = rest
+        .strip_prefix("docker/library/")
+        .or_else(|| rest.strip_prefix("library/"))
+        .unwrap_or(rest);
+    names.push(below.to_string());
+    if let Some((_, last)) = below.rsplit_once('/') {
+        names.push(last.to_string());
+    }
+    names
 }
 
 /// Where a rule came from: shipped, or a user's file (findings of user rules point at
@@ -150,6 +229,18 @@ pub struct RemovedApi {
     pub source: String,
 }
 
+/// A server setting (option or environment variable) the server no longer accepts.
+#[derive(Debug, Clone)]
+pub struct RemovedSetting {
+    pub setting: SettingMatch,
+    /// The first server version without it, as written (`8.4.0`).
+    pub removed_text: String,
+    /// Every server version from `removed` on.
+    pub removed: VersionSet,
+    pub fix: Option<String>,
+    pub source: String,
+}
+
 /// A package whose versions in `versions` only work on runtimes in `runtime`.
 #[derive(Debug, Clone)]
 pub struct PackageRuntime {
@@ -170,7 +261,7 @@ pub struct Release {
     pub line: String,
     /// Every version of the line.
     pub versions: VersionSet,
-    pub eol: Date,
+    pub eol: EolDate,
     pub source: String,
 }
 
@@ -200,6 +291,8 @@ pub enum RuleKind {
     },
     /// Servers and runtimes past their vendor's end of life.
     Eol { releases: Vec<Release> },
+    /// Server settings that a server version no longer accepts.
+    RemovedSetting { settings: Vec<RemovedSetting> },
 }
 
 impl RuleKind {
@@ -212,6 +305,7 @@ impl RuleKind {
             RuleKind::RemovedApi { .. } => "removed-api",
             RuleKind::RuntimeRange { .. } => "runtime-range",
             RuleKind::Eol { .. } => "eol",
+            RuleKind::RemovedSetting { .. } => "removed-setting",
         }
     }
 }
@@ -237,6 +331,10 @@ pub enum SettingMatch {
     UrlUser {
         schemes: Vec<String>,
         ignore: Vec<String>,
+        /// Only URLs whose query sets this parameter (to anything but empty or `false`).
+        query: Option<String>,
+        /// Only URLs whose query does not set this parameter.
+        no_query: Option<String>,
     },
 }
 
@@ -392,7 +490,18 @@ impl RuleSet {
         origin: RuleOrigin,
     ) -> Result<(), RuleFileError> {
         let (products, rules) = validate::parse_file(path, text, &origin, self)?;
-        self.products.extend(products);
+        for p in products {
+            // validation let a product of a known id through only to add names to it
+            match self.products.iter_mut().find(|have| have.id == p.id) {
+                Some(have) => {
+                    have.docker.extend(p.docker);
+                    have.managed.extend(p.managed);
+                    have.runtime.extend(p.runtime);
+                    have.image_versions.extend(p.image_versions);
+                }
+                None => self.products.push(p),
+            }
+        }
         self.rules.extend(rules);
         Ok(())
     }
@@ -524,6 +633,128 @@ mod tests {
         assert_eq!(
             normalize_image("registry.example.test/mirror/mysql"),
             "registry.example.test/mirror/mysql"
+        );
+    }
+
+    #[test]
+    fn mirrors_and_registries_keep_the_image_name() {
+        let mysql = RuleSet::builtin()
+            .unwrap()
+            .product("mysql")
+            .unwrap()
+            .clone();
+        let image = |n: &str| {
+            Component::new(
+                crate::component::ComponentKind::Server,
+                Ecosystem::Docker,
+                n,
+                Some("8.0.36".into()),
+                crate::source::Span::default(),
+            )
+        };
+        for yes in [
+            "mysql",
+            "docker.io/library/mysql",
+            "public.ecr.aws/docker/library/mysql",
+            "mirror.gcr.io/library/mysql",
+            "ghcr.io/acme/mysql",
+            "quay.io/acme/mysql",
+            "registry.example.test:5000/team/mysql",
+            "localhost:5000/mysql",
+            "public.ecr.aws/bitnami/mysql",
+            "registry.example.test/bitnami/mysql",
+        ] {
+            assert!(mysql.matches(&image(yes)), "{yes}");
+        }
+        for no in [
+            "someone/mysql",
+            "ghcr.io/acme/mysql-exporter",
+            "registry.example.test/mysql/backup",
+            "prom/mysqld-exporter",
+        ] {
+            assert!(!mysql.matches(&image(no)), "{no}");
+        }
+    }
+
+    #[test]
+    fn a_user_file_adds_names_to_a_shipped_product() {
+        let mut set = RuleSet::builtin().unwrap();
+        set.add_user_file(
+            "names.toml",
+            "[product]\nid = \"mysql\"\ndocker = [\"registry.example.test/platform/db\"]\n",
+        )
+        .unwrap();
+        let mysql = set.product("mysql").unwrap();
+        assert_eq!(mysql.name, "MySQL");
+        assert!(
+            mysql.docker.iter().any(|d| d == "mysql"),
+            "shipped names stay"
+        );
+        let image = Component::new(
+            crate::component::ComponentKind::Server,
+            Ecosystem::Docker,
+            "registry.example.test/platform/db",
+            Some("8.0.36".into()),
+            crate::source::Span::default(),
+        );
+        assert!(mysql.matches(&image));
+        // a name means a new product, which must not take a known id
+        let err = set
+            .clone()
+            .add_user_file(
+                "dup.toml",
+                "[product]\nid = \"mysql\"\nname = \"Mine\"\ndocker = [\"x\"]\n",
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("leave out `name`")
+                || format!("{err:?}").contains("leave out `name`"),
+            "{err:?}"
+        );
+        let err = set
+            .clone()
+            .add_user_file("new.toml", "[product]\nid = \"nope\"\ndocker = [\"x\"]\n")
+            .unwrap_err();
+        assert!(
+            format!("{err:?}").contains("a new product needs a `name`"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn confluent_platform_tags_count_in_kafka_lines() {
+        let set = RuleSet::builtin().unwrap();
+        let kafka = set.product("kafka").unwrap();
+        let image = |tag: &str| {
+            Component::new(
+                crate::component::ComponentKind::Server,
+                Ecosystem::Docker,
+                "confluentinc/cp-kafka",
+                Some(tag.into()),
+                crate::source::Span::default(),
+            )
+        };
+        assert!(kafka.matches(&image("7.5.3")));
+        let v = |tag: &str| {
+            kafka
+                .declared_version(&image(tag))
+                .map(|(v, _)| v.to_string())
+        };
+        assert_eq!(v("7.5.3").as_deref(), Some("3.5"));
+        assert_eq!(v("5.0.4").as_deref(), Some("2.0"));
+        assert_eq!(v("6.2.0-1-ubi8").as_deref(), Some("2.8"));
+        // a line the tables do not give is unknown, never guessed
+        assert_eq!(v("9.9.0"), None);
+        // other images of the product keep their own tags
+        let apache = Component {
+            name: "apache/kafka".into(),
+            ..image("3.7.0")
+        };
+        assert_eq!(
+            kafka
+                .declared_version(&apache)
+                .map(|(v, s)| (v.to_string(), s.is_none())),
+            Some(("3.7.0".to_string(), true))
         );
     }
 

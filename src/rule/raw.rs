@@ -25,7 +25,9 @@ pub struct RawFile {
 #[serde(deny_unknown_fields)]
 pub struct RawProduct {
     pub id: S<String>,
-    pub name: S<String>,
+    /// Required for a new product; left out, the table adds names to the product of
+    /// that id defined elsewhere (a shipped one).
+    pub name: Option<S<String>>,
     /// Docker image names (registry prefixes of Docker Hub are normalised away).
     #[serde(default)]
     pub docker: Vec<S<String>>,
@@ -35,6 +37,20 @@ pub struct RawProduct {
     /// Runtime names from version files and CI (`node`, `python`).
     #[serde(default)]
     pub runtime: Vec<S<String>>,
+    /// Images whose tags count in another product's versions (Confluent Platform's
+    /// `confluentinc/cp-kafka`), with the vendor's table from tag line to product line.
+    #[serde(default)]
+    pub image_versions: Vec<S<RawImageVersions>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImageVersions {
+    pub image: S<String>,
+    /// The vendor's published table.
+    pub source: S<String>,
+    /// Tag line (`7.6`) -> product line (`3.6`), only the lines the table gives.
+    pub lines: S<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,6 +85,9 @@ pub struct RawRule {
     /// `eol`: release lines and their end-of-life dates.
     #[serde(default)]
     pub releases: Vec<S<RawRelease>>,
+    /// `removed-setting`: server options and the server version that removed them.
+    #[serde(default)]
+    pub settings: Vec<S<RawRemovedSetting>>,
     /// Server settings that silence the rule (the finding becomes `info`).
     #[serde(default)]
     pub mitigations: Vec<S<RawMitigation>>,
@@ -147,6 +166,17 @@ pub struct RawMitigation {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct RawRemovedSetting {
+    /// The setting, as a mitigation names one (`{ arg = "--default-authentication-plugin" }`).
+    pub setting: S<RawSettingMatch>,
+    /// The first server version that no longer knows it.
+    pub removed: S<String>,
+    pub fix: Option<S<String>>,
+    pub source: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawSettingMatch {
     /// An environment variable name.
     pub env: Option<S<String>>,
@@ -160,4 +190,8 @@ pub struct RawSettingMatch {
     /// Values (or URL user names) that do not count, e.g. `default`.
     #[serde(default)]
     pub ignore: Vec<S<String>>,
+    /// `url_user` only: the URL's query must set this parameter (`allowUsernameInURI`).
+    pub query: Option<S<String>>,
+    /// `url_user` only: the URL's query must not set this parameter.
+    pub no_query: Option<S<String>>,
 }

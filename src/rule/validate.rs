@@ -1,11 +1,13 @@
 //! Raw rule file -> validated products and rules, collecting every problem at once.
 
+use super::RemovedSetting;
 use super::raw::{
-    RawApi, RawClient, RawFile, RawMitigation, RawPackage, RawRelease, RawRule, RawSettingMatch, S,
+    RawApi, RawClient, RawFile, RawImageVersions, RawMitigation, RawPackage, RawRelease, RawRule,
+    RawSettingMatch, S,
 };
 use super::{
-    ClientRef, ClientRequirement, Date, Mitigation, PackageRuntime, Problem, Product, Release,
-    RemovedApi, Rule, RuleFileError, RuleKind, RuleOrigin, RuleSet, SettingMatch,
+    ClientRef, ClientRequirement, EolDate, ImageVersions, Mitigation, PackageRuntime, Problem,
+    Product, Release, RemovedApi, Rule, RuleFileError, RuleKind, RuleOrigin, RuleSet, SettingMatch,
 };
 use crate::component::Ecosystem;
 use crate::diagnostic::{Code, Severity};
@@ -52,13 +54,26 @@ pub(super) fn parse_file(
     if let Some(p) = &raw.product {
         let p_ref = p.get_ref();
         check_id(&mut cx, &p_ref.id, "product id");
-        if existing.product(p_ref.id.get_ref()).is_some() {
-            cx.err(
+        // without a `name`, the table adds image, engine and runtime names to a product
+        // defined elsewhere (`registry.example.test/platform/mysql` is MySQL too)
+        match (&p_ref.name, existing.product(p_ref.id.get_ref())) {
+            (Some(_), Some(_)) => cx.err(
                 &p_ref.id,
-                format!("product `{}` is already defined", p_ref.id.get_ref()),
-            );
+                format!(
+                    "product `{}` is already defined (leave out `name` to add names to it)",
+                    p_ref.id.get_ref()
+                ),
+            ),
+            (None, None) => cx.err(
+                &p_ref.id,
+                format!(
+                    "unknown product `{}`: a new product needs a `name`",
+                    p_ref.id.get_ref()
+                ),
+            ),
+            (Some(name), None) => non_empty(&mut cx, name, "product name"),
+            (None, Some(_)) => {}
         }
-        non_empty(&mut cx, &p_ref.name, "product name");
         if p_ref.docker.is_empty() && p_ref.managed.is_empty() && p_ref.runtime.is_empty() {
             cx.err(
                 p,
@@ -75,10 +90,20 @@ pub(super) fn parse_file(
         }
         products.push(Product {
             id: p_ref.id.get_ref().clone(),
-            name: p_ref.name.get_ref().clone(),
+            // an extension's name is the extended product's (see `RuleSet::add_file`)
+            name: p_ref
+                .name
+                .as_ref()
+                .map(|n| n.get_ref().clone())
+                .unwrap_or_default(),
             docker: p_ref.docker.iter().map(|s| s.get_ref().clone()).collect(),
             managed: p_ref.managed.iter().map(|s| s.get_ref().clone()).collect(),
             runtime: p_ref.runtime.iter().map(|s| s.get_ref().clone()).collect(),
+            image_versions: p_ref
+                .image_versions
+                .iter()
+                .map(|m| image_versions(&mut cx, m))
+                .collect(),
         });
     }
     let mut rules = Vec::new();
@@ -351,6 +376,34 @@ fn check_id(cx: &mut Ctx, id: &S<String>, what: &str) {
     }
 }
 
+/// An `[[product.image_versions]]` table: every line on both sides a dotted version.
+fn image_versions(cx: &mut Ctx, m: &S<RawImageVersions>) -> ImageVersions {
+    let raw = m.get_ref();
+    non_empty(cx, &raw.image, "image");
+    url(cx, &raw.source);
+    let lines: Vec<(String, String)> = raw
+        .lines
+        .get_ref()
+        .iter()
+        .map(|(a, b)| (a.clone(), b.clone()))
+        .collect();
+    for (a, b) in &lines {
+        for v in [a, b] {
+            if crate::version::parse_version(Scheme::Dotted, v).is_err() {
+                cx.err(&raw.lines, format!("`{v}` is not a version line (`7.6`)"));
+            }
+        }
+    }
+    if lines.is_empty() {
+        cx.err(&raw.lines, "`lines` maps no version line");
+    }
+    ImageVersions {
+        image: raw.image.get_ref().clone(),
+        source: raw.source.get_ref().clone(),
+        lines,
+    }
+}
+
 fn non_empty(cx: &mut Ctx, s: &S<String>, what: &str) {
     if s.get_ref().trim().is_empty() {
         cx.err(s, format!("{what} must not be empty"));
@@ -408,6 +461,11 @@ pub static KINDS: &[KindSpec] = &[
         fields: &["releases"],
         validate: eol,
     },
+    KindSpec {
+        name: "removed-setting",
+        fields: &["settings"],
+        validate: removed_setting,
+    },
 ];
 
 /// Report fields that the rule's kind does not read: a field that is silently ignored
@@ -432,6 +490,7 @@ fn unexpected_fields(cx: &mut Ctx, r: &RawRule, spec: &KindSpec) {
     check("packages", r.packages.first().map(|s| s.span()));
     check("declared_in", r.declared_in.as_ref().map(|s| s.span()));
     check("releases", r.releases.first().map(|s| s.span()));
+    check("settings", r.settings.first().map(|s| s.span()));
 }
 
 fn ecosystem(cx: &mut Ctx, e: &S<String>) -> Option<Ecosystem> {
@@ -583,6 +642,51 @@ fn api(cx: &mut Ctx, spanned: &S<RawApi>) -> Option<RemovedApi> {
     })
 }
 
+fn removed_setting(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
+    let r = spanned.get_ref();
+    if r.settings.is_empty() {
+        cx.err(
+            &r.id,
+            "a `removed-setting` rule needs at least one `[[rule.settings]]`",
+        );
+        return None;
+    }
+    let settings: Vec<_> = r
+        .settings
+        .iter()
+        .filter_map(|s| {
+            let x = s.get_ref();
+            url(cx, &x.source);
+            if let Some(f) = &x.fix {
+                non_empty(cx, f, "fix");
+            }
+            let setting = setting_match(cx, &x.setting);
+            let removed = requirement(
+                cx,
+                Scheme::Dotted,
+                &x.removed,
+                "`removed` (a server version)",
+            )?;
+            let first = removed
+                .min_version()
+                .cloned()
+                .filter(|f| removed == VersionSet::exact(f.clone()));
+            let Some(first) = first else {
+                cx.err(&x.removed, "`removed` must be one version, e.g. `8.4.0`");
+                return None;
+            };
+            Some(RemovedSetting {
+                setting: setting?,
+                removed_text: x.removed.get_ref().trim().to_string(),
+                removed: VersionSet::at_least(first),
+                fix: x.fix.as_ref().map(|f| f.get_ref().trim().to_string()),
+                source: x.source.get_ref().clone(),
+            })
+        })
+        .collect();
+    (settings.len() == r.settings.len()).then_some(RuleKind::RemovedSetting { settings })
+}
+
 fn runtime_range(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
     let r = spanned.get_ref();
     if r.packages.is_empty() && r.declared_in.is_none() {
@@ -651,7 +755,7 @@ fn eol(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
 fn release(cx: &mut Ctx, spanned: &S<RawRelease>) -> Option<Release> {
     let x = spanned.get_ref();
     url(cx, &x.source);
-    let eol = match x.eol.get_ref().parse::<Date>() {
+    let eol = match x.eol.get_ref().parse::<EolDate>() {
         Ok(d) => Some(d),
         Err(e) => {
             cx.err(&x.eol, e);
@@ -715,6 +819,19 @@ fn setting_match(cx: &mut Ctx, spanned: &S<RawSettingMatch>) -> Option<SettingMa
     let s = spanned.get_ref();
     let ignore: Vec<String> = s.ignore.iter().map(|i| i.get_ref().clone()).collect();
     let value = s.value.as_ref().map(|v| v.get_ref().clone());
+    if s.url_user.is_none() {
+        for (key, q) in [("query", &s.query), ("no_query", &s.no_query)] {
+            if let Some(q) = q {
+                cx.err(q, format!("`{key}` applies only to `url_user`"));
+            }
+        }
+    }
+    let query = |q: &Option<S<String>>, cx: &mut Ctx, key: &str| {
+        q.as_ref().map(|q| {
+            non_empty(cx, q, key);
+            q.get_ref().clone()
+        })
+    };
     match (&s.env, &s.arg, &s.url_user) {
         (Some(env), None, None) => {
             non_empty(cx, env, "env");
@@ -746,6 +863,8 @@ fn setting_match(cx: &mut Ctx, spanned: &S<RawSettingMatch>) -> Option<SettingMa
                     .map(|x| x.get_ref().to_ascii_lowercase())
                     .collect(),
                 ignore,
+                query: query(&s.query, cx, "query"),
+                no_query: query(&s.no_query, cx, "no_query"),
             })
         }
         _ => {
@@ -812,7 +931,7 @@ severity = "warning"
 summary = "s"
 why = "w"
 sources = ["https://example.test"]
-releases = [{ line = "lts", eol = "2024-10", source = "https://example.test" }]
+releases = [{ line = "lts", eol = "October 2024", source = "https://example.test" }]
 
 [[rule]]
 id = "gone"

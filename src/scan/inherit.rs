@@ -37,6 +37,7 @@ pub(super) fn resolve(inv: &mut Inventory, offers: &[(FileId, Inheritable)]) {
     let paths: Vec<&str> = inv.sources.iter().map(|f| f.path.as_str()).collect();
     let mut workspaces: HashMap<&str, &CargoWorkspace> = HashMap::new();
     let mut poms: HashMap<&str, &PomModel> = HashMap::new();
+    let mut gradle: GradleOffers = HashMap::new();
     for (id, offer) in offers {
         let path = paths[id.0 as usize];
         match offer {
@@ -45,6 +46,9 @@ pub(super) fn resolve(inv: &mut Inventory, offers: &[(FileId, Inheritable)]) {
             }
             Inheritable::MavenPom(p) => {
                 poms.insert(path, p);
+            }
+            Inheritable::GradleProperties(props) => {
+                gradle.entry(dir_of(path)).or_default().push((path, props));
             }
         }
     }
@@ -89,6 +93,14 @@ pub(super) fn resolve(inv: &mut Inventory, offers: &[(FileId, Inheritable)]) {
                     problems.push(unresolved_property(&c.name, c.span, t, &why));
                 }
             }
+            Some(Inherit::GradleProperty { name }) => {
+                if let Some((value, span)) = gradle_property(&gradle, path, name) {
+                    c.version = Some(value.to_string());
+                    c.span = span;
+                    c.inherit = None;
+                    resolved[i] = true;
+                }
+            }
             None => {}
         }
     }
@@ -122,6 +134,32 @@ pub(super) fn resolve(inv: &mut Inventory, offers: &[(FileId, Inheritable)]) {
         i += 1;
         keep
     });
+}
+
+/// Per folder, the files there offering Gradle properties: (path, name/value/span).
+type GradleOffers<'a> = HashMap<&'a str, Vec<(&'a str, &'a [(String, String, Span)])>>;
+
+/// A Gradle property a build script at `path` names: from its own folder up to the
+/// scan root, an enclosing project's `ext` properties (its build script) before the
+/// folder's `gradle.properties`, as Gradle looks a project's own extra properties up
+/// before properties inherited from the parent project.
+fn gradle_property<'a>(
+    offers: &GradleOffers<'a>,
+    path: &str,
+    name: &str,
+) -> Option<(&'a str, Span)> {
+    for d in ancestors(dir_of(path)) {
+        let Some(files) = offers.get(d) else { continue };
+        let mut files: Vec<_> = files.iter().filter(|(p, _)| *p != path).collect();
+        // build scripts first, then `gradle.properties`
+        files.sort_by_key(|(p, _)| p.ends_with("gradle.properties"));
+        for (_, props) in files {
+            if let Some((_, v, s)) = props.iter().rev().find(|(n, _, _)| n == name) {
+                return Some((v, *s));
+            }
+        }
+    }
+    None
 }
 
 /// The workspace root a member in folder `dir` belongs to, the way Cargo finds it: the
@@ -358,6 +396,11 @@ mod tests {
     #[test]
     fn maven_parent_chain() {
         insta::assert_snapshot!(render("fixtures/extract/maven-parent"));
+    }
+
+    #[test]
+    fn gradle_properties() {
+        insta::assert_snapshot!(render("fixtures/extract/gradle-multiproject"));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! not: interpret versions or rules. Output is deterministic: files get ids in path order
 //! and results are sorted.
 
+mod compose_env;
 mod inherit;
 
 use std::collections::HashMap;
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 use ignore::WalkBuilder;
 use rayon::prelude::*;
 
-use crate::component::{Component, Ecosystem, Inheritable, LockKey, Origin};
+use crate::component::{Component, Ecosystem, Inheritable, LockKey, Origin, Project, UnitFact};
 use crate::diagnostic::{Code, Finding, Label, Subject};
 use crate::extract::{self, Extraction};
 use crate::source::{FileId, SourceFile, Sources};
@@ -49,9 +50,14 @@ pub struct Inventory {
     pub components: Vec<Component>,
     /// Problems with files (`parse-error`, `read-error`): reported like findings.
     pub problems: Vec<Finding>,
+    /// Topology facts the extractors stated (compose services, includes, `.env`
+    /// variables), for `plan::topology`.
+    pub units: Vec<UnitFact>,
     /// How many files the scan read (sources added later, such as rule files or
     /// `skew.toml` for labels, are not counted).
     pub files_scanned: usize,
+    /// The packages the manifests describe themselves (the repository's own), by path.
+    pub projects: Vec<Project>,
 }
 
 #[derive(Debug)]
@@ -279,9 +285,12 @@ fn assemble(root: &Path, results: Vec<(SourceFile, Extraction)>) -> Inventory {
         inv.components.extend(out.components);
         inv.problems.extend(out.problems);
         offers.extend(out.inheritable.into_iter().map(|o| (id, o)));
+        inv.units.extend(out.units);
+        inv.projects.extend(out.project);
     }
     inv.files_scanned = inv.sources.len();
     inherit::resolve(&mut inv, &offers);
+    compose_env::resolve(&mut inv);
     link_lockfiles(&mut inv);
     inv.components
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -446,12 +455,11 @@ fn resolves(l: &Component, m: &Component, ldir: &str, mdir: &str) -> bool {
         &mdir[ldir.len() + 1..]
     };
     l.resolves.iter().any(|k| match k {
-        LockKey::Specifier { name, range } => {
-            *name == m.name
-                && m.version
-                    .as_deref()
-                    .is_some_and(|v| without_npm(range) == without_npm(v))
-        }
+        // an alias (`cjs@npm:real@^5`) is keyed by its alias name, the manifest
+        // component by the real package: the alias range names both
+        LockKey::Specifier { name, range } => m.version.as_deref().is_some_and(|v| {
+            without_npm(range) == without_npm(v) && (*name == m.name || v.starts_with("npm:"))
+        }),
         LockKey::Importer { path, name } => *name == m.name && path.trim_start_matches("./") == rel,
     })
 }

@@ -166,10 +166,34 @@ pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
     }
 }
 
+/// Does a declared dotted version name a release line (`18`, `3.12`, `18.x`) rather than
+/// one version? The same reading as [`parse_declared`].
+pub(super) fn declares_line(text: &str) -> bool {
+    let t = text.trim();
+    let t = t
+        .strip_suffix(".x")
+        .or_else(|| t.strip_suffix(".*"))
+        .unwrap_or(t);
+    Dotted::parse(t).is_ok_and(|v| is_line(&v))
+}
+
+/// Does a Docker tag name a release line (`22-alpine`, `3.13-slim`, `8`)? The same
+/// reading as [`parse_docker_tag`].
+pub(super) fn tag_is_line(tag: &str) -> bool {
+    docker_numbers(tag)
+        .and_then(|nums| Dotted::parse(nums).ok())
+        .is_some_and(|v| is_line(&v))
+}
+
+/// One or two release parts and no pre-release: a line, not a version.
+fn is_line(v: &Dotted) -> bool {
+    v.parts.len() < 3 && v.pre.is_none()
+}
+
 /// `8.0.36` -> exactly 8.0.36; `8.0` -> [8.0, 8.1); `8` -> [8, 9). Three or more parts
 /// are treated as exact.
 fn prefix_set(v: Dotted) -> VersionSet {
-    if v.parts.len() >= 3 || v.pre.is_some() {
+    if !is_line(&v) {
         VersionSet::exact(Version::Dotted(v))
     } else {
         let hi = v.bump_last();
@@ -187,6 +211,20 @@ pub(super) fn parse_docker_tag(tag: &str) -> Result<VersionSet, VersionError> {
             if tag.is_empty() { "(none)" } else { tag }
         )));
     }
+    let Some(nums) = docker_numbers(tag) else {
+        return Err(VersionError::Unknown(format!(
+            "image tag `{tag}` has no version number"
+        )));
+    };
+    let v = Dotted::parse(nums)?;
+    Ok(prefix_set(Dotted {
+        text: nums.to_string(),
+        ..v
+    }))
+}
+
+/// The numeric prefix of a tag (`15` of `v15.2-alpine` is `15.2`), if it has one.
+fn docker_numbers(tag: &str) -> Option<&str> {
     let body = tag.strip_prefix('v').unwrap_or(tag);
     let end = body
         .char_indices()
@@ -194,16 +232,7 @@ pub(super) fn parse_docker_tag(tag: &str) -> Result<VersionSet, VersionError> {
         .map(|(i, _)| i)
         .unwrap_or(body.len());
     let nums = body[..end].trim_end_matches('.');
-    if nums.is_empty() {
-        return Err(VersionError::Unknown(format!(
-            "image tag `{tag}` has no version number"
-        )));
-    }
-    let v = Dotted::parse(nums)?;
-    Ok(prefix_set(Dotted {
-        text: nums.to_string(),
-        ..v
-    }))
+    (!nums.is_empty()).then_some(nums)
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ pub use go::GoVersion;
 pub use maven::MavenVersion;
 pub use nuget::NuGetVersion;
 pub use rubygems::GemVersion;
-pub use set::{Bound, Interval, Verdict, VersionSet, verdict};
+pub use set::{Bound, Interval, Verdict, VersionSet, newest_verdict, verdict};
 
 use std::fmt;
 
@@ -128,7 +128,9 @@ impl Scheme {
             Ecosystem::Cargo => Scheme::Cargo,
             Ecosystem::Go => Scheme::Go,
             Ecosystem::Maven => Scheme::Maven,
-            Ecosystem::RubyGems => Scheme::RubyGems,
+            // Elixir's `~>` is RubyGems' pessimistic operator (`~> 2.1` is `>= 2.1.0 and
+            // < 3.0.0`); `and`/`or` requirement lists are not read
+            Ecosystem::RubyGems | Ecosystem::Hex => Scheme::RubyGems,
             Ecosystem::Composer => Scheme::Composer,
             Ecosystem::NuGet => Scheme::NuGet,
             Ecosystem::Terraform => Scheme::Terraform,
@@ -136,7 +138,11 @@ impl Scheme {
             Ecosystem::Runtime
             | Ecosystem::Managed
             | Ecosystem::Kubernetes
-            | Ecosystem::GithubActions => Scheme::Dotted,
+            | Ecosystem::GithubActions
+            // no rule reads OS package versions yet: their own orders (dpkg, apk) are
+            // not implemented, dotted comparison is the closest
+            | Ecosystem::Deb
+            | Ecosystem::Apk => Scheme::Dotted,
         }
     }
 }
@@ -287,6 +293,19 @@ pub fn parse_declared(scheme: Scheme, text: &str) -> Result<VersionSet, VersionE
     }
 }
 
+/// Does a declaration name a release line that resolves to the line's newest release
+/// when it is built or installed (`.nvmrc` `22`, setup-node `22.x`, `FROM node:22-alpine`,
+/// `python:3.13-slim`), rather than one version? Only the dotted schemes of runtimes,
+/// images and services write lines so; a package range (`^2`) is resolved by a lockfile.
+/// Such a declaration is checked with [`newest_verdict`].
+pub fn declares_line(scheme: Scheme, text: &str) -> bool {
+    match scheme {
+        Scheme::Dotted => dotted::declares_line(text),
+        Scheme::Docker => dotted::tag_is_line(text.trim()),
+        _ => false,
+    }
+}
+
 /// Parse a rule file's requirement: comparators (`>=`, `>`, `<=`, `<`, `=`, `!=`, or a
 /// bare version meaning `=`) joined by `,` or spaces (AND) and `||` (OR). `*` or `any`
 /// admits every version; `none` admits none. Versions are ordered by `scheme`.
@@ -425,6 +444,9 @@ mod tests {
             (Ecosystem::Terraform, Scheme::Terraform),
             (Ecosystem::Helm, Scheme::Helm),
             (Ecosystem::GithubActions, Scheme::Dotted),
+            (Ecosystem::Hex, Scheme::RubyGems),
+            (Ecosystem::Deb, Scheme::Dotted),
+            (Ecosystem::Apk, Scheme::Dotted),
         ];
         assert_eq!(want.len(), Ecosystem::ALL.len());
         for (eco, scheme) in want {
@@ -526,6 +548,85 @@ mod tests {
             parse_declared(Scheme::Npm, "npm:é@^1.2.0"),
             Ok(ref s) if s.to_string() == ">=1.2.0, <2.0.0-0"
         ));
+    }
+
+    /// A release line stands for its newest release: a lower bound inside the line is
+    /// met, an upper bound inside it is a "may" naming what fails, a range beside it never.
+    #[test]
+    fn release_lines_resolve_to_their_newest_release() {
+        let line = |scheme, t| parse_requirement(scheme, t).unwrap();
+        let node22 = line(Scheme::Npm, ">=22.0.0, <23.0.0");
+        let npm = |t| parse_declared(Scheme::Npm, t).unwrap();
+        for met in [
+            ">=22.12.0",
+            "^22",
+            ">=20 <23",
+            "^20.19.0 || >=22.12.0",
+            "22.x",
+        ] {
+            assert_eq!(newest_verdict(&node22, &npm(met)), Verdict::Always, "{met}");
+            // every 22.x at once would not meet most of them
+            assert_ne!(verdict(&node22, &npm(met)), Verdict::Always, "{met}");
+        }
+        for never in [">=23", "<22", "^20", ">=23.0.0-0"] {
+            assert_eq!(
+                newest_verdict(&node22, &npm(never)),
+                Verdict::Never,
+                "{never}"
+            );
+        }
+        let node26 = line(Scheme::Npm, ">=26.0.0, <27.0.0");
+        match newest_verdict(&node26, &npm(">=26 <26.3.1")) {
+            Verdict::May { failing } => assert_eq!(failing.to_string(), ">=26.3.1, <27.0.0"),
+            v => panic!("{v:?}"),
+        }
+        let py313 = line(Scheme::Pep440, ">=3.13, <3.14");
+        let pep = |t| parse_declared(Scheme::Pep440, t).unwrap();
+        assert_eq!(
+            newest_verdict(&py313, &pep(">=3.13,<3.14")),
+            Verdict::Always
+        );
+        assert_eq!(newest_verdict(&py313, &pep(">=3.9")), Verdict::Always);
+        assert_eq!(newest_verdict(&py313, &pep("<3.13")), Verdict::Never);
+        // the dotted line of a tag or version file, against a rule's requirement
+        let tag = parse_declared(Scheme::Docker, "8.0").unwrap();
+        let req = |t| parse_requirement(Scheme::Dotted, t).unwrap();
+        assert_eq!(newest_verdict(&tag, &req(">=8.0.22")), Verdict::Always);
+        let failing = req(">=8.0.4, <8.1");
+        assert_eq!(
+            newest_verdict(&tag, &req("<8.0.4")),
+            Verdict::May { failing }
+        );
+        // an exact version is no line: checked as it is
+        let exact = parse_declared(Scheme::Docker, "8.0.36").unwrap();
+        assert_eq!(newest_verdict(&exact, &req("<8.0.4")), Verdict::Never);
+    }
+
+    #[test]
+    fn which_declarations_are_lines() {
+        for (scheme, text) in [
+            (Scheme::Dotted, "22"),
+            (Scheme::Dotted, "3.13"),
+            (Scheme::Dotted, "22.x"),
+            (Scheme::Dotted, "v20"),
+            (Scheme::Docker, "22-alpine"),
+            (Scheme::Docker, "3.13-slim"),
+            (Scheme::Docker, "16"),
+        ] {
+            assert!(declares_line(scheme, text), "{scheme:?} {text}");
+        }
+        for (scheme, text) in [
+            (Scheme::Dotted, "22.11.0"),
+            (Scheme::Dotted, "lts/*"),
+            (Scheme::Dotted, "5.0-rc1"),
+            (Scheme::Docker, "8.0.36-debian"),
+            (Scheme::Docker, "latest"),
+            (Scheme::Docker, "alpine"),
+            (Scheme::Npm, "22"),
+            (Scheme::Pep440, "3.13"),
+        ] {
+            assert!(!declares_line(scheme, text), "{scheme:?} {text}");
+        }
     }
 
     #[test]

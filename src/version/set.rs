@@ -365,6 +365,72 @@ pub enum Verdict {
     May { failing: VersionSet },
 }
 
+/// The tri-state check for a release line that resolves to its newest release (`FROM
+/// node:22`, `.nvmrc` `22`, `python:3.13-slim`: what runs is the newest 22.x at build
+/// time). `line` is the line's versions (`>=22, <23`). The newest release meets
+/// `required` when an interval of `required` starts below the line's end and reaches it:
+/// a lower bound inside the line is met (`>=22.12.0`), and so is `^22`, which stops at
+/// 23's pre-releases. An upper bound inside the line (`<22.3.1`) is a real "may": the
+/// newest release may be past it; `failing` is then the part of the line above the bound.
+/// A line that is not one half-open interval is checked as [`verdict`] checks any set.
+pub fn newest_verdict(line: &VersionSet, required: &VersionSet) -> Verdict {
+    let [
+        Interval {
+            lo: line_lo,
+            hi: Bound::Excluded(end),
+        },
+    ] = line.intervals()
+    else {
+        return verdict(line, required);
+    };
+    let reaches_end = |i: &Interval| below_end(&i.lo, end) && at_or_past_end(&i.hi, end);
+    if required.intervals().iter().any(reaches_end) {
+        return Verdict::Always;
+    }
+    let overlap = line.intersect(required);
+    if !overlap.intervals().iter().any(|i| below_end(&i.lo, end)) {
+        return Verdict::Never;
+    }
+    // the newest release falls above every part of `required` inside the line
+    let top = Interval {
+        lo: overlap
+            .intervals()
+            .last()
+            .map(|i| flip(&i.hi))
+            .unwrap_or_else(|| line_lo.clone()),
+        hi: Bound::Excluded(end.clone()),
+    };
+    Verdict::May {
+        failing: VersionSet::from_interval(top),
+    }
+}
+
+/// Does an interval starting at `lo` start before the release `end`? A pre-release of
+/// `end` (`23.0.0-0`) is no earlier release: nothing but pre-releases lies between.
+fn below_end(lo: &Bound, end: &Version) -> bool {
+    match lo {
+        Bound::Unbounded => true,
+        Bound::Included(v) | Bound::Excluded(v) => v < end && !same_release(v, end),
+    }
+}
+
+/// Does an interval ending at `hi` reach the release `end`, leaving no release of the
+/// line above it? Stopping at `end`'s pre-releases (`<23.0.0-0`) does.
+fn at_or_past_end(hi: &Bound, end: &Version) -> bool {
+    match hi {
+        Bound::Unbounded => true,
+        Bound::Included(v) => v >= end,
+        Bound::Excluded(v) => v >= end || same_release(v, end),
+    }
+}
+
+/// The same release numbers, padded with zeros (`23.0.0-0` and `23`).
+fn same_release(a: &Version, b: &Version) -> bool {
+    let (a, b) = (a.release(), b.release());
+    let n = a.len().max(b.len());
+    (0..n).all(|i| a.get(i).unwrap_or(&0) == b.get(i).unwrap_or(&0))
+}
+
 /// The tri-state check: does every version in `declared` satisfy `required`?
 pub fn verdict(declared: &VersionSet, required: &VersionSet) -> Verdict {
     let failing = declared.difference(required);

@@ -1,0 +1,228 @@
+//! The shipped facts at their boundaries, through the real binary: the day an end of life
+//! starts (a stated day, or the month after a month-only date), the first cluster version
+//! that no longer serves an API, the first server version a rule applies to. The fixture
+//! projects of `tests/rule_fixtures.rs` are reused; `--assume` and `--today` move the
+//! server and the calendar to each side of a boundary.
+
+mod common;
+
+use common::{skew, stdout};
+
+/// The `(rule id, message)` of every finding, from `--format short`
+/// (`path:line:col: severity[rule]: message`).
+fn findings(dir: &str, extra: &[&str]) -> Vec<(String, String)> {
+    let mut args = vec!["check", dir, "--format", "short", "--fail-on", "never"];
+    args.extend_from_slice(extra);
+    let o = skew(&args);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    stdout(&o)
+        .lines()
+        .filter_map(|l| {
+            let (_, rest) = l.split_once('[')?;
+            let (rule, message) = rest.split_once("]: ")?;
+            Some((rule.to_string(), message.to_string()))
+        })
+        .collect()
+}
+
+/// The messages of `rule`'s findings.
+fn of(rule: &str, found: &[(String, String)]) -> Vec<String> {
+    found
+        .iter()
+        .filter(|(r, _)| r == rule)
+        .map(|(_, m)| m.clone())
+        .collect()
+}
+
+#[test]
+fn python_month_only_end_of_life_starts_the_month_after() {
+    let dir = "fixtures/rules/python-eol/pass";
+    let at = |today: &str| {
+        of(
+            "python-eol",
+            &findings(dir, &["--assume", "python=3.10.19", "--today", today]),
+        )
+    };
+    assert_eq!(at("2026-10-31"), Vec::<String>::new());
+    let after = at("2026-11-01");
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert!(
+        after[0].contains("Python 3.10 reached end of life at the end of October 2026"),
+        "{after:?}"
+    );
+}
+
+#[test]
+fn python_end_of_life_day() {
+    let dir = "fixtures/rules/python-eol/pass";
+    let at = |today: &str| {
+        of(
+            "python-eol",
+            &findings(dir, &["--assume", "python=3.8.20", "--today", today]),
+        )
+    };
+    assert_eq!(at("2024-10-06"), Vec::<String>::new());
+    let on = at("2024-10-07");
+    assert!(
+        on.len() == 1 && on[0].contains("Python 3.8 reached end of life on 2024-10-07"),
+        "{on:?}"
+    );
+    // 3.12's planned end (October 2028) is far from today's fixture date
+    let dir_312 = findings(dir, &["--today", "2026-12-02"]);
+    assert_eq!(of("python-eol", &dir_312), Vec::<String>::new());
+}
+
+#[test]
+fn node_end_of_life_days_from_the_schedule() {
+    let dir = "fixtures/rules/node-eol/pass";
+    let at = |node: &str, today: &str| {
+        of(
+            "node-eol",
+            &findings(
+                dir,
+                &["--assume", &format!("node={node}"), "--today", today],
+            ),
+        )
+    };
+    assert_eq!(at("20.19.0", "2026-04-29"), Vec::<String>::new());
+    let on = at("20.19.0", "2026-04-30");
+    assert!(
+        on.len() == 1 && on[0].contains("Node.js 20 reached end of life on 2026-04-30"),
+        "{on:?}"
+    );
+    assert_eq!(at("16.20.2", "2023-09-10"), Vec::<String>::new());
+    assert_eq!(at("16.20.2", "2023-09-11").len(), 1);
+    // still supported on 2026-12-02: 22 (until 2027-04-30) and 24 (until 2028-04-30)
+    assert_eq!(at("22.12.0", "2026-12-02"), Vec::<String>::new());
+    assert_eq!(at("24.1.0", "2026-12-02"), Vec::<String>::new());
+    assert_eq!(at("24.1.0", "2028-04-30").len(), 1);
+}
+
+/// Messages of `kubernetes-removed-api` findings on the removed-API fail project, on a
+/// cluster of version `cluster`, for objects of `kind`.
+fn removed_api(cluster: &str, kind: &str) -> Vec<String> {
+    let cluster = format!("kubernetes={cluster}");
+    let found = findings(
+        "fixtures/rules/kubernetes-removed-api/fail",
+        // a date before any of these lines' end of life, so only removals show
+        &["--assume", &cluster, "--today", "2022-01-01"],
+    );
+    of("kubernetes-removed-api", &found)
+        .into_iter()
+        .filter(|m| m.starts_with(&format!("{kind} ")))
+        .collect()
+}
+
+#[test]
+fn flowcontrol_v1beta3_is_served_up_to_1_31_and_gone_in_1_32() {
+    assert_eq!(removed_api("1.31", "FlowSchema"), Vec::<String>::new());
+    let gone = removed_api("1.32", "FlowSchema");
+    assert!(
+        gone.len() == 1
+            && gone[0]
+                .contains("`flowcontrol.apiserver.k8s.io/v1beta3` was removed in Kubernetes 1.32"),
+        "{gone:?}"
+    );
+}
+
+#[test]
+fn endpointslice_v1beta1_is_gone_from_1_25() {
+    assert_eq!(removed_api("1.24", "EndpointSlice").len(), 0);
+    assert_eq!(removed_api("1.25", "EndpointSlice").len(), 1);
+}
+
+#[test]
+fn scram_rules_start_at_postgres_14() {
+    let dir = "fixtures/rules/postgres-scram-sha-256/fail";
+    let at = |server: &str| {
+        of(
+            "postgres-scram-sha-256",
+            &findings(
+                dir,
+                &[
+                    "--assume",
+                    &format!("postgres={server}"),
+                    "--today",
+                    "2022-01-01",
+                ],
+            ),
+        )
+        .len()
+    };
+    assert_eq!(at("13.22"), 0);
+    // pg 7.4.3, pgjdbc 42.2.0, asyncpg 0.18.3, lib/pq v1.0.0, pgx v3.3.0
+    assert_eq!(at("14.0"), 5);
+}
+
+#[test]
+fn redis_url_user_names_matter_from_redis_6() {
+    let dir = "fixtures/rules/redis-acl-username-in-url/fail";
+    let at = |server: &str| {
+        of(
+            "redis-acl-username-in-url",
+            &findings(dir, &["--assume", &format!("redis={server}")]),
+        )
+        .len()
+    };
+    assert_eq!(at("5.0.14"), 0);
+    assert_eq!(at("6.0.0"), 1);
+}
+
+#[test]
+fn mongodb_and_mysql_end_of_life() {
+    let eol = |dir: &str, rule: &str, server: &str, today: &str| {
+        of(
+            rule,
+            &findings(dir, &["--assume", server, "--today", today]),
+        )
+    };
+    let mongo = "fixtures/rules/mongodb-eol/pass";
+    assert_eq!(
+        eol(mongo, "mongodb-eol", "mongodb=4.4.29", "2024-02-28"),
+        Vec::<String>::new()
+    );
+    let on = eol(mongo, "mongodb-eol", "mongodb=4.4.29", "2024-02-29");
+    assert!(
+        on.len() == 1 && on[0].contains("MongoDB 4.4 reached end of life on 2024-02-29"),
+        "{on:?}"
+    );
+    // MySQL 8.0: "As of April 2026" is a month, over on 2026-05-01
+    let mysql = "fixtures/rules/mysql-eol/pass";
+    assert_eq!(
+        eol(mysql, "mysql-eol", "mysql=8.0.45", "2026-04-30"),
+        Vec::<String>::new()
+    );
+    let after = eol(mysql, "mysql-eol", "mysql=8.0.45", "2026-05-01");
+    assert!(
+        after.len() == 1
+            && after[0].contains("MySQL 8.0 reached end of life at the end of April 2026"),
+        "{after:?}"
+    );
+}
+
+#[test]
+fn explain_quotes_the_sources() {
+    for (rule, quote) in [
+        (
+            "redis-acl-username-in-url",
+            "ioredis will always use the username passed via URI",
+        ),
+        ("postgres-scram-sha-256", "Package scram:client classes"),
+        (
+            "mysqlconnector-mysql-8-0-4",
+            "can no longer be used with MySQL Server 8.0.4",
+        ),
+        ("kubernetes-removed-api", "available since v1.29"),
+        ("python-eol", "end of October 2026"),
+        ("mysql-removed-server-option", "Removed in version 8.4.0"),
+        ("kubernetes-eol", "| Kubernetes 1.34 | 2026-10-27 |"),
+    ] {
+        let o = skew(&["explain", rule]);
+        assert!(o.status.success(), "{rule}: {}", common::stderr(&o));
+        let text = stdout(&o);
+        assert!(
+            text.contains(quote),
+            "{rule} does not quote {quote:?}:\n{text}"
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! Pairing through the deployment topology, end to end against the real binary: a
+//! client is checked only against servers it can reach (its own compose project, the
+//! service its `depends_on` or connection string names, an enclosing unit), never a
+//! sibling sample's. Each project under `fixtures/topology/` is snapshotted as a user
+//! reads it (short format) and as JSON (where `pairing` says why each pair was made).
+
+mod common;
+
+use common::{json, root, skew, stdout};
+
+fn short(project: &str) -> (Option<i32>, String) {
+    let dir = format!("fixtures/topology/{project}");
+    let out = skew(&["check", "--format", "short", "--today", common::TODAY, &dir]);
+    (out.status.code(), stdout(&out))
+}
+
+/// The findings of a project as JSON: rule, location and the pairing reasons.
+fn pairings(project: &str) -> Vec<serde_json::Value> {
+    let dir = format!("fixtures/topology/{project}");
+    let out = skew(&["check", "--format", "json", "--today", common::TODAY, &dir]);
+    let doc = json(&out);
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "rule_id": f["rule_id"],
+                "location": f["location"],
+                "pairing": f.get("pairing").cloned().unwrap_or(serde_json::Value::Null),
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn two_samples_side_by_side_each_pair_with_their_own_server() {
+    // `modern/app` uses the same `mysql` client against its own MySQL 5.7: no finding,
+    // although the sample beside it runs MySQL 8.0
+    let (code, text) = short("samples");
+    assert_eq!(code, Some(1));
+    // MySQL 5.7's end of life is a finding of its own; no client of `modern/` is paired
+    // with the 8.0 server beside it
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with("modern/") && !l.contains("[mysql-eol]")),
+        "{text}"
+    );
+    insta::assert_snapshot!("samples_short", text);
+    insta::assert_json_snapshot!("samples_pairing", pairings("samples"));
+}
+
+#[test]
+fn depends_on_and_connection_strings_name_the_exact_server() {
+    // `api` depends on the 5.7 database only; `worker`'s DATABASE_URL names the 8.0 one
+    let (code, text) = short("depends-on");
+    assert_eq!(code, Some(1));
+    assert!(!text.contains("api/package.json"), "{text}");
+    assert!(text.contains("worker/requirements.txt"), "{text}");
+    insta::assert_snapshot!("depends_on_short", text);
+    insta::assert_json_snapshot!("depends_on_pairing", pairings("depends-on"));
+}
+
+#[test]
+fn dotenv_interpolated_image_is_blamed_on_the_dotenv_line() {
+    let (code, text) = short("dotenv");
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!("dotenv_short", text);
+    let out = skew(&[
+        "check",
+        "--today",
+        common::TODAY,
+        "fixtures/topology/dotenv",
+    ]);
+    let human = stdout(&out);
+    // the server's version is shown where it is written: the `.env` line
+    assert!(human.contains("╭─[.env:2:19]"), "{human}");
+    insta::assert_snapshot!("dotenv_human", human);
+}
+
+#[test]
+fn a_swarm_stack_file_is_a_compose_project() {
+    let (code, text) = short("stack");
+    assert_eq!(code, Some(1));
+    assert!(text.contains("mysql-caching-sha2-password"), "{text}");
+    insta::assert_snapshot!("stack_short", text);
+}
+
+#[test]
+fn one_rule_family_on_one_client_is_one_finding_without_empty_tags() {
+    let (code, text) = short("mongo-family");
+    assert_eq!(code, Some(0));
+    let driver_lines = text
+        .lines()
+        .filter(|l| l.starts_with("backend/package.json"))
+        .count();
+    assert_eq!(driver_lines, 1, "{text}");
+    assert!(!text.contains("``"), "{text}");
+    insta::assert_snapshot!("mongo_family_short", text);
+}
+
+#[test]
+fn json_pairing_field_validates_against_the_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/skew-output.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for project in ["samples", "depends-on", "dotenv", "stack", "mongo-family"] {
+        let dir = format!("fixtures/topology/{project}");
+        let doc = json(&skew(&["check", "--format", "json", &dir]));
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{project}: {errors:?}");
+    }
+    let mut doc = json(&skew(&[
+        "check",
+        "--format",
+        "json",
+        "fixtures/topology/samples",
+    ]));
+    assert!(doc["findings"][0]["pairing"].is_array());
+    doc["findings"][0]["pairing"] = serde_json::json!("because");
+    assert!(!validator.is_valid(&doc), "the schema describes `pairing`");
+}
+
+#[test]
+fn graph_draws_each_file_in_its_deployment_unit() {
+    let out = skew(&["graph", "fixtures/topology/samples"]);
+    assert_eq!(out.status.code(), Some(0));
+    let dot = stdout(&out);
+    assert!(
+        dot.contains("legacy/api/package.json (compose project legacy, build context of api)"),
+        "{dot}"
+    );
+    insta::assert_snapshot!("samples_graph_dot", dot);
+    let doc = json(&skew(&[
+        "graph",
+        "--format",
+        "json",
+        "fixtures/topology/samples",
+    ]));
+    let units: Vec<&str> = doc["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["unit"].as_str())
+        .collect();
+    assert!(units.contains(&"compose project modern"), "{units:?}");
+}
+
+#[test]
+fn skew_toml_environments_override_the_topology() {
+    // the user says both samples are deployed together: the modern app then meets the
+    // legacy sample's MySQL 8 too
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&root().join("fixtures/topology/samples"), dir.path());
+    std::fs::write(
+        dir.path().join("skew.toml"),
+        "[environments.production]\npaths = [\"legacy/**\", \"modern/**\"]\n",
+    )
+    .unwrap();
+    let out = common::skew_in(
+        dir.path(),
+        &["check", "--format", "short", "--today", common::TODAY],
+    );
+    let text = stdout(&out);
+    assert!(text.contains("legacy/api/package.json"), "{text}");
+    assert!(text.contains("modern/app/package.json"), "{text}");
+    let doc = common::json(&common::skew_in(
+        dir.path(),
+        &["check", "--format", "json", "--today", common::TODAY],
+    ));
+    let reasons: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["pairing"].as_array().into_iter().flatten())
+        .filter_map(|p| p["message"].as_str())
+        .collect();
+    assert!(
+        reasons.contains(&"`skew.toml` deploys both in environment `production`"),
+        "{reasons:?}"
+    );
+}
