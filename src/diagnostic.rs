@@ -248,7 +248,8 @@ impl Code {
                  digest."
             }
             Code::UntestedUpgrade => {
-                "An environment later in the promotion order (`rank` in `skew.toml`) runs a \
+                "An environment later in the promotion order (`environments.order` in \
+                 `skew.toml`) runs a \
                  version above every version the earlier environments run, so it reaches that \
                  environment without having been tried anywhere. Roll the version out to an \
                  earlier environment first."

@@ -2,7 +2,7 @@
 //! they build, lint and run in the ordinary test suite too. Not an API.
 //!
 //! Owns what one fuzz input means: for `extract`, the first byte picks a file name from
-//! [`NAMES`] (a unit test checks that every extractor wants one of them), the rest is the
+//! [`names`] (the first sample path of every extractor in the registry), the rest is the
 //! file's bytes, decoded as the scanner decodes them, extracted, and rendered in every
 //! output format (so snippet cutting and escaping meet odd text as well). Must not: touch
 //! the file system.
@@ -16,54 +16,13 @@ use crate::report::{self, Format, HumanOptions, Report};
 use crate::rule::RuleSet;
 use crate::source::Sources;
 
-/// One file name per extractor (and per syntax family it reads).
-pub const NAMES: &[&str] = &[
-    "docker-compose.yml",
-    "Dockerfile",
-    "package.json",
-    "package-lock.json",
-    "requirements.txt",
-    ".tool-versions",
-    ".nvmrc",
-    ".python-version",
-    "rust-toolchain.toml",
-    "pyproject.toml",
-    "poetry.lock",
-    "uv.lock",
-    "Pipfile",
-    "Pipfile.lock",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    "setup.cfg",
-    "k8s/deploy.yaml",
-    "chart/Chart.yaml",
-    "chart/values.yaml",
-    "main.tf",
-    ".github/workflows/ci.yml",
-    "go.mod",
-    "Cargo.toml",
-    "Cargo.lock",
-    "pom.xml",
-    "build.gradle",
-    "build.gradle.kts",
-    "gradle/libs.versions.toml",
-    "gradle.lockfile",
-    "Gemfile",
-    "Gemfile.lock",
-    "composer.json",
-    "composer.lock",
-    "app.csproj",
-    "packages.lock.json",
-    ".env",
-    ".sdkmanrc",
-    "kustomization.yaml",
-    "cloudbuild.yaml",
-    ".mvn/wrapper/maven-wrapper.properties",
-    "gradle.properties",
-    "gradle/wrapper/gradle-wrapper.properties",
-    "mix.exs",
-    "mix.lock",
-];
+/// One file name per extractor: the first of its registry sample paths.
+pub fn names() -> Vec<&'static str> {
+    EXTRACTORS
+        .iter()
+        .filter_map(|e| e.sample_paths().first().copied())
+        .collect()
+}
 
 /// Make panics inside [`crate::diagnostic::guard_parser`] (a third-party parser's bug that
 /// skew turns into a `parse-error`) pass, as the binary's hook does: libFuzzer's hook
@@ -81,9 +40,10 @@ pub fn tolerate_guarded_panics() {
     });
 }
 
-/// Extract `bytes` as the file [`NAMES`]`[pick % len]` and render what came out.
+/// Extract `bytes` as the file [`names`]`()[pick % len]` and render what came out.
 pub fn extract(pick: u8, bytes: &[u8]) {
-    let name = NAMES[pick as usize % NAMES.len()];
+    let names = names();
+    let name = names[pick as usize % names.len()];
     let decoded = read::decode(bytes.to_vec());
     if decoded.problem.is_some() {
         return;
@@ -149,15 +109,13 @@ mod tests {
 
     #[test]
     fn every_extractor_is_reachable_from_a_fuzz_name() {
-        let missing: Vec<&str> = EXTRACTORS
-            .iter()
-            .filter(|ex| !NAMES.iter().any(|n| ex.wants(Path::new(n))))
-            .map(|ex| ex.name())
-            .collect();
-        assert!(
-            missing.is_empty(),
-            "no fuzz name for extractors {missing:?}: add one each to fuzzing::NAMES"
-        );
+        for ex in EXTRACTORS {
+            assert!(
+                names().iter().any(|n| ex.wants(Path::new(n))),
+                "no fuzz name for extractor `{}`: give it sample_paths",
+                ex.name()
+            );
+        }
     }
 
     #[test]
@@ -174,7 +132,7 @@ mod tests {
         let mut seen = 0;
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/extract");
         each_file(&dir, &mut |bytes| {
-            for pick in 0..NAMES.len() as u8 {
+            for pick in 0..names().len() as u8 {
                 extract(pick, bytes);
             }
             seen += 1;

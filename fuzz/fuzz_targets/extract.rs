@@ -1,5 +1,5 @@
 //! Every extractor, one target: the first input byte picks a file name from
-//! `skew::extract::FUZZ_NAMES` (one per extractor, so each extractor is reached), the
+//! `skew::fuzzing::names()` (one per extractor, so each extractor is reached), the
 //! rest is the file's bytes, decoded as the scanner decodes them. Then the problems are
 //! rendered as the human report does, so snippets of odd text are exercised too.
 #![no_main]
