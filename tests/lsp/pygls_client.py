@@ -24,7 +24,7 @@ API_MESSAGE = (
 WORKER_MESSAGE = (
     "pypi package `PyMySQL` `==0.8.1` vs MySQL 8.0.36: the client cannot authenticate with "
     "`caching_sha2_password`, the default authentication plugin since MySQL 8.0.4\n"
-    "help: upgrade `PyMySQL` to >=0.9.0 and install `cryptography` (needed for the RSA exchange without TLS)"
+    "help: upgrade `PyMySQL` to >=0.9.0 (>=0.9.1 on Python 2) and install `cryptography` (needed for the RSA exchange without TLS)"
 )
 RULE = "mysql-caching-sha2-password"
 HREF = "https://dev.mysql.com/doc/refman/8.0/en/upgrading-from-previous-series.html"
@@ -92,8 +92,22 @@ async def run(skew: str, fixture: str, root: Path) -> None:
     await until(lambda: diagnostics.get(api) and diagnostics.get(worker), "initial diagnostics")
     api_lock = (root / "services/api/package-lock.json").as_uri()
     for uri, expected_range, message, extra_related in [
-        (api, rng(9, 14, 9, 21), API_MESSAGE, [(api_lock, "`mysql` is locked at 2.18.1")]),
-        (worker, rng(1, 7, 1, 14), WORKER_MESSAGE, []),
+        (
+            api,
+            rng(9, 14, 9, 21),
+            API_MESSAGE,
+            [
+                (api_lock, "`mysql` is locked at 2.18.1"),
+                # why the pair was made: the build context of a service that depends on `db`
+                (compose, "`services/api` is the build context of service `api` in `docker-compose.yml`, which depends on `db`"),
+            ],
+        ),
+        (
+            worker,
+            rng(1, 7, 1, 14),
+            WORKER_MESSAGE,
+            [(compose, "`services/worker` is the build context of service `worker` in `docker-compose.yml`, which depends on `db`")],
+        ),
     ]:
         [d] = diagnostics[uri]
         check(d.range == expected_range, f"{uri}: range {d.range}")
