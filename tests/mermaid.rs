@@ -137,7 +137,12 @@ fn expected_labels(graph: &Value) -> Vec<String> {
         if let Some(group) = str_of(&n["group"]).filter(|g| Some(g) != env.as_ref()) {
             groups.insert((env.clone(), path.clone(), group));
         }
-        files.insert((env.clone(), path));
+        // a file's box is titled with its deployment unit when it is in one
+        let file_title = match str_of(&n["unit"]) {
+            Some(unit) => format!("{path} ({unit})"),
+            None => path.clone(),
+        };
+        files.insert((env.clone(), file_title));
         envs.extend(env);
         let mut title = str_of(&n["name"]).unwrap();
         let version = str_of(&n["version"]);
