@@ -120,6 +120,7 @@ pub enum Code {
     ReadError,
     SkippedFile,
     UnresolvedProperty,
+    WrongType,
     InvalidVersion,
     AmbiguousVersion,
     UnpinnedServer,
@@ -134,6 +135,7 @@ impl Code {
         Code::ReadError,
         Code::SkippedFile,
         Code::UnresolvedProperty,
+        Code::WrongType,
         Code::InvalidVersion,
         Code::AmbiguousVersion,
         Code::UnpinnedServer,
@@ -148,6 +150,7 @@ impl Code {
             Code::ReadError => "read-error",
             Code::SkippedFile => "skipped-file",
             Code::UnresolvedProperty => "unresolved-property",
+            Code::WrongType => "wrong-type",
             Code::InvalidVersion => "invalid-version",
             Code::AmbiguousVersion => "ambiguous-version",
             Code::UnpinnedServer => "unpinned-server",
@@ -163,6 +166,7 @@ impl Code {
             | Code::ReadError
             | Code::SkippedFile
             | Code::UnresolvedProperty
+            | Code::WrongType
             | Code::UntestedUpgrade => Severity::Error,
             Code::InvalidVersion | Code::AmbiguousVersion | Code::UnpinnedServer => {
                 Severity::Warning
@@ -185,6 +189,9 @@ impl Code {
             }
             Code::UnresolvedProperty => {
                 "a Maven version names a `${property}` that neither the POM nor its parents in the repository define, or properties that refer to each other in a cycle"
+            }
+            Code::WrongType => {
+                "a field skew reads has the wrong JSON type (an array where an object of names to versions belongs, a number as a version): what it declares is unknown"
             }
             Code::InvalidVersion => {
                 "a version or range in a manifest is not valid for its ecosystem"
@@ -228,6 +235,13 @@ impl Code {
                  the properties refer to each other in a cycle), so Maven itself refuses the \
                  version and skew cannot compare it with anything. Define the property in \
                  `<properties>` of the POM or of a parent."
+            }
+            Code::WrongType => {
+                "The file is valid JSON, but a field skew reads holds another type than its \
+                 format defines (`\"dependencies\": [\"mysql2\"]`, `\"mysql2\": 5`), so the \
+                 packages or versions it was meant to declare are unknown and no rule is checked \
+                 against them. Write the field the way the format defines it: an object of \
+                 package names to version strings."
             }
             Code::InvalidVersion => {
                 "A version or range that its ecosystem's tools reject cannot be compared with \
@@ -303,6 +317,20 @@ pub fn parse_error(span: Span, format: &str, message: impl fmt::Display) -> Find
         severity: Severity::Error,
         message: format!("cannot parse {format}: {message}"),
         primary: Label::new(span, "here"),
+        related: Vec::new(),
+        fix: None,
+        sources: Vec::new(),
+        subject: Subject::default(),
+    }
+}
+
+/// Build a `wrong-type` finding at the span of the offending value.
+pub fn wrong_type(span: Span, message: impl Into<String>) -> Finding {
+    Finding {
+        rule_id: Code::WrongType.to_string(),
+        severity: Code::WrongType.severity(),
+        message: message.into(),
+        primary: Label::new(span, "this value"),
         related: Vec::new(),
         fix: None,
         sources: Vec::new(),

@@ -759,6 +759,77 @@ fn undefined_and_cyclic_maven_properties_are_findings() {
     );
 }
 
+/// A field of the wrong JSON type is a `wrong-type` error at the value, not "nothing
+/// declared"; the rest of the file is still read.
+#[test]
+fn fields_of_the_wrong_type_are_findings_at_the_value() {
+    let repo = tempfile::tempdir().unwrap();
+    write(
+        repo.path(),
+        "package.json",
+        "{\n  \"dependencies\": [\"mysql2\"],\n  \"devDependencies\": { \"jest\": 29, \"pg\": \"^8.11.0\" }\n}\n",
+    );
+    write(
+        repo.path(),
+        "php/composer.json",
+        "{\n  \"require\": {\n    \"monolog/monolog\": {}\n  }\n}\n",
+    );
+    let o = run(repo.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", all_output(&o));
+    let got: Vec<_> = findings(&o)
+        .into_iter()
+        .filter(|f| f.0 == "wrong-type")
+        .collect();
+    let want = [
+        (
+            "package.json",
+            2,
+            19,
+            "`dependencies` must be an object of package names to versions, found an array",
+        ),
+        (
+            "package.json",
+            3,
+            32,
+            "`jest` in `devDependencies` must be a version string, found a number",
+        ),
+        (
+            "php/composer.json",
+            3,
+            24,
+            "`monolog/monolog` in `require` must be a version string, found an object",
+        ),
+    ];
+    let want: Vec<_> = want
+        .iter()
+        .map(|(p, l, c, m)| {
+            (
+                "wrong-type".to_string(),
+                p.to_string(),
+                *l,
+                *c,
+                m.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want, "{}", all_output(&o));
+    // the well-typed entry beside them is still read
+    let o = run(repo.path(), &["scan", ".", "--format", "json"]);
+    assert!(
+        common::stdout(&o).contains("\"^8.11.0\""),
+        "{}",
+        all_output(&o)
+    );
+    // and the human report shows where
+    let o = run(repo.path(), &["check", ".", "--format", "short"]);
+    assert_eq!(o.status.code(), Some(1), "{}", all_output(&o));
+    assert!(
+        common::stdout(&o).contains("package.json:2:19"),
+        "{}",
+        all_output(&o)
+    );
+}
+
 // ---- 9. inputs the fuzzers found ------------------------------------------------------
 
 /// `fuzz/artifacts/extract/crash-2fbfa1f8…`: pep508_rs panics ("`PackageName` validation

@@ -13,6 +13,9 @@
 //!   `composer-runtime-api` (they describe the PHP build, not software with versions
 //!   of its own that skew can check). A name with a vendor (`php-di/php-di`) is never
 //!   one.
+//! - `require`/`require-dev` of another type than an object (`["a/b"]`), or a version
+//!   that is not a string (`"a/b": 5`), is a `wrong-type` finding at the value; the rest
+//!   of the file is still read.
 //! - A key written twice keeps both entries (JSON decoders keep the last; a person
 //!   may be looking at either).
 
@@ -22,8 +25,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 
-use super::json_str::Str;
+use super::json_str::{Str, object, version};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::parse_error;
@@ -34,9 +38,9 @@ pub struct ComposerManifest;
 #[derive(Deserialize)]
 struct ComposerJson<'a> {
     #[serde(borrow, default)]
-    require: Option<Pairs<'a, Str<'a>>>,
+    require: Option<&'a RawValue>,
     #[serde(borrow, default, rename = "require-dev")]
-    require_dev: Option<Pairs<'a, Str<'a>>>,
+    require_dev: Option<&'a RawValue>,
 }
 
 impl Extractor for ComposerManifest {
@@ -56,8 +60,15 @@ impl Extractor for ComposerManifest {
         let Some(doc) = parse_json::<ComposerJson>(file, "composer.json", out) else {
             return;
         };
-        for (deps, dev) in [(doc.require, false), (doc.require_dev, true)] {
-            for (name, version) in deps.map(|p| p.0).unwrap_or_default() {
+        for (field, deps, dev) in [
+            ("require", doc.require, false),
+            ("require-dev", doc.require_dev, true),
+        ] {
+            let Some(deps) = deps else { continue };
+            for (name, raw) in object(file, field, "package names to versions", deps, out) {
+                let Some(version) = version(file, field, &name, raw, out) else {
+                    continue;
+                };
                 let name_span = name.span_or(file, file.span(0, 0));
                 let span = version.span_or(file, name_span);
                 let kind = match name.0.as_ref() {

@@ -6,13 +6,23 @@
 //! gives its span for free. A string with escapes cannot be borrowed: it is decoded into
 //! an owned copy and has no span (callers fall back to a neighbouring one). Must not:
 //! decide which span to blame — that is the extractor's choice.
+//!
+//! Fields whose JSON type the file may get wrong (`"dependencies": ["mysql2"]`, `"mysql2":
+//! 5`) are read as a borrowed [`RawValue`] first: its text is a slice of the file, so its
+//! span is as free as a string's, and [`object`] / [`version`] turn a value of another
+//! type into a `wrong-type` finding at that span instead of reading it as "nothing
+//! declared".
 
 use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
+use serde_json::value::RawValue;
 
+use super::Extraction;
+use super::composer_manifest::Pairs;
+use crate::diagnostic::wrong_type;
 use crate::source::{SourceFile, Span};
 
 /// A JSON string, borrowed from the file when it has no escapes (then it has a span).
@@ -50,6 +60,66 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
             }
         }
         d.deserialize_str(V)
+    }
+}
+
+/// What type of JSON value `raw` is, for messages: "an array", "a number", …
+pub(super) fn kind(raw: &RawValue) -> &'static str {
+    match raw.get().as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+/// `raw` read as an object (`field` names it in the message, `of` says what it maps, e.g.
+/// "package names to versions"): its entries in file order, duplicates kept. An empty
+/// array is an empty object (PHP's `json_encode` writes `[]` for an empty map); any
+/// other value is a `wrong-type` finding at its span and yields no entries.
+pub(super) fn object<'a>(
+    file: &SourceFile,
+    field: &str,
+    of: &str,
+    raw: &'a RawValue,
+    out: &mut Extraction,
+) -> Vec<(Str<'a>, &'a RawValue)> {
+    match serde_json::from_str::<Pairs<'a, &'a RawValue>>(raw.get()) {
+        Ok(pairs) => pairs.0,
+        Err(_) => {
+            out.problem(wrong_type(
+                file.span_of(raw.get()),
+                format!("`{field}` must be an object of {of}, found {}", kind(raw)),
+            ));
+            Vec::new()
+        }
+    }
+}
+
+/// The version string `raw` holds as the value of `key` in `field`, or a `wrong-type`
+/// finding at its span when it is another type (`5`, `{}`, `null`).
+pub(super) fn version<'a>(
+    file: &SourceFile,
+    field: &str,
+    key: &Str,
+    raw: &'a RawValue,
+    out: &mut Extraction,
+) -> Option<Str<'a>> {
+    match serde_json::from_str::<Str<'a>>(raw.get()) {
+        Ok(v) => Some(v),
+        Err(_) => {
+            out.problem(wrong_type(
+                file.span_of(raw.get()),
+                format!(
+                    "`{}` in `{field}` must be a version string, found {}",
+                    key.0,
+                    kind(raw)
+                ),
+            ));
+            None
+        }
     }
 }
 

@@ -9,18 +9,18 @@
 //! and `packageManager` (`pnpm@10.30.3+sha512…`) as the `tool` the repository runs. Versions are kept as written (`^2.18.1`,
 //! `workspace:*`, `git+https://…`; classifying them is `version/`'s job). serde_json reads
 //! into borrowed structs, so every string is a slice of the file and its span comes for
-//! free; a string with escapes cannot be borrowed and falls back to its key's span. Must
+//! free; a string with escapes cannot be borrowed and falls back to its key's span. A
+//! section of another type than an object, or a version that is not a string, is a
+//! `wrong-type` finding at the value (see `json_str`), not an empty section. Must
 //! not: resolve versions (the lockfile does, see `npm_lock`) or follow `workspaces` into
 //! member folders: each member's own `package.json` is scanned by itself.
 
-use std::borrow::Cow;
-use std::fmt;
 use std::path::Path;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 
-use super::json_str::Str;
+use super::json_str::{Str, kind, object, version};
 use super::{Extraction, Extractor, file_name};
 use crate::component::{Component, ComponentKind, Ecosystem, Project};
 use crate::diagnostic::parse_error;
@@ -60,13 +60,17 @@ impl Extractor for NpmManifest {
             span: n.span_or(file, file.span(0, 0)),
         });
         let sections = [
-            (pkg.dependencies, false),
-            (pkg.dev_dependencies, true),
-            (pkg.optional_dependencies, false),
-            (pkg.peer_dependencies, false),
+            ("dependencies", pkg.dependencies, false),
+            ("devDependencies", pkg.dev_dependencies, true),
+            ("optionalDependencies", pkg.optional_dependencies, false),
+            ("peerDependencies", pkg.peer_dependencies, false),
         ];
-        for (section, dev) in sections {
-            for (name, version) in section.map(|s| s.0).unwrap_or_default() {
+        for (field, section, dev) in sections {
+            let Some(section) = section else { continue };
+            for (name, raw) in object(file, field, VERSIONS, section, out) {
+                let Some(version) = version(file, field, &name, raw, out) else {
+                    continue;
+                };
                 // an alias installs another package: `"cjs": "npm:@s/real@^5"` is `@s/real`
                 let package = alias_target(&version.0).unwrap_or(name.0.as_ref());
                 let mut c = Component::new(
@@ -82,15 +86,28 @@ impl Extractor for NpmManifest {
             }
         }
         let mut forced = Vec::new();
-        if let Some(tree) = &pkg.overrides {
-            npm_overrides(tree, &mut forced);
+        if let Some(tree) = pkg.overrides {
+            npm_overrides(file, "overrides", tree, None, out, &mut forced);
         }
-        let pnpm = pkg.pnpm.and_then(|p| p.overrides).map(|s| s.0);
-        let resolutions = pkg.resolutions.map(|s| s.0);
-        for (key, version) in resolutions.iter().chain(&pnpm).flatten() {
-            forced.push((key, version));
+        let mut flat = Vec::new();
+        if let Some(raw) = pkg.resolutions {
+            flat.push(("resolutions", raw));
         }
-        for (key, version) in forced {
+        if let Some(raw) = pkg.pnpm {
+            for (key, value) in object(file, "pnpm", "settings", raw, out) {
+                if key.0 == "overrides" {
+                    flat.push(("pnpm.overrides", value));
+                }
+            }
+        }
+        for (field, raw) in flat {
+            for (key, value) in object(file, field, VERSIONS, raw, out) {
+                if let Some(v) = version(file, field, &key, value, out) {
+                    forced.push((key, v));
+                }
+            }
+        }
+        for (key, version) in &forced {
             let Some(name) = forced_package(&key.0) else {
                 continue;
             };
@@ -127,10 +144,16 @@ impl Extractor for NpmManifest {
             c.group = group.clone();
             out.push(c);
         }
-        for (name, version) in pkg.engines.map(|s| s.0).unwrap_or_default() {
+        let engines = pkg
+            .engines
+            .map(|raw| object(file, "engines", "engine names to versions", raw, out));
+        for (name, raw) in engines.unwrap_or_default() {
             if name.0 != "node" {
                 continue;
             }
+            let Some(version) = version(file, "engines", &name, raw, out) else {
+                continue;
+            };
             let mut c = Component::new(
                 ComponentKind::Runtime,
                 Ecosystem::Npm,
@@ -144,6 +167,9 @@ impl Extractor for NpmManifest {
     }
 }
 
+/// What a dependency section maps, for `wrong-type` messages.
+const VERSIONS: &str = "package names to versions";
+
 /// The package an alias specifier installs: `npm:@s/real@^5` -> `@s/real`, `npm:real`
 /// -> `real`; `None` for anything else.
 fn alias_target(spec: &str) -> Option<&str> {
@@ -156,25 +182,32 @@ fn alias_target(spec: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
-/// The `(key, version)` pairs of npm `overrides`: a string value pins its key's package;
-/// an object pins its key's package with its `"."` entry and holds overrides of the
-/// packages below it, read the same way.
-fn npm_overrides<'t, 'a>(tree: &'t Tree<'a>, out: &mut Vec<(&'t Str<'a>, &'t Str<'a>)>) {
-    let Tree::Map(entries) = tree else {
-        return;
-    };
-    for (key, value) in entries {
-        match value {
-            Tree::Str(v) => out.push((key, v)),
-            Tree::Map(inner) => {
-                for (k, v) in inner {
-                    if let (".", Tree::Str(v)) = (k.0.as_ref(), v) {
-                        out.push((key, v));
-                    }
-                }
-                npm_overrides(value, out);
-            }
-            Tree::Other => {}
+/// The `(key, version)` pairs of npm `overrides` (`field` names the object in messages):
+/// a string value pins its key's package; an object pins its key's package with its
+/// `"."` entry and holds overrides of the packages below it, read the same way. Any
+/// other value is a `wrong-type` finding.
+fn npm_overrides<'a>(
+    file: &SourceFile,
+    field: &str,
+    tree: &'a RawValue,
+    parent: Option<&Str<'a>>,
+    out: &mut Extraction,
+    forced: &mut Vec<(Str<'a>, Str<'a>)>,
+) {
+    let of = "package names to versions or nested overrides";
+    for (key, value) in object(file, field, of, tree, out) {
+        if kind(value) == "an object" {
+            let inner = format!("{field}.{}", key.0);
+            npm_overrides(file, &inner, value, Some(&key), out, forced);
+            continue;
+        }
+        let Some(v) = version(file, field, &key, value, out) else {
+            continue;
+        };
+        match (key.0.as_ref(), parent) {
+            // `"."` is the parent's own version
+            (".", Some(parent)) => forced.push((parent.clone(), v)),
+            _ => forced.push((key, v)),
         }
     }
 }
@@ -229,6 +262,7 @@ pub(super) fn span_or(file: &SourceFile, value: &Str, key: &Str) -> Span {
         .unwrap_or_else(|| file.span(0, 0))
 }
 
+/// The fields read; those the file may give the wrong type stay raw until checked.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PackageJson<'a> {
@@ -237,177 +271,23 @@ struct PackageJson<'a> {
     #[serde(borrow, default)]
     version: Option<Str<'a>>,
     #[serde(borrow, default)]
-    dependencies: Option<Entries<'a>>,
+    dependencies: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    dev_dependencies: Option<Entries<'a>>,
+    dev_dependencies: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    optional_dependencies: Option<Entries<'a>>,
+    optional_dependencies: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    peer_dependencies: Option<Entries<'a>>,
+    peer_dependencies: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    engines: Option<Entries<'a>>,
+    engines: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    overrides: Option<Tree<'a>>,
+    overrides: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    resolutions: Option<Entries<'a>>,
+    resolutions: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    pnpm: Option<PnpmSettings<'a>>,
+    pnpm: Option<&'a RawValue>,
     #[serde(borrow, default)]
     package_manager: Option<Str<'a>>,
-}
-
-/// The `pnpm` field: only `overrides` is read.
-#[derive(Deserialize)]
-struct PnpmSettings<'a> {
-    #[serde(borrow, default)]
-    overrides: Option<Entries<'a>>,
-}
-
-/// Nested `"name": "version" | { ... }` objects (npm `overrides`), in file order; any
-/// other value is kept as `Other` and pins nothing.
-enum Tree<'a> {
-    Str(Str<'a>),
-    Map(Vec<(Str<'a>, Tree<'a>)>),
-    Other,
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Tree<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Tree<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object of names to versions or objects")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Tree::Str(Str(Cow::Borrowed(v))))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Tree::Str(Str(Cow::Owned(v.to_string()))))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(k) = map.next_key::<Str<'de>>()? {
-                    entries.push((k, map.next_value::<Tree<'de>>()?));
-                }
-                Ok(Tree::Map(entries))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Tree::Other)
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(Tree::Other)
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(Tree::Other)
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(Tree::Other)
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(Tree::Other)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Tree::Other)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A `"name": "version"` object in file order (duplicates kept). Entries whose value is
-/// not a string are skipped, and a section that is not an object (old `engines` arrays)
-/// reads as empty: one odd field must not hide the rest of the file.
-struct Entries<'a>(Vec<(Str<'a>, Str<'a>)>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Entries<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Entries<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object of names to versions")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(k) = map.next_key::<Str<'de>>()? {
-                    if let MaybeStr(Some(v)) = map.next_value::<MaybeStr<'de>>()? {
-                        entries.push((k, v));
-                    }
-                }
-                Ok(Entries(entries))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Entries(Vec::new()))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(Entries(Vec::new()))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(Entries(Vec::new()))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(Entries(Vec::new()))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(Entries(Vec::new()))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(Entries(Vec::new()))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Entries(Vec::new()))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A string, or `None` for any other JSON value (which is skipped).
-struct MaybeStr<'a>(Option<Str<'a>>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for MaybeStr<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = MaybeStr<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(MaybeStr(Some(Str(Cow::Borrowed(v)))))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(MaybeStr(Some(Str(Cow::Owned(v.to_string())))))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(MaybeStr(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(MaybeStr(None))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(MaybeStr(None))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(MaybeStr(None))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(MaybeStr(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(MaybeStr(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(MaybeStr(None))
-            }
-        }
-        d.deserialize_any(V)
-    }
 }
 
 #[cfg(test)]
