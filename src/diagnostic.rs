@@ -166,11 +166,13 @@ impl Code {
             | Code::ReadError
             | Code::SkippedFile
             | Code::UnresolvedProperty
-            | Code::WrongType
             | Code::UntestedUpgrade => Severity::Error,
-            Code::InvalidVersion | Code::AmbiguousVersion | Code::UnpinnedServer => {
-                Severity::Warning
-            }
+            // a field of another type is what skew could not read, not a break: package
+            // managers may still accept it (npm's normalisation reads some legacy forms)
+            Code::WrongType
+            | Code::InvalidVersion
+            | Code::AmbiguousVersion
+            | Code::UnpinnedServer => Severity::Warning,
             Code::UnknownVersion => Severity::Info,
         }
     }
