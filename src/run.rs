@@ -61,13 +61,15 @@ fn print_error(e: &Error) {
 }
 
 /// Write a command's output through one buffer on the locked stdout, flushed at the end
-/// (a reporter's many small writes become few `write(2)` calls). A closed pipe comes back
-/// as [`Error::Io`] with `BrokenPipe`, which [`run`] treats as done.
+/// (a reporter's many small writes become few `write(2)` calls). A closed pipe
+/// (`skew check | head -1`) ends the output quietly and is not an error: the command still
+/// returns its own exit status, so `set -o pipefail` sees the verdict.
 fn with_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     let mut out = BufWriter::new(io::stdout().lock());
-    write(&mut out)?;
-    out.flush()?;
-    Ok(())
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 fn load_rules(src: &RuleSource) -> Result<RuleSet, Error> {

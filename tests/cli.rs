@@ -324,6 +324,28 @@ fn broken_pipe_exits_quietly() {
 }
 
 #[test]
+fn a_closed_pipe_keeps_the_exit_code() {
+    // `set -o pipefail; skew check | head -1` must still fail on findings: the reader
+    // closes before skew writes, and the verdict is the exit code all the same
+    let mut child = Command::cargo_bin("skew")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "fixtures/outage-2023-06-03", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn fixtures_have_no_real_registry_hosts() {
     let banned = [
         "registry.npmjs.org",
