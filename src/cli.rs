@@ -232,6 +232,9 @@ pub struct OutputArgs {
     /// Print findings only, no summary
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write the report to FILE instead of standard output (the exit code is unchanged)
+    #[arg(long = "output-file", short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

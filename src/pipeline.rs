@@ -44,6 +44,8 @@ pub enum Error {
     UnknownRule(String),
     /// Writing output failed (other than a closed pipe, which front ends treat as done).
     Io(io::Error),
+    /// `--output-file FILE` cannot be written.
+    Output(std::path::PathBuf, io::Error),
 }
 
 impl Error {
@@ -74,6 +76,7 @@ impl fmt::Display for Error {
             Error::Since(e) | Error::Baseline(e) => f.write_str(e),
             Error::UnknownRule(id) => write!(f, "no rule `{id}`; `skew rules` lists them"),
             Error::Io(e) => e.fmt(f),
+            Error::Output(path, e) => write!(f, "cannot write `{}`: {e}", path.display()),
         }
     }
 }

@@ -10,7 +10,7 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use crate::check::CheckOptions;
 use crate::cli::{
     BaselineCommand, CheckArgs, Cli, ColorArg, Command, CompletionsArgs, ExitStatus, ExplainArgs,
-    GraphArgs, GraphFormat, RuleSource, RulesArgs, ScanArgs, ScenarioArgs, WhatIfArgs,
+    GraphArgs, GraphFormat, OutputArgs, RuleSource, RulesArgs, ScanArgs, ScenarioArgs, WhatIfArgs,
 };
 use crate::diagnostic::{Code, Finding};
 use crate::pipeline::{self, Error, Loaded};
@@ -72,6 +72,20 @@ fn with_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(
     }
 }
 
+/// [`with_stdout`], or the file `--output-file` names (created or truncated; skew writes
+/// nothing else anywhere).
+fn with_output(
+    output: &OutputArgs,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Error> {
+    let Some(path) = &output.output_file else {
+        return with_stdout(write);
+    };
+    let fail = |e| Error::Output(path.clone(), e);
+    let mut out = BufWriter::new(std::fs::File::create(path).map_err(fail)?);
+    write(&mut out).and_then(|()| out.flush()).map_err(fail)
+}
+
 fn load_rules(src: &RuleSource) -> Result<RuleSet, Error> {
     pipeline::load_rules(&src.rules, src.no_default_rules)
 }
@@ -84,9 +98,12 @@ fn load(
     pipeline::load(path, scenario.config.as_deref(), load_rules(rules)?)
 }
 
-fn human_options(color: ColorArg, quiet: bool) -> HumanOptions {
+fn human_options(output: &OutputArgs) -> HumanOptions {
+    // a report written to a file is never coloured under `auto`
+    let terminal = output.output_file.is_none() && io::stdout().is_terminal();
+    let (color, quiet) = (output.color, output.quiet);
     HumanOptions {
-        color: color.enabled(io::stdout().is_terminal()),
+        color: color.enabled(terminal),
         width: std::env::var("COLUMNS")
             .ok()
             .and_then(|c| c.parse().ok())
@@ -154,8 +171,10 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
         files_scanned: now.checked.files_scanned,
         rules: &meta,
     };
-    let opts = human_options(args.output.color, args.output.quiet);
-    with_stdout(|out| report::render(args.format, &report, &opts, out))?;
+    let opts = human_options(&args.output);
+    with_output(&args.output, |out| {
+        report::render(args.format, &report, &opts, out)
+    })?;
     Ok(if fails(&now.checked.findings, args.fail_on) {
         ExitStatus::Findings
     } else {
@@ -206,8 +225,10 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
         introduced: &diff.introduced,
         resolved: &diff.resolved,
     };
-    let opts = human_options(args.output.color, args.output.quiet);
-    with_stdout(|out| report::render_what_if(args.format, &report, &what_if, &opts, out))?;
+    let opts = human_options(&args.output);
+    with_output(&args.output, |out| {
+        report::render_what_if(args.format, &report, &what_if, &opts, out)
+    })?;
     Ok(if fails(&diff.introduced, args.fail_on) {
         ExitStatus::Findings
     } else {
@@ -256,8 +277,10 @@ fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Error> {
         files_scanned,
         rules: &[],
     };
-    let opts = human_options(args.output.color, args.output.quiet);
-    with_stdout(|out| report::render_inventory(args.format, &report, &opts, out))?;
+    let opts = human_options(&args.output);
+    with_output(&args.output, |out| {
+        report::render_inventory(args.format, &report, &opts, out)
+    })?;
     Ok(ExitStatus::Clean)
 }
 

@@ -346,6 +346,54 @@ fn a_closed_pipe_keeps_the_exit_code() {
 }
 
 #[test]
+fn output_file_gets_the_report_and_the_exit_code_is_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("skew.json");
+    let out = Command::cargo_bin("skew")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "check",
+            "fixtures/outage-2023-06-03",
+            "--format",
+            "json",
+            "-o",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule_id"] == "mysql-caching-sha2-password")
+    );
+    // a file that cannot be written is skew failing to do its job
+    let out = Command::cargo_bin("skew")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["scan", "fixtures/outage-2023-06-03", "--output-file"])
+        .arg(dir.path().join("no/such/folder/out.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("error: cannot write `"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn fixtures_have_no_real_registry_hosts() {
     let banned = [
         "registry.npmjs.org",
