@@ -200,10 +200,24 @@ pub struct GraphArgs {
     /// Graph format
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
+    /// Which evaluated edges to draw, with the components they join
+    #[arg(long, value_enum, default_value_t = GraphOnly::All)]
+    pub only: GraphOnly,
     #[command(flatten)]
     pub rules: RuleSource,
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+}
+
+/// Which edges `skew graph --only` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphOnly {
+    /// Only edges that break (red)
+    Breaks,
+    /// Edges that may break or break (amber and red)
+    May,
+    /// Every evaluated edge, green ones included, and every server, runtime and tool
+    All,
 }
 
 /// Output formats of `skew graph`.

@@ -172,6 +172,36 @@ pub fn view<'a>(
 }
 
 impl View<'_> {
+    /// Keep only the edges whose outcome `keep` accepts, and the nodes they join
+    /// (`skew graph --only breaks`): in a repository of many ecosystems the few red edges
+    /// are not lost among the green ones. Node order, and so every box, is kept.
+    pub fn only(mut self, keep: impl Fn(Outcome) -> bool) -> Self {
+        self.edges.retain(|e| keep(e.outcome));
+        let mut used = vec![false; self.nodes.len()];
+        for e in &self.edges {
+            used[e.from] = true;
+            used[e.to] = true;
+        }
+        let mut index = vec![usize::MAX; self.nodes.len()];
+        let mut next = 0;
+        for (i, &u) in used.iter().enumerate() {
+            if u {
+                index[i] = next;
+                next += 1;
+            }
+        }
+        let mut i = 0;
+        self.nodes.retain(|_| {
+            i += 1;
+            used[i - 1]
+        });
+        for e in &mut self.edges {
+            e.from = index[e.from];
+            e.to = index[e.to];
+        }
+        self
+    }
+
     /// Name each node's deployment unit (`plan::topology`): file boxes are labelled with
     /// the unit their file belongs to, JSON nodes carry it as `unit`.
     pub fn with_units(

@@ -7,10 +7,11 @@
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 
-use crate::check::CheckOptions;
+use crate::check::{CheckOptions, Outcome};
 use crate::cli::{
     BaselineCommand, CheckArgs, Cli, ColorArg, Command, CompletionsArgs, ExitStatus, ExplainArgs,
-    GraphArgs, GraphFormat, OutputArgs, RuleSource, RulesArgs, ScanArgs, ScenarioArgs, WhatIfArgs,
+    GraphArgs, GraphFormat, GraphOnly, OutputArgs, RuleSource, RulesArgs, ScanArgs, ScenarioArgs,
+    WhatIfArgs,
 };
 use crate::diagnostic::{Code, Finding};
 use crate::pipeline::{self, Error, Loaded};
@@ -311,6 +312,11 @@ fn cmd_graph(args: GraphArgs) -> Result<ExitStatus, Error> {
         ),
         &now.inv.components,
     );
+    let view = match args.only {
+        GraphOnly::All => view,
+        GraphOnly::May => view.only(|o| o != Outcome::Ok),
+        GraphOnly::Breaks => view.only(|o| o == Outcome::Breaks),
+    };
     let text = match args.format {
         GraphFormat::Dot => crate::render_graph::dot(&view),
         GraphFormat::Mermaid => crate::render_graph::mermaid(&view),

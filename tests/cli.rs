@@ -393,6 +393,70 @@ fn output_file_gets_the_report_and_the_exit_code_is_unchanged() {
     );
 }
 
+/// `skew graph --format json` of a fixture with `--only`, as (outcomes of the edges, node
+/// count); asserts every edge joins drawn nodes and, when filtered, every node is joined.
+fn graph_only(fixture: &str, only: &str) -> (Vec<String>, usize) {
+    let out = Command::cargo_bin("skew")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["graph", fixture, "--format", "json", "--only", only])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let g: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let nodes: Vec<&str> = g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    let edges = g["edges"].as_array().unwrap();
+    let mut joined = std::collections::BTreeSet::new();
+    for e in edges {
+        for end in ["from", "to"] {
+            let id = e[end].as_str().unwrap();
+            assert!(
+                nodes.contains(&id),
+                "{fixture} --only {only}: edge to missing {id}"
+            );
+            joined.insert(id);
+        }
+    }
+    if only != "all" {
+        assert_eq!(
+            joined.len(),
+            nodes.len(),
+            "{fixture} --only {only}: a node no edge joins"
+        );
+    }
+    let mut outcomes: Vec<String> = edges
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap().to_string())
+        .collect();
+    outcomes.sort();
+    outcomes.dedup();
+    (outcomes, nodes.len())
+}
+
+#[test]
+fn graph_only_draws_the_edges_asked_for_and_the_nodes_they_join() {
+    let (all, all_nodes) = graph_only("fixtures/integ/outage", "all");
+    assert_eq!(all, ["breaks", "ok"]);
+    let (breaks, break_nodes) = graph_only("fixtures/integ/outage", "breaks");
+    assert_eq!(breaks, ["breaks"]);
+    assert!(break_nodes < all_nodes, "{break_nodes} < {all_nodes}");
+    assert_eq!(
+        graph_only("fixtures/may-break", "may").0,
+        ["breaks", "may-break"]
+    );
+    assert_eq!(graph_only("fixtures/may-break", "breaks").0, ["breaks"]);
+}
+
 #[test]
 fn fixtures_have_no_real_registry_hosts() {
     let banned = [
