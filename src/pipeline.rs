@@ -41,7 +41,7 @@ pub enum Error {
     /// A baseline file cannot be read or written.
     Baseline(String),
     /// A rule id `skew explain` does not know.
-    UnknownRule(String),
+    UnknownRule(String, Option<String>),
     /// Writing output failed (other than a closed pipe, which front ends treat as done).
     Io(io::Error),
     /// `--output-file FILE` cannot be written.
@@ -74,7 +74,11 @@ impl fmt::Display for Error {
             Error::Plan(e) => e.fmt(f),
             Error::Staged(e) => e.fmt(f),
             Error::Since(e) | Error::Baseline(e) => f.write_str(e),
-            Error::UnknownRule(id) => write!(f, "no rule `{id}`; `skew rules` lists them"),
+            Error::UnknownRule(id, None) => write!(f, "no rule `{id}`; `skew rules` lists them"),
+            Error::UnknownRule(id, Some(near)) => write!(
+                f,
+                "no rule `{id}`; did you mean `{near}`? `skew rules` lists them"
+            ),
             Error::Io(e) => e.fmt(f),
             Error::Output(path, e) => write!(f, "cannot write `{}`: {e}", path.display()),
         }

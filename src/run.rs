@@ -87,6 +87,23 @@ fn with_output(
     write(&mut out).and_then(|()| out.flush()).map_err(fail)
 }
 
+/// The known id closest to a mistyped one (`mysql-caching-sha2` → `mysql-caching-sha2-password`),
+/// when one is close enough to be what was meant: few edits for its length, or the typed
+/// text is a prefix of exactly one id.
+fn nearest_id<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+    let known: Vec<&str> = known.collect();
+    let mut prefixed = known.iter().filter(|k| k.starts_with(typed));
+    if let (Some(only), None) = (prefixed.next(), prefixed.next()) {
+        return Some(only.to_string());
+    }
+    known
+        .iter()
+        .map(|k| (strsim::levenshtein(typed, k), *k))
+        .filter(|(d, _)| *d <= (typed.len() / 3).max(2))
+        .min()
+        .map(|(_, k)| k.to_string())
+}
+
 fn load_rules(src: &RuleSource) -> Result<RuleSet, Error> {
     pipeline::load_rules(&src.rules, src.no_default_rules)
 }
@@ -395,7 +412,15 @@ fn cmd_explain(args: ExplainArgs) -> Result<ExitStatus, Error> {
     let text = match (rules.rule(&args.rule_id), Code::from_name(&args.rule_id)) {
         (Some(rule), _) => crate::docs::explain_text(&rules, rule),
         (None, Some(code)) => crate::docs::explain_code(code),
-        (None, None) => return Err(Error::UnknownRule(args.rule_id)),
+        (None, None) => {
+            let known = rules
+                .rules
+                .iter()
+                .map(|r| r.id.as_str())
+                .chain(Code::ALL.iter().map(|c| c.as_str()));
+            let nearest = nearest_id(&args.rule_id, known);
+            return Err(Error::UnknownRule(args.rule_id, nearest));
+        }
     };
     with_stdout(|out| out.write_all(text.as_bytes()))?;
     Ok(ExitStatus::Clean)

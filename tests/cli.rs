@@ -458,6 +458,37 @@ fn graph_only_draws_the_edges_asked_for_and_the_nodes_they_join() {
 }
 
 #[test]
+fn explain_suggests_the_nearest_id_for_a_typo() {
+    let explain = |id: &str| {
+        let out = Command::cargo_bin("skew")
+            .unwrap()
+            .args(["explain", id])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{id}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // a built-in code, one edit away
+    assert!(
+        explain("parse-eror").contains("did you mean `parse-error`?"),
+        "{}",
+        explain("parse-eror")
+    );
+    // the start of exactly one rule id
+    assert!(
+        explain("mysql-caching-sha2").contains("did you mean `mysql-caching-sha2-password`?"),
+        "{}",
+        explain("mysql-caching-sha2")
+    );
+    // nothing close: no guess
+    let far = explain("zzzzzzzz");
+    assert!(
+        far.contains("no rule `zzzzzzzz`") && !far.contains("did you mean"),
+        "{far}"
+    );
+}
+
+#[test]
 fn fixtures_have_no_real_registry_hosts() {
     let banned = [
         "registry.npmjs.org",
