@@ -489,6 +489,21 @@ fn explain_suggests_the_nearest_id_for_a_typo() {
 }
 
 #[test]
+fn an_inventory_is_not_a_verdict() {
+    // `skew scan` exits 0 in every format, even over a manifest that does not parse
+    // (the parse error is in the inventory's report, and `skew check` fails on it)
+    for format in ["human", "json", "cyclonedx"] {
+        let out = Command::cargo_bin("skew")
+            .unwrap()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["scan", "fixtures/broken-manifest", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
+    }
+}
+
+#[test]
 fn fixtures_have_no_real_registry_hosts() {
     let banned = [
         "registry.npmjs.org",
