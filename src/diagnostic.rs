@@ -167,8 +167,8 @@ impl Code {
             | Code::SkippedFile
             | Code::UnresolvedProperty
             | Code::UntestedUpgrade => Severity::Error,
-            // a field of another type is what skew could not read, not a break: package
-            // managers may still accept it (npm's normalisation reads some legacy forms)
+            // a field of another type is what skew could not read, not a break: the
+            // package manager may still accept the legacy form
             Code::WrongType
             | Code::InvalidVersion
             | Code::AmbiguousVersion
