@@ -603,16 +603,7 @@ fn since_reads_a_committed_path_containing_a_newline() {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
     let git = |args: &[&str]| {
-        let o = std::process::Command::new("git")
-            .current_dir(repo)
-            .args(args)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.test")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.test")
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        common::git(repo, args);
     };
     let compose = "services:\n  db:\n    image: mysql\n";
     write(repo, "odd\nname/docker-compose.yml", compose);

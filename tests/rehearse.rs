@@ -3,10 +3,9 @@
 //! survive moved lines, and `--since` on a git repository built in the test.
 
 use std::path::Path;
-use std::process::Command;
 
 mod common;
-use common::{copy_dir, json, skew, skew_in, stdout};
+use common::{copy_dir, git, json, skew, skew_in, stdout};
 
 fn rule_ids(v: &serde_json::Value, key: &str) -> Vec<String> {
     v[key]
@@ -397,24 +396,6 @@ fn a_baseline_hides_old_findings_even_after_lines_move_and_shows_new_ones() {
         rule_ids(&json(&o), "findings"),
         ["mysql-caching-sha2-password services/reports/requirements.txt:1"]
     );
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.test")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.test")
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 #[test]
