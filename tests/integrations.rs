@@ -569,8 +569,20 @@ fn config_schema_agrees_with_the_loader() {
         seen += 1;
     }
     assert_eq!(seen, 2);
+    // the keys of suppression, selection and exclusion, skew's own skew.toml among them
+    let own = std::fs::read_to_string(repo_root().join("skew.toml")).unwrap();
+    let filters = "select = [\"mysql-\"]\nignore-rules = [\"mysql-eol\"]\nexclude = [\"fixtures/**\"]\n\
+        [severity]\n\"unpinned-server\" = \"info\"\n\
+        [[ignore]]\nrule = \"mysql-caching-sha2-password\"\npath = \"services/legacy/**\"\n\
+        package = \"mysql\"\nreason = \"retired in Q1, OPS-123\"\nuntil = \"2027-03-31\"\n";
+    for text in [own.as_str(), filters] {
+        skew::config::Config::parse("skew.toml", text, &repo_root()).unwrap();
+        assert_valid(&schema, &toml_as_json(text), "filters");
+    }
     // and both reject what the loader rejects
     for bad in [
+        "[[ignore]]\nrule = \"mysql-eol\"\n",
+        "[severity]\n\"mysql-eol\" = \"fatal\"\n",
         "fail-on = \"warning\"\n",
         "[environments.prod]\npaths = [\"a\"]\ncolour = \"blue\"\n",
         "[environments.prod]\nservers = { mysql = 8 }\n",

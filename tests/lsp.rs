@@ -288,3 +288,33 @@ fn skew_toml_applies_in_the_editor_including_unsaved_edits() {
     assert!(last.diagnostics.is_empty(), "{:?}", last.diagnostics);
     assert_eq!(client.stop(), ExitStatus::Clean);
 }
+
+#[test]
+fn suppressed_and_excluded_findings_are_not_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "docker-compose.yml", COMPOSE);
+    write(root, "worker/requirements.txt", "PyMySQL==0.8.1\n");
+    write(root, "legacy/requirements.txt", "PyMySQL==0.8.1\n");
+    write(root, "skew.toml", "exclude = [\"legacy\"]\n");
+    let (client, _) = Client::start(root, &[]);
+    let worker = uri(&root.join("worker/requirements.txt"));
+    let pubs = client.publications(&[&worker]);
+    let last = pubs.iter().rev().find(|p| p.uri == worker).unwrap();
+    assert_eq!(last.diagnostics.len(), 1, "{:?}", last.diagnostics);
+    let legacy = uri(&root.join("legacy/requirements.txt"));
+    assert!(pubs.iter().all(|p| p.uri != legacy), "excluded file published");
+    // an unsaved inline suppression hides the finding in the editor
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+            "uri": worker.as_str(), "languageId": "pip-requirements", "version": 1,
+            "text": "PyMySQL==0.8.1  # skew: ignore[mysql-caching-sha2-password] -- retired\n",
+        }}),
+    );
+    let pubs = client.publications(&[&worker]);
+    let last = pubs.iter().rev().find(|p| p.uri == worker).unwrap();
+    assert!(last.diagnostics.is_empty(), "{:?}", last.diagnostics);
+    assert!(pubs.iter().all(|p| p.uri != legacy), "excluded file published");
+    assert_eq!(client.stop(), ExitStatus::Clean);
+}
