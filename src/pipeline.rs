@@ -149,7 +149,17 @@ pub struct Loaded {
 
 /// Steps 1 and 2: config (`explicit` or the root's `skew.toml`), the rules `rules` plus
 /// those the config names, then the scan of `root`.
-pub fn load(root: &Path, explicit: Option<&Path>, mut rules: RuleSet) -> Result<Loaded, Error> {
+pub fn load(root: &Path, explicit: Option<&Path>, rules: RuleSet) -> Result<Loaded, Error> {
+    load_with(root, explicit, rules, |root, opts| Ok(scan::scan(root, opts)?))
+}
+
+/// [`load`], scanning with `scan` (`--staged` reads git's index instead of the tree).
+pub fn load_with(
+    root: &Path,
+    explicit: Option<&Path>,
+    mut rules: RuleSet,
+    scan: impl FnOnce(&Path, &ScanOptions) -> Result<Inventory, Error>,
+) -> Result<Loaded, Error> {
     let config = Config::load(root, explicit)?;
     if let Some(c) = &config {
         for p in &c.rules {
@@ -160,7 +170,7 @@ pub fn load(root: &Path, explicit: Option<&Path>, mut rules: RuleSet) -> Result<
     if let Some(limit) = config.as_ref().and_then(|c| c.max_file_size) {
         opts.max_file_size = limit;
     }
-    let inv = scan::scan(root, &opts)?;
+    let inv = scan(root, &opts)?;
     Ok(Loaded { config, rules, inv })
 }
 
