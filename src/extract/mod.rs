@@ -14,6 +14,7 @@ mod cloudbuild;
 pub(crate) mod compose;
 mod composer_lock;
 mod composer_manifest;
+mod devcontainer;
 mod dockerfile;
 mod dotenv;
 mod dotnet_lock;
@@ -22,6 +23,7 @@ mod gemfile;
 mod gemfile_lock;
 mod github_actions;
 mod go_mod;
+mod go_sum;
 mod gradle;
 mod gradle_catalog;
 mod gradle_lockfile;
@@ -29,6 +31,7 @@ mod gradle_properties;
 mod helm;
 pub(crate) mod image_ref;
 mod json_str;
+mod jsonnet;
 mod kubernetes;
 mod kustomize;
 pub(crate) mod maven_pom;
@@ -144,6 +147,9 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &gradle_lockfile::GradleLockfile,
     &gradle_properties::GradleProperties,
     &gradle_properties::GradleWrapper,
+    &devcontainer::Devcontainer,
+    &jsonnet::JsonnetBundler,
+    &go_sum::GoSum,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
