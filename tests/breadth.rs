@@ -69,26 +69,26 @@ fn mix_dependencies_take_the_version_mix_lock_resolved() {
 fn devcontainer_mvnw_jsonnet_profile_plugins_and_compose_extends_are_read() {
     let got = inventory("fixtures/extract/renovate-forms");
     let want = [
-        "docker registry.example.test/devcontainers/base ubuntu .devcontainer/devcontainer.json:3:53",
-        "docker registry.example.test/devcontainers/features/java 1 .devcontainer/devcontainer.json:5:58",
-        "docker registry.example.test/devcontainers/features/node 1 .devcontainer/devcontainer.json:9:58",
-        "runtime node 22.11.0 .devcontainer/devcontainer.json:9:77",
-        "docker registry.example.test/devcontainers/features/python 1 .devcontainer/devcontainer.json:10:60",
-        "runtime python 3.12 .devcontainer/devcontainer.json:10:79",
-        "docker registry.example.test/devcontainers/features/go 1 .devcontainer/devcontainer.json:11:56",
-        "docker registry.example.test/devcontainers/features/ruby 1.2.0 .devcontainer/devcontainer.json:12:58",
-        "docker registry.example.test/devcontainers/features/docker-in-docker 2 .devcontainer/devcontainer.json:13:70",
+        "docker registry.example.test/devcontainers/base ubuntu .devcontainer/devcontainer.json:3:54",
+        "docker registry.example.test/devcontainers/features/java 1 .devcontainer/devcontainer.json:5:56",
+        "docker registry.example.test/devcontainers/features/node 1 .devcontainer/devcontainer.json:9:56",
+        "runtime node 22.11.0 .devcontainer/devcontainer.json:9:74",
+        "docker registry.example.test/devcontainers/features/python 1 .devcontainer/devcontainer.json:10:58",
+        "runtime python 3.12 .devcontainer/devcontainer.json:10:76",
+        "docker registry.example.test/devcontainers/features/go 1 .devcontainer/devcontainer.json:11:54",
+        "docker registry.example.test/devcontainers/features/ruby 1.2.0 .devcontainer/devcontainer.json:12:56",
+        "docker registry.example.test/devcontainers/features/docker-in-docker 2 .devcontainer/devcontainer.json:13:68",
         "docker registry.example.test/team/features/tools - .devcontainer/devcontainer.json:14:6",
         "runtime maven-wrapper 3.3.4 .mvn/wrapper/maven-wrapper.properties:1:16",
-        "runtime maven 3.9.12 .mvn/wrapper/maven-wrapper.properties:3:94",
-        "runtime maven-wrapper 3.3.4 mvnw:7:56",
+        "runtime maven 3.9.12 .mvn/wrapper/maven-wrapper.properties:3:104",
+        "runtime maven-wrapper 3.3.4 mvnw:7:54",
         "jsonnet registry.example.test/grafana/grafonnet/gen/grafonnet-latest main mixin/jsonnetfile.json:11:19",
         "maven org.webjars.npm:bootstrap 5.3.3 pom.xml:17:20",
         "maven com.gitlab.haynes:libsass-maven-plugin 0.2.29 pom.xml:8:19",
         "maven org.eclipse.m2e:lifecycle-mapping 1.0.0 pom.xml:38:24",
         // the service and the one extending it, both blamed on the image line
-        "docker registry.example.test/library/postgres 16.4 compose.yaml:3:44",
-        "docker registry.example.test/library/postgres 16.4 compose.yaml:3:44",
+        "docker registry.example.test/library/postgres 16.4 compose.yaml:3:51",
+        "docker registry.example.test/library/postgres 16.4 compose.yaml:3:51",
     ];
     let mut missing: Vec<&str> = Vec::new();
     let mut left = got.clone();

@@ -259,8 +259,14 @@ fn a_valkey_image_is_valkey_not_a_redis_version() {
     let dir = "fixtures/truth/valkey";
     let o = skew(&["check", dir, "--today", TODAY, "--format", "short"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    let o = skew(&["graph", dir, "--today", TODAY]);
-    assert!(stdout(&o).contains("Valkey"), "{}", stdout(&o));
+    // the image is Valkey at its own version
+    let o = skew(&["what-if", dir, "--upgrade", "valkey=9.0.0"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("upgrading valkey 8.0.1 → 9.0.0"),
+        "{}",
+        stdout(&o)
+    );
     let o = skew(&[
         "check",
         "fixtures/rules/redis-acl-username/fail",
