@@ -114,7 +114,12 @@ fn load(
     scenario: &ScenarioArgs,
     exclude: &[String],
 ) -> Result<Loaded, Error> {
-    pipeline::load_excluding(path, scenario.config.as_deref(), load_rules(rules)?, exclude)
+    pipeline::load_excluding(
+        path,
+        scenario.config.as_deref(),
+        load_rules(rules)?,
+        exclude,
+    )
 }
 
 fn human_options(output: &OutputArgs) -> HumanOptions {
@@ -148,8 +153,12 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
         crate::progress::Spinner::wanted(io::stderr().is_terminal(), args.format == Format::Human),
         "scanning and checking…",
     );
-    let Loaded { config, rules, inv } =
-        load(&args.path, &args.rules, &args.scenario, &args.filter.exclude)?;
+    let Loaded { config, rules, inv } = load(
+        &args.path,
+        &args.rules,
+        &args.scenario,
+        &args.filter.exclude,
+    )?;
     let options = CheckOptions {
         today: args.today.unwrap_or_else(crate::rule::Date::today),
         assume: Vec::new(),
@@ -172,8 +181,8 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
             exclude: crate::suppress::exclude_set(config.as_ref(), &args.filter.exclude),
             ..ScanOptions::default()
         };
-        let old = rehearse::since::scan_revision(&args.path, rev, &scan_options)
-            .map_err(Error::Since)?;
+        let old =
+            rehearse::since::scan_revision(&args.path, rev, &scan_options).map_err(Error::Since)?;
         let old = rehearse(old)?;
         now.checked.hidden.since = Baseline::from_findings(&old.checked.findings, &old.inv.sources)
             .hide(&mut now.checked.findings, &now.inv.sources);
@@ -209,8 +218,12 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
 }
 
 fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
-    let Loaded { config, rules, inv } =
-        load(&args.path, &args.rules, &args.scenario, &args.filter.exclude)?;
+    let Loaded { config, rules, inv } = load(
+        &args.path,
+        &args.rules,
+        &args.scenario,
+        &args.filter.exclude,
+    )?;
     let env = args.scenario.env.as_deref();
     let options = CheckOptions {
         selection: args.filter.selection(),
@@ -224,14 +237,7 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
         &[],
         options.clone(),
     )?;
-    let after = pipeline::rehearse(
-        inv,
-        &rules,
-        config.as_ref(),
-        env,
-        &args.upgrade,
-        options,
-    )?;
+    let after = pipeline::rehearse(inv, &rules, config.as_ref(), env, &args.upgrade, options)?;
     let mut diff = rehearse::whatif::diff(&before.checked.findings, &after.checked.findings);
     rehearse::whatif::refine_fixes(
         &mut diff.introduced,
@@ -270,8 +276,12 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
 
 fn cmd_baseline(cmd: BaselineCommand) -> Result<ExitStatus, Error> {
     let BaselineCommand::Write(args) = cmd;
-    let Loaded { config, rules, inv } =
-        load(&args.path, &args.rules, &args.scenario, &args.filter.exclude)?;
+    let Loaded { config, rules, inv } = load(
+        &args.path,
+        &args.rules,
+        &args.scenario,
+        &args.filter.exclude,
+    )?;
     let options = CheckOptions {
         selection: args.filter.selection(),
         ..CheckOptions::default()

@@ -42,6 +42,10 @@ impl Extractor for Devcontainer {
         ]
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Slash)
+    }
+
     fn wants(&self, path: &Path) -> bool {
         let name = file_name(path);
         fn parent(p: &Path) -> &str {

@@ -27,7 +27,10 @@ impl Extractor for MavenWrapper {
     }
 
     fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
-        Some(super::comments::CommentSyntax::LineStart(&["#", "!"]))
+        // the properties' `#` and `!`; `mvnw` is sh (`#`), `mvnw.cmd` batch (`@REM`)
+        Some(super::comments::CommentSyntax::LineStart(&[
+            "#", "!", "@REM",
+        ]))
     }
 
     fn sample_paths(&self) -> &'static [&'static str] {

@@ -348,6 +348,8 @@ mod tests {
             "dotnet-lock",
             "pipfile-lock",
             "gemfile-lock",
+            "jsonnet-bundler",
+            "go-sum",
         ];
         for ex in EXTRACTORS {
             assert_eq!(

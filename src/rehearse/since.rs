@@ -154,4 +154,3 @@ fn excluded_under(opts: &ScanOptions, path: &str) -> bool {
     }
     opts.excluded(path)
 }
-
