@@ -120,7 +120,7 @@ fn load(
         scenario.config.as_deref(),
         load_rules(rules)?,
         exclude,
-        |root, opts| Ok(scan::scan(root, opts)?),
+        |root, opts| Ok(scan::scan(root, &opts.keeping(scope.within.as_deref()))?),
     )
 }
 
@@ -183,7 +183,8 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
             load_rules(&args.rules)?,
             &args.filter.exclude,
             |root, opts| {
-                let (names, inv) = crate::staged::scan_index(root, opts)?;
+                let opts = opts.keeping(scope.within.as_deref());
+                let (names, inv) = crate::staged::scan_index(root, &opts)?;
                 staged = Some(names);
                 Ok(inv)
             },
@@ -211,6 +212,7 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
     if let Some(rev) = &args.since {
         let scan_options = ScanOptions {
             exclude: crate::suppress::exclude_set(config.as_ref(), &args.filter.exclude),
+            keep: scope.within.clone(),
             ..ScanOptions::default()
         };
         let old = rehearse::since::scan_revision(&scope.root, rev, &scan_options)

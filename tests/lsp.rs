@@ -303,7 +303,10 @@ fn suppressed_and_excluded_findings_are_not_published() {
     let last = pubs.iter().rev().find(|p| p.uri == worker).unwrap();
     assert_eq!(last.diagnostics.len(), 1, "{:?}", last.diagnostics);
     let legacy = uri(&root.join("legacy/requirements.txt"));
-    assert!(pubs.iter().all(|p| p.uri != legacy), "excluded file published");
+    assert!(
+        pubs.iter().all(|p| p.uri != legacy),
+        "excluded file published"
+    );
     // an unsaved inline suppression hides the finding in the editor
     client.notify(
         "textDocument/didOpen",
@@ -315,6 +318,9 @@ fn suppressed_and_excluded_findings_are_not_published() {
     let pubs = client.publications(&[&worker]);
     let last = pubs.iter().rev().find(|p| p.uri == worker).unwrap();
     assert!(last.diagnostics.is_empty(), "{:?}", last.diagnostics);
-    assert!(pubs.iter().all(|p| p.uri != legacy), "excluded file published");
+    assert!(
+        pubs.iter().all(|p| p.uri != legacy),
+        "excluded file published"
+    );
     assert_eq!(client.stop(), ExitStatus::Clean);
 }

@@ -95,7 +95,10 @@ fn json_counts_what_was_hidden() {
     copy_dir(&root().join(INLINE), dir.path());
     let o = skew_in(dir.path(), &["baseline", "write", "base.json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = skew_in(dir.path(), &["check", "--baseline", "base.json", "--format", "json"]);
+    let o = skew_in(
+        dir.path(),
+        &["check", "--baseline", "base.json", "--format", "json"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let doc = json(&o);
     assert_eq!(doc["summary"]["hidden"]["ignored"], 9);
@@ -140,11 +143,16 @@ reason = "worker is retired"
 
 #[test]
 fn an_ignore_without_a_reason_is_exit_2_with_its_location_and_every_other_problem() {
-    let dir = project("[[ignore]]\nrule = \"postgres-scram-sha-256\"\npath = \"services/**\"\n\nselekt = []\n");
+    let dir = project(
+        "[[ignore]]\nrule = \"postgres-scram-sha-256\"\npath = \"services/**\"\n\nselekt = []\n",
+    );
     let o = check(dir.path(), &[]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("invalid config `skew.toml`: 2 problems"), "{err}");
+    assert!(
+        err.contains("invalid config `skew.toml`: 2 problems"),
+        "{err}"
+    );
     assert!(err.contains("skew.toml:1:1"), "{err}");
     assert!(err.contains("this `[[ignore]]` has no `reason`"), "{err}");
     assert!(err.contains("unknown key `selekt`"), "{err}");
@@ -160,7 +168,11 @@ fn an_expired_ignore_brings_its_findings_back_with_a_warning_at_its_line() {
     // SKEW_TODAY is 2026-01-01: an ignore holds through its `until` day
     let dir = project(&config("2026-01-01"));
     let o = check(dir.path(), &[]);
-    assert!(!short(&o).iter().any(|l| l.contains("etl")), "{}", stdout(&o));
+    assert!(
+        !short(&o).iter().any(|l| l.contains("etl")),
+        "{}",
+        stdout(&o)
+    );
     let dir = project(&config("2025-12-31"));
     let o = check(dir.path(), &[]);
     let lines = short(&o);
@@ -168,7 +180,10 @@ fn an_expired_ignore_brings_its_findings_back_with_a_warning_at_its_line() {
         lines.contains(&"services/etl/requirements.txt:1 postgres-scram-sha-256".to_string()),
         "{lines:?}"
     );
-    assert!(lines.contains(&"skew.toml:5 expired-ignore".to_string()), "{lines:?}");
+    assert!(
+        lines.contains(&"skew.toml:5 expired-ignore".to_string()),
+        "{lines:?}"
+    );
     assert!(
         stdout(&o).contains("expired on 2025-12-31: its finding is reported again"),
         "{}",
@@ -192,7 +207,10 @@ fn an_ignore_that_matches_nothing_is_an_unused_ignore_info() {
     .unwrap();
     let o = check(dir.path(), &[]);
     let lines = short(&o);
-    assert!(lines.contains(&"skew.toml:2 unused-ignore".to_string()), "{lines:?}");
+    assert!(
+        lines.contains(&"skew.toml:2 unused-ignore".to_string()),
+        "{lines:?}"
+    );
     assert!(
         lines.contains(&"services/etl/requirements.txt:1 unused-ignore".to_string()),
         "{lines:?}"
@@ -223,7 +241,14 @@ fn select_and_ignore_flags_take_ids_prefixes_and_comma_lists() {
     assert!(short(&o).is_empty());
     let o = check(
         dir.path(),
-        &["--select", "postgres-", "--ignore", "parse-error", "--ignore", "postgres-scram-sha-256"],
+        &[
+            "--select",
+            "postgres-",
+            "--ignore",
+            "parse-error",
+            "--ignore",
+            "postgres-scram-sha-256",
+        ],
     );
     assert!(short(&o).is_empty());
     let o = skew_in(dir.path(), &["check", "--ignore", "postgres-scram-sha-256"]);
@@ -232,20 +257,37 @@ fn select_and_ignore_flags_take_ids_prefixes_and_comma_lists() {
     let o = check(dir.path(), &["--select", "postgres-scram-sha-265"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("no rule `postgres-scram-sha-265`; did you mean `postgres-scram-sha-256`?"),
+        stderr(&o)
+            .contains("no rule `postgres-scram-sha-265`; did you mean `postgres-scram-sha-256`?"),
         "{}",
         stderr(&o)
     );
     // what-if and baseline write take the same flags
     let o = skew_in(
         dir.path(),
-        &["what-if", "--upgrade", "postgres=17.0", "--ignore", "postgres-", "--format", "json"],
+        &[
+            "what-if",
+            "--upgrade",
+            "postgres=17.0",
+            "--ignore",
+            "postgres-",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(json(&o)["findings"], serde_json::json!([]));
     let o = skew_in(
         dir.path(),
-        &["baseline", "write", "b.json", "--select", "postgres-scram-sha-256", "--exclude", "services/api"],
+        &[
+            "baseline",
+            "write",
+            "b.json",
+            "--select",
+            "postgres-scram-sha-256",
+            "--exclude",
+            "services/api",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let b: serde_json::Value =
@@ -264,7 +306,10 @@ fn select_ignore_rules_and_severity_in_skew_toml() {
     let doc = json(&o);
     let findings = doc["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 5);
-    assert!(findings.iter().all(|f| f["severity"] == "info"), "{findings:?}");
+    assert!(
+        findings.iter().all(|f| f["severity"] == "info"),
+        "{findings:?}"
+    );
     // --fail-on sees the overridden severity
     let o = check(dir.path(), &["--fail-on", "warning"]);
     assert_eq!(o.status.code(), Some(0));
@@ -277,7 +322,10 @@ fn select_ignore_rules_and_severity_in_skew_toml() {
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("skew.toml:1:11"), "{err}");
-    assert!(err.contains("no rule `unpinned-servr`; did you mean `unpinned-server`?"), "{err}");
+    assert!(
+        err.contains("no rule `unpinned-servr`; did you mean `unpinned-server`?"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -298,7 +346,15 @@ fn excluded_files_are_neither_scanned_nor_reported() {
     );
     // docker-compose.yml, package.json, package-lock.json, requirements.txt
     assert_eq!(doc["summary"]["files_scanned"], 4);
-    let o = check(dir.path(), &["--exclude", "services/api", "--exclude", "**/requirements.txt"]);
+    let o = check(
+        dir.path(),
+        &[
+            "--exclude",
+            "services/api",
+            "--exclude",
+            "**/requirements.txt",
+        ],
+    );
     assert!(short(&o).is_empty(), "{}", stdout(&o));
     assert_eq!(o.status.code(), Some(0));
     let o = check(dir.path(), &["--exclude", "/abs"]);
@@ -310,12 +366,39 @@ fn excluded_files_are_neither_scanned_nor_reported() {
 #[test]
 fn skews_own_repository_checks_clean() {
     let o = skew(&["check", "."]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&o),
-        stderr(&o)
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).starts_with("0 errors, 0 warnings, 0 infos in "),
+        "{}",
+        stdout(&o)
     );
-    assert!(stdout(&o).starts_with("0 errors, 0 warnings, 0 infos in "), "{}", stdout(&o));
+}
+
+/// With root discovery, `skew check samples/demo` in a repository whose skew.toml
+/// excludes `samples/**` still checks the folder the user named (as ruff checks paths
+/// passed to it directly), while `skew check` at the top leaves it out.
+#[test]
+fn a_path_named_on_the_command_line_is_checked_even_when_excluded() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path();
+    copy_dir(&root().join(PG_FAIL), &top.join("samples/demo"));
+    std::fs::write(top.join("skew.toml"), "exclude = [\"samples/**\"]\n").unwrap();
+    let run = |cwd: &Path, args: &[&str]| {
+        assert_cmd::Command::cargo_bin("skew")
+            .unwrap()
+            .current_dir(cwd)
+            .args(args)
+            .env("SKEW_TODAY", "2026-01-01")
+            .env_remove("SKEW_NO_DISCOVERY")
+            .output()
+            .unwrap()
+    };
+    let o = run(top, &["check", "--format", "short"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(short(&o).is_empty());
+    let o = run(top, &["check", "samples/demo", "--format", "short"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(short(&o).len(), 5, "{}", stdout(&o));
+    let o = run(&top.join("samples/demo"), &["check", "--format", "short"]);
+    assert_eq!(short(&o).len(), 5, "{}", stdout(&o));
 }

@@ -34,12 +34,28 @@ pub struct ScanOptions {
     /// Paths relative to the root (`exclude` in skew.toml, `--exclude`) that are neither
     /// walked nor read; see [`ScanOptions::excluded`].
     pub exclude: globset::GlobSet,
+    /// The PATH the user named, relative to the root: never excluded, nor anything below
+    /// it or the folders leading to it (`skew check fixtures/demo` checks a fixture
+    /// though `exclude` names `fixtures/**`, as ruff checks paths passed to it directly).
+    pub keep: Option<String>,
 }
 
 impl ScanOptions {
     /// Is the file or folder at `rel` (relative to the root, `/`-separated) excluded?
     pub fn excluded(&self, rel: &str) -> bool {
-        !self.exclude.is_empty() && self.exclude.is_match(rel)
+        let kept = self.keep.as_deref().is_some_and(|k| {
+            let under = |a: &str, b: &str| a.strip_prefix(b).is_some_and(|r| r.starts_with('/'));
+            rel == k || under(rel, k) || under(k, rel)
+        });
+        !kept && !self.exclude.is_empty() && self.exclude.is_match(rel)
+    }
+
+    /// These options, never excluding `path` (see [`ScanOptions::keep`]).
+    pub fn keeping(&self, path: Option<&str>) -> ScanOptions {
+        ScanOptions {
+            keep: path.map(str::to_string),
+            ..self.clone()
+        }
     }
 }
 
@@ -49,6 +65,7 @@ impl Default for ScanOptions {
             excludes: DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect(),
             max_file_size: crate::limits::DEFAULT_MAX_FILE_SIZE,
             exclude: globset::GlobSet::empty(),
+            keep: None,
         }
     }
 }
