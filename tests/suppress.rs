@@ -50,7 +50,9 @@ fn check(dir: &Path, extra: &[&str]) -> std::process::Output {
 
 #[test]
 fn inline_ignores_work_in_every_format_with_comments() {
-    let o = skew(&["check", INLINE, "--format", "short"]);
+    // run inside the fixture: human and short paths are relative to the current directory
+    let inline = root().join(INLINE);
+    let o = skew_in(&inline, &["check", "--format", "short"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     // hidden: YAML (line above), requirements, TOML, go.mod (line above), Gemfile,
     // Dockerfile (line above), .tool-versions, HCL, XML (line above)
@@ -69,7 +71,7 @@ fn inline_ignores_work_in_every_format_with_comments() {
         "{}",
         stdout(&o)
     );
-    let o = skew(&["check", INLINE]);
+    let o = skew_in(&inline, &["check"]);
     let out = stdout(&o);
     let summary = out.lines().last().unwrap();
     assert!(
