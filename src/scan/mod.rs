@@ -346,12 +346,11 @@ fn walk(root: &Path, opts: &ScanOptions) -> (Vec<(PathBuf, PathBuf)>, Unreadable
         .filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             let rel = e.path().strip_prefix(&base).unwrap_or(e.path());
-            !(is_dir
-                && e.depth() > 0
+            let default_excluded = is_dir
                 && e.file_name()
                     .to_str()
-                    .is_some_and(|n| excludes.iter().any(|x| x == n)))
-                && !(e.depth() > 0 && globs.excluded(&slash_path(rel)))
+                    .is_some_and(|n| excludes.iter().any(|x| x == n));
+            e.depth() == 0 || !(default_excluded || globs.excluded(&slash_path(rel)))
         })
         .build();
     let mut unreadable = Vec::new();
