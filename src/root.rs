@@ -81,7 +81,9 @@ impl Scope {
     pub fn discover(path: &Path, forced: Option<&Path>) -> Result<Scope, ScanError> {
         let no_discovery = std::env::var_os(NO_DISCOVERY_ENV).is_some_and(|v| !v.is_empty());
         let github = std::env::var_os("GITHUB_WORKSPACE").filter(|v| !v.is_empty());
-        let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+        let cwd = std::env::current_dir()
+            .ok()
+            .and_then(|d| d.canonicalize().ok());
         Scope::discover_with(path, forced, no_discovery, cwd, github.map(PathBuf::from))
     }
 
@@ -163,9 +165,7 @@ impl Scope {
     pub fn contains(&self, rel: &str) -> bool {
         match &self.within {
             None => true,
-            Some(w) => {
-                rel == w || (rel.starts_with(w.as_str()) && rel[w.len()..].starts_with('/'))
-            }
+            Some(w) => rel == w || (rel.starts_with(w.as_str()) && rel[w.len()..].starts_with('/')),
         }
     }
 
@@ -288,7 +288,10 @@ mod tests {
             "../../compose.yml"
         );
         assert_eq!(
-            relative(p("/r/shop/services/api"), p("/r/shop/services/api/package.json")),
+            relative(
+                p("/r/shop/services/api"),
+                p("/r/shop/services/api/package.json")
+            ),
             "package.json"
         );
         assert_eq!(relative(p("/r/a"), p("/r/a")), ".");

@@ -91,7 +91,7 @@ fn with_output(
 /// The known id closest to a mistyped one (`mysql-caching-sha2` → `mysql-caching-sha2-password`),
 /// when one is close enough to be what was meant: few edits for its length, or the typed
 /// text is a prefix of exactly one id.
-fn nearest_id<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn nearest_id<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
     let known: Vec<&str> = known.collect();
     let mut prefixed = known.iter().filter(|k| k.starts_with(typed));
     if let (Some(only), None) = (prefixed.next(), prefixed.next()) {
@@ -109,8 +109,19 @@ fn load_rules(src: &RuleSource) -> Result<RuleSet, Error> {
     pipeline::load_rules(&src.rules, src.no_default_rules)
 }
 
-fn load(scope: &Scope, rules: &RuleSource, scenario: &ScenarioArgs) -> Result<Loaded, Error> {
-    pipeline::load(&scope.root, scenario.config.as_deref(), load_rules(rules)?)
+fn load(
+    scope: &Scope,
+    rules: &RuleSource,
+    scenario: &ScenarioArgs,
+    exclude: &[String],
+) -> Result<Loaded, Error> {
+    pipeline::load_with(
+        &scope.root,
+        scenario.config.as_deref(),
+        load_rules(rules)?,
+        exclude,
+        |root, opts| Ok(scan::scan(root, opts)?),
+    )
 }
 
 /// The project root of `path` (or `--root`): see [`crate::root`].
@@ -166,17 +177,24 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
     let mut staged = None;
     let Loaded { config, rules, inv } = if args.staged {
         let explicit = args.scenario.config.as_deref();
-        pipeline::load_with(&scope.root, explicit, load_rules(&args.rules)?, |root, opts| {
-            let (names, inv) = crate::staged::scan_index(root, opts)?;
-            staged = Some(names);
-            Ok(inv)
-        })?
+        pipeline::load_with(
+            &scope.root,
+            explicit,
+            load_rules(&args.rules)?,
+            &args.filter.exclude,
+            |root, opts| {
+                let (names, inv) = crate::staged::scan_index(root, opts)?;
+                staged = Some(names);
+                Ok(inv)
+            },
+        )?
     } else {
-        load(&scope, &args.rules, &args.scenario)?
+        load(&scope, &args.rules, &args.scenario, &args.filter.exclude)?
     };
     let options = CheckOptions {
         today: args.today.unwrap_or_else(crate::rule::Date::today),
         assume: Vec::new(),
+        selection: args.filter.selection(),
     };
     let env = args.scenario.env.as_deref();
     let rehearse = |inv| {
@@ -191,15 +209,19 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
     };
     let mut now = rehearse(inv)?;
     if let Some(rev) = &args.since {
-        let old = rehearse::since::scan_revision(&scope.root, rev, &ScanOptions::default())
+        let scan_options = ScanOptions {
+            exclude: crate::suppress::exclude_set(config.as_ref(), &args.filter.exclude),
+            ..ScanOptions::default()
+        };
+        let old = rehearse::since::scan_revision(&scope.root, rev, &scan_options)
             .map_err(Error::Since)?;
         let old = rehearse(old)?;
-        Baseline::from_findings(&old.checked.findings, &old.inv.sources)
+        now.checked.hidden.since = Baseline::from_findings(&old.checked.findings, &old.inv.sources)
             .hide(&mut now.checked.findings, &now.inv.sources);
     }
     if let Some(file) = &args.baseline {
         let baseline = Baseline::read(file).map_err(Error::Baseline)?;
-        baseline.hide(&mut now.checked.findings, &now.inv.sources);
+        now.checked.hidden.baseline = baseline.hide(&mut now.checked.findings, &now.inv.sources);
     }
     drop(spinner);
     if let Some(staged) = &staged {
@@ -208,7 +230,12 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
     scope.retain(&mut now.checked.findings, &now.inv.sources, |f| {
         f.primary.span.file
     });
-    let sources = presented(&scope, args.format, &now.inv, args.scenario.config.is_none());
+    let sources = presented(
+        &scope,
+        args.format,
+        &now.inv,
+        args.scenario.config.is_none(),
+    );
     let meta = pipeline::rule_meta(&rules);
     let report = Report {
         root: scope.root.clone(),
@@ -218,6 +245,7 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
         projects: &now.inv.projects,
         files_scanned: now.checked.files_scanned,
         rules: &meta,
+        hidden: now.checked.hidden,
     };
     let opts = human_options(&args.output);
     with_output(&args.output, |out| {
@@ -232,24 +260,22 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
 
 fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
     let scope = scope(&args.path, args.scenario.root.as_deref())?;
-    let Loaded { config, rules, inv } = load(&scope, &args.rules, &args.scenario)?;
+    let Loaded { config, rules, inv } =
+        load(&scope, &args.rules, &args.scenario, &args.filter.exclude)?;
     let env = args.scenario.env.as_deref();
+    let options = CheckOptions {
+        selection: args.filter.selection(),
+        ..CheckOptions::default()
+    };
     let before = pipeline::rehearse(
         inv.clone(),
         &rules,
         config.as_ref(),
         env,
         &[],
-        CheckOptions::default(),
+        options.clone(),
     )?;
-    let after = pipeline::rehearse(
-        inv,
-        &rules,
-        config.as_ref(),
-        env,
-        &args.upgrade,
-        CheckOptions::default(),
-    )?;
+    let after = pipeline::rehearse(inv, &rules, config.as_ref(), env, &args.upgrade, options)?;
     let mut diff = rehearse::whatif::diff(&before.checked.findings, &after.checked.findings);
     rehearse::whatif::refine_fixes(
         &mut diff.introduced,
@@ -264,7 +290,12 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
     scope.retain(&mut diff.resolved, &after.inv.sources, file);
     scope.retain(&mut after.checked.findings, &after.inv.sources, file);
     let verdict = rehearse::whatif::verdict(&args.upgrade, &before.inv, &rules, &diff, threshold);
-    let sources = presented(&scope, args.format, &after.inv, args.scenario.config.is_none());
+    let sources = presented(
+        &scope,
+        args.format,
+        &after.inv,
+        args.scenario.config.is_none(),
+    );
     let meta = pipeline::rule_meta(&rules);
     let report = Report {
         root: scope.root.clone(),
@@ -274,6 +305,7 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
         projects: &after.inv.projects,
         files_scanned: after.checked.files_scanned,
         rules: &meta,
+        hidden: after.checked.hidden,
     };
     let what_if = WhatIf {
         verdict: &verdict,
@@ -294,14 +326,19 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
 fn cmd_baseline(cmd: BaselineCommand) -> Result<ExitStatus, Error> {
     let BaselineCommand::Write(args) = cmd;
     let scope = scope(&args.path, args.scenario.root.as_deref())?;
-    let Loaded { config, rules, inv } = load(&scope, &args.rules, &args.scenario)?;
+    let Loaded { config, rules, inv } =
+        load(&scope, &args.rules, &args.scenario, &args.filter.exclude)?;
+    let options = CheckOptions {
+        selection: args.filter.selection(),
+        ..CheckOptions::default()
+    };
     let mut now = pipeline::rehearse(
         inv,
         &rules,
         config.as_ref(),
         args.scenario.env.as_deref(),
         &[],
-        CheckOptions::default(),
+        options,
     )?;
     scope.retain(&mut now.checked.findings, &now.inv.sources, |f| {
         f.primary.span.file
@@ -340,6 +377,7 @@ fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Error> {
         projects: &inv.projects,
         files_scanned,
         rules: &[],
+        hidden: Default::default(),
     };
     let opts = human_options(&args.output);
     with_output(&args.output, |out| {
@@ -350,7 +388,7 @@ fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Error> {
 
 fn cmd_graph(args: GraphArgs) -> Result<ExitStatus, Error> {
     let scope = scope(&args.path, args.scenario.root.as_deref())?;
-    let Loaded { config, rules, inv } = load(&scope, &args.rules, &args.scenario)?;
+    let Loaded { config, rules, inv } = load(&scope, &args.rules, &args.scenario, &[])?;
     let env = args.scenario.env.as_deref();
     let now = pipeline::rehearse(
         inv,

@@ -76,6 +76,7 @@ pub(crate) fn wanted_blob(mode: &str, path: &str, opts: &ScanOptions) -> bool {
         && !path
             .split('/')
             .any(|part| opts.excludes.iter().any(|x| x == part))
+        && !excluded_under(opts, path)
         && extract::wanted_by(Path::new(path)).next().is_some()
 }
 
@@ -153,4 +154,16 @@ pub(crate) fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> Result<Vec
     } else {
         Err(format!("git {}: {}", args.join(" "), err.trim()))
     }
+}
+
+/// Is `path` (or a folder above it) excluded by `opts.exclude`, as the walk would prune it?
+fn excluded_under(opts: &ScanOptions, path: &str) -> bool {
+    let mut at = 0;
+    while let Some(i) = path[at..].find('/') {
+        if opts.excluded(&path[..at + i]) {
+            return true;
+        }
+        at += i + 1;
+    }
+    opts.excluded(path)
 }
