@@ -12,6 +12,7 @@ use serde_json::Value;
 fn scan(dir: &Path, extra: &[&str]) -> Value {
     let out = Command::cargo_bin("skew")
         .unwrap()
+        .env("SKEW_NO_DISCOVERY", "1")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .arg(extra.first().copied().unwrap_or("scan"))
         .arg(dir)

@@ -11,8 +11,10 @@ use assert_cmd::cargo::CommandCargoExt;
 use common::{git, json, stderr, stdout};
 
 const COMPOSE: &str = "services:\n  db:\n    image: mysql:8.0.36\n";
-const OLD_CLIENT: &str = "{\n  \"name\": \"api\",\n  \"dependencies\": {\n    \"mysql\": \"2.18.1\"\n  }\n}\n";
-const NEW_CLIENT: &str = "{\n  \"name\": \"api\",\n  \"dependencies\": {\n    \"mysql2\": \"3.10.0\"\n  }\n}\n";
+const OLD_CLIENT: &str =
+    "{\n  \"name\": \"api\",\n  \"dependencies\": {\n    \"mysql\": \"2.18.1\"\n  }\n}\n";
+const NEW_CLIENT: &str =
+    "{\n  \"name\": \"api\",\n  \"dependencies\": {\n    \"mysql2\": \"3.10.0\"\n  }\n}\n";
 /// Where the old client's finding lands in `OLD_CLIENT`.
 const AT: &str = "package.json:4:15: error[mysql-caching-sha2-password]";
 
@@ -68,8 +70,17 @@ fn a_subfolder_is_checked_against_the_servers_of_the_git_top() {
     // before discovery this scanned only services/api and passed
     let o = run(&api, &["check", "--format", "short"], &[]);
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
-    assert_eq!(lines(&o).len(), 1, "only the finding under PATH: {}", stdout(&o));
-    assert!(stdout(&o).starts_with(AT), "relative to the cwd: {}", stdout(&o));
+    assert_eq!(
+        lines(&o).len(),
+        1,
+        "only the finding under PATH: {}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).starts_with(AT),
+        "relative to the cwd: {}",
+        stdout(&o)
+    );
 
     // human output names the server's file relative to the cwd too
     let o = run(&api, &["check"], &[]);
@@ -113,22 +124,36 @@ fn the_nearest_skew_toml_is_the_root_and_its_declared_servers_are_seen() {
         "the declaration is the related location: {v:#}"
     );
     // the same from the repository top, naming the folder
-    let o = run(repo.path(), &["check", "shop/services/api", "--format", "short"], &[]);
+    let o = run(
+        repo.path(),
+        &["check", "shop/services/api", "--format", "short"],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(lines(&o), [format!("shop/services/api/{AT}: {}", rest(&o))]);
     // and `what-if` and `scan` from the sub-folder see the same project
-    let o = run(&api, &["what-if", "--upgrade", "mysql=8.4.0", "--format", "json"], &[]);
+    let o = run(
+        &api,
+        &["what-if", "--upgrade", "mysql=8.4.0", "--format", "json"],
+        &[],
+    );
     assert_eq!(json(&o)["root"], "../..");
     let o = run(&api, &["scan", "--format", "short"], &[]);
     assert!(stdout(&o).starts_with("package.json:4:"), "{}", stdout(&o));
-    assert!(!stdout(&o).contains("web"), "only components under PATH: {}", stdout(&o));
+    assert!(
+        !stdout(&o).contains("web"),
+        "only components under PATH: {}",
+        stdout(&o)
+    );
 }
 
 /// The message after the location of the only line of short output.
 fn rest(o: &Output) -> String {
     let out = stdout(o);
     let line = out.lines().next().unwrap_or_default();
-    line.split_once("]: ").map(|(_, m)| m.to_string()).unwrap_or_default()
+    line.split_once("]: ")
+        .map(|(_, m)| m.to_string())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -141,14 +166,23 @@ fn findings_outside_path_are_not_reported() {
         .filter(|l| l.contains("mysql-caching"))
         .collect();
     assert_eq!(paths.len(), 2, "api and web: {}", stdout(&all));
-    let o = run(top, &["check", "shop/services/web", "--format", "short"], &[]);
+    let o = run(
+        top,
+        &["check", "shop/services/web", "--format", "short"],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(lines(&o).len(), 1, "{}", stdout(&o));
     assert!(stdout(&o).starts_with(&format!("shop/services/web/{AT}")));
     // a single file works the same way
     let o = run(
         top,
-        &["check", "shop/services/api/package.json", "--format", "short"],
+        &[
+            "check",
+            "shop/services/api/package.json",
+            "--format",
+            "short",
+        ],
         &[],
     );
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
@@ -174,12 +208,22 @@ fn root_forces_the_project_root() {
     // from the top, `--root shop` with PATH inside it
     let o = run(
         repo.path(),
-        &["check", "shop/services/api", "--root", "shop", "--format", "json"],
+        &[
+            "check",
+            "shop/services/api",
+            "--root",
+            "shop",
+            "--format",
+            "json",
+        ],
         &[],
     );
     let v = json(&o);
     assert_eq!(v["root"], "shop");
-    assert_eq!(v["findings"][0]["location"]["path"], "services/api/package.json");
+    assert_eq!(
+        v["findings"][0]["location"]["path"],
+        "services/api/package.json"
+    );
     // PATH outside the forced root is a usage error
     let o = run(&api, &["check", "--root", "../web"], &[]);
     assert_eq!(o.status.code(), Some(2));
@@ -194,7 +238,11 @@ fn without_git_or_skew_toml_path_is_the_root() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "docker-compose.yml", COMPOSE);
     write(dir.path(), "services/api/package.json", OLD_CLIENT);
-    let o = run(&dir.path().join("services/api"), &["check", "--format", "json"], &[]);
+    let o = run(
+        &dir.path().join("services/api"),
+        &["check", "--format", "json"],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(json(&o)["root"], ".");
 }
@@ -219,7 +267,10 @@ fn annotations_and_sarif_name_paths_from_the_repository_top() {
         stdout(&o)
     );
     let o = run(&api, &["check", "--format", "gitlab"], &[]);
-    assert_eq!(json(&o)[0]["location"]["path"], "shop/services/api/package.json");
+    assert_eq!(
+        json(&o)[0]["location"]["path"],
+        "shop/services/api/package.json"
+    );
 
     let o = run(&api, &["check", "--format", "sarif"], &[]);
     let v = json(&o);
@@ -229,7 +280,10 @@ fn annotations_and_sarif_name_paths_from_the_repository_top() {
     assert_eq!(loc["uriBaseId"], "%SRCROOT%");
     let base = &run0["originalUriBaseIds"]["%SRCROOT%"];
     assert!(base["description"]["text"].is_string(), "{run0:#}");
-    assert!(base.get("uri").is_none(), "no machine-specific absolute path");
+    assert!(
+        base.get("uri").is_none(),
+        "no machine-specific absolute path"
+    );
     let related = &run0["results"][0]["relatedLocations"][0]["physicalLocation"];
     assert_eq!(
         related["artifactLocation"]["uri"], "shop/docker-compose.yml",
@@ -293,13 +347,30 @@ fn staged_judges_the_staged_content_not_the_working_tree() {
     write(root, "services/api/package.json", NEW_CLIENT);
     let o = run(root, &["check", "--staged", "--format", "short"], &[]);
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).starts_with(&format!("services/api/{AT}")), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with(&format!("services/api/{AT}")),
+        "{}",
+        stdout(&o)
+    );
     let o = run(root, &["check", "--format", "short"], &[]);
-    assert_eq!(o.status.code(), Some(0), "the working tree is fine: {}", stdout(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the working tree is fine: {}",
+        stdout(&o)
+    );
     // from a sub-folder: the index of the whole project, paths relative to the cwd
-    let o = run(&root.join("services"), &["check", "--staged", "--format", "short"], &[]);
+    let o = run(
+        &root.join("services"),
+        &["check", "--staged", "--format", "short"],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).starts_with(&format!("api/{AT}")), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with(&format!("api/{AT}")),
+        "{}",
+        stdout(&o)
+    );
 
     // the other way: a fix staged, broken again in the working tree: the commit is fine
     let repo = committed(OLD_CLIENT);
