@@ -12,8 +12,8 @@ use serde_json::Value;
 fn scan(dir: &Path, extra: &[&str]) -> Value {
     let out = Command::cargo_bin("skew")
         .unwrap()
-        .env("SKEW_NO_DISCOVERY", "1")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SKEW_NO_DISCOVERY", "1")
         .arg(extra.first().copied().unwrap_or("scan"))
         .arg(dir)
         .args(["--format", "cyclonedx"])

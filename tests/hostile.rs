@@ -20,10 +20,10 @@ const SECRET: &str = "s3cr3t-token-do-not-print";
 fn run(dir: &Path, args: &[&str]) -> Output {
     Command::cargo_bin("skew")
         .unwrap()
-        .env("SKEW_NO_DISCOVERY", "1")
         .current_dir(dir)
         .args(args)
         .env("NO_COLOR", "1")
+        .env("SKEW_NO_DISCOVERY", "1")
         .env("COLUMNS", "80")
         .env("HOSTILE_TEST_SECRET", SECRET)
         .env_remove("CLICOLOR_FORCE")

@@ -29,6 +29,7 @@ fn skew(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("SKEW_NO_DISCOVERY", "1")
         .env_remove("CLICOLOR_FORCE")
         // end-of-life findings must not change with the calendar
         .env("SKEW_TODAY", "2026-01-01")
@@ -91,7 +92,6 @@ fn assert_valid(schema: &Value, instance: &Value, what: &str) {
 /// rule finding with a related location, an ok edge and a `parse-error`.
 fn outage_with_broken_file() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-        .env("SKEW_NO_DISCOVERY", "1")
     copy_dir(&outage(), dir.path());
     std::fs::create_dir_all(dir.path().join("tools")).unwrap();
     std::fs::write(
