@@ -308,6 +308,7 @@ fn with_closed_stdout(args: &[&str]) -> std::process::Output {
     let mut child = Command::cargo_bin("skew")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SKEW_NO_DISCOVERY", "1")
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -340,6 +341,7 @@ fn output_file_gets_the_report_and_the_exit_code_is_unchanged() {
     let out = Command::cargo_bin("skew")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SKEW_NO_DISCOVERY", "1")
         .args([
             "check",
             "fixtures/outage-2023-06-03",

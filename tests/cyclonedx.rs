@@ -13,6 +13,7 @@ fn scan(dir: &Path, extra: &[&str]) -> Value {
     let out = Command::cargo_bin("skew")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SKEW_NO_DISCOVERY", "1")
         .arg(extra.first().copied().unwrap_or("scan"))
         .arg(dir)
         .args(["--format", "cyclonedx"])

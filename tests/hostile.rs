@@ -23,6 +23,7 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .args(args)
         .env("NO_COLOR", "1")
+        .env("SKEW_NO_DISCOVERY", "1")
         .env("COLUMNS", "80")
         .env("HOSTILE_TEST_SECRET", SECRET)
         .env_remove("CLICOLOR_FORCE")

@@ -30,7 +30,7 @@ use crate::source::{Location, Sources};
 /// stable whatever the caller did.
 #[derive(Debug)]
 pub struct Report<'a> {
-    /// The scan root as the user gave it.
+    /// The project root, spelt for the current directory ([`crate::root::Scope::root`]).
     pub root: PathBuf,
     pub sources: &'a Sources,
     pub findings: &'a [Finding],
