@@ -67,10 +67,10 @@ impl Extractor for Devcontainer {
             Ok(c) => c,
             Err(e) => return out.problem(json_error(file, "devcontainer.json", &e)),
         };
-        if let Some(image) = &config.image {
-            if let Some(c) = reference(&clean, image, ComponentKind::Runtime) {
-                out.push(c);
-            }
+        if let Some(image) = &config.image
+            && let Some(c) = reference(&clean, image, ComponentKind::Runtime)
+        {
+            out.push(c);
         }
         for (key, options) in config.features.map(|f| f.0).unwrap_or_default() {
             let Some(feature) = reference(&clean, &key, ComponentKind::Tool) else {

@@ -62,11 +62,11 @@ impl Extractor for JsonnetBundler {
             let Some(mut name) = package_name(&remote.0) else {
                 continue;
             };
-            if let Some(sub) = git.subdir.as_ref().map(|s| s.0.trim_matches('/')) {
-                if !sub.is_empty() {
-                    name.push('/');
-                    name.push_str(sub);
-                }
+            if let Some(sub) = git.subdir.as_ref().map(|s| s.0.trim_matches('/'))
+                && !sub.is_empty()
+            {
+                name.push('/');
+                name.push_str(sub);
             }
             let fallback = remote.span_or(file, file.span(0, 0));
             let (version, span) = match d.version.filter(|v| !v.0.is_empty()) {
