@@ -111,6 +111,8 @@ pub struct CheckArgs {
     pub staged: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 /// Where the repository's settings come from and which environment to look at.
@@ -144,6 +146,8 @@ pub struct WhatIfArgs {
     pub fail_on: FailOn,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -163,6 +167,8 @@ pub struct BaselineWriteArgs {
     pub rules: RuleSource,
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 /// The formats each command writes (`--format`); any other name is a usage error (exit 2)
@@ -323,6 +329,34 @@ impl ColorArg {
             ColorArg::Auto => {
                 is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             }
+        }
+    }
+}
+
+/// Which rules and files a run reports on (`select`, `ignore-rules` and `exclude` in
+/// skew.toml say the same for every run).
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Report only these rule ids or prefixes ending in `-` (repeatable, comma lists);
+    /// replaces `select` of skew.toml
+    #[arg(long, value_name = "ID_OR_PREFIX", value_delimiter = ',', value_parser = crate::suppress::parse_selector)]
+    pub select: Vec<String>,
+    /// Do not report these rule ids or prefixes ending in `-` (repeatable, comma lists);
+    /// adds to `ignore-rules` of skew.toml
+    #[arg(long, value_name = "ID_OR_PREFIX", value_delimiter = ',', value_parser = crate::suppress::parse_selector)]
+    pub ignore: Vec<String>,
+    /// Neither scan nor report files matching GLOB, relative to the root (repeatable);
+    /// adds to `exclude` of skew.toml
+    #[arg(long, value_name = "GLOB", value_parser = crate::suppress::parse_exclude)]
+    pub exclude: Vec<String>,
+}
+
+impl FilterArgs {
+    /// The rule selection, for the pipeline's filter stage.
+    pub fn selection(&self) -> crate::suppress::Selection {
+        crate::suppress::Selection {
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
         }
     }
 }

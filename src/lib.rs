@@ -44,6 +44,7 @@ pub mod docs;
 pub mod render_graph;
 pub mod report;
 pub mod staged;
+pub mod suppress;
 // the pipeline, and the front ends around it
 pub mod lsp;
 pub mod pipeline;

@@ -90,7 +90,7 @@ fn with_output(
 /// The known id closest to a mistyped one (`mysql-caching-sha2` → `mysql-caching-sha2-password`),
 /// when one is close enough to be what was meant: few edits for its length, or the typed
 /// text is a prefix of exactly one id.
-fn nearest_id<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn nearest_id<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
     let known: Vec<&str> = known.collect();
     let mut prefixed = known.iter().filter(|k| k.starts_with(typed));
     if let (Some(only), None) = (prefixed.next(), prefixed.next()) {
@@ -112,8 +112,9 @@ fn load(
     path: &std::path::Path,
     rules: &RuleSource,
     scenario: &ScenarioArgs,
+    exclude: &[String],
 ) -> Result<Loaded, Error> {
-    pipeline::load(path, scenario.config.as_deref(), load_rules(rules)?)
+    pipeline::load_excluding(path, scenario.config.as_deref(), load_rules(rules)?, exclude)
 }
 
 fn human_options(output: &OutputArgs) -> HumanOptions {
@@ -147,10 +148,12 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
         crate::progress::Spinner::wanted(io::stderr().is_terminal(), args.format == Format::Human),
         "scanning and checking…",
     );
-    let Loaded { config, rules, inv } = load(&args.path, &args.rules, &args.scenario)?;
+    let Loaded { config, rules, inv } =
+        load(&args.path, &args.rules, &args.scenario, &args.filter.exclude)?;
     let options = CheckOptions {
         today: args.today.unwrap_or_else(crate::rule::Date::today),
         assume: Vec::new(),
+        selection: args.filter.selection(),
     };
     let env = args.scenario.env.as_deref();
     let rehearse = |inv| {
@@ -165,15 +168,19 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
     };
     let mut now = rehearse(inv)?;
     if let Some(rev) = &args.since {
-        let old = rehearse::since::scan_revision(&args.path, rev, &ScanOptions::default())
+        let scan_options = ScanOptions {
+            exclude: crate::suppress::exclude_set(config.as_ref(), &args.filter.exclude),
+            ..ScanOptions::default()
+        };
+        let old = rehearse::since::scan_revision(&args.path, rev, &scan_options)
             .map_err(Error::Since)?;
         let old = rehearse(old)?;
-        Baseline::from_findings(&old.checked.findings, &old.inv.sources)
+        now.checked.hidden.since = Baseline::from_findings(&old.checked.findings, &old.inv.sources)
             .hide(&mut now.checked.findings, &now.inv.sources);
     }
     if let Some(file) = &args.baseline {
         let baseline = Baseline::read(file).map_err(Error::Baseline)?;
-        baseline.hide(&mut now.checked.findings, &now.inv.sources);
+        now.checked.hidden.baseline = baseline.hide(&mut now.checked.findings, &now.inv.sources);
     }
     drop(spinner);
     if let Some(staged) = &staged {
@@ -188,6 +195,7 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
         projects: &now.inv.projects,
         files_scanned: now.checked.files_scanned,
         rules: &meta,
+        hidden: now.checked.hidden,
     };
     let opts = human_options(&args.output);
     with_output(&args.output, |out| {
@@ -201,15 +209,20 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
 }
 
 fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
-    let Loaded { config, rules, inv } = load(&args.path, &args.rules, &args.scenario)?;
+    let Loaded { config, rules, inv } =
+        load(&args.path, &args.rules, &args.scenario, &args.filter.exclude)?;
     let env = args.scenario.env.as_deref();
+    let options = CheckOptions {
+        selection: args.filter.selection(),
+        ..CheckOptions::default()
+    };
     let before = pipeline::rehearse(
         inv.clone(),
         &rules,
         config.as_ref(),
         env,
         &[],
-        CheckOptions::default(),
+        options.clone(),
     )?;
     let after = pipeline::rehearse(
         inv,
@@ -217,7 +230,7 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
         config.as_ref(),
         env,
         &args.upgrade,
-        CheckOptions::default(),
+        options,
     )?;
     let mut diff = rehearse::whatif::diff(&before.checked.findings, &after.checked.findings);
     rehearse::whatif::refine_fixes(
@@ -237,6 +250,7 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
         projects: &after.inv.projects,
         files_scanned: after.checked.files_scanned,
         rules: &meta,
+        hidden: after.checked.hidden,
     };
     let what_if = WhatIf {
         verdict: &verdict,
@@ -256,14 +270,19 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
 
 fn cmd_baseline(cmd: BaselineCommand) -> Result<ExitStatus, Error> {
     let BaselineCommand::Write(args) = cmd;
-    let Loaded { config, rules, inv } = load(&args.path, &args.rules, &args.scenario)?;
+    let Loaded { config, rules, inv } =
+        load(&args.path, &args.rules, &args.scenario, &args.filter.exclude)?;
+    let options = CheckOptions {
+        selection: args.filter.selection(),
+        ..CheckOptions::default()
+    };
     let now = pipeline::rehearse(
         inv,
         &rules,
         config.as_ref(),
         args.scenario.env.as_deref(),
         &[],
-        CheckOptions::default(),
+        options,
     )?;
     let baseline = Baseline::from_findings(&now.checked.findings, &now.inv.sources);
     baseline.write(&args.file).map_err(Error::Baseline)?;
@@ -294,6 +313,7 @@ fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Error> {
         projects: &inv.projects,
         files_scanned,
         rules: &[],
+        hidden: Default::default(),
     };
     let opts = human_options(&args.output);
     with_output(&args.output, |out| {
@@ -303,7 +323,7 @@ fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Error> {
 }
 
 fn cmd_graph(args: GraphArgs) -> Result<ExitStatus, Error> {
-    let Loaded { config, rules, inv } = load(&args.path, &args.rules, &args.scenario)?;
+    let Loaded { config, rules, inv } = load(&args.path, &args.rules, &args.scenario, &[])?;
     let env = args.scenario.env.as_deref();
     let now = pipeline::rehearse(
         inv,

@@ -65,6 +65,7 @@ pub fn scan_revision(root: &Path, rev: &str, opts: &ScanOptions) -> Result<Inven
             || path
                 .split('/')
                 .any(|part| opts.excludes.iter().any(|x| x == part))
+            || excluded_under(opts, path)
         {
             continue;
         }
@@ -141,3 +142,16 @@ fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> Result<Vec<u8>, Strin
         Err(format!("git {}: {}", args.join(" "), err.trim()))
     }
 }
+
+/// Is `path` (or a folder above it) excluded by `opts.exclude`, as the walk would prune it?
+fn excluded_under(opts: &ScanOptions, path: &str) -> bool {
+    let mut at = 0;
+    while let Some(i) = path[at..].find('/') {
+        if opts.excluded(&path[..at + i]) {
+            return true;
+        }
+        at += i + 1;
+    }
+    opts.excluded(path)
+}
+

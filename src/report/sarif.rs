@@ -212,6 +212,7 @@ mod tests {
         }];
         let report = super::super::Report {
             rules: &rules,
+            hidden: Default::default(),
             ..fx.report()
         };
         let s = to_string(|out| render(&report, out));

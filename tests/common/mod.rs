@@ -30,6 +30,7 @@ pub fn check_project(dir: &Path, rules: &RuleSet) -> (Vec<Finding>, String) {
     let options = CheckOptions {
         today: TODAY.parse().unwrap(),
         assume: Vec::new(),
+        selection: Default::default(),
     };
     let checked = check_inventory_with(&mut inv, rules, options);
     let mut text = String::new();
