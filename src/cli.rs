@@ -105,8 +105,9 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit code 1
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Report only findings that touch a file staged in git (for pre-commit hooks); the
-    /// whole working tree is still evaluated, so a staged client meets unstaged servers
+    /// Judge the commit being made (for pre-commit hooks): the project as git's index holds
+    /// it, reporting only findings that touch a staged file (a staged client still meets
+    /// the servers of files not staged); new files that are not staged are not seen
     #[arg(long)]
     pub staged: bool,
     #[command(flatten)]
@@ -124,6 +125,11 @@ pub struct ScenarioArgs {
     /// Only the components deployed in this environment (see `[environments]` in skew.toml)
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
+    /// The project root to evaluate (default: the nearest folder above PATH holding
+    /// `skew.toml`, else the git work-tree top, else PATH); only findings under PATH are
+    /// reported
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -267,6 +273,10 @@ pub struct ScanArgs {
     pub format: Format,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// The project root to scan (default: as for `check`); only components under PATH
+    /// are listed
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -541,7 +541,8 @@ fn severities(
 
 /// `[[ignore]]` tables: `rule` and `reason` required, `path`, `package`, `until` optional.
 fn ignores(cx: &mut Cx, value: &Spanned<DeValue<'_>>) -> Vec<Ignore> {
-    const SHAPE: &str = "`ignore` must be an array of tables: `[[ignore]]` with `rule` and `reason`";
+    const SHAPE: &str =
+        "`ignore` must be an array of tables: `[[ignore]]` with `rule` and `reason`";
     let Some(items) = value.get_ref().as_array() else {
         cx.at(value, SHAPE);
         return Vec::new();
@@ -610,7 +611,10 @@ fn ignores(cx: &mut Cx, value: &Spanned<DeValue<'_>>) -> Vec<Ignore> {
             }
         }
         if rule.is_none() {
-            cx.at(item, "this `[[ignore]]` names no `rule`: add `rule = \"rule-id\"`");
+            cx.at(
+                item,
+                "this `[[ignore]]` names no `rule`: add `rule = \"rule-id\"`",
+            );
         }
         if reason.is_none() {
             cx.at(

@@ -22,6 +22,7 @@ pub mod config;
 // every bound on untrusted input
 pub mod limits;
 pub mod read;
+pub mod root;
 pub mod rule;
 // 2 scan: files, the components extracted from them, version semantics
 pub mod component;

@@ -150,16 +150,20 @@ pub struct Loaded {
 /// Steps 1 and 2: config (`explicit` or the root's `skew.toml`), the rules `rules` plus
 /// those the config names, then the scan of `root`.
 pub fn load(root: &Path, explicit: Option<&Path>, rules: RuleSet) -> Result<Loaded, Error> {
-    load_excluding(root, explicit, rules, &[])
+    load_with(root, explicit, rules, &[], |root, opts| {
+        Ok(scan::scan(root, opts)?)
+    })
 }
 
-/// [`load`], leaving out the files `exclude` (`--exclude` globs) names besides the
-/// config's own `exclude`.
-pub fn load_excluding(
+/// [`load`], scanning with `scan` (`--staged` reads git's index instead of the tree) and
+/// leaving out the files `exclude` (`--exclude` globs) names besides the config's own
+/// `exclude`.
+pub fn load_with(
     root: &Path,
     explicit: Option<&Path>,
     mut rules: RuleSet,
     exclude: &[String],
+    scan: impl FnOnce(&Path, &ScanOptions) -> Result<Inventory, Error>,
 ) -> Result<Loaded, Error> {
     let config = Config::load(root, explicit)?;
     if let Some(c) = &config {
@@ -172,7 +176,7 @@ pub fn load_excluding(
         opts.max_file_size = limit;
     }
     opts.exclude = crate::suppress::exclude_set(config.as_ref(), exclude);
-    let inv = scan::scan(root, &opts)?;
+    let inv = scan(root, &opts)?;
     Ok(Loaded { config, rules, inv })
 }
 

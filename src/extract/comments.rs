@@ -499,7 +499,9 @@ c = 1 /* c3 */
             CommentSyntax::Hcl,
             CommentSyntax::Xml,
         ] {
-            for text in ["\"", "'''", "/*", "<!--", "<<EOT\n", "a = \"${", "é\"#", "#"] {
+            for text in [
+                "\"", "'''", "/*", "<!--", "<<EOT\n", "a = \"${", "é\"#", "#",
+            ] {
                 let _ = comments(text, syntax);
             }
         }

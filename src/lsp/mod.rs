@@ -313,8 +313,7 @@ impl Server<'_> {
                 exclude: crate::suppress::exclude_set(config.as_ref(), &[]),
                 ..ScanOptions::default()
             };
-            let inv = scan::scan_overlay(root, &opts, &overlay)
-                .map_err(|e| e.to_string())?;
+            let inv = scan::scan_overlay(root, &opts, &overlay).map_err(|e| e.to_string())?;
             let rehearsed = pipeline::rehearse(
                 inv,
                 &rules,

@@ -28,7 +28,11 @@ struct Entry {
 
 /// Hide the findings inline directives name; return an `unused-ignore` finding for each
 /// id that hid nothing.
-pub(super) fn apply(findings: &mut Vec<Finding>, sources: &Sources, known: &[&str]) -> Vec<Finding> {
+pub(super) fn apply(
+    findings: &mut Vec<Finding>,
+    sources: &Sources,
+    known: &[&str],
+) -> Vec<Finding> {
     let finder = memchr::memmem::Finder::new(MARKER);
     let mut per_file: Vec<(FileId, Vec<Entry>)> = Vec::new();
     for file in sources.iter() {
@@ -44,7 +48,9 @@ pub(super) fn apply(findings: &mut Vec<Finding>, sources: &Sources, known: &[&st
         return Vec::new();
     }
     findings.retain(|f| {
-        let Some((_, entries)) = per_file.iter_mut().find(|(id, _)| *id == f.primary.span.file)
+        let Some((_, entries)) = per_file
+            .iter_mut()
+            .find(|(id, _)| *id == f.primary.span.file)
         else {
             return true;
         };
@@ -69,10 +75,16 @@ pub(super) fn apply(findings: &mut Vec<Finding>, sources: &Sources, known: &[&st
                 "`skew: ignore[]` names no rule".to_string()
             } else if !known.iter().any(|k| e.selector.matches(k)) {
                 let near = crate::run::nearest_id(text, known.iter().copied());
-                let hint = near.map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
+                let hint = near
+                    .map(|n| format!("; did you mean `{n}`?"))
+                    .unwrap_or_default();
                 format!("`skew: ignore[{text}]` names no known rule{hint}")
             } else {
-                let which = if e.own_line { "the next line" } else { "this line" };
+                let which = if e.own_line {
+                    "the next line"
+                } else {
+                    "this line"
+                };
                 format!("`skew: ignore[{text}]` hides no finding on {which}")
             };
             out.push(Finding {
@@ -168,7 +180,8 @@ services:
 
     #[test]
     fn xml_directive_on_the_line_above() {
-        let text = "<project>\n  <!-- skew: ignore[x] legacy -->\n  <version>1</version>\n</project>\n";
+        let text =
+            "<project>\n  <!-- skew: ignore[x] legacy -->\n  <version>1</version>\n</project>\n";
         assert_eq!(entries("pom.xml", text), [("x".into(), 3)]);
     }
 

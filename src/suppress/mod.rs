@@ -338,7 +338,10 @@ mod tests {
     fn the_most_specific_severity_override_wins() {
         let items = vec![
             (Selector::new("mysql-"), Severity::Info),
-            (Selector::new("mysql-caching-sha2-password"), Severity::Warning),
+            (
+                Selector::new("mysql-caching-sha2-password"),
+                Severity::Warning,
+            ),
             (Selector::new("mysql-caching-"), Severity::Error),
         ];
         let pick = |id| most_specific(&items, id, |(s, _)| s).map(|(_, s)| *s);
