@@ -226,3 +226,44 @@ fn explain_quotes_the_sources() {
         );
     }
 }
+
+#[test]
+fn postgres_12_ends_with_its_final_release() {
+    let dir = "fixtures/rules/postgres-eol/pass";
+    let at = |today: &str| {
+        of(
+            "postgres-eol",
+            &findings(dir, &["--assume", "postgres=12.22", "--today", today]),
+        )
+    };
+    assert_eq!(at("2024-11-20"), Vec::<String>::new());
+    let on = at("2024-11-21");
+    assert!(
+        on.len() == 1 && on[0].contains("PostgreSQL 12 reached end of life on 2024-11-21"),
+        "{on:?}"
+    );
+}
+
+#[test]
+fn macos_runner_images_retire_on_the_announced_day() {
+    let retired = |dir: &str, today: &str| {
+        of(
+            "github-runner-image-retired",
+            &findings(dir, &["--today", today]),
+        )
+        .into_iter()
+        .filter(|m| m.contains("macOS") || m.contains("13") || m.contains("14"))
+        .filter(|m| !m.contains("20.04"))
+        .collect::<Vec<_>>()
+    };
+    // macos-13: the announcement's body moved the day to December 8th, 2025
+    let fail = "fixtures/rules/github-runner-image-retired/fail";
+    assert_eq!(retired(fail, "2025-12-07"), Vec::<String>::new());
+    let on = retired(fail, "2025-12-08");
+    assert!(on.len() == 1 && on[0].contains("2025-12-08"), "{on:?}");
+    // macos-14: "Retirement: November 2nd, 2026"
+    let pass = "fixtures/rules/github-runner-image-retired/pass";
+    assert_eq!(retired(pass, "2026-11-01"), Vec::<String>::new());
+    let on = retired(pass, "2026-11-02");
+    assert!(on.len() == 1 && on[0].contains("2026-11-02"), "{on:?}");
+}

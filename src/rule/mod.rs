@@ -750,6 +750,10 @@ mod tests {
         assert_eq!(v("7.5.3").as_deref(), Some("3.5"));
         assert_eq!(v("5.0.4").as_deref(), Some("2.0"));
         assert_eq!(v("6.2.0-1-ubi8").as_deref(), Some("2.8"));
+        // the 7.9 upgrade guide's matrix: 7.6.x / 3.6.x ... 7.8.x / 3.8.x; 7.9 not read
+        assert_eq!(v("7.6.13").as_deref(), Some("3.6"));
+        assert_eq!(v("7.8.0").as_deref(), Some("3.8"));
+        assert_eq!(v("7.9.0"), None);
         // a line the tables do not give is unknown, never guessed
         assert_eq!(v("9.9.0"), None);
         // other images of the product keep their own tags
