@@ -105,12 +105,15 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit code 1
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Report only findings that touch a file staged in git (for pre-commit hooks); the
-    /// whole working tree is still evaluated, so a staged client meets unstaged servers
+    /// Judge the commit being made (for pre-commit hooks): the project as git's index holds
+    /// it, reporting only findings that touch a staged file (a staged client still meets
+    /// the servers of files not staged); new files that are not staged are not seen
     #[arg(long)]
     pub staged: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 /// Where the repository's settings come from and which environment to look at.
@@ -122,6 +125,11 @@ pub struct ScenarioArgs {
     /// Only the components deployed in this environment (see `[environments]` in skew.toml)
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
+    /// The project root to evaluate (default: the nearest folder above PATH holding
+    /// `skew.toml`, else the git work-tree top, else PATH); only findings under PATH are
+    /// reported
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +152,8 @@ pub struct WhatIfArgs {
     pub fail_on: FailOn,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -163,6 +173,8 @@ pub struct BaselineWriteArgs {
     pub rules: RuleSource,
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 /// The formats each command writes (`--format`); any other name is a usage error (exit 2)
@@ -261,6 +273,10 @@ pub struct ScanArgs {
     pub format: Format,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// The project root to scan (default: as for `check`); only components under PATH
+    /// are listed
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -323,6 +339,34 @@ impl ColorArg {
             ColorArg::Auto => {
                 is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             }
+        }
+    }
+}
+
+/// Which rules and files a run reports on (`select`, `ignore-rules` and `exclude` in
+/// skew.toml say the same for every run).
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Report only these rule ids or prefixes ending in `-` (repeatable, comma lists);
+    /// replaces `select` of skew.toml
+    #[arg(long, value_name = "ID_OR_PREFIX", value_delimiter = ',', value_parser = crate::suppress::parse_selector)]
+    pub select: Vec<String>,
+    /// Do not report these rule ids or prefixes ending in `-` (repeatable, comma lists);
+    /// adds to `ignore-rules` of skew.toml
+    #[arg(long, value_name = "ID_OR_PREFIX", value_delimiter = ',', value_parser = crate::suppress::parse_selector)]
+    pub ignore: Vec<String>,
+    /// Neither scan nor report files matching GLOB, relative to the root (repeatable);
+    /// adds to `exclude` of skew.toml
+    #[arg(long, value_name = "GLOB", value_parser = crate::suppress::parse_exclude)]
+    pub exclude: Vec<String>,
+}
+
+impl FilterArgs {
+    /// The rule selection, for the pipeline's filter stage.
+    pub fn selection(&self) -> crate::suppress::Selection {
+        crate::suppress::Selection {
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
         }
     }
 }

@@ -29,6 +29,52 @@ pub struct Config {
     pub environments: Vec<Environment>,
     /// `max-file-size`: scanned files bigger than this (bytes) are skipped with a finding.
     pub max_file_size: Option<u64>,
+    /// `[[ignore]]`: findings hidden on purpose, each with its reason.
+    pub ignores: Vec<Ignore>,
+    /// `select`: only findings of these rule ids or prefixes (`mysql-`) are reported;
+    /// `None` when absent (every rule).
+    pub select: Option<Vec<Selector>>,
+    /// `ignore-rules`: findings of these rule ids or prefixes are not reported.
+    pub ignore_rules: Vec<Selector>,
+    /// `[severity]`: a rule id or prefix, and the severity its findings take.
+    pub severity: Vec<(Selector, crate::diagnostic::Severity)>,
+    /// `exclude`: globs (relative to the root) of files neither scanned nor reported.
+    pub exclude: Vec<String>,
+}
+
+/// A rule id or a prefix ending in `-`, with the byte range of its text in the config
+/// (empty for command-line selectors, which have no place in a file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selector {
+    pub text: String,
+    pub span: (usize, usize),
+}
+
+impl Selector {
+    pub fn new(text: impl Into<String>) -> Selector {
+        Selector {
+            text: text.into(),
+            span: (0, 0),
+        }
+    }
+
+    /// Does this selector name `rule_id`: the id itself, or a prefix of it ending in `-`?
+    pub fn matches(&self, rule_id: &str) -> bool {
+        rule_id == self.text || (self.text.ends_with('-') && rule_id.starts_with(&self.text))
+    }
+}
+
+/// One `[[ignore]]` table.
+#[derive(Debug, Clone)]
+pub struct Ignore {
+    pub rule: Selector,
+    /// `path`: a glob relative to the root; `None` matches every file.
+    pub path: Option<globset::GlobMatcher>,
+    /// `package`: the client package the finding is about.
+    pub package: Option<String>,
+    pub reason: String,
+    /// `until`: the last day the ignore holds, with the byte range of its value.
+    pub until: Option<(crate::rule::Date, (usize, usize))>,
 }
 
 #[derive(Debug, Clone)]
@@ -154,10 +200,21 @@ impl Config {
                 }
                 "environments" => config.environments = environments(&mut cx, value),
                 "max-file-size" => config.max_file_size = size(&mut cx, value),
+                "ignore" => config.ignores = ignores(&mut cx, value),
+                "select" => config.select = Some(selectors(&mut cx, value, "select")),
+                "ignore-rules" => config.ignore_rules = selectors(&mut cx, value, "ignore-rules"),
+                "severity" => config.severity = severities(&mut cx, value),
+                "exclude" => {
+                    for p in cx.strings(value, "`exclude` must be a list of glob patterns") {
+                        if glob(&mut cx, &p).is_some() {
+                            config.exclude.push(p.get_ref().clone());
+                        }
+                    }
+                }
                 other => cx.at(
                     key,
                     format!(
-                        "unknown key `{other}`: expected `rules`, `environments` or `max-file-size`"
+                        "unknown key `{other}`: expected `rules`, `environments`, `max-file-size`, `ignore`, `select`, `ignore-rules`, `severity` or `exclude`"
                     ),
                 ),
             }
@@ -416,6 +473,166 @@ fn environment(
         path_texts,
         servers,
     })
+}
+
+/// A glob relative to the root, or a problem at its text.
+fn glob(cx: &mut Cx, p: &Spanned<String>) -> Option<Glob> {
+    // patterns match paths relative to the root: one that starts at `/` or climbs out
+    // with `..` can never match, which would hide a typo
+    if p.get_ref().starts_with('/') || p.get_ref().split('/').any(|c| c == "..") {
+        cx.at(
+            p,
+            "paths are relative to the repository root: no leading `/`, no `..`",
+        );
+        return None;
+    }
+    match Glob::new(p.get_ref()) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            cx.at(p, format!("invalid glob: {}", e.kind()));
+            None
+        }
+    }
+}
+
+/// `select` / `ignore-rules`: a list of rule ids or prefixes ending in `-`.
+fn selectors(cx: &mut Cx, value: &Spanned<DeValue<'_>>, key: &str) -> Vec<Selector> {
+    let message = format!("`{key}` must be a list of rule ids or prefixes such as `mysql-`");
+    cx.strings(value, &message)
+        .into_iter()
+        .map(|s| Selector {
+            span: (s.span().start, s.span().end),
+            text: s.into_inner(),
+        })
+        .collect()
+}
+
+/// `[severity]`: `"rule-id-or-prefix" = "info" | "warning" | "error"`.
+fn severities(
+    cx: &mut Cx,
+    value: &Spanned<DeValue<'_>>,
+) -> Vec<(Selector, crate::diagnostic::Severity)> {
+    let Some(table) = value.get_ref().as_table() else {
+        cx.at(
+            value,
+            "`severity` must be a table of `\"rule-id\" = \"info\" | \"warning\" | \"error\"`",
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, v) in table.iter() {
+        let severity = v
+            .get_ref()
+            .as_str()
+            .and_then(crate::diagnostic::Severity::from_name);
+        match severity {
+            Some(s) => out.push((
+                Selector {
+                    text: k.get_ref().to_string(),
+                    span: (k.span().start, k.span().end),
+                },
+                s,
+            )),
+            None => cx.at(v, "a severity is `\"info\"`, `\"warning\"` or `\"error\"`"),
+        }
+    }
+    out
+}
+
+/// `[[ignore]]` tables: `rule` and `reason` required, `path`, `package`, `until` optional.
+fn ignores(cx: &mut Cx, value: &Spanned<DeValue<'_>>) -> Vec<Ignore> {
+    const SHAPE: &str =
+        "`ignore` must be an array of tables: `[[ignore]]` with `rule` and `reason`";
+    let Some(items) = value.get_ref().as_array() else {
+        cx.at(value, SHAPE);
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let Some(table) = item.get_ref().as_table() else {
+            cx.at(item, SHAPE);
+            continue;
+        };
+        let mut rule = None;
+        let mut path = None;
+        let mut package = None;
+        let mut reason = None;
+        let mut until = None;
+        let mut ok = true;
+        for (k, v) in table.iter() {
+            let key = k.get_ref().as_ref();
+            let text = v.get_ref().as_str().map(str::to_string);
+            let string = |cx: &mut Cx| {
+                if text.is_none() {
+                    cx.at(v, format!("`{key}` must be a string"));
+                }
+                text.clone()
+            };
+            match key {
+                "rule" => {
+                    rule = string(cx).map(|t| Selector {
+                        text: t,
+                        span: (v.span().start, v.span().end),
+                    })
+                }
+                "path" => {
+                    if let Some(t) = string(cx) {
+                        match glob(cx, &Spanned::new(v.span(), t)) {
+                            Some(g) => path = Some(g.compile_matcher()),
+                            None => ok = false,
+                        }
+                    }
+                }
+                "package" => package = string(cx),
+                "reason" => reason = string(cx).filter(|r| !r.trim().is_empty()),
+                "until" => {
+                    let raw = match v.get_ref() {
+                        DeValue::Datetime(d) => Some(d.to_string()),
+                        DeValue::String(s) => Some(s.to_string()),
+                        _ => None,
+                    };
+                    match raw.and_then(|r| r.parse::<crate::rule::Date>().ok()) {
+                        Some(d) => until = Some((d, (v.span().start, v.span().end))),
+                        None => {
+                            ok = false;
+                            cx.at(v, "`until` must be a date: `until = 2027-03-31`");
+                        }
+                    }
+                }
+                other => {
+                    ok = false;
+                    cx.at(
+                        k,
+                        format!(
+                            "unknown key `{other}` in `[[ignore]]`: expected `rule`, `path`, `package`, `reason` or `until`"
+                        ),
+                    )
+                }
+            }
+        }
+        if rule.is_none() {
+            cx.at(
+                item,
+                "this `[[ignore]]` names no `rule`: add `rule = \"rule-id\"`",
+            );
+        }
+        if reason.is_none() {
+            cx.at(
+                item,
+                "this `[[ignore]]` has no `reason`: say why the finding is accepted (`reason = \"…\"`)",
+            );
+        }
+        if let (Some(rule), Some(reason), true) = (rule, reason, ok) {
+            out.push(Ignore {
+                rule,
+                path,
+                package,
+                reason,
+                until,
+            });
+        }
+    }
+    out
 }
 
 /// Every problem of a config file, rendered by miette with labels into the TOML.

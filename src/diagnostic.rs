@@ -126,6 +126,8 @@ pub enum Code {
     UnpinnedServer,
     UntestedUpgrade,
     UnknownVersion,
+    ExpiredIgnore,
+    UnusedIgnore,
 }
 
 impl Code {
@@ -141,6 +143,8 @@ impl Code {
         Code::UnpinnedServer,
         Code::UntestedUpgrade,
         Code::UnknownVersion,
+        Code::ExpiredIgnore,
+        Code::UnusedIgnore,
     ];
 
     /// The id findings carry (`parse-error`).
@@ -156,6 +160,8 @@ impl Code {
             Code::UnpinnedServer => "unpinned-server",
             Code::UntestedUpgrade => "untested-upgrade",
             Code::UnknownVersion => "unknown-version",
+            Code::ExpiredIgnore => "expired-ignore",
+            Code::UnusedIgnore => "unused-ignore",
         }
     }
 
@@ -172,8 +178,9 @@ impl Code {
             Code::WrongType
             | Code::InvalidVersion
             | Code::AmbiguousVersion
-            | Code::UnpinnedServer => Severity::Warning,
-            Code::UnknownVersion => Severity::Info,
+            | Code::UnpinnedServer
+            | Code::ExpiredIgnore => Severity::Warning,
+            Code::UnknownVersion | Code::UnusedIgnore => Severity::Info,
         }
     }
 
@@ -209,6 +216,12 @@ impl Code {
             }
             Code::UnknownVersion => {
                 "a compose image names a variable nothing in the repository sets: its version is unknown and no rule checks it"
+            }
+            Code::ExpiredIgnore => {
+                "an `[[ignore]]` in `skew.toml` is past its `until` date: the findings it hid are reported again"
+            }
+            Code::UnusedIgnore => {
+                "an inline `skew: ignore[…]` or an `[[ignore]]` in `skew.toml` hides no finding"
             }
         }
     }
@@ -276,6 +289,18 @@ impl Code {
                  docker compose does; when neither it nor a default (`${PG_TAG:-16.4}`) sets the \
                  variable, the version is unknown and no rule is checked against it. Set the \
                  variable in `.env` or give it a default."
+            }
+            Code::ExpiredIgnore => {
+                "An `[[ignore]]` with `until = YYYY-MM-DD` holds through that day; after it \
+                 the ignore is void, so the findings it hid come back and this warning points \
+                 at the `until` line. Fix what it hid and remove the ignore, or, when the \
+                 reason still holds, move `until` and say why in `reason`."
+            }
+            Code::UnusedIgnore => {
+                "A suppression that matches nothing hides nothing today but would silently hide \
+                 a future finding, and often means a typo in the rule id, path or package. An \
+                 inline `skew: ignore[RULE]` covers its own line when it follows code and the \
+                 next line when it stands alone. Remove the suppression, or correct it."
             }
         }
     }

@@ -66,6 +66,7 @@ pub fn extract(pick: u8, bytes: &[u8]) {
         projects: &[],
         files_scanned: 1,
         rules: &[],
+        hidden: Default::default(),
     };
     for format in [
         Format::Human,

@@ -22,6 +22,7 @@ pub mod config;
 // every bound on untrusted input
 pub mod limits;
 pub mod read;
+pub mod root;
 pub mod rule;
 // 2 scan: files, the components extracted from them, version semantics
 pub mod component;
@@ -44,6 +45,7 @@ pub mod docs;
 pub mod render_graph;
 pub mod report;
 pub mod staged;
+pub mod suppress;
 // the pipeline, and the front ends around it
 pub mod lsp;
 pub mod pipeline;

@@ -149,7 +149,22 @@ pub struct Loaded {
 
 /// Steps 1 and 2: config (`explicit` or the root's `skew.toml`), the rules `rules` plus
 /// those the config names, then the scan of `root`.
-pub fn load(root: &Path, explicit: Option<&Path>, mut rules: RuleSet) -> Result<Loaded, Error> {
+pub fn load(root: &Path, explicit: Option<&Path>, rules: RuleSet) -> Result<Loaded, Error> {
+    load_with(root, explicit, rules, &[], |root, opts| {
+        Ok(scan::scan(root, opts)?)
+    })
+}
+
+/// [`load`], scanning with `scan` (`--staged` reads git's index instead of the tree) and
+/// leaving out the files `exclude` (`--exclude` globs) names besides the config's own
+/// `exclude`.
+pub fn load_with(
+    root: &Path,
+    explicit: Option<&Path>,
+    mut rules: RuleSet,
+    exclude: &[String],
+    scan: impl FnOnce(&Path, &ScanOptions) -> Result<Inventory, Error>,
+) -> Result<Loaded, Error> {
     let config = Config::load(root, explicit)?;
     if let Some(c) = &config {
         for p in &c.rules {
@@ -160,7 +175,8 @@ pub fn load(root: &Path, explicit: Option<&Path>, mut rules: RuleSet) -> Result<
     if let Some(limit) = config.as_ref().and_then(|c| c.max_file_size) {
         opts.max_file_size = limit;
     }
-    let inv = scan::scan(root, &opts)?;
+    opts.exclude = crate::suppress::exclude_set(config.as_ref(), exclude);
+    let inv = scan(root, &opts)?;
     Ok(Loaded { config, rules, inv })
 }
 
@@ -183,6 +199,8 @@ pub struct Checked {
     pub findings: Vec<Finding>,
     /// Files read by the scan (rule files added for labels are not counted).
     pub files_scanned: usize,
+    /// What the filter stage hid, by reason (front ends add baseline and `--since`).
+    pub hidden: crate::suppress::Hidden,
 }
 
 /// A scenario checked: the inventory it was planned on (with declared and assumed
@@ -203,7 +221,18 @@ pub fn rehearse(
     options: CheckOptions,
 ) -> Result<Rehearsed, Error> {
     let scenario = plan(&mut inv, rules, config, env, assumptions)?;
-    let checked = check_with(&mut inv, rules, &scenario, options);
+    let (today, selection) = (options.today, options.selection.clone());
+    let mut checked = check_with(&mut inv, rules, &scenario, options);
+    // step 5, filter: ignores, severity overrides, rule selection
+    checked.hidden = crate::suppress::apply(
+        &mut checked.findings,
+        &mut inv.sources,
+        rules,
+        config,
+        &selection,
+        today,
+    )?;
+    sort_findings(&mut checked.findings, &inv.sources);
     Ok(Rehearsed {
         inv,
         scenario,
@@ -266,6 +295,7 @@ pub fn check_with(
         graph,
         findings,
         files_scanned,
+        hidden: Default::default(),
     }
 }
 

@@ -17,6 +17,7 @@ use crate::diagnostic::{Code, Finding};
 use crate::pipeline::{self, Error, Loaded};
 use crate::rehearse::{self, baseline::Baseline};
 use crate::report::{self, Format, HumanOptions, Report, WhatIf};
+use crate::root::{Base, Scope};
 use crate::rule::RuleSet;
 use crate::scan::{self, ScanOptions};
 
@@ -90,7 +91,7 @@ fn with_output(
 /// The known id closest to a mistyped one (`mysql-caching-sha2` → `mysql-caching-sha2-password`),
 /// when one is close enough to be what was meant: few edits for its length, or the typed
 /// text is a prefix of exactly one id.
-fn nearest_id<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn nearest_id<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
     let known: Vec<&str> = known.collect();
     let mut prefixed = known.iter().filter(|k| k.starts_with(typed));
     if let (Some(only), None) = (prefixed.next(), prefixed.next()) {
@@ -109,11 +110,41 @@ fn load_rules(src: &RuleSource) -> Result<RuleSet, Error> {
 }
 
 fn load(
-    path: &std::path::Path,
+    scope: &Scope,
     rules: &RuleSource,
     scenario: &ScenarioArgs,
+    exclude: &[String],
 ) -> Result<Loaded, Error> {
-    pipeline::load(path, scenario.config.as_deref(), load_rules(rules)?)
+    pipeline::load_with(
+        &scope.root,
+        scenario.config.as_deref(),
+        load_rules(rules)?,
+        exclude,
+        |root, opts| Ok(scan::scan(root, opts)?),
+    )
+}
+
+/// The project root of `path` (or `--root`): see [`crate::root`].
+fn scope(path: &std::path::Path, forced: Option<&std::path::Path>) -> Result<Scope, Error> {
+    Ok(Scope::discover(path, forced)?)
+}
+
+/// The report's sources with paths for `format`'s readers: people read them relative to
+/// the current directory, CI relative to the repository, JSON relative to the root.
+fn presented(
+    scope: &Scope,
+    format: Format,
+    inv: &scan::Inventory,
+    config_found: bool,
+) -> crate::source::Sources {
+    let base = match format {
+        Format::Human | Format::Short => Base::Cwd,
+        Format::Github | Format::Gitlab | Format::Sarif => Base::Repo,
+        Format::Json | Format::Cyclonedx => Base::Root,
+    };
+    scope.present(base, &inv.sources, inv.files_scanned, |p| {
+        config_found && p == crate::config::FILE_NAME
+    })
 }
 
 fn human_options(output: &OutputArgs) -> HumanOptions {
@@ -137,20 +168,33 @@ fn fails(findings: &[Finding], fail_on: crate::cli::FailOn) -> bool {
 }
 
 fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
-    // ask git first: outside a repository `--staged` fails before any work is done
-    let staged = if args.staged {
-        Some(crate::staged::staged_files(&args.path)?)
-    } else {
-        None
-    };
+    let scope = scope(&args.path, args.scenario.root.as_deref())?;
     let spinner = crate::progress::Spinner::start(
         crate::progress::Spinner::wanted(io::stderr().is_terminal(), args.format == Format::Human),
         "scanning and checking…",
     );
-    let Loaded { config, rules, inv } = load(&args.path, &args.rules, &args.scenario)?;
+    // `--staged` reads the project from git's index (outside a repository: exit 2)
+    let mut staged = None;
+    let Loaded { config, rules, inv } = if args.staged {
+        let explicit = args.scenario.config.as_deref();
+        pipeline::load_with(
+            &scope.root,
+            explicit,
+            load_rules(&args.rules)?,
+            &args.filter.exclude,
+            |root, opts| {
+                let (names, inv) = crate::staged::scan_index(root, opts)?;
+                staged = Some(names);
+                Ok(inv)
+            },
+        )?
+    } else {
+        load(&scope, &args.rules, &args.scenario, &args.filter.exclude)?
+    };
     let options = CheckOptions {
         today: args.today.unwrap_or_else(crate::rule::Date::today),
         assume: Vec::new(),
+        selection: args.filter.selection(),
     };
     let env = args.scenario.env.as_deref();
     let rehearse = |inv| {
@@ -165,29 +209,43 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
     };
     let mut now = rehearse(inv)?;
     if let Some(rev) = &args.since {
-        let old = rehearse::since::scan_revision(&args.path, rev, &ScanOptions::default())
+        let scan_options = ScanOptions {
+            exclude: crate::suppress::exclude_set(config.as_ref(), &args.filter.exclude),
+            ..ScanOptions::default()
+        };
+        let old = rehearse::since::scan_revision(&scope.root, rev, &scan_options)
             .map_err(Error::Since)?;
         let old = rehearse(old)?;
-        Baseline::from_findings(&old.checked.findings, &old.inv.sources)
+        now.checked.hidden.since = Baseline::from_findings(&old.checked.findings, &old.inv.sources)
             .hide(&mut now.checked.findings, &now.inv.sources);
     }
     if let Some(file) = &args.baseline {
         let baseline = Baseline::read(file).map_err(Error::Baseline)?;
-        baseline.hide(&mut now.checked.findings, &now.inv.sources);
+        now.checked.hidden.baseline = baseline.hide(&mut now.checked.findings, &now.inv.sources);
     }
     drop(spinner);
     if let Some(staged) = &staged {
         crate::staged::retain_touching(&mut now.checked.findings, &now.inv.sources, staged);
     }
+    scope.retain(&mut now.checked.findings, &now.inv.sources, |f| {
+        f.primary.span.file
+    });
+    let sources = presented(
+        &scope,
+        args.format,
+        &now.inv,
+        args.scenario.config.is_none(),
+    );
     let meta = pipeline::rule_meta(&rules);
     let report = Report {
-        root: args.path.clone(),
-        sources: &now.inv.sources,
+        root: scope.root.clone(),
+        sources: &sources,
         findings: &now.checked.findings,
         components: &now.inv.components,
         projects: &now.inv.projects,
         files_scanned: now.checked.files_scanned,
         rules: &meta,
+        hidden: now.checked.hidden,
     };
     let opts = human_options(&args.output);
     with_output(&args.output, |out| {
@@ -201,24 +259,23 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
 }
 
 fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
-    let Loaded { config, rules, inv } = load(&args.path, &args.rules, &args.scenario)?;
+    let scope = scope(&args.path, args.scenario.root.as_deref())?;
+    let Loaded { config, rules, inv } =
+        load(&scope, &args.rules, &args.scenario, &args.filter.exclude)?;
     let env = args.scenario.env.as_deref();
+    let options = CheckOptions {
+        selection: args.filter.selection(),
+        ..CheckOptions::default()
+    };
     let before = pipeline::rehearse(
         inv.clone(),
         &rules,
         config.as_ref(),
         env,
         &[],
-        CheckOptions::default(),
+        options.clone(),
     )?;
-    let after = pipeline::rehearse(
-        inv,
-        &rules,
-        config.as_ref(),
-        env,
-        &args.upgrade,
-        CheckOptions::default(),
-    )?;
+    let after = pipeline::rehearse(inv, &rules, config.as_ref(), env, &args.upgrade, options)?;
     let mut diff = rehearse::whatif::diff(&before.checked.findings, &after.checked.findings);
     rehearse::whatif::refine_fixes(
         &mut diff.introduced,
@@ -227,16 +284,28 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
         &after.checked.graph,
     );
     let threshold = args.fail_on.threshold();
+    let mut after = after;
+    let file = |f: &Finding| f.primary.span.file;
+    scope.retain(&mut diff.introduced, &after.inv.sources, file);
+    scope.retain(&mut diff.resolved, &after.inv.sources, file);
+    scope.retain(&mut after.checked.findings, &after.inv.sources, file);
     let verdict = rehearse::whatif::verdict(&args.upgrade, &before.inv, &rules, &diff, threshold);
+    let sources = presented(
+        &scope,
+        args.format,
+        &after.inv,
+        args.scenario.config.is_none(),
+    );
     let meta = pipeline::rule_meta(&rules);
     let report = Report {
-        root: args.path.clone(),
-        sources: &after.inv.sources,
+        root: scope.root.clone(),
+        sources: &sources,
         findings: &after.checked.findings,
         components: &after.inv.components,
         projects: &after.inv.projects,
         files_scanned: after.checked.files_scanned,
         rules: &meta,
+        hidden: after.checked.hidden,
     };
     let what_if = WhatIf {
         verdict: &verdict,
@@ -256,15 +325,24 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
 
 fn cmd_baseline(cmd: BaselineCommand) -> Result<ExitStatus, Error> {
     let BaselineCommand::Write(args) = cmd;
-    let Loaded { config, rules, inv } = load(&args.path, &args.rules, &args.scenario)?;
-    let now = pipeline::rehearse(
+    let scope = scope(&args.path, args.scenario.root.as_deref())?;
+    let Loaded { config, rules, inv } =
+        load(&scope, &args.rules, &args.scenario, &args.filter.exclude)?;
+    let options = CheckOptions {
+        selection: args.filter.selection(),
+        ..CheckOptions::default()
+    };
+    let mut now = pipeline::rehearse(
         inv,
         &rules,
         config.as_ref(),
         args.scenario.env.as_deref(),
         &[],
-        CheckOptions::default(),
+        options,
     )?;
+    scope.retain(&mut now.checked.findings, &now.inv.sources, |f| {
+        f.primary.span.file
+    });
     let baseline = Baseline::from_findings(&now.checked.findings, &now.inv.sources);
     baseline.write(&args.file).map_err(Error::Baseline)?;
     let n = baseline.findings.len();
@@ -281,19 +359,25 @@ fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Error> {
         crate::progress::Spinner::wanted(io::stderr().is_terminal(), args.format == Format::Human),
         "scanning…",
     );
-    let mut inv = scan::scan(&args.path, &ScanOptions::default())?;
+    let scope = scope(&args.path, args.root.as_deref())?;
+    let mut inv = scan::scan(&scope.root, &ScanOptions::default())?;
     drop(spinner);
     let files_scanned = inv.files_scanned;
     let mut problems = std::mem::take(&mut inv.problems);
     pipeline::sort_findings(&mut problems, &inv.sources);
+    scope.retain(&mut problems, &inv.sources, |f| f.primary.span.file);
+    scope.retain(&mut inv.components, &inv.sources, |c| c.span.file);
+    scope.retain(&mut inv.projects, &inv.sources, |p| p.span.file);
+    let sources = presented(&scope, args.format, &inv, false);
     let report = Report {
-        root: args.path.clone(),
-        sources: &inv.sources,
+        root: scope.root.clone(),
+        sources: &sources,
         findings: &problems,
         components: &inv.components,
         projects: &inv.projects,
         files_scanned,
         rules: &[],
+        hidden: Default::default(),
     };
     let opts = human_options(&args.output);
     with_output(&args.output, |out| {
@@ -303,7 +387,8 @@ fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Error> {
 }
 
 fn cmd_graph(args: GraphArgs) -> Result<ExitStatus, Error> {
-    let Loaded { config, rules, inv } = load(&args.path, &args.rules, &args.scenario)?;
+    let scope = scope(&args.path, args.scenario.root.as_deref())?;
+    let Loaded { config, rules, inv } = load(&scope, &args.rules, &args.scenario, &[])?;
     let env = args.scenario.env.as_deref();
     let now = pipeline::rehearse(
         inv,

@@ -238,6 +238,16 @@ impl Sources {
     pub fn by_path(&self, path: &str) -> Option<&SourceFile> {
         self.files.iter().find(|f| f.path == path)
     }
+
+    /// The same files under other names (`rename(id, path)`), ids and spans unchanged:
+    /// how reporters get paths relative to the current directory or the repository.
+    pub fn with_paths(&self, rename: impl Fn(FileId, &str) -> String) -> Sources {
+        let mut out = self.clone();
+        for f in &mut out.files {
+            f.path = rename(f.id, &f.path);
+        }
+        out
+    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
-//! `skew check --staged`: which files are staged in git, and which findings touch them.
+//! `skew check --staged`: the commit being made, as git's index holds it.
 //!
-//! A pre-commit hook must judge the commit being made, but a compatibility finding needs
-//! both ends: a staged `package.json` is only wrong next to the (unstaged) compose file
-//! that runs the server. So the whole working tree is scanned and checked as usual, and
-//! this module only *filters*: a finding is kept when its primary or any related location
-//! is in a staged file. Owns the one `git` invocation. Must not: scan, check or render.
+//! A pre-commit hook must judge what will be committed, not the working tree: a staged
+//! `package.json` fixed only in the working tree still blocks the commit, and a new file
+//! that is not staged is not part of it. So the project is read from the index (the
+//! staged blob of every tracked manifest, through one `git cat-file --batch`), checked as
+//! a whole, and the findings are then filtered: one is kept when its primary or any
+//! related location is in a staged file (a staged client meets the compose file that
+//! runs its server, staged or not). Owns the `git` invocations. Must not: check or render.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -12,6 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::diagnostic::Finding;
+use crate::rehearse::since;
+use crate::scan::{self, Inventory, ScanOptions};
 use crate::source::Sources;
 
 /// Why the staged files could not be listed: skew cannot do its job (exit 2).
@@ -72,6 +76,53 @@ pub fn staged_files(root: &Path) -> Result<BTreeSet<String>, StagedError> {
         return Err(StagedError::Git { dir, message });
     }
     Ok(parse_name_list(&output.stdout))
+}
+
+/// The project below `root` as the index holds it: the staged files' names (as
+/// [`staged_files`]) and the inventory scanned from the index blobs of every tracked file
+/// an extractor wants (`git ls-files --stage`, then one `git cat-file --batch`). Files not
+/// in the index (untracked, or only in the working tree) are not seen; entries in a merge
+/// conflict (no stage 0) are not either.
+pub fn scan_index(
+    root: &Path,
+    opts: &ScanOptions,
+) -> Result<(BTreeSet<String>, Inventory), StagedError> {
+    let names = staged_files(root)?;
+    let (dir, only) = if root.is_file() {
+        let dir = root
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = root.file_name().map(|n| n.to_string_lossy().into_owned());
+        (dir.to_path_buf(), name)
+    } else {
+        (root.to_path_buf(), None)
+    };
+    let fail = |message: String| StagedError::Git {
+        dir: dir.clone(),
+        message,
+    };
+    // `<mode> <oid> <stage>\t<path>\0`, paths relative to `dir` and only below it
+    let listing = since::git(&dir, &["ls-files", "--stage", "-z"], None).map_err(fail)?;
+    let listing = String::from_utf8_lossy(&listing);
+    let mut wanted = Vec::new();
+    for entry in listing.split('\0') {
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let mut meta = meta.split(' ');
+        let (Some(mode), Some(oid), Some("0")) = (meta.next(), meta.next(), meta.next()) else {
+            continue;
+        };
+        if only.as_deref().is_some_and(|n| n != path) {
+            continue;
+        }
+        if since::wanted_blob(mode, path, opts) {
+            wanted.push((path.to_string(), oid.to_string()));
+        }
+    }
+    let files = since::read_blobs(&dir, wanted).map_err(fail)?;
+    Ok((names, scan::scan_texts(root, files)))
 }
 
 /// Keep the findings whose primary or any related location is in one of `staged`.

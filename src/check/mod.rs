@@ -35,6 +35,9 @@ pub struct CheckOptions {
     pub today: Date,
     /// `(product id, version)`.
     pub assume: Vec<(String, String)>,
+    /// `--select` / `--ignore` from the command line, for the filter stage
+    /// ([`crate::suppress`]); not used by the checks themselves.
+    pub selection: crate::suppress::Selection,
 }
 
 /// A product run at a version other than the declared one (`--assume`, `what-if`).
@@ -63,6 +66,7 @@ impl Default for CheckOptions {
         CheckOptions {
             today: Date::today(),
             assume: Vec::new(),
+            selection: Default::default(),
         }
     }
 }
@@ -704,6 +708,7 @@ pub(crate) mod testing {
                 .iter()
                 .map(|(p, v)| (p.to_string(), v.to_string()))
                 .collect(),
+            selection: Default::default(),
         };
         let cx = Context::with_options(comps, &set, &sources, options);
         let mut lines = Vec::new();

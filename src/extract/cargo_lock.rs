@@ -22,6 +22,10 @@ impl Extractor for CargoLock {
         "cargo-lock"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Toml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["Cargo.lock"]
     }

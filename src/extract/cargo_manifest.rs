@@ -45,6 +45,10 @@ impl Extractor for CargoManifest {
         "cargo-manifest"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Toml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["Cargo.toml", "crates/core/Cargo.toml"]
     }

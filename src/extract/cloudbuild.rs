@@ -25,6 +25,10 @@ impl Extractor for CloudBuild {
         "cloudbuild"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Yaml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &[
             "cloudbuild.yaml",

@@ -38,6 +38,10 @@ impl Extractor for Compose {
         "compose"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Yaml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &[
             "docker-compose.yml",

@@ -37,6 +37,10 @@ impl Extractor for Dockerfile {
         "dockerfile"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::LineStart(&["#"]))
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &[
             "Dockerfile",

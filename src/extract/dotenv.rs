@@ -21,6 +21,10 @@ impl Extractor for DotEnv {
         "dotenv"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Hash)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &[".env", "deploy/.env"]
     }

@@ -37,6 +37,10 @@ impl Extractor for DotnetProject {
         "dotnet-project"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Xml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &[
             "src/App/App.csproj",

@@ -36,6 +36,10 @@ impl Extractor for Gemfile {
         "gemfile"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Hash)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["Gemfile"]
     }

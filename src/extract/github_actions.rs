@@ -62,6 +62,10 @@ impl Extractor for GithubActions {
         "github-actions"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Yaml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &[
             ".github/workflows/ci.yml",

@@ -39,6 +39,10 @@ impl Extractor for GoMod {
         "go-mod"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Slash)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["go.mod"]
     }

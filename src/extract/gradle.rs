@@ -57,6 +57,10 @@ impl Extractor for GradleBuild {
         "gradle"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Slash)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &[
             "build.gradle",

@@ -29,6 +29,10 @@ impl Extractor for GradleCatalog {
         "gradle-catalog"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Toml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["gradle/libs.versions.toml"]
     }

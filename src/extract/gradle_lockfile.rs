@@ -23,6 +23,10 @@ impl Extractor for GradleLockfile {
         "gradle-lockfile"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::LineStart(&["#"]))
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["gradle.lockfile"]
     }

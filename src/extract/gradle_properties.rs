@@ -29,6 +29,10 @@ impl Extractor for GradleProperties {
         "gradle-properties"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::LineStart(&["#", "!"]))
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["gradle.properties", "app/gradle.properties"]
     }
@@ -50,6 +54,10 @@ pub struct GradleWrapper;
 impl Extractor for GradleWrapper {
     fn name(&self) -> &'static str {
         "gradle-wrapper"
+    }
+
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::LineStart(&["#", "!"]))
     }
 
     fn sample_paths(&self) -> &'static [&'static str] {

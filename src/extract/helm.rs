@@ -36,6 +36,10 @@ impl Extractor for HelmChart {
         "helm-chart"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Yaml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["charts/app/Chart.yaml"]
     }
@@ -170,6 +174,10 @@ fn warn_number(
 impl Extractor for HelmValues {
     fn name(&self) -> &'static str {
         "helm-values"
+    }
+
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Yaml)
     }
 
     fn sample_paths(&self) -> &'static [&'static str] {

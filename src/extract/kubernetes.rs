@@ -21,6 +21,10 @@ impl Extractor for Kubernetes {
         "kubernetes"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Yaml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["k8s/deployment.yaml", "k8s/statefulset.yml"]
     }

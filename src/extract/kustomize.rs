@@ -31,6 +31,10 @@ impl Extractor for Kustomize {
         "kustomize"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Yaml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &[
             "kustomization.yaml",

@@ -57,6 +57,10 @@ impl Extractor for MavenPom {
         "maven-pom"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Xml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["pom.xml"]
     }

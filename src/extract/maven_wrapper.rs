@@ -22,6 +22,10 @@ impl Extractor for MavenWrapper {
         "maven-wrapper"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::LineStart(&["#", "!"]))
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &[".mvn/wrapper/maven-wrapper.properties"]
     }

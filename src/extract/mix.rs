@@ -33,6 +33,10 @@ impl Extractor for MixExs {
         "mix-exs"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Hash)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["mix.exs", "apps/web/mix.exs"]
     }
@@ -64,6 +68,10 @@ impl Extractor for MixExs {
 impl Extractor for MixLock {
     fn name(&self) -> &'static str {
         "mix-lock"
+    }
+
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Hash)
     }
 
     fn sample_paths(&self) -> &'static [&'static str] {

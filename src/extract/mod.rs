@@ -11,6 +11,7 @@
 mod cargo_lock;
 mod cargo_manifest;
 mod cloudbuild;
+pub mod comments;
 pub(crate) mod compose;
 mod composer_lock;
 mod composer_manifest;
@@ -100,6 +101,12 @@ pub trait Extractor: Sync {
 
     /// Extract components from an already-read file.
     fn extract(&self, file: &SourceFile, out: &mut Extraction);
+
+    /// How the format writes comments, where inline suppressions
+    /// (`skew: ignore[RULE]`) are read; `None` for formats without comments (JSON).
+    fn comment_syntax(&self) -> Option<comments::CommentSyntax> {
+        None
+    }
 }
 
 /// Every extractor skew ships, in no particular order (results are sorted later).
@@ -165,6 +172,12 @@ pub fn extract_file(file: &SourceFile, path: &Path) -> Extraction {
         ex.extract(file, &mut out);
     }
     out
+}
+
+/// The comment syntax of the file at `path`: that of the first extractor wanting it
+/// that names one.
+pub fn comment_syntax_of(path: &Path) -> Option<comments::CommentSyntax> {
+    wanted_by(path).find_map(|e| e.comment_syntax())
 }
 
 /// Every sample path of every extractor ([`Extractor::sample_paths`]), in registry order.
@@ -319,6 +332,25 @@ mod tests {
             }
         }
         let mut names: Vec<_> = EXTRACTORS.iter().map(|e| e.name()).collect();
+        // inline suppressions work in every format with comments: a new extractor says
+        // which syntax its format has, or is listed here as having none
+        const WITHOUT_COMMENTS: &[&str] = &[
+            "npm-manifest",
+            "npm-lock",
+            "composer-manifest",
+            "composer-lock",
+            "dotnet-lock",
+            "pipfile-lock",
+            "gemfile-lock",
+        ];
+        for ex in EXTRACTORS {
+            assert_eq!(
+                ex.comment_syntax().is_none(),
+                WITHOUT_COMMENTS.contains(&ex.name()),
+                "extractor `{}`: declare its comment syntax or list it as without comments",
+                ex.name()
+            );
+        }
         names.sort_unstable();
         let before = names.len();
         names.dedup();

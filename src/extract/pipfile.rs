@@ -27,6 +27,10 @@ impl Extractor for Pipfile {
         "pipfile"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Toml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["Pipfile"]
     }

@@ -46,6 +46,10 @@ impl Extractor for PnpmLock {
         "pnpm-lock"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Yaml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["pnpm-lock.yaml"]
     }

@@ -24,6 +24,10 @@ impl Extractor for PoetryLock {
         "poetry-lock"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Toml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["poetry.lock"]
     }

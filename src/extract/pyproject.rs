@@ -38,6 +38,10 @@ impl Extractor for Pyproject {
         "pyproject"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Toml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["pyproject.toml"]
     }

@@ -29,6 +29,10 @@ impl Extractor for Requirements {
         "requirements"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Hash)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &[
             "requirements.txt",

@@ -31,6 +31,10 @@ impl Extractor for RuntimeFiles {
         "runtime-files"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Hash)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &[
             ".nvmrc",

@@ -28,6 +28,10 @@ impl Extractor for SetupCfg {
         "setup-cfg"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::LineStart(&["#", ";"]))
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["setup.cfg"]
     }

@@ -32,6 +32,10 @@ impl Extractor for Terraform {
         "terraform"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Hcl)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["infra/main.tf"]
     }

@@ -21,6 +21,10 @@ impl Extractor for UvLock {
         "uv-lock"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Toml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["uv.lock"]
     }

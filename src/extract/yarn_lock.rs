@@ -32,6 +32,10 @@ impl Extractor for YarnLock {
         "yarn-lock"
     }
 
+    fn comment_syntax(&self) -> Option<super::comments::CommentSyntax> {
+        Some(super::comments::CommentSyntax::Yaml)
+    }
+
     fn sample_paths(&self) -> &'static [&'static str] {
         &["yarn.lock"]
     }

@@ -308,8 +308,12 @@ impl Server<'_> {
         let root = &self.root;
         // an extractor bug must cost one evaluation, not the editor's session
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let inv = scan::scan_overlay(root, &ScanOptions::default(), &overlay)
-                .map_err(|e| e.to_string())?;
+            // `exclude` of skew.toml: excluded files are neither scanned nor published
+            let opts = ScanOptions {
+                exclude: crate::suppress::exclude_set(config.as_ref(), &[]),
+                ..ScanOptions::default()
+            };
+            let inv = scan::scan_overlay(root, &opts, &overlay).map_err(|e| e.to_string())?;
             let rehearsed = pipeline::rehearse(
                 inv,
                 &rules,

@@ -60,18 +60,32 @@ pub fn scan_revision(root: &Path, rev: &str, opts: &ScanOptions) -> Result<Inven
         let Some(path) = full.strip_prefix(prefix.as_str()) else {
             continue;
         };
-        if mode == "120000"
-            || path.is_empty()
-            || path
-                .split('/')
-                .any(|part| opts.excludes.iter().any(|x| x == part))
-        {
-            continue;
-        }
-        if extract::wanted_by(Path::new(path)).next().is_some() {
+        if wanted_blob(mode, path, opts) {
             wanted.push((path.to_string(), oid.to_string()));
         }
     }
+    Ok(scan::scan_texts(root, read_blobs(dir, wanted)?))
+}
+
+/// Whether a blob at `path` (relative to the scanned folder) is read as the walk would
+/// read the file: not a symlink (its blob is its target's name), not under an excluded
+/// folder, and wanted by some extractor.
+pub(crate) fn wanted_blob(mode: &str, path: &str, opts: &ScanOptions) -> bool {
+    mode != "120000"
+        && !path.is_empty()
+        && !path
+            .split('/')
+            .any(|part| opts.excludes.iter().any(|x| x == part))
+        && !excluded_under(opts, path)
+        && extract::wanted_by(Path::new(path)).next().is_some()
+}
+
+/// The text of each `(path, object id)` through one `git cat-file --batch`, decoded as the
+/// scan decodes files; a blob that is not text is left out.
+pub(crate) fn read_blobs(
+    dir: &Path,
+    wanted: Vec<(String, String)>,
+) -> Result<Vec<(String, String)>, String> {
     let request: String = wanted.iter().map(|(_, oid)| format!("{oid}\n")).collect();
     let blobs = git(dir, &["cat-file", "--batch"], Some(request.as_bytes()))?;
     let mut files = Vec::with_capacity(wanted.len());
@@ -97,10 +111,10 @@ pub fn scan_revision(root: &Path, rev: &str, opts: &ScanOptions) -> Result<Inven
             files.push((path, decoded.text));
         }
     }
-    Ok(scan::scan_texts(root, files))
+    Ok(files)
 }
 
-fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> Result<Vec<u8>, String> {
+pub(crate) fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> Result<Vec<u8>, String> {
     let mut child = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -140,4 +154,16 @@ fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> Result<Vec<u8>, Strin
     } else {
         Err(format!("git {}: {}", args.join(" "), err.trim()))
     }
+}
+
+/// Is `path` (or a folder above it) excluded by `opts.exclude`, as the walk would prune it?
+fn excluded_under(opts: &ScanOptions, path: &str) -> bool {
+    let mut at = 0;
+    while let Some(i) = path[at..].find('/') {
+        if opts.excluded(&path[..at + i]) {
+            return true;
+        }
+        at += i + 1;
+    }
+    opts.excluded(path)
 }

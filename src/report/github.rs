@@ -3,9 +3,10 @@
 //!
 //! Owns the command syntax and its escaping, which follows the Actions toolkit
 //! (`packages/core/src/command.ts`): the message escapes `%`, `\r`, `\n`; property values
-//! additionally escape `:` and `,`, which would otherwise end the value. Paths are relative
-//! to the scan root, so annotations land on the right file when skew runs from the
-//! repository root (the usual `skew check .`). The fix, when there is one, becomes a
+//! additionally escape `:` and `,`, which would otherwise end the value. Paths arrive relative
+//! to the repository top (`GITHUB_WORKSPACE`, else the git work tree: see
+//! [`crate::root::Base::Repo`]), so annotations land on the right file wherever in the
+//! repository the project root is (`skew check shop` names `shop/services/api/…`). The fix, when there is one, becomes a
 //! second line of the annotation. Control characters other than `\n` (ESC, bidi
 //! controls) are escaped first ([`super::escape`]): the log shows them, never runs them.
 //! Must not: write anything else to the stream (every line

@@ -91,10 +91,17 @@ pub fn render_inventory(
     Ok(())
 }
 
-/// `2 errors, 1 warning, 0 infos in 4 files (7 components)`.
+/// `2 errors, 1 warning, 0 infos in 4 files (7 components)`, with what was hidden after
+/// the counts when anything was: `2 errors, 1 warning, 0 infos (3 ignored, 5 in
+/// baseline) in 4 files (7 components)`.
 fn summary(report: &Report) -> String {
+    let hidden = report
+        .hidden
+        .describe()
+        .map(|h| format!(" ({h})"))
+        .unwrap_or_default();
     format!(
-        "{}, {}, {} in {} ({})",
+        "{}, {}, {}{hidden} in {} ({})",
         plural(report.count(Severity::Error), "error"),
         plural(report.count(Severity::Warning), "warning"),
         plural(report.count(Severity::Info), "info"),
@@ -396,6 +403,7 @@ mod tests {
             projects: &[],
             files_scanned: 0,
             rules: &[],
+            hidden: Default::default(),
         };
         let opts = HumanOptions::default();
         let s = to_string(|out| render(&report, &opts, out));
@@ -436,6 +444,7 @@ mod tests {
             projects: &[],
             files_scanned: 2,
             rules: &[],
+            hidden: Default::default(),
         };
         let s = to_string(|out| render(&report, &HumanOptions::default(), out));
         insta::assert_snapshot!(s);

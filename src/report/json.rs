@@ -69,6 +69,8 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    /// Findings not reported, by reason (ignores, selection, baseline, `--since`).
+    hidden: crate::suppress::Hidden,
 }
 
 #[derive(Serialize)]
@@ -117,6 +119,7 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
             errors: report.count(Error),
             warnings: report.count(Warning),
             infos: report.count(Info),
+            hidden: report.hidden,
         },
         findings: json_findings(report),
         components: sorted_components(report)

@@ -42,6 +42,8 @@ pub struct Report<'a> {
     /// formats that describe rules apart from results (SARIF). May be empty: reporters
     /// then fall back to [`crate::diagnostic::Code`] and the findings themselves.
     pub rules: &'a [RuleMeta],
+    /// How many findings were hidden, by reason (ignores, selection, baseline).
+    pub hidden: crate::suppress::Hidden,
 }
 
 impl<'a> Report<'a> {
@@ -444,6 +446,7 @@ pub(crate) mod testing {
                 projects: &[],
                 files_scanned: 3,
                 rules: &[],
+                hidden: Default::default(),
             }
         }
     }

@@ -6,8 +6,13 @@
 //! code points (`columnKind: "unicodeCodePoints"`, matching skew's character columns),
 //! related locations, and a `partialFingerprints` entry that ignores line numbers so a
 //! dashboard can follow a finding across edits. Paths are relative URIs against
-//! `%SRCROOT%` (the scan root). Must not: emit column 0 (GitHub rejects it) or anything
-//! that varies between runs on the same input.
+//! `%SRCROOT%`, the repository top (`GITHUB_WORKSPACE`, else the git work tree; the caller
+//! rebases the paths), which GitHub asks for: "we recommend that this is a relative path
+//! from the root of the GitHub repository being analyzed" (docs.github.com, SARIF support
+//! for code scanning, `physicalLocation`). `run.originalUriBaseIds` describes `%SRCROOT%`
+//! without a `uri`: an absolute path would vary between machines, and SARIF lets the
+//! consumer supply a base the log leaves undefined. Must not: emit column 0 (GitHub
+//! rejects it) or anything that varies between runs on the same input.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -81,6 +86,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 }
             },
             "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": {
+                "%SRCROOT%": {
+                    "description": {
+                        "text": "The top of the repository: GITHUB_WORKSPACE when set, else the git work tree skew ran in"
+                    }
+                }
+            },
             "results": results,
         }]
     });
@@ -212,6 +224,7 @@ mod tests {
         }];
         let report = super::super::Report {
             rules: &rules,
+            hidden: Default::default(),
             ..fx.report()
         };
         let s = to_string(|out| render(&report, out));

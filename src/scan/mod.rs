@@ -31,6 +31,16 @@ pub struct ScanOptions {
     pub excludes: Vec<String>,
     /// Files bigger than this (bytes) are reported as `skipped-file`, not read.
     pub max_file_size: u64,
+    /// Paths relative to the root (`exclude` in skew.toml, `--exclude`) that are neither
+    /// walked nor read; see [`ScanOptions::excluded`].
+    pub exclude: globset::GlobSet,
+}
+
+impl ScanOptions {
+    /// Is the file or folder at `rel` (relative to the root, `/`-separated) excluded?
+    pub fn excluded(&self, rel: &str) -> bool {
+        !self.exclude.is_empty() && self.exclude.is_match(rel)
+    }
 }
 
 impl Default for ScanOptions {
@@ -38,6 +48,7 @@ impl Default for ScanOptions {
         ScanOptions {
             excludes: DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect(),
             max_file_size: crate::limits::DEFAULT_MAX_FILE_SIZE,
+            exclude: globset::GlobSet::empty(),
         }
     }
 }
@@ -308,6 +319,8 @@ type Unreadable = Vec<(PathBuf, String)>;
 /// ignore files themselves (a bad `.gitignore` line) are the walker's to skip.
 fn walk(root: &Path, opts: &ScanOptions) -> (Vec<(PathBuf, PathBuf)>, Unreadable) {
     let excludes = opts.excludes.clone();
+    let globs = opts.clone();
+    let base = root.to_path_buf();
     let mut out = Vec::new();
     let walker = WalkBuilder::new(root)
         .hidden(false) // .nvmrc, .tool-versions, .github/ are hidden files
@@ -315,11 +328,13 @@ fn walk(root: &Path, opts: &ScanOptions) -> (Vec<(PathBuf, PathBuf)>, Unreadable
         .parents(false)
         .filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            let rel = e.path().strip_prefix(&base).unwrap_or(e.path());
             !(is_dir
                 && e.depth() > 0
                 && e.file_name()
                     .to_str()
                     .is_some_and(|n| excludes.iter().any(|x| x == n)))
+                && !(e.depth() > 0 && globs.excluded(&slash_path(rel)))
         })
         .build();
     let mut unreadable = Vec::new();

@@ -30,6 +30,7 @@ pub fn check_project(dir: &Path, rules: &RuleSet) -> (Vec<Finding>, String) {
     let options = CheckOptions {
         today: TODAY.parse().unwrap(),
         assume: Vec::new(),
+        selection: Default::default(),
     };
     let checked = check_inventory_with(&mut inv, rules, options);
     let mut text = String::new();
@@ -63,6 +64,10 @@ pub fn skew_in(dir: &Path, args: &[&str]) -> Output {
         .env("COLUMNS", "80")
         // end-of-life findings must not change with the calendar
         .env("SKEW_TODAY", TODAY)
+        // each fixture is its own project, not a part of skew's repository (tests/paths.rs
+        // covers discovery); annotations name paths as outside CI
+        .env("SKEW_NO_DISCOVERY", "1")
+        .env_remove("GITHUB_WORKSPACE")
         .env_remove("CLICOLOR_FORCE")
         .output()
         .unwrap()

@@ -1,0 +1,192 @@
+//! Inline suppressions: a comment holding `skew: ignore[RULE, …]` (text after the `]`,
+//! an optional `--` first, is the reason) hides those rules' findings on its own line
+//! when it trails code, or on the next line when it stands on a line of its own.
+//!
+//! Comments are found by the format's own [`super::CommentSyntax`] (the extractor
+//! registry names it per format), so `skew: ignore[…]` inside a string or a YAML block
+//! scalar is text, not a directive. Formats without comments (JSON) have no inline
+//! suppressions: `[[ignore]]` in `skew.toml` covers them.
+
+use std::path::Path;
+
+use crate::config::Selector;
+use crate::diagnostic::{Code, Finding, Label};
+use crate::extract::comments;
+use crate::source::{FileId, SourceFile, Sources};
+
+/// The directive, as users write it.
+const MARKER: &str = "skew: ignore[";
+
+/// One rule id (or prefix) of a directive.
+struct Entry {
+    selector: Selector,
+    /// The line whose findings it hides.
+    line: usize,
+    own_line: bool,
+    used: bool,
+}
+
+/// Hide the findings inline directives name; return an `unused-ignore` finding for each
+/// id that hid nothing.
+pub(super) fn apply(
+    findings: &mut Vec<Finding>,
+    sources: &Sources,
+    known: &[&str],
+) -> Vec<Finding> {
+    let finder = memchr::memmem::Finder::new(MARKER);
+    let mut per_file: Vec<(FileId, Vec<Entry>)> = Vec::new();
+    for file in sources.iter() {
+        if finder.find(file.text.as_bytes()).is_none() {
+            continue;
+        }
+        let entries = directives(file);
+        if !entries.is_empty() {
+            per_file.push((file.id, entries));
+        }
+    }
+    if per_file.is_empty() {
+        return Vec::new();
+    }
+    findings.retain(|f| {
+        let Some((_, entries)) = per_file
+            .iter_mut()
+            .find(|(id, _)| *id == f.primary.span.file)
+        else {
+            return true;
+        };
+        let file = sources.get(f.primary.span.file);
+        let first = file.line_col(f.primary.span.start).0;
+        let last = file.line_col(f.primary.span.end).0;
+        let mut hide = false;
+        for e in entries.iter_mut() {
+            if (first..=last).contains(&e.line) && e.selector.matches(&f.rule_id) {
+                e.used = true;
+                hide = true;
+            }
+        }
+        !hide
+    });
+    let mut out = Vec::new();
+    for (id, entries) in per_file {
+        let file = sources.get(id);
+        for e in entries.into_iter().filter(|e| !e.used) {
+            let text = &e.selector.text;
+            let message = if text.is_empty() {
+                "`skew: ignore[]` names no rule".to_string()
+            } else if !known.iter().any(|k| e.selector.matches(k)) {
+                let near = crate::run::nearest_id(text, known.iter().copied());
+                let hint = near
+                    .map(|n| format!("; did you mean `{n}`?"))
+                    .unwrap_or_default();
+                format!("`skew: ignore[{text}]` names no known rule{hint}")
+            } else {
+                let which = if e.own_line {
+                    "the next line"
+                } else {
+                    "this line"
+                };
+                format!("`skew: ignore[{text}]` hides no finding on {which}")
+            };
+            out.push(Finding {
+                rule_id: Code::UnusedIgnore.to_string(),
+                severity: Code::UnusedIgnore.severity(),
+                message,
+                primary: Label::new(file.span(e.selector.span.0, e.selector.span.1), "unused"),
+                related: Vec::new(),
+                fix: Some("remove it, or name the rule of a finding it should hide".into()),
+                sources: Vec::new(),
+                subject: Default::default(),
+            });
+        }
+    }
+    out
+}
+
+/// Every directive in the comments of `file`, one entry per id.
+fn directives(file: &SourceFile) -> Vec<Entry> {
+    let Some(syntax) = crate::extract::comment_syntax_of(Path::new(&file.path)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for c in comments::comments(&file.text, syntax) {
+        let text = &file.text[c.start..c.end];
+        let line = if c.own_line {
+            file.line_col(c.end).0 + 1
+        } else {
+            file.line_col(c.start).0
+        };
+        let mut from = 0;
+        while let Some(i) = text[from..].find(MARKER) {
+            let open = from + i + MARKER.len();
+            let Some(close) = text[open..].find(']').map(|j| open + j) else {
+                break;
+            };
+            let list = &text[open..close];
+            let mut at = open;
+            for part in list.split(',') {
+                let id = part.trim();
+                let lead = part.len() - part.trim_start().len();
+                let start = c.start + at + lead;
+                if !id.is_empty() || list.trim().is_empty() {
+                    out.push(Entry {
+                        selector: Selector {
+                            text: id.to_string(),
+                            span: (start, start + id.len()),
+                        },
+                        line,
+                        own_line: c.own_line,
+                        used: false,
+                    });
+                }
+                at += part.len() + 1;
+            }
+            from = close + 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(path: &str, text: &str) -> Vec<(String, usize)> {
+        let file = SourceFile::new(FileId(0), path, text);
+        directives(&file)
+            .into_iter()
+            .map(|e| (e.selector.text, e.line))
+            .collect()
+    }
+
+    #[test]
+    fn trailing_and_own_line_directives() {
+        let text = "\
+services:
+  db:
+    # skew: ignore[unpinned-server] -- dev only
+    image: mysql
+    other: \"# skew: ignore[in-a-string]\"
+    image2: redis # skew: ignore[a, b-] -- two
+";
+        assert_eq!(
+            entries("compose.yaml", text),
+            [
+                ("unpinned-server".into(), 4),
+                ("a".into(), 6),
+                ("b-".into(), 6)
+            ]
+        );
+    }
+
+    #[test]
+    fn xml_directive_on_the_line_above() {
+        let text =
+            "<project>\n  <!-- skew: ignore[x] legacy -->\n  <version>1</version>\n</project>\n";
+        assert_eq!(entries("pom.xml", text), [("x".into(), 3)]);
+    }
+
+    #[test]
+    fn json_has_no_comments() {
+        assert!(entries("package.json", "{\"a\": \"# skew: ignore[x]\"}").is_empty());
+    }
+}
