@@ -75,6 +75,9 @@ pub enum Ecosystem {
     Deb,
     /// Alpine OS packages pinned in a Dockerfile (`apk add pkg=1.2.3-r0`).
     Apk,
+    /// jsonnet-bundler packages (`jsonnetfile.json`): `name` is the Git remote's host and
+    /// path plus the subdirectory (`github.com/org/repo/lib`), `version` a ref.
+    Jsonnet,
 }
 
 impl Ecosystem {
@@ -97,6 +100,7 @@ impl Ecosystem {
         Ecosystem::Hex,
         Ecosystem::Deb,
         Ecosystem::Apk,
+        Ecosystem::Jsonnet,
     ];
 
     /// The stable name used in JSON and rule files.
@@ -120,6 +124,7 @@ impl Ecosystem {
             Ecosystem::Hex => "hex",
             Ecosystem::Deb => "deb",
             Ecosystem::Apk => "apk",
+            Ecosystem::Jsonnet => "jsonnet",
         }
     }
 

@@ -65,7 +65,7 @@ fn index(rules: &RuleSet) -> String {
             id = r.id,
         );
     }
-    s.push_str("\n## Products\n\nA component is an instance of a product when its name is one of these.\n\n");
+    s.push_str("\n## Products\n\nA component is an instance of a product when its name is one of these. A Helm chart's `appVersion` (a chart's own, or a dependency's vendored under `charts/`) is an instance when the chart's name is the last part of one of the Docker images (`postgresql` of `bitnami/postgresql`).\n\n");
     s.push_str("| product | id | Docker images | managed engines | runtimes | rules |\n|---|---|---|---|---|---|\n");
     for p in &rules.products {
         let list = |names: &[String]| {

@@ -183,3 +183,22 @@ fn skew_toml_environments_override_the_topology() {
         "{reasons:?}"
     );
 }
+
+/// An umbrella chart's dependency vendored under `charts/` runs the version its own
+/// `Chart.yaml` `appVersion` says (PostgreSQL 16.4.0 here, not the chart's 15.5.38): a
+/// server of the umbrella chart, so the driver below the chart is judged against it.
+#[test]
+fn a_vendored_chart_dependency_is_a_server_at_its_app_version() {
+    let o = common::skew(&[
+        "check",
+        "fixtures/topology/helm-vendored",
+        "--today",
+        common::TODAY,
+        "--format",
+        "short",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", common::stderr(&o));
+    let out = common::stdout(&o);
+    assert!(out.contains("postgres-scram-sha-256"), "{out}");
+    assert!(out.contains("16.4.0"), "{out}");
+}

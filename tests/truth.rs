@@ -250,3 +250,30 @@ fn a_confluent_platform_image_counts_in_kafka_versions() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     insta::assert_snapshot!("truth_confluent_kafka", stdout(&o));
 }
+
+/// `valkey/valkey` is Valkey, a product of its own: its tag `8.0.1` is no Redis version,
+/// so Redis's rules (here `redis-acl-username`, which fires for the same project on
+/// `redis:7.2`) do not judge it; Valkey's release notes give no line-by-line Redis table.
+#[test]
+fn a_valkey_image_is_valkey_not_a_redis_version() {
+    let dir = "fixtures/truth/valkey";
+    let o = skew(&["check", dir, "--today", TODAY, "--format", "short"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // the image is Valkey at its own version
+    let o = skew(&["what-if", dir, "--upgrade", "valkey=9.0.0"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("upgrading valkey 8.0.1 → 9.0.0"),
+        "{}",
+        stdout(&o)
+    );
+    let o = skew(&[
+        "check",
+        "fixtures/rules/redis-acl-username/fail",
+        "--today",
+        TODAY,
+        "--format",
+        "short",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}

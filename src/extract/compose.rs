@@ -6,9 +6,12 @@
 //! service states (`build:` context, `depends_on`, `links`, hosts in its environment, the
 //! file's `include:`, `extends.file`) as [`UnitFact`]s for `plan::topology`. `${VAR:-default}`
 //! interpolation uses the default here; an image with variables is also recorded so the
-//! scanner can interpolate it with the `.env` beside the file. Must not: read `.env` files
-//! or the environment (extractors do no I/O), follow `extends:` into other files, or
-//! decide what an image *is* (rules do).
+//! scanner can interpolate it with the `.env` beside the file. A service with neither
+//! `image:` nor `build:` that `extends:` a service of the same file runs that service's
+//! image (along a chain of such `extends:`, as compose merges them): a component of its
+//! own, blamed on the image line it inherits, with its own command and environment over
+//! the base's. Must not: read `.env` files or the environment (extractors do no I/O),
+//! follow `extends:` into other files, or decide what an image *is* (rules do).
 //!
 //! A service with only `build:` produces no component: its image is built from a
 //! Dockerfile in the repository, and that Dockerfile's `FROM` lines are extracted on their
@@ -94,10 +97,44 @@ impl Extractor for Compose {
                 span,
             });
         }
-        for (key, service) in doc.services.map(|s| s.0).unwrap_or_default() {
+        let services = doc.services.map(|s| s.0).unwrap_or_default();
+        // `extends:` a service of this file, by service name (None for another file's)
+        let local_base = |s: &Service| {
+            s.extends
+                .as_ref()
+                .filter(|e| e.file.is_none())
+                .and_then(|e| e.service.clone())
+        };
+        // the image a service without `image:` or `build:` inherits along its chain of
+        // same-file `extends:` (a cycle inherits nothing), with the base's environment
+        let inherited = |name: &str| -> Option<(&Spanned<String>, Vec<&Service>)> {
+            let mut seen = vec![name.to_string()];
+            let mut bases = Vec::new();
+            let mut at = services.iter().find(|(k, _)| k.value == name)?.1.as_ref()?;
+            loop {
+                let base = local_base(at)?;
+                if seen.contains(&base) {
+                    return None;
+                }
+                seen.push(base.clone());
+                at = services.iter().find(|(k, _)| k.value == base)?.1.as_ref()?;
+                bases.push(at);
+                if let Some(image) = &at.image {
+                    return Some((image, bases));
+                }
+                if at.build.is_some() {
+                    return None;
+                }
+            }
+        };
+        for (key, service) in &services {
             let Some(service) = service else { continue };
             let name = key.value.clone();
-            if let Some(other) = service.extends.and_then(|e| e.0) {
+            let inherit = match (&service.image, &service.build) {
+                (None, None) => inherited(&name),
+                _ => None,
+            };
+            if let Some(other) = service.extends.as_ref().and_then(|e| e.file.clone()) {
                 let span = match verbatim_start(file, &other.defined, &other.value) {
                     Some(s) => file.span(s, s + other.value.len()),
                     None => node_span(file, &other.defined),
@@ -108,24 +145,41 @@ impl Extractor for Compose {
                 });
             }
             let mut settings = Vec::new();
-            if let Some(env) = service.environment {
-                env_settings(file, env, &mut settings);
+            if let Some(env) = &service.environment {
+                env_settings(file, env.clone(), &mut settings);
             }
             out.units.push(UnitFact::ComposeService(service_facts(
                 file,
-                &key,
+                key,
                 &service.build,
-                service.depends_on,
-                service.links,
+                service.depends_on.clone(),
+                service.links.clone(),
                 &settings,
             )));
-            let Some(image) = service.image else { continue };
-            let Some(mut c) = image_component(file, &image, out) else {
+            let (image, bases) = match (&service.image, inherit) {
+                (Some(image), _) => (image, Vec::new()),
+                (None, Some((image, bases))) => (image, bases),
+                (None, None) => continue,
+            };
+            let Some(mut c) = image_component(file, image, out) else {
                 continue;
             };
             c.group = Some(name);
-            if let Some(cmd) = service.command {
-                command_settings(file, cmd, &mut c.settings);
+            // an inherited command or variable unless the service sets its own
+            let command = service
+                .command
+                .as_ref()
+                .or_else(|| bases.iter().find_map(|b| b.command.as_ref()));
+            if let Some(cmd) = command {
+                command_settings(file, cmd.clone(), &mut c.settings);
+            }
+            for b in &bases {
+                let mut base_env = Vec::new();
+                if let Some(env) = &b.environment {
+                    env_settings(file, env.clone(), &mut base_env);
+                }
+                base_env.retain(|e| !settings.iter().any(|s| s.name == e.name));
+                settings.extend(base_env);
             }
             c.settings.extend(settings);
             out.push(c);
@@ -308,10 +362,13 @@ struct Service {
     extends: Option<Extends>,
 }
 
-/// `extends:` a service of this file (`extends: base`) or of another one
-/// (`extends: { file: common.yml, service: base }`): only the other file matters to
-/// topology (it joins the project, like an `include:`).
-struct Extends(Option<Spanned<String>>);
+/// `extends:` a service of this file (`extends: base`, `extends: { service: base }`) or
+/// of another one (`extends: { file: common.yml, service: base }`): the other file joins
+/// the project (like an `include:`); a service of this file lends its image.
+struct Extends {
+    file: Option<Spanned<String>>,
+    service: Option<String>,
+}
 
 impl<'de> Deserialize<'de> for Extends {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -319,6 +376,8 @@ impl<'de> Deserialize<'de> for Extends {
         struct ExtendsMap {
             #[serde(default)]
             file: Option<Spanned<String>>,
+            #[serde(default)]
+            service: Option<String>,
         }
         struct V;
         impl<'de> Visitor<'de> for V {
@@ -326,12 +385,18 @@ impl<'de> Deserialize<'de> for Extends {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a service name or a map with `file` and `service`")
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Extends, E> {
-                Ok(Extends(None))
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Extends, E> {
+                Ok(Extends {
+                    file: None,
+                    service: Some(v.to_string()),
+                })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Extends, A::Error> {
                 let m = ExtendsMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(Extends(m.file))
+                Ok(Extends {
+                    file: m.file,
+                    service: m.service,
+                })
             }
         }
         d.deserialize_any(V)
@@ -380,6 +445,7 @@ impl<'de> Deserialize<'de> for Build {
 
 /// Service names as `depends_on`/`links` list them: a list of names, or a map whose keys
 /// are the names (`depends_on: { db: { condition: service_healthy } }`).
+#[derive(Clone)]
 struct Names(Vec<Spanned<String>>);
 
 impl<'de> Deserialize<'de> for Names {
@@ -487,6 +553,7 @@ impl<'de> Deserialize<'de> for Include {
 }
 
 /// `command:` is a string (split like a shell) or a list of arguments.
+#[derive(Clone)]
 enum Command {
     Line(String),
     List(Vec<Spanned<String>>),
@@ -519,6 +586,7 @@ impl<'de> Deserialize<'de> for Command {
 }
 
 /// `environment:` is a map (`KEY: value`) or a list of `KEY=VAL` strings.
+#[derive(Clone)]
 enum Environment {
     Map(Vec<(Spanned<String>, Option<Spanned<Scalar>>)>),
     List(Vec<Spanned<String>>),
@@ -557,6 +625,7 @@ impl<'de> Deserialize<'de> for Environment {
 
 /// Any YAML scalar as text: `MYSQL_PORT: 3306` and `DEBUG: true` are common in
 /// `environment:`, and compose passes them on as strings.
+#[derive(Clone)]
 struct Scalar(String);
 
 impl<'de> Deserialize<'de> for Scalar {

@@ -19,7 +19,8 @@
 //!   directly inside a `dependencies { }` block any configuration name followed by a
 //!   string or `(` counts too (`checkstyle "…"`, `jmh "…"`, custom configurations);
 //!   test ones (`test…`, `androidTest…`, `integrationTest…`) are `dev`; `classpath`
-//!   (buildscript plugins) is `tool`, the rest `package`, all in `maven`;
+//!   (buildscript plugins) is `tool`, the rest `package`, all in `maven`; the protobuf
+//!   plugin's `artifact = "g:a:v"` (protoc and its code generators) is a `tool` too;
 //! - in a `plugins { }` block, `id 'x' version 'v'`, `id("x") version "v"` and Kotlin's
 //!   `kotlin("jvm") version "v"` (the plugin `org.jetbrains.kotlin.jvm`): a `tool` in
 //!   `maven` named by the plugin's marker artifact `x:x.gradle.plugin`, the coordinate
@@ -301,13 +302,17 @@ fn dependencies(
     let Some(Tok::Word(conf)) = t.first() else {
         return;
     };
+    // `artifact = "g:a:v"` in the protobuf plugin's `protoc { }` and `plugins { }`
+    // blocks: the code generator the build downloads and runs, a `tool`
+    let artifact =
+        *conf == "artifact" && matches!(t, [_, Tok::Punct('='), Tok::Str(..)] | [_, Tok::Str(..)]);
     // directly in a `dependencies { }` block any configuration counts (`checkstyle`,
     // `jmh`, a custom one); elsewhere only the known names do
     let custom = in_dependencies
         && conf.starts_with(|c: char| c.is_ascii_lowercase())
         && !NOT_CONFIGURATIONS.contains(conf)
         && matches!(t.get(1), Some(Tok::Str(..) | Tok::Punct('(')));
-    if !(is_configuration(conf) || custom) {
+    if !(is_configuration(conf) || custom || artifact) {
         return;
     }
     // a closure after the coordinates configures them (`{ exclude … }`): not coordinates
@@ -315,7 +320,7 @@ fn dependencies(
         Some(end) => &t[..end],
         None => t,
     };
-    let kind = if *conf == "classpath" {
+    let kind = if *conf == "classpath" || artifact {
         ComponentKind::Tool
     } else {
         ComponentKind::Package

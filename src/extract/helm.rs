@@ -10,6 +10,10 @@
 //!   `kubernetes` in `helm`, the way `engines.node` is a runtime in `npm`;
 //! - `dependencies[]` are `package`s in `helm`, version = the range, group = repository.
 //!
+//! A values file's `global.imageRegistry` replaces the `registry` of every image written
+//! as a map (`registry`/`repository`/`tag`), as Bitnami's common helper renders it; a
+//! one-string `image: repo:tag` keeps its own registry.
+//!
 //! Unquoted numbers that Helm's float64 round trip would rewrite (`tag: 8.0` renders
 //! as `8`) keep their written text and get an `ambiguous-version` warning.
 //!
@@ -191,7 +195,14 @@ impl Extractor for HelmValues {
 
     fn extract(&self, file: &SourceFile, out: &mut Extraction) {
         match yaml_tree::parse_one(file, "Helm values") {
-            Ok(Some(root)) => walk(file, &root, &mut String::new(), out),
+            Ok(Some(root)) => {
+                let global = root
+                    .path(&["global", "imageRegistry"])
+                    .and_then(|r| r.scalar(file))
+                    .map(|r| r.text)
+                    .filter(|r| !r.is_empty());
+                walk(file, &root, &mut String::new(), global.as_deref(), out)
+            }
             Ok(None) => {}
             Err(problem) => out.problem(*problem),
         }
@@ -199,7 +210,16 @@ impl Extractor for HelmValues {
 }
 
 /// Visit every mapping in the tree; `path` is the YAML path of `node` (`mysql.primary`).
-fn walk(file: &SourceFile, node: &Node, path: &mut String, out: &mut Extraction) {
+/// `global` is `global.imageRegistry`, which overrides every map-style image's
+/// `registry` (Bitnami's `common.images.image` helper: `default .imageRoot.registry
+/// .global.imageRegistry`).
+fn walk(
+    file: &SourceFile,
+    node: &Node,
+    path: &mut String,
+    global: Option<&str>,
+    out: &mut Extraction,
+) {
     let base = path.len();
     match &node.value {
         Value::Map(_) => {
@@ -209,16 +229,16 @@ fn walk(file: &SourceFile, node: &Node, path: &mut String, out: &mut Extraction)
                 }
                 path.push_str(key);
                 if key == "image" {
-                    image(file, value, path, out);
+                    image(file, value, path, global, out);
                 }
-                walk(file, value, path, out);
+                walk(file, value, path, global, out);
                 path.truncate(base);
             }
         }
         Value::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
                 path.push_str(&format!("[{i}]"));
-                walk(file, item, path, out);
+                walk(file, item, path, global, out);
                 path.truncate(base);
             }
         }
@@ -228,13 +248,16 @@ fn walk(file: &SourceFile, node: &Node, path: &mut String, out: &mut Extraction)
 
 /// `image: repo:tag`, or `image: {registry?, repository, tag?}` (the tag may be a YAML
 /// number such as `8.0`: its raw text is kept).
-fn image(file: &SourceFile, node: &Node, group: &str, out: &mut Extraction) {
+fn image(file: &SourceFile, node: &Node, group: &str, global: Option<&str>, out: &mut Extraction) {
     if let Some(repository) = node.get("repository").and_then(|r| r.scalar(file)) {
-        let name = match node.get("registry").and_then(|r| r.scalar(file)) {
-            Some(registry) if !registry.text.is_empty() => {
-                format!("{}/{}", registry.text, repository.text)
-            }
-            _ => repository.text.clone(),
+        let own = node
+            .get("registry")
+            .and_then(|r| r.scalar(file))
+            .map(|r| r.text)
+            .filter(|r| !r.is_empty());
+        let name = match global.map(str::to_string).or(own) {
+            Some(registry) => format!("{registry}/{}", repository.text),
+            None => repository.text.clone(),
         };
         // an empty tag means "the chart's appVersion": unknown here
         let tag = node

@@ -22,8 +22,8 @@
 //!   `${project.groupId}`, `${project.artifactId}`. When the version is exactly one
 //!   property, the span is the property's value — that is where a person edits it.
 //!   An unresolvable property gives version `None`, blamed on the version text.
-//! - `build/plugins/plugin` and `build/pluginManagement/plugins/plugin` are
-//!   `tool`/`maven` (groupId defaults to `org.apache.maven.plugins`); dependencies of
+//! - `build/plugins/plugin` and `build/pluginManagement/plugins/plugin` (also in a
+//!   profile's `build`, group `profile:<id>`) are `tool`/`maven` (groupId defaults to `org.apache.maven.plugins`); dependencies of
 //!   plugins are not reported (they belong to the build tool's class path).
 //! - The Java the project compiles for is a `runtime`/`runtime` named `java`: the first
 //!   of the properties `maven.compiler.release`, `maven.compiler.target`,
@@ -212,7 +212,20 @@ impl Extractor for MavenPom {
                 span,
             ));
         }
-        if let Some(build) = child(project, "build") {
+        // the project's build, then each profile's (its plugins in group `profile:<id>`)
+        let mut builds: Vec<(Node, Option<String>)> = child(project, "build")
+            .map(|b| (b, None))
+            .into_iter()
+            .collect();
+        for p in child(project, "profiles")
+            .into_iter()
+            .flat_map(|ps| children(ps, "profile"))
+        {
+            let id = child(p, "id").and_then(|i| text_of(file, i));
+            let group = format!("profile:{}", id.map(|(t, _)| t).unwrap_or_default());
+            builds.extend(child(p, "build").map(|b| (b, Some(group))));
+        }
+        for (build, group) in builds {
             let mut lists: Vec<Node> = child(build, "plugins").into_iter().collect();
             if let Some(pm) = child(build, "pluginManagement") {
                 lists.extend(child(pm, "plugins"));
@@ -224,16 +237,18 @@ impl Extractor for MavenPom {
                         // which is not looked up across files: only properties are
                         note(&d);
                         let inherit = inherit(&d).filter(|_| d.text.is_some());
-                        out.push(
-                            Component::new(
-                                ComponentKind::Tool,
-                                Ecosystem::Maven,
-                                d.name,
-                                d.version,
-                                d.span,
-                            )
-                            .inherit(inherit),
-                        );
+                        let mut c = Component::new(
+                            ComponentKind::Tool,
+                            Ecosystem::Maven,
+                            d.name,
+                            d.version,
+                            d.span,
+                        )
+                        .inherit(inherit);
+                        if let Some(g) = &group {
+                            c = c.group(g.clone());
+                        }
+                        out.push(c);
                     }
                 }
             }

@@ -15,6 +15,7 @@ pub mod comments;
 pub(crate) mod compose;
 mod composer_lock;
 mod composer_manifest;
+mod devcontainer;
 mod dockerfile;
 mod dotenv;
 mod dotnet_lock;
@@ -23,6 +24,7 @@ mod gemfile;
 mod gemfile_lock;
 mod github_actions;
 mod go_mod;
+mod go_sum;
 mod gradle;
 mod gradle_catalog;
 mod gradle_lockfile;
@@ -30,6 +32,7 @@ mod gradle_properties;
 mod helm;
 pub(crate) mod image_ref;
 mod json_str;
+mod jsonnet;
 mod kubernetes;
 mod kustomize;
 pub(crate) mod maven_pom;
@@ -151,6 +154,9 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &gradle_lockfile::GradleLockfile,
     &gradle_properties::GradleProperties,
     &gradle_properties::GradleWrapper,
+    &devcontainer::Devcontainer,
+    &jsonnet::JsonnetBundler,
+    &go_sum::GoSum,
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
@@ -342,6 +348,8 @@ mod tests {
             "dotnet-lock",
             "pipfile-lock",
             "gemfile-lock",
+            "jsonnet-bundler",
+            "go-sum",
         ];
         for ex in EXTRACTORS {
             assert_eq!(

@@ -286,7 +286,9 @@ pub(crate) fn purl(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> O
         // the purl of an OS package names its distribution (`pkg:deb/debian/…`), which a
         // Dockerfile line does not say
         | Ecosystem::Deb
-        | Ecosystem::Apk => return None,
+        | Ecosystem::Apk
+        // a Git ref of a repository that may be on any host: no purl type says which
+        | Ecosystem::Jsonnet => return None,
     };
     if path.iter().any(|s| s.is_empty()) {
         return None;

@@ -20,7 +20,7 @@ use std::path::Path;
 use include_dir::{Dir, include_dir};
 use miette::{Diagnostic, LabeledSpan, SourceSpan};
 
-use crate::component::{Component, Ecosystem};
+use crate::component::{Component, ComponentKind, Ecosystem};
 use crate::diagnostic::Severity;
 use crate::version::VersionSet;
 
@@ -65,6 +65,13 @@ impl Product {
                 c.name == self.id || self.managed.iter().any(|m| m.eq_ignore_ascii_case(&c.name))
             }
             Ecosystem::Runtime => self.runtime.iter().any(|r| r.eq_ignore_ascii_case(&c.name)),
+            // a Helm chart's `appVersion` (a `server` named by the chart, also a dependency
+            // vendored under `charts/`) deploys what the chart is named after, as the
+            // official and Bitnami charts are named: the last part of an image name
+            Ecosystem::Helm if c.kind == ComponentKind::Server => self.docker.iter().any(|d| {
+                let image = normalize_image(d);
+                image.rsplit('/').next() == Some(c.name.to_ascii_lowercase().as_str())
+            }),
             _ => false,
         }
     }

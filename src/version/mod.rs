@@ -142,7 +142,9 @@ impl Scheme {
             // no rule reads OS package versions yet: their own orders (dpkg, apk) are
             // not implemented, dotted comparison is the closest
             | Ecosystem::Deb
-            | Ecosystem::Apk => Scheme::Dotted,
+            | Ecosystem::Apk
+            // branches, tags and commits: no order
+            | Ecosystem::Jsonnet => Scheme::Dotted,
         }
     }
 }
@@ -447,6 +449,7 @@ mod tests {
             (Ecosystem::Hex, Scheme::RubyGems),
             (Ecosystem::Deb, Scheme::Dotted),
             (Ecosystem::Apk, Scheme::Dotted),
+            (Ecosystem::Jsonnet, Scheme::Dotted),
         ];
         assert_eq!(want.len(), Ecosystem::ALL.len());
         for (eco, scheme) in want {
