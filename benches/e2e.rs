@@ -134,7 +134,10 @@ fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let load: Vec<&str> = load.split_whitespace().take(3).collect();
-    format!("cores: {cores}, load average (1/5/15 min): {}", load.join(" "))
+    format!(
+        "cores: {cores}, load average (1/5/15 min): {}",
+        load.join(" ")
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -435,7 +438,11 @@ fn generate(dir: &Path, shape: &Shape) -> Stats {
                 true,
             );
         }
-        write(svc.join("index.js"), "require('express')().listen(8080);\n", false);
+        write(
+            svc.join("index.js"),
+            "require('express')().listen(8080);\n",
+            false,
+        );
         write(svc.join("dist/package.json"), &pj, false);
         // installed dependencies: ignored, but the walk must not read them
         for k in 0..shape.installed {
@@ -496,7 +503,14 @@ fn staged_and_lsp(dir: &Path, skew: &Path, rounds: usize) {
     for _ in 0..rounds.max(11) {
         let mut c = Command::new(skew);
         c.current_dir(dir)
-            .args(["check", "--staged", "--format", "json", "--fail-on", "never"])
+            .args([
+                "check",
+                "--staged",
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+            ])
             .env("SKEW_TODAY", "2026-01-01");
         staged.push(run(c));
     }
@@ -539,7 +553,10 @@ fn lsp_round_trips(dir: &Path, skew: &Path, n: usize) {
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let root = dir.canonicalize().unwrap();
-    let uri = format!("file://{}/services/svc0003/requirements.txt", root.display());
+    let uri = format!(
+        "file://{}/services/svc0003/requirements.txt",
+        root.display()
+    );
     let send = |stdin: &mut std::process::ChildStdin, v: serde_json::Value| {
         let body = v.to_string();
         write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
