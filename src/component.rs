@@ -148,7 +148,7 @@ impl Ecosystem {
     pub fn same_name(self, a: &str, b: &str) -> bool {
         // the hot path of every check: compare without allocating where the key is the name
         match self {
-            Ecosystem::PyPI => pypi_normalize(a) == pypi_normalize(b),
+            Ecosystem::PyPI => pypi_chars(a).eq(pypi_chars(b)),
             Ecosystem::NuGet | Ecosystem::Composer | Ecosystem::Runtime | Ecosystem::Managed => {
                 a.eq_ignore_ascii_case(b)
             }
@@ -179,6 +179,36 @@ pub fn pypi_normalize(name: &str) -> String {
         }
     }
     out
+}
+
+/// The characters of [`pypi_normalize`]`(name)`, without building the string: the hot
+/// path of every PyPI name comparison.
+fn pypi_chars(name: &str) -> impl Iterator<Item = char> + '_ {
+    let mut sep = false;
+    let mut started = false;
+    let mut pending: Option<char> = None;
+    let mut chars = name.chars();
+    std::iter::from_fn(move || {
+        if let Some(c) = pending.take() {
+            return Some(c);
+        }
+        for c in chars.by_ref() {
+            if matches!(c, '-' | '_' | '.') {
+                sep = true;
+                continue;
+            }
+            let c = c.to_ascii_lowercase();
+            let emit_sep = sep && started;
+            sep = false;
+            started = true;
+            if emit_sep {
+                pending = Some(c);
+                return Some('-');
+            }
+            return Some(c);
+        }
+        None
+    })
 }
 
 /// Where a component was declared: a manifest a person edits, or a lockfile a tool writes.
@@ -500,6 +530,38 @@ mod tests {
                         "{e} {a} {b}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn pypi_comparison_without_allocation_agrees_with_the_normalised_names() {
+        let names = [
+            "",
+            "-",
+            "a",
+            "A-",
+            "-a",
+            "a--b",
+            "a_.-b",
+            "A.B",
+            "a-b",
+            "ab",
+            "zope.interface",
+            "Zope_Interface",
+            "é_x",
+            "É-x",
+            "x.",
+            "..x..y..",
+        ];
+        for a in names {
+            assert_eq!(pypi_chars(a).collect::<String>(), pypi_normalize(a), "{a}");
+            for b in names {
+                assert_eq!(
+                    Ecosystem::PyPI.same_name(a, b),
+                    pypi_normalize(a) == pypi_normalize(b),
+                    "{a} {b}"
+                );
             }
         }
     }

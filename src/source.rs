@@ -214,6 +214,15 @@ impl Sources {
         id
     }
 
+    /// Add a file already read (its line index already built) and return its id, which
+    /// becomes the file's own.
+    pub fn push(&mut self, mut file: SourceFile) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        file.id = id;
+        self.files.push(file);
+        id
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }

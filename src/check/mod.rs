@@ -211,6 +211,32 @@ pub struct Context<'a> {
     /// The configured environments' names and ranks ([`Scenario`]).
     pub environment_names: Vec<String>,
     pub ranks: Vec<Option<usize>>,
+    /// Component indices by (ecosystem, [`index_key`] of the name), ascending: built
+    /// once, so a rule looks up its clients instead of scanning every component for
+    /// every server (big monorepos are many servers times many components).
+    named: std::collections::HashMap<(Ecosystem, String), Vec<usize>>,
+}
+
+/// A name key that every way kinds compare names agrees with: equal for names that are
+/// equal exactly, ignoring ASCII case, under PEP 503, or as Go major-version paths
+/// (`…/go-elasticsearch/v8` is keyed as `…/go-elasticsearch`). Coarser than
+/// [`Ecosystem::name_key`]: candidates found through it are checked with the kind's own
+/// test.
+fn index_key(ecosystem: Ecosystem, name: &str) -> String {
+    match ecosystem {
+        Ecosystem::PyPI => crate::component::pypi_normalize(name),
+        Ecosystem::Go => {
+            let mut base = name;
+            while let Some((rest, _)) = base
+                .rsplit_once("/v")
+                .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            {
+                base = rest;
+            }
+            base.to_ascii_lowercase()
+        }
+        _ => name.to_ascii_lowercase(),
+    }
 }
 
 impl<'a> Context<'a> {
@@ -311,6 +337,14 @@ impl<'a> Context<'a> {
         }
         let mut environments = scenario.environments.clone();
         environments.resize(components.len(), Vec::new());
+        let mut named: std::collections::HashMap<(Ecosystem, String), Vec<usize>> =
+            std::collections::HashMap::new();
+        for (index, c) in components.iter().enumerate() {
+            named
+                .entry((c.ecosystem, index_key(c.ecosystem, &c.name)))
+                .or_default()
+                .push(index);
+        }
         Context {
             components,
             rules,
@@ -321,7 +355,28 @@ impl<'a> Context<'a> {
             units: &[],
             environment_names: scenario.environment_names.clone(),
             ranks: scenario.ranks.clone(),
+            named,
         }
+    }
+
+    /// The indices, ascending and each once, of the components that may be named like
+    /// one of `names` (a superset: callers apply their own name test, such as
+    /// [`is_named`] or [`ClientRef::matches`](crate::rule::ClientRef::matches)). The
+    /// same components, in the same order, as a scan of every component filtered by
+    /// that test.
+    pub fn candidates<'n>(
+        &self,
+        names: impl IntoIterator<Item = (Ecosystem, &'n str)>,
+    ) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for (ecosystem, name) in names {
+            if let Some(found) = self.named.get(&(ecosystem, index_key(ecosystem, name))) {
+                out.extend_from_slice(found);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Pair clients with servers through the deployment topology these facts describe.
@@ -494,13 +549,12 @@ pub fn runtime_in_scope(runtime_path: &str, package_path: &str) -> bool {
     if ci_root {
         return true;
     }
-    let dir = |p: &str| {
-        p.rsplit_once('/')
-            .map(|(d, _)| d.to_string())
-            .unwrap_or_default()
-    };
+    fn dir(p: &str) -> &str {
+        p.rsplit_once('/').map_or("", |(d, _)| d)
+    }
     let (rd, pd) = (dir(runtime_path), dir(package_path));
-    rd.is_empty() || pd == rd || pd.starts_with(&format!("{rd}/"))
+    // evaluated for every (package, runtime) pair: no allocation
+    rd.is_empty() || pd == rd || (pd.starts_with(rd) && pd.as_bytes().get(rd.len()) == Some(&b'/'))
 }
 
 /// Is `c` a runtime the repository runs (not one a package asks for)?

@@ -28,7 +28,8 @@ pub(super) fn evaluate(
         if server_verdict == Verdict::Never {
             continue;
         }
-        for (ci, c) in cx.components.iter().enumerate() {
+        for ci in cx.candidates(clients.iter().map(|r| (r.ecosystem, r.name.as_str()))) {
+            let c = &cx.components[ci];
             let Some(req) = clients.iter().find(|r| is_named(c, r.ecosystem, &r.name)) else {
                 continue;
             };

@@ -43,7 +43,17 @@ pub(super) fn evaluate(
         .known_instances_of(&rule.product)
         .filter(|(i, _)| is_run_runtime(i.component))
         .collect();
-    for (ci, c) in cx.components.iter().enumerate() {
+    // the packages the rule names, and the runtime ranges manifests declare
+    let names = packages
+        .iter()
+        .map(|p| (p.ecosystem, p.name.as_str()))
+        .chain(
+            declared_in
+                .iter()
+                .flat_map(|&e| product.runtime.iter().map(move |r| (e, r.as_str()))),
+        );
+    for ci in cx.candidates(names) {
+        let c = &cx.components[ci];
         let in_scope = || {
             runtimes
                 .iter()

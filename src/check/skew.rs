@@ -57,7 +57,8 @@ pub(super) fn evaluate(
         });
     }
     for t in &targets {
-        for (ci, c) in cx.components.iter().enumerate() {
+        for ci in cx.candidates(clients.iter().map(|r| (r.ecosystem, r.name.as_str()))) {
+            let c = &cx.components[ci];
             let Some(client) = clients.iter().find(|r| r.matches(c)) else {
                 continue;
             };

@@ -308,8 +308,10 @@ fn assemble(root: &Path, results: Vec<(SourceFile, Extraction)>) -> Inventory {
     };
     let mut offers: Vec<(FileId, Inheritable)> = Vec::new();
     for (file, out) in results {
-        let id = inv.sources.add(file.path, file.text);
-        debug_assert_eq!(id, file.id);
+        let expected = file.id;
+        // the line index was built when the file was read: keep it
+        let id = inv.sources.push(file);
+        debug_assert_eq!(id, expected);
         inv.components.extend(out.components);
         inv.problems.extend(out.problems);
         offers.extend(out.inheritable.into_iter().map(|o| (id, o)));
@@ -410,8 +412,13 @@ pub(crate) fn dir_of(path: &str) -> &str {
 /// own folder (and, for workspaces, in folders below it). Lockfile entries no manifest
 /// declares (transitive dependencies) stay as components of their own.
 fn link_lockfiles(inv: &mut Inventory) {
-    let mut locked: Vec<Component> = Vec::new();
-    let mut manifests: Vec<Component> = Vec::new();
+    let lockfile_entries = inv
+        .components
+        .iter()
+        .filter(|c| c.origin == Origin::Lockfile)
+        .count();
+    let mut locked: Vec<Component> = Vec::with_capacity(lockfile_entries);
+    let mut manifests: Vec<Component> = Vec::with_capacity(inv.components.len() - lockfile_entries);
     for c in inv.components.drain(..) {
         match c.origin {
             Origin::Lockfile => locked.push(c),
@@ -419,12 +426,17 @@ fn link_lockfiles(inv: &mut Inventory) {
         }
     }
     let path_of = |c: &Component| inv.sources.get(c.span.file).path.as_str();
-    // lockfile entries by (ecosystem, name as the ecosystem compares names): big lockfiles
-    // and big monorepos meet here, so no pairwise scan
-    let mut by_name: HashMap<(Ecosystem, String), Vec<usize>> = HashMap::new();
+    // lockfile entries by (ecosystem, name as the ecosystem compares names, the
+    // lockfile's folder): big lockfiles and big monorepos meet here, so a manifest looks
+    // up its own folder and its ancestors instead of every same-named entry in the repo
+    let mut by_name: HashMap<(Ecosystem, String, &str), Vec<usize>> = HashMap::new();
     for (i, l) in locked.iter().enumerate() {
         by_name
-            .entry((l.ecosystem, l.ecosystem.name_key(&l.name)))
+            .entry((
+                l.ecosystem,
+                l.ecosystem.name_key(&l.name),
+                dir_of(path_of(l)),
+            ))
             .or_default()
             .push(i);
     }
@@ -433,27 +445,26 @@ fn link_lockfiles(inv: &mut Inventory) {
         if m.resolved.is_some() {
             continue;
         }
-        let Some(candidates) = by_name.get(&(m.ecosystem, m.ecosystem.name_key(&m.name))) else {
-            continue;
-        };
-        let mdir = dir_of(path_of(m));
+        let key = m.ecosystem.name_key(&m.name);
         // nearest lockfile wins: same folder first, then ancestors; within one lockfile
         // the entry that says it resolves this declaration (yarn key, pnpm importer),
         // else the first entry (npm lists the hoisted `node_modules/x` before nested
         // copies). One entry may resolve several manifests (workspace members sharing a
         // root lock).
-        let best = candidates
-            .iter()
-            .map(|&i| (i, &locked[i]))
-            .filter(|(_, l)| is_ancestor_dir(dir_of(path_of(l)), mdir))
-            .max_by_key(|(i, l)| {
-                let ldir = dir_of(path_of(l));
-                (
-                    ldir.len(),
-                    resolves(l, m, ldir, mdir),
-                    std::cmp::Reverse(*i),
-                )
-            });
+        let mdir = dir_of(path_of(m));
+        let mut ldir = mdir;
+        let best = loop {
+            if let Some(candidates) = by_name.get(&(m.ecosystem, key.clone(), ldir)) {
+                break candidates
+                    .iter()
+                    .map(|&i| (i, &locked[i]))
+                    .max_by_key(|(i, l)| (resolves(l, m, ldir, mdir), std::cmp::Reverse(*i)));
+            }
+            if ldir.is_empty() {
+                break None;
+            }
+            ldir = dir_of(ldir);
+        };
         if let Some((i, l)) = best {
             used[i] = true;
             m.resolved = l.resolved.clone().or_else(|| l.version.clone());
