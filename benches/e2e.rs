@@ -190,6 +190,8 @@ struct Run {
 
 /// Run to completion with stdout drained through a pipe (as in CI), stderr discarded;
 /// wall time, and the child's own CPU time and peak RSS from `wait4`.
+// the child is reaped by `libc::wait4` below (for its rusage), which clippy cannot see
+#[allow(clippy::zombie_processes)]
 fn run(mut cmd: Command) -> Run {
     let start = Instant::now();
     let mut child = cmd
