@@ -47,7 +47,7 @@ pub(super) fn evaluate(
                 release.source,
                 rule.summary
             ),
-            primary: Label::new(c.span, format!("{} is declared here", inst.describe())),
+            primary: Label::new(c.span, inst.declared_here()),
             related: Vec::new(),
             fix: Some(rule.fix.clone().unwrap_or_else(|| {
                 format!(

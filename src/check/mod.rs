@@ -170,7 +170,7 @@ impl Instance<'_> {
 }
 
 impl Instance<'_> {
-    /// `MySQL 8.0.36`, `MySQL 8.4.0 (assumed; declared 8.0.36)`, `MySQL (no version)`.
+    /// `MySQL 8.0.36`, `MySQL 8.4.0 after the upgrade from 8.0.36`, `MySQL (no version)`.
     pub fn describe(&self) -> String {
         // an image counting in another scheme: the product's line, then the tag
         if self.assumed.is_none()
@@ -186,13 +186,49 @@ impl Instance<'_> {
         }
         match (&self.assumed, &self.component.version) {
             (Some(a), Some(v)) if a != v => {
-                format!("{} {a} (assumed; declared {v})", self.product.name)
+                format!("{} {a} {}", self.product.name, change_from(a, v))
             }
             (Some(a), _) => format!("{} {a}", self.product.name),
             (None, Some(v)) => format!("{} {v}", self.product.name),
             (None, None) => format!("{} (no version)", self.product.name),
         }
     }
+}
+
+impl Instance<'_> {
+    /// The related label's text: `MySQL 8.0.36 is declared here`, or for a substituted
+    /// version what is declared and what the change makes of it: `MySQL 5.7 is declared
+    /// here; 8.0.36 after the upgrade`.
+    pub fn declared_here(&self) -> String {
+        match (&self.assumed, &self.component.version) {
+            (Some(a), Some(v)) if a != v => {
+                let change = match compare_versions(a, v) {
+                    Some(std::cmp::Ordering::Greater) => "after the upgrade",
+                    Some(std::cmp::Ordering::Less) => "after the rollback",
+                    _ => "in this scenario",
+                };
+                format!("{} {v} is declared here; {a} {change}", self.product.name)
+            }
+            _ => format!("{} is declared here", self.describe()),
+        }
+    }
+}
+
+/// `after the upgrade from 5.7`, `after the rollback from 8.4`, or `instead of the
+/// declared 15-alpine` when the two do not compare.
+fn change_from(assumed: &str, declared: &str) -> String {
+    match compare_versions(assumed, declared) {
+        Some(std::cmp::Ordering::Greater) => format!("after the upgrade from {declared}"),
+        Some(std::cmp::Ordering::Less) => format!("after the rollback from {declared}"),
+        _ => format!("instead of the declared {declared}"),
+    }
+}
+
+fn compare_versions(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    use crate::version::{Scheme, parse_version};
+    let a = parse_version(Scheme::Dotted, a).ok()?;
+    let b = parse_version(Scheme::Dotted, b).ok()?;
+    a.partial_cmp(&b)
 }
 
 /// What every kind gets to look at.
@@ -590,10 +626,7 @@ pub fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mut Findi
 
 /// The related label for a server instance.
 pub fn server_label(inst: &Instance<'_>) -> Label {
-    Label::new(
-        inst.component.span,
-        format!("{} is declared here", inst.describe()),
-    )
+    Label::new(inst.component.span, inst.declared_here())
 }
 
 /// The primary label of a finding about a client: where its name and version are declared.

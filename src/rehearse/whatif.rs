@@ -52,10 +52,10 @@ pub fn diff(before: &[Finding], after: &[Finding]) -> Diff {
     }
 }
 
-/// For each introduced finding about a client, replace the fix with the smallest change
-/// that satisfies *every* rule the client is checked by in the new scenario: the
-/// intersection of their requirements. When it is empty no release works and the package
-/// must be replaced.
+/// For each introduced finding about a client that several requirements check in the new
+/// scenario, add to the rule's own fix the smallest change that satisfies *every* one of
+/// them: the intersection of their requirements (when it is empty no release works).
+/// A client checked by one requirement keeps the rule's own fix, as `check` prints it.
 pub fn refine_fixes(introduced: &mut [Finding], inv: &Inventory, rules: &RuleSet, graph: &Graph) {
     for f in introduced.iter_mut() {
         let Some(ci) = inv.components.iter().position(|c| c.span == f.primary.span) else {
@@ -80,32 +80,32 @@ pub fn refine_fixes(introduced: &mut [Finding], inv: &Inventory, rules: &RuleSet
                 texts.insert(req.requires_text.clone());
             }
         }
-        // no client requirement checks it (a runtime range, an end of life): the rule's
-        // own fix stands
-        if texts.is_empty() {
+        // one requirement (or none: a runtime range, an end of life) checks it: the
+        // rule's own fix is the whole advice, word for word what `check` says
+        if texts.len() < 2 {
             continue;
         }
-        f.fix = Some(if required.is_empty() {
-            // the rule's own advice says what to replace it with
-            let rules = texts.into_iter().collect::<Vec<_>>().join("; ");
-            match &f.fix {
-                Some(own) => format!(
-                    "{own} (no release of `{}` satisfies every rule: {rules})",
-                    client.name
-                ),
-                None => format!(
-                    "replace `{}`: no release satisfies every rule ({rules})",
-                    client.name
-                ),
-            }
+        let rules = texts.into_iter().collect::<Vec<_>>().join("; ");
+        let every = if required.is_empty() {
+            format!(
+                "no release of `{}` satisfies every rule checking it ({rules})",
+                client.name
+            )
         } else {
             match required.min_version() {
                 Some(v) => format!(
-                    "upgrade `{}` to {v} or later (satisfies every rule: {required})",
+                    "to satisfy every rule checking it ({rules}), upgrade `{}` to {v} or later",
                     client.name
                 ),
-                None => format!("move `{}` into {required}", client.name),
+                None => format!(
+                    "to satisfy every rule checking it, move `{}` into {required}",
+                    client.name
+                ),
             }
+        };
+        f.fix = Some(match &f.fix {
+            Some(own) => format!("{own}; {every}"),
+            None => every,
         });
     }
 }

@@ -26,7 +26,8 @@ const CONTEXT_LINES: usize = 1;
 
 #[derive(Debug)]
 pub struct Excerpt {
-    name: String,
+    /// The path of each file shown; [`ExLine::file`] indexes it.
+    names: Vec<String>,
     text: String,
     lines: Vec<ExLine>,
     /// Excerpt offset of each label start -> its real 0-based (line, column).
@@ -42,6 +43,8 @@ struct ExLine {
     number: usize,
     /// Lines of one chunk are consecutive in the real file; context never crosses chunks.
     chunk: usize,
+    /// Index into [`Excerpt::names`]: a span never crosses files.
+    file: usize,
 }
 
 impl Excerpt {
@@ -86,7 +89,7 @@ impl Excerpt {
         points.sort();
         points.dedup();
         let mut ex = Excerpt {
-            name: escape::one_line(&file.path).into_owned(),
+            names: vec![escape::one_line(&file.path).into_owned()],
             text: String::new(),
             lines: Vec::new(),
             starts: HashMap::new(),
@@ -171,6 +174,7 @@ impl Excerpt {
             end: self.text.len(),
             number,
             chunk,
+            file: 0,
         });
         self.text.push('\n');
         // where each point lands: points outside the shown window stick to its edges
@@ -184,6 +188,27 @@ impl Excerpt {
             }
             mapped.insert(p, offset);
         }
+    }
+
+    /// Append the excerpt of another file (or of the same file again) after this one, so
+    /// that one diagnostic can show snippets of several files, each under its own
+    /// `[path:line:col]` header; returns the offset to add to `other`'s spans.
+    pub fn append(&mut self, other: Excerpt) -> usize {
+        let base = self.text.len();
+        let files = self.names.len();
+        let chunks = self.lines.last().map_or(0, |l| l.chunk + 1);
+        self.text.push_str(&other.text);
+        self.names.extend(other.names);
+        self.lines.extend(other.lines.into_iter().map(|l| ExLine {
+            start: l.start + base,
+            end: l.end + base,
+            number: l.number,
+            chunk: l.chunk + chunks,
+            file: l.file + files,
+        }));
+        self.starts
+            .extend(other.starts.into_iter().map(|(k, v)| (k + base, v)));
+        base
     }
 
     fn line_at(&self, offset: usize) -> usize {
@@ -207,6 +232,9 @@ impl SourceCode for Excerpt {
         }
         let i = self.line_at(s);
         let j = self.line_at(e.saturating_sub(1).max(s));
+        if self.lines[i].file != self.lines[j].file {
+            return Err(MietteError::OutOfBounds);
+        }
         let chunk = self.lines[i].chunk;
         let mut first = i;
         while first > 0 && i - first < before && self.lines[first - 1].chunk == chunk {
@@ -231,7 +259,7 @@ impl SourceCode for Excerpt {
             _ => 0,
         };
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+            self.names[self.lines[first].file].clone(),
             &self.text.as_bytes()[from..to],
             (from, to - from).into(),
             self.lines[first].number,

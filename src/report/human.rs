@@ -11,7 +11,9 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, SourceSpan,
+};
 
 use super::escape;
 use super::excerpt::Excerpt;
@@ -24,6 +26,7 @@ pub fn render(report: &Report, opts: &HumanOptions, out: &mut dyn Write) -> io::
     write_findings(report, opts, out)?;
     if !opts.quiet {
         writeln!(out, "{}", summary(report))?;
+        write_explain_hint(report.findings, out)?;
     }
     Ok(())
 }
@@ -63,6 +66,7 @@ pub fn render_what_if(
             plural(what_if.introduced.len(), "finding"),
             what_if.resolved.len()
         )?;
+        write_explain_hint(what_if.introduced, out)?;
     }
     Ok(())
 }
@@ -110,6 +114,32 @@ fn summary(report: &Report) -> String {
     )
 }
 
+/// The closing hint, after the summary: which `skew explain ID` tells why the rules shown
+/// matter and how to fix what they flag (rustc's "For more information about this error,
+/// try `rustc --explain E0308`"). Nothing when no finding was shown.
+fn write_explain_hint(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+    let mut ids: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    match ids.as_slice() {
+        [] => Ok(()),
+        [id] => writeln!(
+            out,
+            "for why this matters and how to fix it, run `skew explain {}`",
+            escape::one_line(id)
+        ),
+        [first, ..] => writeln!(
+            out,
+            "rules shown: {}\nfor why each matters and how to fix it, run `skew explain ID`, e.g. `skew explain {}`",
+            ids.iter()
+                .map(|id| escape::one_line(id))
+                .collect::<Vec<_>>()
+                .join(", "),
+            escape::one_line(first)
+        ),
+    }
+}
+
 fn handler(opts: &HumanOptions) -> GraphicalReportHandler {
     let theme = if opts.color {
         GraphicalTheme::unicode()
@@ -138,58 +168,64 @@ fn write_findings(report: &Report, opts: &HumanOptions, out: &mut dyn Write) -> 
     Ok(())
 }
 
-/// A finding as miette draws it. Each diagnostic gets an [`Excerpt`] of only the lines its
-/// labels need, so a finding costs the size of its snippet, not of its file; every text
-/// that can come from a scanned file (messages, labels, help, paths, source lines) is
-/// escaped on the way ([`escape`]).
+/// A finding as miette draws it: one block whose snippets show every file the finding
+/// involves, the primary label's file first, then the others in the order of their first
+/// related label, each under its own `[path:line:col]` header. Each file gets an
+/// [`Excerpt`] of only the lines its labels need, so a finding costs the size of its
+/// snippets, not of its files; every text that can come from a scanned file (messages,
+/// labels, help, paths, source lines) is escaped on the way ([`escape`]). The rule id
+/// leads the message (`error[id]: …`, as `short` and the `resolved` lines print it)
+/// instead of standing on a line of its own.
 fn to_diagnostic(finding: &Finding, sources: &Sources) -> HumanDiagnostic {
-    let file = finding.primary.span.file;
-    let mut here = vec![(finding.primary.span, finding.primary.message.as_str(), true)];
-    let mut related = Vec::new();
+    // (file, [(span, message, primary)]) in the order the snippets are drawn
+    let mut files: Vec<(crate::source::FileId, Vec<(Span, &str, bool)>)> = vec![(
+        finding.primary.span.file,
+        vec![(finding.primary.span, finding.primary.message.as_str(), true)],
+    )];
     for label in &finding.related {
-        if label.span.file == file {
-            here.push((label.span, label.message.as_str(), false));
-        } else {
-            // The rule id as code ties the other end to its finding (and spares miette's
-            // `Advice: ` header from standing empty).
-            let (source, spans) = Excerpt::new(sources.get(label.span.file), &[label.span]);
-            related.push(HumanDiagnostic {
-                message: escape::multi_line(&label.message).into_owned(),
-                code: Some(escape::one_line(&finding.rule_id).into_owned()),
-                severity: miette::Severity::Advice,
-                help: None,
-                source,
-                labels: vec![LabeledSpan::new_primary_with_span(None, spans[0])],
-                related: Vec::new(),
-            });
+        let entry = (label.span, label.message.as_str(), false);
+        match files.iter_mut().find(|(f, _)| *f == label.span.file) {
+            Some((_, labels)) => labels.push(entry),
+            None => files.push((label.span.file, vec![entry])),
         }
     }
-    let spans: Vec<Span> = here.iter().map(|h| h.0).collect();
-    let (source, translated) = Excerpt::new(sources.get(file), &spans);
-    let labels = here
-        .iter()
-        .zip(translated)
-        .map(|(&(_, message, primary), span)| {
-            let message = Some(escape::multi_line(message).into_owned());
-            if primary {
+    let mut source: Option<Excerpt> = None;
+    let mut labels = Vec::new();
+    for (file, here) in &files {
+        let spans: Vec<Span> = here.iter().map(|h| h.0).collect();
+        let (excerpt, translated) = Excerpt::new(sources.get(*file), &spans);
+        let base = match source.as_mut() {
+            Some(all) => all.append(excerpt),
+            None => {
+                source = Some(excerpt);
+                0
+            }
+        };
+        for (&(_, message, primary), span) in here.iter().zip(translated) {
+            let message = (!message.is_empty()).then(|| escape::multi_line(message).into_owned());
+            let span = SourceSpan::new((span.offset() + base).into(), span.len());
+            labels.push(if primary {
                 LabeledSpan::new_primary_with_span(message, span)
             } else {
                 LabeledSpan::new_with_span(message, span)
-            }
-        })
-        .collect();
+            });
+        }
+    }
     HumanDiagnostic {
-        message: escape::multi_line(&finding.message).into_owned(),
-        code: Some(escape::one_line(&finding.rule_id).into_owned()),
+        message: format!(
+            "{}[{}]: {}",
+            finding.severity,
+            escape::one_line(&finding.rule_id),
+            escape::multi_line(&finding.message)
+        ),
         severity: match finding.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         },
         help: help_text(finding).map(|h| escape::multi_line(&h).into_owned()),
-        source,
+        source: source.expect("a finding has a primary label"),
         labels,
-        related,
     }
 }
 
@@ -200,16 +236,14 @@ fn help_text(finding: &Finding) -> Option<String> {
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
-/// A finding (or one of its related ends) as miette wants it.
+/// A finding as miette wants it.
 #[derive(Debug)]
 struct HumanDiagnostic {
     message: String,
-    code: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
     source: Excerpt,
     labels: Vec<LabeledSpan>,
-    related: Vec<HumanDiagnostic>,
 }
 
 impl fmt::Display for HumanDiagnostic {
@@ -221,12 +255,6 @@ impl fmt::Display for HumanDiagnostic {
 impl std::error::Error for HumanDiagnostic {}
 
 impl Diagnostic for HumanDiagnostic {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code
-            .as_ref()
-            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
-    }
-
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
     }
@@ -243,14 +271,6 @@ impl Diagnostic for HumanDiagnostic {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.labels.iter().cloned()))
-    }
-
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        if self.related.is_empty() {
-            None
-        } else {
-            Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
-        }
     }
 }
 
