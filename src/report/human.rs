@@ -178,7 +178,7 @@ fn write_findings(report: &Report, opts: &HumanOptions, out: &mut dyn Write) -> 
 /// instead of standing on a line of its own.
 fn to_diagnostic(finding: &Finding, sources: &Sources) -> HumanDiagnostic {
     // (file, [(span, message, primary)]) in the order the snippets are drawn
-    let mut files: Vec<(crate::source::FileId, Vec<(Span, &str, bool)>)> = vec![(
+    let mut files: Vec<(crate::source::FileId, Vec<Drawn<'_>>)> = vec![(
         finding.primary.span.file,
         vec![(finding.primary.span, finding.primary.message.as_str(), true)],
     )];
@@ -228,6 +228,9 @@ fn to_diagnostic(finding: &Finding, sources: &Sources) -> HumanDiagnostic {
         labels,
     }
 }
+
+/// A label to draw: its span, its text, whether it is the primary one.
+type Drawn<'a> = (Span, &'a str, bool);
 
 /// The fix, then one `see <url>` line per source.
 fn help_text(finding: &Finding) -> Option<String> {
