@@ -201,15 +201,16 @@ impl Scope {
     /// `also_root_relative` names) shown for `base`. The other files (rule files, a
     /// `--config` file) carry the path the user gave, relative to the current directory:
     /// they are rebased only for [`Base::Repo`]. Pseudo files such as `(assumed)` stay.
+    /// The table is taken and renamed in place, so no file's text is copied.
     pub fn present(
         &self,
         base: Base,
-        sources: &Sources,
+        sources: Sources,
         scanned: usize,
         also_root_relative: impl Fn(&str) -> bool,
     ) -> Sources {
         if base == Base::Root || self.base_dir.is_none() {
-            return sources.clone();
+            return sources;
         }
         sources.with_paths(|id, path| {
             if id.0 as usize >= scanned && !also_root_relative(path) {

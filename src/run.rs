@@ -134,7 +134,7 @@ fn scope(path: &std::path::Path, forced: Option<&std::path::Path>) -> Result<Sco
 fn presented(
     scope: &Scope,
     format: Format,
-    inv: &scan::Inventory,
+    inv: &mut scan::Inventory,
     config_found: bool,
 ) -> crate::source::Sources {
     let base = match format {
@@ -142,7 +142,9 @@ fn presented(
         Format::Github | Format::Gitlab | Format::Sarif => Base::Repo,
         Format::Json | Format::Cyclonedx => Base::Root,
     };
-    scope.present(base, &inv.sources, inv.files_scanned, |p| {
+    // the inventory's table is not read after this: take it rather than copy its texts
+    let sources = std::mem::take(&mut inv.sources);
+    scope.present(base, sources, inv.files_scanned, |p| {
         config_found && p == crate::config::FILE_NAME
     })
 }
@@ -235,7 +237,7 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
     let sources = presented(
         &scope,
         args.format,
-        &now.inv,
+        &mut now.inv,
         args.scenario.config.is_none(),
     );
     let meta = pipeline::rule_meta(&rules);
@@ -295,7 +297,7 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
     let sources = presented(
         &scope,
         args.format,
-        &after.inv,
+        &mut after.inv,
         args.scenario.config.is_none(),
     );
     let meta = pipeline::rule_meta(&rules);
@@ -370,7 +372,7 @@ fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Error> {
     scope.retain(&mut problems, &inv.sources, |f| f.primary.span.file);
     scope.retain(&mut inv.components, &inv.sources, |c| c.span.file);
     scope.retain(&mut inv.projects, &inv.sources, |p| p.span.file);
-    let sources = presented(&scope, args.format, &inv, false);
+    let sources = presented(&scope, args.format, &mut inv, false);
     let report = Report {
         root: scope.root.clone(),
         sources: &sources,

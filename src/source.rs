@@ -250,12 +250,12 @@ impl Sources {
 
     /// The same files under other names (`rename(id, path)`), ids and spans unchanged:
     /// how reporters get paths relative to the current directory or the repository.
-    pub fn with_paths(&self, rename: impl Fn(FileId, &str) -> String) -> Sources {
-        let mut out = self.clone();
-        for f in &mut out.files {
+    pub fn with_paths(mut self, rename: impl Fn(FileId, &str) -> String) -> Sources {
+        // renamed in place: the texts are not copied
+        for f in &mut self.files {
             f.path = rename(f.id, &f.path);
         }
-        out
+        self
     }
 }
 
