@@ -86,7 +86,7 @@ fn a_subfolder_is_checked_against_the_servers_of_the_git_top() {
     let o = run(&api, &["check"], &[]);
     assert!(stdout(&o).contains("[package.json:4:15]"), "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("[../../docker-compose.yml:"),
+        stdout(&o).contains("[../../docker-compose.yml:2:3]"),
         "{}",
         stdout(&o)
     );
