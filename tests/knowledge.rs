@@ -221,6 +221,10 @@ fn explain_quotes_the_sources() {
             "PostgreSQL 14 will stop receiving fixes on November 12, 2026.",
         ),
         ("mariadb-eol", "maintained until July 2026"),
+        (
+            "kubelet-version-skew",
+            "`kubelet` may be up to three minor versions older than `kube-apiserver`",
+        ),
     ] {
         let o = skew(&["explain", rule]);
         assert!(o.status.success(), "{rule}: {}", common::stderr(&o));
