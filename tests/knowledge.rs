@@ -221,6 +221,7 @@ fn explain_quotes_the_sources() {
             "PostgreSQL 14 will stop receiving fixes on November 12, 2026.",
         ),
         ("mariadb-eol", "maintained until July 2026"),
+        ("webpack-node-openssl3", "first tagged in v5.61.0"),
         (
             "kubelet-version-skew",
             "`kubelet` may be up to three minor versions older than `kube-apiserver`",
