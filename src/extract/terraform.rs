@@ -160,7 +160,9 @@ impl Context<'_> {
     /// A module's inputs also declare the engine it creates, whatever its source
     /// (terraform-aws-modules/rds: `engine = "mysql"`, `engine_version = "8.0"`; the
     /// msk-kafka-cluster module: `kafka_version`; the opensearch module:
-    /// `engine_version = "OpenSearch_2.11"`), read as the resource of that engine is.
+    /// `engine_version = "OpenSearch_2.11"`), read as the resource of that engine is, and
+    /// terraform-aws-modules/eks's `kubernetes_version` (`cluster_version` before v21) is
+    /// a managed Kubernetes cluster like `aws_eks_cluster`.
     fn module(&self, block: &Block, name: &str, out: &mut Extraction) {
         let group = format!("module.{name}");
         let body = &block.body;
@@ -182,10 +184,18 @@ impl Context<'_> {
         {
             out.push(self.managed(&engine, v, &group));
         }
-        let (Some(source), Some(version)) = (
-            self.attr(body, "source").and_then(|s| s.text),
-            self.attr(body, "version"),
-        ) else {
+        // terraform-aws-modules/eks: the cluster's Kubernetes version is the
+        // `kubernetes_version` input (v21), `cluster_version` before it (v20 and older)
+        let source = self.attr(body, "source").and_then(|s| s.text);
+        if source.as_deref().is_some_and(|s| {
+            s.strip_prefix("registry.terraform.io/").unwrap_or(s) == "terraform-aws-modules/eks/aws"
+        }) && let Some(v) = self
+            .attr(body, "kubernetes_version")
+            .or_else(|| self.attr(body, "cluster_version"))
+        {
+            out.push(self.managed("kubernetes", v, &group));
+        }
+        let (Some(source), Some(version)) = (source, self.attr(body, "version")) else {
             return;
         };
         out.push(self.component(
