@@ -240,7 +240,7 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
         &mut now.inv,
         args.scenario.config.is_none(),
     );
-    let meta = pipeline::rule_meta(&rules);
+    let meta = report::RuleMeta::of_rules(&rules);
     let report = Report {
         root: scope.root.clone(),
         sources: &sources,
@@ -300,7 +300,7 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
         &mut after.inv,
         args.scenario.config.is_none(),
     );
-    let meta = pipeline::rule_meta(&rules);
+    let meta = report::RuleMeta::of_rules(&rules);
     let report = Report {
         root: scope.root.clone(),
         sources: &sources,
