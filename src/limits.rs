@@ -43,3 +43,8 @@ pub const YAML_LOCKFILE_MAX_NODES: usize = 20_000_000;
 /// 142 merges of 10 anchors) and stay far below it. This replaces the parser's
 /// alias-to-anchor ratio heuristic, which rejected such valid files.
 pub const YAML_MAX_EXPANDED_VALUES: usize = 1_000_000;
+
+/// Compose `extends:` (`scan::compose_extends`): services one chain of `extends:` across
+/// files may go through. Real chains are two or three long; a longer one is refused with
+/// a `parse-error`, as a cycle is.
+pub const COMPOSE_EXTENDS_MAX_DEPTH: usize = 32;

@@ -191,6 +191,48 @@ fn skew_toml_environments_override_the_topology() {
 /// `Chart.yaml` `appVersion` says (PostgreSQL 16.4.0 here, not the chart's 15.5.38): a
 /// server of the umbrella chart, so the driver below the chart is judged against it.
 #[test]
+fn a_service_extending_another_files_service_runs_and_builds_what_it_inherits() {
+    // `db` inherits MySQL 8.0 from `common/services.yml`, `api` its build context and the
+    // DATABASE_URL naming `db`; the shared file's `cache` is no server of the project
+    let (code, text) = short("extends-file");
+    assert_eq!(code, Some(1));
+    assert!(
+        text.contains("shop/api/package.json") && text.contains("mysql-caching-sha2-password"),
+        "{text}"
+    );
+    assert!(!text.contains("redis"), "{text}");
+    insta::assert_snapshot!("extends_file_short", text);
+    insta::assert_json_snapshot!("extends_file_pairing", pairings("extends-file"));
+}
+
+#[test]
+fn an_extends_file_that_is_missing_or_lacks_the_service_is_reported_where_it_is_named() {
+    let out = skew(&[
+        "check",
+        "--format",
+        "json",
+        "--today",
+        common::TODAY,
+        "fixtures/topology/extends-missing",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let doc = json(&out);
+    let found: Vec<serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "rule_id": f["rule_id"],
+                "message": f["message"],
+                "location": f["location"],
+            })
+        })
+        .collect();
+    insta::assert_json_snapshot!("extends_missing_findings", found);
+}
+
+#[test]
 fn a_vendored_chart_dependency_is_a_server_at_its_app_version() {
     let o = common::skew(&[
         "check",
