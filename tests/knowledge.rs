@@ -223,6 +223,10 @@ fn explain_quotes_the_sources() {
         ("mariadb-eol", "maintained until July 2026"),
         ("webpack-node-openssl3", "first tagged in v5.61.0"),
         (
+            "openssh-ssh-rsa-disabled",
+            "SSHJ was unable to connect to OpenSSH 8.8",
+        ),
+        (
             "kubelet-version-skew",
             "`kubelet` may be up to three minor versions older than `kube-apiserver`",
         ),
@@ -330,4 +334,19 @@ fn mariadb_series_end_with_their_stated_month() {
     assert_eq!(at("10.11.18", "2028-03-01").len(), 1);
     // a rolling release has no stated end: never reported
     assert_eq!(at("11.5.2", "2030-01-01"), Vec::<String>::new());
+}
+
+#[test]
+fn openssh_rejects_ssh_rsa_from_8_8() {
+    let dir = "fixtures/rules/openssh-ssh-rsa-disabled/fail";
+    let at = |server: &str| {
+        of(
+            "openssh-ssh-rsa-disabled",
+            &findings(dir, &["--assume", &format!("openssh={server}")]),
+        )
+        .len()
+    };
+    assert_eq!(at("8.7"), 0);
+    // paramiko 2.8.1, com.jcraft:jsch 0.1.55, mwiede jsch 0.1.56, sshj 0.32.0
+    assert_eq!(at("8.8"), 4);
 }
