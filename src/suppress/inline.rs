@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::config::Selector;
 use crate::diagnostic::{Code, Finding, Label};
 use crate::extract::comments;
-use crate::source::{FileId, SourceFile, Sources};
+use crate::source::{FileId, SourceFile, SourceView};
 
 /// The directive, as users write it.
 const MARKER: &str = "skew: ignore[";
@@ -30,7 +30,7 @@ struct Entry {
 /// id that hid nothing.
 pub(super) fn apply(
     findings: &mut Vec<Finding>,
-    sources: &Sources,
+    sources: &SourceView<'_>,
     known: &[&str],
 ) -> Vec<Finding> {
     let finder = memchr::memmem::Finder::new(MARKER);
@@ -39,7 +39,7 @@ pub(super) fn apply(
         if finder.find(file.text.as_bytes()).is_none() {
             continue;
         }
-        let entries = directives(file);
+        let entries = directives(&file);
         if !entries.is_empty() {
             per_file.push((file.id, entries));
         }
@@ -96,6 +96,7 @@ pub(super) fn apply(
                 fix: Some("remove it, or name the rule of a finding it should hide".into()),
                 sources: Vec::new(),
                 subject: Default::default(),
+                components: Vec::new(),
             });
         }
     }
