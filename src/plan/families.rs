@@ -28,9 +28,7 @@ pub fn collapse(findings: Vec<Finding>, rules: &RuleSet) -> Vec<Finding> {
             continue;
         };
         let same = out.iter().zip(&merged).position(|(o, m)| {
-            m.as_ref().is_some_and(|(fam, _)| *fam == family)
-                && o.primary.span == f.primary.span
-                && o.subject.name == f.subject.name
+            m.as_ref().is_some_and(|(fam, _)| *fam == family) && same_client(o, &f)
         });
         match same {
             Some(i) => {
@@ -50,6 +48,11 @@ pub fn collapse(findings: Vec<Finding>, rules: &RuleSet) -> Vec<Finding> {
                 for s in f.sources {
                     if !kept.sources.contains(&s) {
                         kept.sources.push(s);
+                    }
+                }
+                for id in f.components {
+                    if !kept.components.contains(&id) {
+                        kept.components.push(id);
                     }
                 }
             }
@@ -78,6 +81,16 @@ pub fn collapse(findings: Vec<Finding>, rules: &RuleSet) -> Vec<Finding> {
         ));
     }
     out
+}
+
+/// Are two findings about one client? The component each names first (the client) by
+/// id; where the point of a finding is when neither names one.
+fn same_client(a: &Finding, b: &Finding) -> bool {
+    match (a.components.first(), b.components.first()) {
+        (Some(x), Some(y)) => x == y,
+        (None, None) => a.primary.span == b.primary.span && a.subject.name == b.subject.name,
+        _ => false,
+    }
 }
 
 /// The family of a rule and the server series it checks (`8.0`), when the rule is a
