@@ -773,6 +773,67 @@ fn graph_env_restricts_the_picture() {
     assert!(stdout(&out).is_empty());
 }
 
+/// The README's YAML block that starts with `first_line`.
+fn readme_yaml(first_line: &str) -> String {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find(&format!("```yaml\n{first_line}"))
+        .unwrap_or_else(|| panic!("README has a ```yaml block starting `{first_line}`"));
+    let body = &readme[start + "```yaml\n".len()..];
+    body[..body.find("```").unwrap()].to_string()
+}
+
+/// The README's CI and pre-commit snippets can be copied: valid YAML once the marked
+/// placeholders are filled in, the workflow fetches the history `--since` compares with,
+/// and pre-commit accepts the config.
+#[test]
+fn readme_snippets_can_be_copied() {
+    let fill = |s: &str| {
+        s.replace("<SKEW_REPO>", "https://git.example.test/skew/skew")
+            .replace("<SKEW_VERSION>", "v0.1.0")
+    };
+    let workflow = fill(&readme_yaml("# .github/workflows/skew.yml"));
+    let doc: Value = serde_saphyr::from_str(&workflow).expect("the workflow parses");
+    let steps = doc["jobs"]["skew"]["steps"].as_array().expect("steps");
+    let checkout = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/checkout"))
+        })
+        .expect("a checkout step");
+    assert_eq!(
+        checkout["with"]["fetch-depth"], 0,
+        "--since needs the base branch"
+    );
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(
+        runs.iter().any(|r| r.starts_with("cargo install --locked")),
+        "{runs:?}"
+    );
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("skew check --since origin/${{ github.base_ref }}")),
+        "{runs:?}"
+    );
+    let hooks = fill(&readme_yaml("# .pre-commit-config.yaml"));
+    let doc: Value = serde_saphyr::from_str(&hooks).expect("the pre-commit config parses");
+    assert_eq!(doc["repos"][0]["hooks"][0]["id"], "skew");
+    let defined = std::fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).unwrap();
+    assert!(defined.contains("- id: skew"), "the hook id exists");
+    if have("pre-commit") {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".pre-commit-config.yaml"), &hooks).unwrap();
+        let o = Command::new("pre-commit")
+            .args(["validate-config", ".pre-commit-config.yaml"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    }
+}
+
 /// Every node of the DOT is in the SVG, and so are the outage's two ends.
 fn check_nodes(dot_text: &str, svg: &str) {
     for line in dot_text.lines() {
