@@ -82,7 +82,7 @@ pub fn apply(
     validate(&known, config, selection)?;
     let mut hidden = Hidden::default();
     let before = findings.len();
-    let mut meta = inline::apply(findings, sources, &known);
+    let mut meta = inline::apply(findings, sources, &known, today);
     if let Some(config) = config {
         meta.extend(config_ignores(findings, sources, config, today));
     }
