@@ -222,7 +222,7 @@ impl Code {
                 "a compose image names a variable nothing in the repository sets: its version is unknown and no rule checks it"
             }
             Code::ExpiredIgnore => {
-                "an `[[ignore]]` in `skew.toml` is past its `until` date: the findings it hid are reported again"
+                "an `[[ignore]]` in `skew.toml` or an inline `skew: ignore[…] until=…` is past its `until` date: the findings it hid are reported again"
             }
             Code::UnusedIgnore => {
                 "an inline `skew: ignore[…]` or an `[[ignore]]` in `skew.toml` hides no finding"
@@ -297,10 +297,12 @@ impl Code {
                  variable in `.env` or give it a default."
             }
             Code::ExpiredIgnore => {
-                "An `[[ignore]]` with `until = YYYY-MM-DD` holds through that day; after it \
+                "An `[[ignore]]` with `until = YYYY-MM-DD`, or an inline \
+                 `skew: ignore[RULE] until=YYYY-MM-DD`, holds through that day; after it \
                  the ignore is void, so the findings it hid come back and this warning points \
-                 at the `until` line. Fix what it hid and remove the ignore, or, when the \
-                 reason still holds, move `until` and say why in `reason`."
+                 at the date (an inline `until` that is no date voids the comment at once). \
+                 Fix what it hid and remove the ignore, or, when the reason still holds, move \
+                 `until` and say why in the reason."
             }
             Code::UnusedIgnore => {
                 "A suppression that matches nothing hides nothing today but would silently hide \

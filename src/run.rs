@@ -179,19 +179,16 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
     // `--staged` reads the project from git's index (outside a repository: exit 2)
     let mut staged = None;
     let Loaded { config, rules, inv } = if args.staged {
-        let explicit = args.scenario.config.as_deref();
-        pipeline::load_with(
+        // the staged `skew.toml` too: the commit carries that one
+        let (names, loaded) = crate::staged::load(
             &scope.root,
-            explicit,
+            args.scenario.config.as_deref(),
             load_rules(&args.rules)?,
             &args.filter.exclude,
-            |root, opts| {
-                let opts = opts.keeping(scope.within.as_deref());
-                let (names, inv) = crate::staged::scan_index(root, &opts)?;
-                staged = Some(names);
-                Ok(inv)
-            },
-        )?
+            scope.within.as_deref(),
+        )?;
+        staged = Some(names);
+        loaded
     } else {
         load(&scope, &args.rules, &args.scenario, &args.filter.exclude)?
     };

@@ -84,7 +84,7 @@ pub fn apply(
     validate(&known, config, selection)?;
     let mut hidden = Hidden::default();
     let before = findings.len();
-    let mut meta = inline::apply(findings, &SourceView::new(scan, Some(extra)), &known);
+    let mut meta = inline::apply(findings, &SourceView::new(scan, Some(extra)), &known, today);
     if let Some(config) = config {
         meta.extend(config_ignores(findings, scan, extra, config, today));
     }
