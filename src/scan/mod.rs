@@ -258,6 +258,23 @@ fn read_one(id: FileId, abs: &Path, rel: &Path, reader: &Reader) -> (SourceFile,
     };
     let bytes = confined.and_then(|()| read::read_regular(abs, reader.max_file_size));
     match bytes {
+        // a vendored chart archive: its Chart.yaml is the text, under the archive's path
+        Ok(bytes) if extract::helm_archive::is_archive(rel) => {
+            match extract::helm_archive::chart_yaml(&bytes) {
+                Ok(text) => extract_one(SourceFile::new(id, rel_str, text), rel),
+                Err(message) => {
+                    let file = SourceFile::new(id, rel_str, String::new());
+                    let mut out = Extraction::default();
+                    let what = format!("Helm chart archive `{}`", file.path);
+                    out.problem(crate::diagnostic::parse_error(
+                        file.span(0, 0),
+                        &what,
+                        message,
+                    ));
+                    (file, out)
+                }
+            }
+        }
         Ok(bytes) => {
             let decoded = read::decode(bytes);
             match decoded.problem {
@@ -282,6 +299,8 @@ fn read_one(id: FileId, abs: &Path, rel: &Path, reader: &Reader) -> (SourceFile,
 
 /// Extract from in-memory files `(relative path, text)`; nothing is read from disk.
 pub fn scan_texts(root: &Path, mut files: Vec<(String, String)>) -> Inventory {
+    // a chart archive is bytes, not text: only a scan of the disk unpacks it
+    files.retain(|(rel, _)| !extract::helm_archive::is_archive(Path::new(rel)));
     files.sort();
     files.dedup_by(|a, b| a.0 == b.0);
     let results = files
