@@ -96,6 +96,9 @@ fn node_end_of_life_days_from_the_schedule() {
     assert_eq!(at("22.12.0", "2026-12-02"), Vec::<String>::new());
     assert_eq!(at("24.1.0", "2026-12-02"), Vec::<String>::new());
     assert_eq!(at("24.1.0", "2028-04-30").len(), 1);
+    // 26 (LTS from 2026-10-28): "end": "2029-04-30"
+    assert_eq!(at("26.3.0", "2029-04-29"), Vec::<String>::new());
+    assert_eq!(at("26.3.0", "2029-04-30").len(), 1);
 }
 
 /// Messages of `kubernetes-removed-api` findings on the removed-API fail project, on a
