@@ -25,13 +25,18 @@ pub fn collapse(findings: Vec<Finding>, rules: &RuleSet) -> Vec<Finding> {
     let mut merged: Vec<Option<Merged>> = Vec::new();
     for f in findings {
         // the same finding twice (two services running one anchored image line, `b: *a`):
-        // one finding, with the related locations of both
+        // one finding, with the related locations and components of both
         if let Some(kept) = out.iter_mut().find(|o| {
             o.rule_id == f.rule_id && o.primary.span == f.primary.span && o.message == f.message
         }) {
             for l in f.related {
                 if !kept.related.contains(&l) {
                     kept.related.push(l);
+                }
+            }
+            for id in f.components {
+                if !kept.components.contains(&id) {
+                    kept.components.push(id);
                 }
             }
             continue;
@@ -42,9 +47,7 @@ pub fn collapse(findings: Vec<Finding>, rules: &RuleSet) -> Vec<Finding> {
             continue;
         };
         let same = out.iter().zip(&merged).position(|(o, m)| {
-            m.as_ref().is_some_and(|(fam, _)| *fam == family)
-                && o.primary.span == f.primary.span
-                && o.subject.name == f.subject.name
+            m.as_ref().is_some_and(|(fam, _)| *fam == family) && same_client(o, &f)
         });
         match same {
             Some(i) => {
@@ -64,6 +67,11 @@ pub fn collapse(findings: Vec<Finding>, rules: &RuleSet) -> Vec<Finding> {
                 for s in f.sources {
                     if !kept.sources.contains(&s) {
                         kept.sources.push(s);
+                    }
+                }
+                for id in f.components {
+                    if !kept.components.contains(&id) {
+                        kept.components.push(id);
                     }
                 }
             }
@@ -92,6 +100,16 @@ pub fn collapse(findings: Vec<Finding>, rules: &RuleSet) -> Vec<Finding> {
         ));
     }
     out
+}
+
+/// Are two findings about one client? The component each names first (the client) by
+/// id; where the point of a finding is when neither names one.
+fn same_client(a: &Finding, b: &Finding) -> bool {
+    match (a.components.first(), b.components.first()) {
+        (Some(x), Some(y)) => x == y,
+        (None, None) => a.primary.span == b.primary.span && a.subject.name == b.subject.name,
+        _ => false,
+    }
 }
 
 /// The family of a rule and the server series it checks (`8.0`), when the rule is a

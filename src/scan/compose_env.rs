@@ -104,6 +104,7 @@ pub(super) fn resolve(inv: &mut Inventory) {
                     version: None,
                     counterpart: None,
                 },
+                components: Vec::new(),
             });
         }
     }
