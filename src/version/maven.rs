@@ -540,18 +540,40 @@ mod tests {
 
     proptest! {
         #[test]
-        fn order_is_total_and_matches_ranges(
+        fn order_is_antisymmetric_and_matches_ranges(
             a in "[1-9](\\.[0-2]){0,3}([-.](alpha|rc|cr|SNAPSHOT|sp|ga|jre|x|1)(1|-2|12)?){0,2}",
             b in "[1-9](\\.[0-2]){0,3}([-.](alpha|rc|cr|SNAPSHOT|sp|ga|jre|x|1)(1|-2|12)?){0,2}",
-            c in "[1-9](\\.[0-2]){0,3}([-.](alpha|rc|cr|SNAPSHOT|sp|ga|jre|x|1)(1|-2|12)?){0,2}",
         ) {
-            let (a, b, c) = (v(&a), v(&b), v(&c));
+            let (a, b) = (v(&a), v(&b));
             prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
-            if a <= b && b <= c { prop_assert!(a <= c); }
             let at_least = parse_declared(&format!("[{a},)")).unwrap();
             prop_assert_eq!(at_least.contains(&b), b >= a);
             let pin = parse_declared(&format!("[{a}]")).unwrap();
             prop_assert_eq!(pin.contains(&b), a == b);
         }
+
+        // Transitivity holds where qualifiers follow a `-`; a qualifier after a `.`
+        // (`5.0.alpha`) can make Maven's own order cyclic (see
+        // `cyclic_where_maven_is_cyclic`), so the generator leaves that form out here.
+        #[test]
+        fn order_is_transitive_with_dash_qualifiers(
+            a in "[1-9](\\.[0-2]){0,3}(-(alpha|rc|cr|SNAPSHOT|sp|ga|jre|x|1)(1|-2|12)?){0,2}",
+            b in "[1-9](\\.[0-2]){0,3}(-(alpha|rc|cr|SNAPSHOT|sp|ga|jre|x|1)(1|-2|12)?){0,2}",
+            c in "[1-9](\\.[0-2]){0,3}(-(alpha|rc|cr|SNAPSHOT|sp|ga|jre|x|1)(1|-2|12)?){0,2}",
+        ) {
+            let (a, b, c) = (v(&a), v(&b), v(&c));
+            if a <= b && b <= c { prop_assert!(a <= c); }
+        }
+    }
+
+    /// Maven 3.8.7's own `ComparableVersion` (run as `java -cp maven-artifact-3.x.jar
+    /// org.apache.maven.artifact.versioning.ComparableVersion 5-sp 5.0.alpha-alpha 5 5-sp`)
+    /// prints `5-sp < 5.0.alpha-alpha`, `5.0.alpha-alpha < 5`, `5 < 5-sp`: a cycle. skew
+    /// follows Maven pair by pair rather than inventing a total order Maven does not have.
+    #[test]
+    fn cyclic_where_maven_is_cyclic() {
+        assert!(v("5-sp") < v("5.0.alpha-alpha"));
+        assert!(v("5.0.alpha-alpha") < v("5"));
+        assert!(v("5") < v("5-sp"));
     }
 }
