@@ -171,7 +171,7 @@ pub fn render(inv: &Inventory, rules: &RuleSet) -> String {
              # servers = { mysql = \"8.0.36\" }   # managed servers the repository does not describe\n",
         );
         if !servers.is_empty() {
-            s.push_str("#\n# Servers found (every client is checked against each of them):\n");
+            s.push_str("#\n# Servers found (a client is checked against the servers of its own compose project,\n# chart or folder: docs/pairing.md; environments and declared servers override that):\n");
             for c in &servers {
                 server_line(&mut s, inv, c);
             }
