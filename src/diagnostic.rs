@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-use crate::component::Ecosystem;
+use crate::component::{ComponentId, Ecosystem};
 use crate::source::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -100,6 +100,10 @@ pub struct Finding {
     /// URLs backing the finding.
     pub sources: Vec<String>,
     pub subject: Subject,
+    /// The components the finding relates, client first: the client and the server(s)
+    /// of a rule, the runtime of a runtime range, the server a setting or a floating tag
+    /// belongs to. Empty for file problems and ignore bookkeeping.
+    pub components: Vec<ComponentId>,
 }
 
 impl Finding {
@@ -352,6 +356,7 @@ pub fn parse_error(span: Span, format: &str, message: impl fmt::Display) -> Find
         fix: None,
         sources: Vec::new(),
         subject: Subject::default(),
+        components: Vec::new(),
     }
 }
 
@@ -366,6 +371,7 @@ pub fn wrong_type(span: Span, message: impl Into<String>) -> Finding {
         fix: None,
         sources: Vec::new(),
         subject: Subject::default(),
+        components: Vec::new(),
     }
 }
 

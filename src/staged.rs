@@ -22,7 +22,7 @@ use crate::pipeline::{Error, Loaded};
 use crate::rehearse::since;
 use crate::rule::RuleSet;
 use crate::scan::{self, Inventory, ScanOptions};
-use crate::source::Sources;
+use crate::source::SourceView;
 
 /// Why the staged files could not be listed: skew cannot do its job (exit 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,8 +226,12 @@ pub fn load(
 }
 
 /// Keep the findings whose primary or any related location is in one of `staged`.
-pub fn retain_touching(findings: &mut Vec<Finding>, sources: &Sources, staged: &BTreeSet<String>) {
-    let touches = |span: crate::source::Span| staged.contains(&sources.get(span.file).path);
+pub fn retain_touching(
+    findings: &mut Vec<Finding>,
+    sources: &SourceView<'_>,
+    staged: &BTreeSet<String>,
+) {
+    let touches = |span: crate::source::Span| staged.contains(sources.path(span.file));
     findings.retain(|f| touches(f.primary.span) || f.related.iter().any(|l| touches(l.span)));
 }
 
@@ -255,7 +259,7 @@ mod tests {
 
     #[test]
     fn a_finding_is_kept_when_either_end_is_staged() {
-        let mut sources = Sources::new();
+        let mut sources = crate::source::Sources::new();
         let pkg = sources.add("api/package.json", "{}");
         let compose = sources.add("docker-compose.yml", "services: {}");
         let other = sources.add("web/package.json", "{}");
@@ -268,7 +272,7 @@ mod tests {
         let staged = |names: &[&str]| names.iter().map(|s| s.to_string()).collect();
         let kept = |names: &[&str]| {
             let mut f = all.clone();
-            retain_touching(&mut f, &sources, &staged(names));
+            retain_touching(&mut f, &sources.view(), &staged(names));
             f.into_iter().map(|f| f.message).collect::<Vec<_>>()
         };
         assert_eq!(kept(&["api/package.json"]), ["cannot parse x: client"]);

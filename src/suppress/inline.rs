@@ -17,7 +17,7 @@ use crate::config::Selector;
 use crate::diagnostic::{Code, Finding, Label};
 use crate::extract::comments;
 use crate::rule::Date;
-use crate::source::{FileId, SourceFile, Sources};
+use crate::source::{FileId, SourceFile, SourceView};
 
 /// The directive, as users write it.
 const MARKER: &str = "skew: ignore[";
@@ -52,7 +52,7 @@ impl Entry {
 /// id that hid nothing.
 pub(super) fn apply(
     findings: &mut Vec<Finding>,
-    sources: &Sources,
+    sources: &SourceView<'_>,
     known: &[&str],
     today: Date,
 ) -> Vec<Finding> {
@@ -62,7 +62,7 @@ pub(super) fn apply(
         if finder.find(file.text.as_bytes()).is_none() {
             continue;
         }
-        let entries = directives(file);
+        let entries = directives(&file);
         if !entries.is_empty() {
             per_file.push((file.id, entries));
         }
@@ -129,6 +129,7 @@ pub(super) fn apply(
                 ),
                 sources: Vec::new(),
                 subject: Default::default(),
+                components: Vec::new(),
             });
         }
         for e in entries.into_iter().filter(|e| !e.used && e.until.is_none()) {
@@ -158,6 +159,7 @@ pub(super) fn apply(
                 fix: Some("remove it, or name the rule of a finding it should hide".into()),
                 sources: Vec::new(),
                 subject: Default::default(),
+                components: Vec::new(),
             });
         }
     }
