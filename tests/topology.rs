@@ -108,6 +108,7 @@ fn two_services_of_one_anchored_image_line_make_one_finding() {
     let (code, text) = short("anchor-alias");
     assert_eq!(code, Some(0), "{text}");
     assert_eq!(text.matches("[mongodb-eol]").count(), 1, "{text}");
+    assert_eq!(text.matches("[unknown-version]").count(), 1, "{text}");
     insta::assert_snapshot!("anchor_alias_short", text);
 }
 

@@ -25,13 +25,18 @@ pub fn collapse(findings: Vec<Finding>, rules: &RuleSet) -> Vec<Finding> {
     let mut merged: Vec<Option<Merged>> = Vec::new();
     for f in findings {
         // the same finding twice (two services running one anchored image line, `b: *a`):
-        // one finding, with the related locations of both
+        // one finding, with the related locations and components of both
         if let Some(kept) = out.iter_mut().find(|o| {
             o.rule_id == f.rule_id && o.primary.span == f.primary.span && o.message == f.message
         }) {
             for l in f.related {
                 if !kept.related.contains(&l) {
                     kept.related.push(l);
+                }
+            }
+            for id in f.components {
+                if !kept.components.contains(&id) {
+                    kept.components.push(id);
                 }
             }
             continue;

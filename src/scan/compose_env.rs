@@ -73,7 +73,11 @@ pub(super) fn resolve(inv: &mut Inventory) {
                 c.unresolved = r.unresolved;
             }
         }
-        if let Some(var) = &c.unresolved {
+        // two services of one anchored line (`oap2: *oap`) are one note
+        let said = notes.iter().any(|n: &Finding| {
+            n.primary.span == img.whole && n.subject.name == img.template.trim()
+        });
+        if let Some(var) = c.unresolved.as_ref().filter(|_| !said) {
             notes.push(Finding {
                 rule_id: Code::UnknownVersion.as_str().into(),
                 severity: Code::UnknownVersion.severity(),

@@ -264,12 +264,8 @@ fn apply(inv: &mut Inventory, fact: &ComposeExtends, got: Inherited) {
     });
     if !exists {
         inv.components.push(c);
-    }
-    for f in facts {
-        let known = inv.units.iter().any(|u| matches!((u, &f), (UnitFact::ComposeImage(a), UnitFact::ComposeImage(b)) if a.component == b.component));
-        if !known {
-            inv.units.push(f);
-        }
+        // one `.env` step per component of the line (it resolves them one by one)
+        inv.units.extend(facts);
     }
     inv.units.push(UnitFact::ComposeInherited {
         component: span,
