@@ -983,6 +983,10 @@ fn no_spinner_when_stderr_is_not_a_terminal() {
     let o = skew(&outage(), &["check"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stderr(&o), "", "stderr must stay clean in pipes");
+    for args in [&["scan"][..], &["what-if", "--upgrade", "mysql=8.4.0"]] {
+        let o = skew(&outage(), args);
+        assert_eq!(stderr(&o), "", "{args:?}: stderr must stay clean in pipes");
+    }
 }
 
 /// docs/formats.md documents exactly the extractors of the registry: each one's name

@@ -324,3 +324,43 @@ fn suppressed_and_excluded_findings_are_not_published() {
     );
     assert_eq!(client.stop(), ExitStatus::Clean);
 }
+
+/// The workspace folder is a part of a larger project: the server finds the root as the
+/// CLI does (here the git work-tree top), so the API folder's client meets the database
+/// the compose file at the top runs, and only the folder's own files are published.
+#[test]
+fn a_workspace_folder_inside_a_repository_sees_the_whole_project() {
+    if Command::new("git").arg("--version").output().is_err() {
+        eprintln!("note: git not found; skipping");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let init = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    write(root, "docker-compose.yml", COMPOSE);
+    write(
+        root,
+        "services/api/package.json",
+        "{\"dependencies\": {\"mysql\": \"2.18.1\"}}\n",
+    );
+    let (client, _) = Client::start(&root.join("services/api"), &[]);
+    let api = uri(&root.join("services/api/package.json"));
+    let pubs = client.publications(&[&api]);
+    let d = serde_json::to_value(&pubs.last().unwrap().diagnostics).unwrap();
+    assert_eq!(d[0]["code"], "mysql-caching-sha2-password", "{d:#}");
+    let related = d[0]["relatedInformation"][0]["location"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(related.ends_with("/docker-compose.yml"), "{related}");
+    let compose = uri(&root.join("docker-compose.yml"));
+    assert!(
+        pubs.iter().all(|p| p.uri != compose),
+        "outside the folder: not published"
+    );
+    assert_eq!(client.stop(), ExitStatus::Clean);
+}

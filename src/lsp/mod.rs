@@ -77,9 +77,11 @@ pub fn serve_on(conn: &Connection, rules: RuleSet) -> io::Result<ExitStatus> {
     let result = serde_json::to_value(result).map_err(io::Error::other)?;
     conn.initialize_finish(id, result)
         .map_err(io::Error::other)?;
+    let (root, within) = workspace_root(&params);
     let mut server = Server {
         conn,
-        root: workspace_root(&params),
+        root,
+        within,
         enc,
         rules,
         open: BTreeMap::new(),
@@ -112,20 +114,31 @@ fn capabilities(enc: Encoding) -> ServerCapabilities {
     }
 }
 
-/// The first workspace folder, else the (deprecated) `rootUri`/`rootPath`, else the
-/// folder the editor started the server in.
+/// The project the workspace belongs to, found as the CLI finds it for PATH
+/// ([`crate::root::Scope::discover`]): the nearest folder above the first workspace
+/// folder (else the deprecated `rootUri`/`rootPath`, else the server's folder) holding
+/// `skew.toml`, else the git work-tree top, else that folder. Returns the root and the
+/// workspace folder relative to it (`None` when they are the same), whose files are the
+/// ones published: servers declared at the root are seen from `services/api`.
 #[allow(deprecated)]
-fn workspace_root(params: &InitializeParams) -> PathBuf {
+fn workspace_root(params: &InitializeParams) -> (PathBuf, Option<String>) {
     let from_folders = params
         .workspace_folders
         .as_ref()
         .and_then(|f| f.first())
         .and_then(|f| uri_to_path(&f.uri));
-    let root = from_folders
+    let folder = from_folders
         .or_else(|| params.root_uri.as_ref().and_then(uri_to_path))
         .or_else(|| params.root_path.as_ref().map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("."));
-    std::path::absolute(&root).unwrap_or(root)
+    let folder = std::path::absolute(&folder).unwrap_or(folder);
+    match crate::root::Scope::discover(&folder, None) {
+        Ok(scope) => {
+            let root = std::path::absolute(&scope.root).unwrap_or(scope.root);
+            (root, scope.within)
+        }
+        Err(_) => (folder, None),
+    }
 }
 
 /// The result of the last evaluation, kept for code actions.
@@ -142,6 +155,9 @@ struct Snapshot {
 struct Server<'c> {
     conn: &'c Connection,
     root: PathBuf,
+    /// The workspace folder relative to `root` when the project is larger: only its
+    /// files are published.
+    within: Option<String>,
     enc: Encoding,
     rules: RuleSet,
     /// Open buffers by path relative to the root: the client's URI and the unsaved text.
@@ -315,7 +331,8 @@ impl Server<'_> {
             let opts = ScanOptions {
                 exclude: crate::suppress::exclude_set(config.as_ref(), &[]),
                 ..ScanOptions::default()
-            };
+            }
+            .keeping(self.within.as_deref());
             let inv = scan::scan_overlay(root, &opts, &overlay).map_err(|e| e.to_string())?;
             let rehearsed = pipeline::rehearse(
                 &inv,
@@ -345,9 +362,14 @@ impl Server<'_> {
         let mut by_uri: BTreeMap<String, (Uri, Vec<Diagnostic>)> = BTreeMap::new();
         for f in &snapshot.findings {
             let file_of = |span: Span| self.file_and_uri(&snapshot, span);
-            let Some((_, uri)) = file_of(f.primary.span) else {
+            let Some((file, uri)) = file_of(f.primary.span) else {
                 continue;
             };
+            if let Some(w) = &self.within
+                && !(file.path == *w || file.path.starts_with(&format!("{w}/")))
+            {
+                continue;
+            }
             if let Some(d) = convert::diagnostic(f, &file_of, self.enc) {
                 let entry = by_uri.entry(uri.as_str().to_string());
                 entry.or_insert_with(|| (uri, Vec::new())).1.push(d);

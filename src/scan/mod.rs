@@ -160,6 +160,7 @@ fn scan_walked(
         .par_iter()
         .enumerate()
         .map(|(i, (abs, rel))| read_one(FileId(i as u32), abs, rel, reader))
+        .inspect(|(_, ex)| crate::progress::count(ex.components.len()))
         .collect();
     for (rel, message) in unreadable {
         let id = FileId(results.len() as u32);
