@@ -31,9 +31,11 @@ impl ComponentId {
 /// components came before it)`. The scan numbers its sorted components once; a scenario
 /// numbers the servers it declares or assumes in their own files.
 pub fn number(components: &mut [Component]) {
-    let mut counts: std::collections::HashMap<FileId, u32> = std::collections::HashMap::new();
+    // file ids are dense: one counter per file, no hashing
+    let files = components.iter().map(|c| c.span.file.0 as usize + 1).max();
+    let mut counts = vec![0u32; files.unwrap_or(0)];
     for c in components {
-        let n = counts.entry(c.span.file).or_default();
+        let n = &mut counts[c.span.file.0 as usize];
         c.id = ComponentId {
             file: c.span.file,
             n: *n,
