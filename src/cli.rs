@@ -218,6 +218,9 @@ pub struct GraphArgs {
     /// Which evaluated edges to draw, with the components they join
     #[arg(long, value_enum, default_value_t = GraphOnly::All)]
     pub only: GraphOnly,
+    /// The date end-of-life rules compare with (default: today, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, env = "SKEW_TODAY")]
+    pub today: Option<Date>,
     #[command(flatten)]
     pub rules: RuleSource,
     #[command(flatten)]

@@ -431,7 +431,10 @@ fn cmd_graph(args: GraphArgs) -> Result<ExitStatus, Error> {
         config.as_ref(),
         env,
         &[],
-        CheckOptions::default(),
+        CheckOptions {
+            today: args.today.unwrap_or_else(crate::rule::Date::today),
+            ..CheckOptions::default()
+        },
     )?;
     let deployment = crate::render_graph::Deployment::new(config.as_ref(), &now.scenario, env);
     let (components, sources) = (now.scenario.components(&inv), now.scenario.sources(&inv));

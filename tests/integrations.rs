@@ -854,7 +854,7 @@ fn check_nodes(dot_text: &str, svg: &str) {
 
 /// The command the README prints beside its picture, run in the outage fixture (`--root .`:
 /// skew's own repository is the project around the fixture).
-const PICTURE_COMMAND: &str = "cd fixtures/outage-2023-06-03 && skew graph --root . | dot -Tsvg -o ../../docs/img/outage-graph.svg";
+const PICTURE_COMMAND: &str = "cd fixtures/outage-2023-06-03 && skew graph --root . --today 2026-01-01 | dot -Tsvg -o ../../docs/img/outage-graph.svg";
 
 /// README's picture is drawn by the command printed beside it: the DOT that command's
 /// `skew graph` prints is checked in (`docs/img/outage-graph.dot`) and must be current, and
@@ -874,7 +874,13 @@ fn readme_picture_is_drawn_by_the_command_beside_it() {
     );
 
     let fixture = repo_root().join("fixtures/outage-2023-06-03");
-    let o = skew(&fixture, &["graph", "--root", "."]);
+    // the arguments of the printed command, without the tests' SKEW_TODAY
+    let o = Command::new(env!("CARGO_BIN_EXE_skew"))
+        .args(["graph", "--root", ".", "--today", "2026-01-01"])
+        .current_dir(&fixture)
+        .env_remove("SKEW_TODAY")
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let dot_text = stdout(&o);
     let dot_path = repo_root().join("docs/img/outage-graph.dot");
