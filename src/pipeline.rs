@@ -176,6 +176,7 @@ pub fn load_with(
         opts.max_file_size = limit;
     }
     opts.exclude = crate::suppress::exclude_set(config.as_ref(), exclude);
+    crate::timing::stage("config+rules");
     let inv = scan(root, &opts)?;
     Ok(Loaded { config, rules, inv })
 }
@@ -221,6 +222,7 @@ pub fn rehearse(
     options: CheckOptions,
 ) -> Result<Rehearsed, Error> {
     let scenario = plan(&mut inv, rules, config, env, assumptions)?;
+    crate::timing::stage("plan");
     let (today, selection) = (options.today, options.selection.clone());
     let mut checked = check_with(&mut inv, rules, &scenario, options);
     // step 5, filter: ignores, severity overrides, rule selection
@@ -232,6 +234,7 @@ pub fn rehearse(
         &selection,
         today,
     )?;
+    crate::timing::stage("suppress");
     sort_findings(&mut checked.findings, &inv.sources);
     Ok(Rehearsed {
         inv,
@@ -273,7 +276,12 @@ pub fn check_with(
     let (evaluations, mut lints) = {
         let cx = Context::build(&inv.components, rules, &inv.sources, scenario, options)
             .with_units(&inv.units);
-        (check::evaluate(&cx), check::lint(&cx))
+        crate::timing::stage("context");
+        let evaluations = check::evaluate(&cx);
+        crate::timing::stage("evaluate");
+        let lints = check::lint(&cx);
+        crate::timing::stage("lint");
+        (evaluations, lints)
     };
     let graph = Graph::build(&inv.components, evaluations);
     let mut findings = crate::plan::families::collapse(graph.findings(), rules);
@@ -291,6 +299,7 @@ pub fn check_with(
     findings.append(&mut lints);
     findings.extend(inv.problems.iter().cloned());
     sort_findings(&mut findings, &inv.sources);
+    crate::timing::stage("findings");
     Checked {
         graph,
         findings,
