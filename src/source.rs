@@ -207,6 +207,11 @@ impl Sources {
         Self::default()
     }
 
+    /// Room for `additional` more files.
+    pub fn reserve(&mut self, additional: usize) {
+        self.files.reserve_exact(additional);
+    }
+
     /// Add a file and return its id.
     pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> FileId {
         let id = FileId(self.files.len() as u32);
