@@ -61,8 +61,11 @@ pub enum Command {
     Graph(GraphArgs),
     /// Print a shell completion script (e.g. `skew completions bash > /etc/bash_completion.d/skew`)
     Completions(CompletionsArgs),
-    /// Print the man page (roff) generated from these definitions
-    Man,
+    /// Write a commented `skew.toml` from what the scan finds (never overwrites one)
+    Init(InitArgs),
+    /// Print the man page (roff) generated from these definitions: skew's, or a
+    /// subcommand's (`skew man check`)
+    Man(ManArgs),
     /// Run the language server on stdin/stdout, for editors (docs/editors.md)
     Lsp(LspArgs),
 }
@@ -277,6 +280,23 @@ pub struct ScanArgs {
     /// are listed
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Repository to describe; `skew.toml` is written at its project root
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The project root to write `skew.toml` in (default: as for `check`)
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (`check`, `what-if`, …); none: skew's own page
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 /// What role a component plays. Extractors choose it from the manifest's meaning:
 /// a compose/k8s image is a `server` (or any container), `.nvmrc` is a `runtime`,
@@ -368,10 +368,21 @@ pub enum Inheritable {
 pub enum UnitFact {
     /// A service of a compose file (`span` is the service's key in `services:`).
     ComposeService(ComposeService),
-    /// `include:` in a compose file, or a service's `extends.file`: another compose file
-    /// (path as written, relative to the including file's folder) whose services join
-    /// this project.
+    /// `include:` in a compose file: another compose file (path as written, relative to
+    /// the including file's folder) whose services join this project.
     ComposeInclude { path: String, span: Span },
+    /// A service whose `extends:` chain goes on in another file (`extends: { file:
+    /// common.yml, service: base }`): the scanner reads that file and gives the service
+    /// what it inherits.
+    ComposeExtends(ComposeExtends),
+    /// A server a compose service runs through `extends.file`: the component (its span
+    /// is the image line in the other file, its group the service's name) is service
+    /// `service` of the compose file `file`, whatever project the other file is part of.
+    ComposeInherited {
+        component: Span,
+        file: FileId,
+        service: String,
+    },
     /// An image reference with variables (`${PG_TAG}`) the extractor could not resolve
     /// from defaults alone: the scanner resolves it with the `.env` beside the file.
     ComposeImage(ComposeImage),
@@ -394,6 +405,30 @@ pub struct ComposeService {
     /// Host names in the service's environment: connection strings
     /// (`mysql://db:3306/app`) and `*_HOST`/`*_ADDR` variables (`REDIS_HOST=cache`).
     pub hosts: Vec<(String, Span)>,
+}
+
+/// A compose service's `extends:` into another file, as its own file states it (after
+/// the same-file part of its chain).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposeExtends {
+    /// The extending service, and its key's span (in the file that declares it).
+    pub service: String,
+    pub span: Span,
+    /// `extends.file` as written (relative to the declaring file's folder), and its span.
+    pub file: String,
+    pub file_span: Span,
+    /// `extends.service`, and its span.
+    pub base: String,
+    pub base_span: Span,
+    /// The command arguments and environment the service already has (its own and its
+    /// same-file bases'): inherited ones never override them.
+    pub settings: Vec<Setting>,
+    /// The service already has a `command:` (the other file's does not apply).
+    pub has_command: bool,
+    /// No `image:` or `build:` yet: the other file's decides what runs.
+    pub wants_image: bool,
+    /// No `build:` yet: the other file's build context is the service's.
+    pub wants_build: bool,
 }
 
 /// An image reference whose text has compose variables in it.

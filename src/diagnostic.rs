@@ -191,7 +191,7 @@ impl Code {
                 "a manifest or lockfile could not be parsed; its components are unknown"
             }
             Code::ReadError => {
-                "a file that looks like a manifest could not be read (permissions, not UTF-8)"
+                "a file that looks like a manifest, or one a compose `extends.file` names, could not be read (missing, permissions, not UTF-8)"
             }
             Code::SkippedFile => {
                 "a file with a manifest's name was not read: not a regular file, a symlink leaving the repository, or over the size limit"
@@ -236,7 +236,9 @@ impl Code {
             }
             Code::ReadError => {
                 "The file has a manifest's name but could not be read as UTF-8 text, so its \
-                 components are unknown. Make it readable, or leave it out with `.ignore`."
+                 components are unknown. Make it readable, or leave it out with `.ignore`. \
+                 A compose file whose `extends.file` is missing is reported at the `file:` \
+                 value: what the service runs is unknown until the path is fixed."
             }
             Code::SkippedFile => {
                 "skew reads only regular files inside the repository, of bounded size: a FIFO \

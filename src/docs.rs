@@ -153,12 +153,28 @@ pub fn explain_text(rules: &RuleSet, rule: &Rule) -> String {
             );
             client_table(&mut s, clients);
         }
-        RuleKind::Skew { max_skew, clients } => {
-            let _ = writeln!(
-                s,
-                "## Affected\n\nThese clients must be within {max_skew} minor version{} of {product}:\n",
-                if *max_skew == 1 { "" } else { "s" }
-            );
+        RuleKind::Skew {
+            max_skew,
+            max_newer,
+            clients,
+        } => {
+            let plural = |n: u64| if n == 1 { "" } else { "s" };
+            let _ = match max_newer {
+                Some(newer) if newer != max_skew => writeln!(
+                    s,
+                    "## Affected\n\nThese clients may be up to {max_skew} minor version{} older than {product}, and {}:\n",
+                    plural(*max_skew),
+                    match newer {
+                        0 => "never newer".to_string(),
+                        n => format!("up to {n} minor version{} newer", plural(*n)),
+                    }
+                ),
+                _ => writeln!(
+                    s,
+                    "## Affected\n\nThese clients must be within {max_skew} minor version{} of {product}:\n",
+                    plural(*max_skew)
+                ),
+            };
             client_table(&mut s, clients);
         }
         RuleKind::RemovedApi { apis } => {

@@ -47,6 +47,7 @@ pub mod report;
 pub mod staged;
 pub mod suppress;
 // the pipeline, and the front ends around it
+pub mod init;
 pub mod lsp;
 pub mod pipeline;
 pub mod progress;

@@ -43,3 +43,22 @@ pub const YAML_LOCKFILE_MAX_NODES: usize = 20_000_000;
 /// 142 merges of 10 anchors) and stay far below it. This replaces the parser's
 /// alias-to-anchor ratio heuristic, which rejected such valid files.
 pub const YAML_MAX_EXPANDED_VALUES: usize = 1_000_000;
+
+/// Compose `extends:` (`scan::compose_extends`): services one chain of `extends:` across
+/// files may go through. Real chains are two or three long; a longer one is refused with
+/// a `parse-error`, as a cycle is.
+pub const COMPOSE_EXTENDS_MAX_DEPTH: usize = 32;
+
+/// Helm chart archives (`charts/*.tgz`, `extract::helm_archive`): entries read before the
+/// chart's `Chart.yaml` is found. `helm package` writes `Chart.yaml` first; a chart has
+/// tens to hundreds of files.
+pub const HELM_ARCHIVE_MAX_ENTRIES: usize = 10_000;
+
+/// Helm chart archives: bytes the archive may unpack to before its `Chart.yaml` is read
+/// (64 MiB; a vendored chart unpacks to well under 1 MiB). Bounds a gzip bomb whatever
+/// its compressed size.
+pub const HELM_ARCHIVE_MAX_UNPACKED: u64 = 64 * 1024 * 1024;
+
+/// Helm chart archives: size of the `Chart.yaml` inside (1 MiB; real ones are a few
+/// kilobytes).
+pub const HELM_ARCHIVE_MAX_CHART_YAML: u64 = 1024 * 1024;

@@ -14,7 +14,6 @@ use crate::config::{Config, ConfigError};
 use crate::diagnostic::{Finding, Label};
 use crate::graph::Graph;
 use crate::rehearse::{self, PlanError};
-use crate::report::RuleMeta;
 use crate::rule::{LoadError, RuleFileError, RuleOrigin, RuleSet};
 use crate::scan::{self, Inventory, ScanError, ScanOptions};
 use crate::source::Sources;
@@ -320,18 +319,4 @@ pub fn sort_findings(findings: &mut [Finding], sources: &Sources) {
             &b.message,
         ))
     });
-}
-
-/// What output formats say about each rule (SARIF's rule table).
-pub fn rule_meta(rules: &RuleSet) -> Vec<RuleMeta> {
-    rules
-        .rules
-        .iter()
-        .map(|r| RuleMeta {
-            id: r.id.clone(),
-            summary: r.summary.clone(),
-            help: r.fix.clone(),
-            help_uri: r.sources.first().cloned(),
-        })
-        .collect()
 }

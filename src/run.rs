@@ -34,7 +34,8 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Explain(args) => cmd_explain(args),
         Command::Graph(args) => cmd_graph(args),
         Command::Completions(args) => cmd_completions(args),
-        Command::Man => cmd_man(),
+        Command::Init(args) => crate::init::run(args),
+        Command::Man(args) => cmd_man(args),
         Command::Lsp(args) => load_rules(&args.rules).and_then(|r| Ok(crate::lsp::serve(r)?)),
     };
     crate::timing::stage("exit");
@@ -244,7 +245,7 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
         &mut now.inv,
         args.scenario.config.is_none(),
     );
-    let meta = pipeline::rule_meta(&rules);
+    let meta = report::RuleMeta::of_rules(&rules);
     let report = Report {
         root: scope.root.clone(),
         sources: &sources,
@@ -316,7 +317,7 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
         &mut after.inv,
         args.scenario.config.is_none(),
     );
-    let meta = pipeline::rule_meta(&rules);
+    let meta = report::RuleMeta::of_rules(&rules);
     let report = Report {
         root: scope.root.clone(),
         sources: &sources,
@@ -455,8 +456,26 @@ fn cmd_completions(args: CompletionsArgs) -> Result<ExitStatus, Error> {
     Ok(ExitStatus::Clean)
 }
 
-fn cmd_man() -> Result<ExitStatus, Error> {
-    let page = crate::shell::man_page()?;
+fn cmd_man(args: crate::cli::ManArgs) -> Result<ExitStatus, Error> {
+    let page = match &args.subcommand {
+        None => crate::shell::man_page()?,
+        Some(name) => {
+            let pages = crate::shell::man_pages()?;
+            let file = format!("skew-{name}.1");
+            match pages.into_iter().find(|(f, _)| *f == file) {
+                Some((_, page)) => page,
+                None => {
+                    let known = crate::shell::subcommands()?;
+                    let hint = nearest_id(name, known.iter().map(String::as_str))
+                        .map(|n| format!("did you mean `{n}`? "))
+                        .unwrap_or_default();
+                    let message =
+                        format!("no subcommand `{name}`; {hint}pages: {}", known.join(", "));
+                    return Err(io::Error::new(io::ErrorKind::InvalidInput, message).into());
+                }
+            }
+        }
+    };
     with_stdout(|out| out.write_all(&page))?;
     Ok(ExitStatus::Clean)
 }

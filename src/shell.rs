@@ -43,6 +43,18 @@ pub fn man_pages() -> io::Result<Vec<(String, Vec<u8>)>> {
     Ok(pages)
 }
 
+/// The subcommands that have a page (`check`, `what-if`, …), in definition order.
+pub fn subcommands() -> io::Result<Vec<String>> {
+    Ok(man_pages()?
+        .into_iter()
+        .filter_map(|(f, _)| {
+            f.strip_prefix("skew-")
+                .and_then(|n| n.strip_suffix(".1"))
+                .map(str::to_string)
+        })
+        .collect())
+}
+
 /// The main page, `skew.1`, as `skew man` prints it.
 pub fn man_page() -> io::Result<Vec<u8>> {
     let mut pages = man_pages()?;

@@ -97,8 +97,176 @@ fn check_writes_the_same_valid_bom() {
         Path::new("fixtures/outage-2023-06-03"),
         &["check", "--fail-on", "never"],
     );
-    assert_eq!(scanned, checked);
     assert_valid(&checked);
+    // the same document but for its serial number, new for every BOM
+    let (mut scanned, mut checked) = (scanned, checked);
+    let a = scanned
+        .as_object_mut()
+        .unwrap()
+        .remove("serialNumber")
+        .unwrap();
+    let b = checked
+        .as_object_mut()
+        .unwrap()
+        .remove("serialNumber")
+        .unwrap();
+    assert_ne!(a, b);
+    assert_eq!(scanned, checked);
+}
+
+/// The serial number is an RFC 4122 UUID URN, as the schema's pattern demands (the
+/// validator checks it); each run writes a new one.
+#[test]
+fn every_bom_has_its_own_serial_number() {
+    let dir = Path::new("fixtures/outage-2023-06-03");
+    let (a, b) = (scan(dir, &["scan"]), scan(dir, &["scan"]));
+    let serial = |v: &Value| v["serialNumber"].as_str().unwrap().to_string();
+    assert!(serial(&a).starts_with("urn:uuid:"), "{a}");
+    assert_ne!(serial(&a), serial(&b));
+    assert_valid(&a);
+    let bad = serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.5",
+        "serialNumber": "not-a-uuid"});
+    assert!(!validator().is_valid(&bad));
+}
+
+fn write_project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+fn component<'a>(bom: &'a Value, name: &str) -> &'a Value {
+    bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {bom}"))
+}
+
+/// A Cargo requirement (`mongodb = "2.8"` is `^2.8`) or an npm partial version is not a
+/// version: neither `version` nor the purl's `@version` claims one; the requirement is
+/// kept in `skew:declared`. A lockfile entry's version is a version.
+#[test]
+fn requirements_are_not_versions() {
+    let dir = write_project(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.3.0\"\n\n[dependencies]\n\
+             mongodb = \"2.8\"\nserde = \"=1.0.200\"\ntokio = \"1.38.0\"\n",
+        ),
+        (
+            "web/package.json",
+            r#"{"dependencies": {"pg": "8.11", "mysql2": "3.9.7", "redis": "^4.6.0"}}"#,
+        ),
+    ]);
+    let bom = scan(dir.path(), &["scan"]);
+    assert_valid(&bom);
+    let declared = |c: &Value| {
+        c["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "skew:declared")
+            .map(|p| p["value"].as_str().unwrap().to_string())
+    };
+    for (name, purl, decl) in [
+        ("mongodb", "pkg:cargo/mongodb", "2.8"),
+        ("tokio", "pkg:cargo/tokio", "1.38.0"),
+        ("pg", "pkg:npm/pg", "8.11"),
+        ("redis", "pkg:npm/redis", "^4.6.0"),
+    ] {
+        let c = component(&bom, name);
+        assert!(c.get("version").is_none(), "{c}");
+        assert_eq!(c["purl"], purl, "{c}");
+        assert_eq!(declared(c).as_deref(), Some(decl), "{c}");
+    }
+    let serde = component(&bom, "serde");
+    assert_eq!(serde["version"], "1.0.200");
+    assert_eq!(serde["purl"], "pkg:cargo/serde@1.0.200");
+    let mysql2 = component(&bom, "mysql2");
+    assert_eq!(mysql2["purl"], "pkg:npm/mysql2@3.9.7");
+    // the package's own version is a version in any ecosystem
+    assert_eq!(bom["metadata"]["component"]["purl"], "pkg:cargo/app@0.3.0");
+    // with a lockfile, the resolved version is the version
+    let dir = write_project(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.3.0\"\n\n[dependencies]\nmongodb = \"2.8\"\n",
+        ),
+        (
+            "Cargo.lock",
+            "version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.3.0\"\n\n\
+             [[package]]\nname = \"mongodb\"\nversion = \"2.8.2\"\n\
+             source = \"registry+https://registry.example.test/index\"\n",
+        ),
+    ]);
+    let bom = scan(dir.path(), &["scan"]);
+    assert_valid(&bom);
+    let locked: Vec<&Value> = bom["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["name"] == "mongodb")
+        .collect();
+    // the lockfile entry is that version; the declaration says none it does not know
+    assert!(
+        locked
+            .iter()
+            .any(|c| c["version"] == "2.8.2" && c["purl"] == "pkg:cargo/mongodb@2.8.2"),
+        "{bom}"
+    );
+    for c in locked {
+        assert!(c["version"].is_null() || c["version"] == "2.8.2", "{c}");
+    }
+}
+
+/// `dependencies`: the repository's own package depends on what its manifest declares
+/// (not on lockfile entries, which may be transitive, nor on other manifests' packages);
+/// no package at the root, no graph.
+#[test]
+fn the_own_package_depends_on_its_declared_packages() {
+    let dir = write_project(&[
+        (
+            "package.json",
+            r#"{"name": "shop", "version": "2.0.0",
+                "dependencies": {"mysql2": "3.9.7"}, "devDependencies": {"jest": "^29.0.0"}}"#,
+        ),
+        ("worker/requirements.txt", "PyMySQL==1.1.0\n"),
+        (
+            "docker-compose.yml",
+            "services:\n  db:\n    image: mysql:8.0.36\n",
+        ),
+    ]);
+    let bom = scan(dir.path(), &["scan"]);
+    assert_valid(&bom);
+    let subject = bom["metadata"]["component"]["bom-ref"].as_str().unwrap();
+    let deps = bom["dependencies"].as_array().expect("dependencies");
+    assert_eq!(deps.len(), 1, "{bom}");
+    assert_eq!(deps[0]["ref"], subject);
+    let on: Vec<&str> = deps[0]["dependsOn"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    let refs = |name: &str| {
+        component(&bom, name)["bom-ref"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let mut want = vec![refs("jest"), refs("mysql2")];
+    want.sort();
+    assert_eq!(on, want);
+    // every ref names a component of the BOM
+    assert!(on.iter().all(|r| !r.is_empty()));
+    let bom = scan(&dir.path().join("worker"), &["scan"]);
+    assert!(bom.get("dependencies").is_none(), "{bom}");
 }
 
 #[test]

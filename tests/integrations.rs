@@ -811,6 +811,36 @@ fn completions_and_man_page_come_from_the_binary() {
     assert!(o.status.success());
     assert!(stdout(&o).starts_with(".ie"), "roff");
     assert!(stdout(&o).contains(".SH SUBCOMMANDS"));
+    // `skew man SUBCOMMAND`: each subcommand's page, the same as docs/man/skew-NAME.1
+    for sub in [
+        "check",
+        "what-if",
+        "baseline",
+        "scan",
+        "rules",
+        "explain",
+        "graph",
+        "init",
+        "completions",
+        "man",
+        "lsp",
+    ] {
+        let o = skew(&repo_root(), &["man", sub]);
+        assert!(o.status.success(), "{sub}: {}", stderr(&o));
+        let page = stdout(&o);
+        assert!(page.contains(&format!(".TH skew-{sub} 1")), "{sub}: {page}");
+        let committed =
+            std::fs::read_to_string(repo_root().join(format!("docs/man/skew-{sub}.1"))).unwrap();
+        assert_eq!(page, committed, "{sub}");
+    }
+    let o = skew(&repo_root(), &["man", "chek"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty());
+    let err = stderr(&o);
+    assert!(
+        err.contains("no subcommand `chek`; did you mean `check`?") && err.contains("what-if"),
+        "{err}"
+    );
 }
 
 #[test]

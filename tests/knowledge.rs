@@ -216,6 +216,20 @@ fn explain_quotes_the_sources() {
         ("python-eol", "end of October 2026"),
         ("mysql-removed-server-option", "Removed in version 8.4.0"),
         ("kubernetes-eol", "| Kubernetes 1.34 | 2026-10-27 |"),
+        (
+            "postgres-eol",
+            "PostgreSQL 14 will stop receiving fixes on November 12, 2026.",
+        ),
+        ("mariadb-eol", "maintained until July 2026"),
+        ("webpack-node-openssl3", "first tagged in v5.61.0"),
+        (
+            "openssh-ssh-rsa-disabled",
+            "SSHJ was unable to connect to OpenSSH 8.8",
+        ),
+        (
+            "kubelet-version-skew",
+            "`kubelet` may be up to three minor versions older than `kube-apiserver`",
+        ),
     ] {
         let o = skew(&["explain", rule]);
         assert!(o.status.success(), "{rule}: {}", common::stderr(&o));
@@ -266,4 +280,73 @@ fn macos_runner_images_retire_on_the_announced_day() {
     assert_eq!(retired(pass, "2026-11-01"), Vec::<String>::new());
     let on = retired(pass, "2026-11-02");
     assert!(on.len() == 1 && on[0].contains("2026-11-02"), "{on:?}");
+}
+
+#[test]
+fn postgres_14_ends_on_the_announced_day() {
+    let dir = "fixtures/rules/postgres-eol/pass";
+    let at = |server: &str, today: &str| {
+        of(
+            "postgres-eol",
+            &findings(
+                dir,
+                &["--assume", &format!("postgres={server}"), "--today", today],
+            ),
+        )
+    };
+    assert_eq!(at("14.24", "2026-11-11"), Vec::<String>::new());
+    let on = at("14.24", "2026-11-12");
+    assert!(
+        on.len() == 1 && on[0].contains("PostgreSQL 14 reached end of life on 2026-11-12"),
+        "{on:?}"
+    );
+    // 15 to 17 have no date read in the project's own pages: nothing, even years later
+    assert_eq!(at("15.19", "2030-01-01"), Vec::<String>::new());
+    assert_eq!(at("17.11", "2030-01-01"), Vec::<String>::new());
+}
+
+#[test]
+fn mariadb_series_end_with_their_stated_month() {
+    let dir = "fixtures/rules/mariadb-eol/pass";
+    let at = |server: &str, today: &str| {
+        of(
+            "mariadb-eol",
+            &findings(
+                dir,
+                &["--assume", &format!("mariadb={server}"), "--today", today],
+            ),
+        )
+    };
+    // "maintained until June 2025"
+    assert_eq!(at("10.5.29", "2025-06-30"), Vec::<String>::new());
+    let after = at("10.5.29", "2025-07-01");
+    assert!(
+        after.len() == 1
+            && after[0].contains("MariaDB 10.5 reached end of life at the end of June 2025"),
+        "{after:?}"
+    );
+    // "maintained until July 2026"
+    assert_eq!(at("10.6.28", "2026-07-31"), Vec::<String>::new());
+    assert_eq!(at("10.6.28", "2026-08-01").len(), 1);
+    // 10.11 (February 2028) and 11.4 (May 2029) are still maintained on 2026-12-03
+    assert_eq!(at("10.11.18", "2026-12-03"), Vec::<String>::new());
+    assert_eq!(at("11.4.8", "2026-12-03"), Vec::<String>::new());
+    assert_eq!(at("10.11.18", "2028-03-01").len(), 1);
+    // a rolling release has no stated end: never reported
+    assert_eq!(at("11.5.2", "2030-01-01"), Vec::<String>::new());
+}
+
+#[test]
+fn openssh_rejects_ssh_rsa_from_8_8() {
+    let dir = "fixtures/rules/openssh-ssh-rsa-disabled/fail";
+    let at = |server: &str| {
+        of(
+            "openssh-ssh-rsa-disabled",
+            &findings(dir, &["--assume", &format!("openssh={server}")]),
+        )
+        .len()
+    };
+    assert_eq!(at("8.7"), 0);
+    // paramiko 2.8.1, com.jcraft:jsch 0.1.55, mwiede jsch 0.1.56, sshj 0.32.0
+    assert_eq!(at("8.8"), 4);
 }

@@ -191,6 +191,48 @@ fn skew_toml_environments_override_the_topology() {
 /// `Chart.yaml` `appVersion` says (PostgreSQL 16.4.0 here, not the chart's 15.5.38): a
 /// server of the umbrella chart, so the driver below the chart is judged against it.
 #[test]
+fn a_service_extending_another_files_service_runs_and_builds_what_it_inherits() {
+    // `db` inherits MySQL 8.0 from `common/services.yml`, `api` its build context and the
+    // DATABASE_URL naming `db`; the shared file's `cache` is no server of the project
+    let (code, text) = short("extends-file");
+    assert_eq!(code, Some(1));
+    assert!(
+        text.contains("shop/api/package.json") && text.contains("mysql-caching-sha2-password"),
+        "{text}"
+    );
+    assert!(!text.contains("redis"), "{text}");
+    insta::assert_snapshot!("extends_file_short", text);
+    insta::assert_json_snapshot!("extends_file_pairing", pairings("extends-file"));
+}
+
+#[test]
+fn an_extends_file_that_is_missing_or_lacks_the_service_is_reported_where_it_is_named() {
+    let out = skew(&[
+        "check",
+        "--format",
+        "json",
+        "--today",
+        common::TODAY,
+        "fixtures/topology/extends-missing",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let doc = json(&out);
+    let found: Vec<serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "rule_id": f["rule_id"],
+                "message": f["message"],
+                "location": f["location"],
+            })
+        })
+        .collect();
+    insta::assert_json_snapshot!("extends_missing_findings", found);
+}
+
+#[test]
 fn a_vendored_chart_dependency_is_a_server_at_its_app_version() {
     let o = common::skew(&[
         "check",
@@ -204,4 +246,77 @@ fn a_vendored_chart_dependency_is_a_server_at_its_app_version() {
     let out = common::stdout(&o);
     assert!(out.contains("postgres-scram-sha-256"), "{out}");
     assert!(out.contains("16.4.0"), "{out}");
+}
+
+/// A gzipped tar archive of `(path, text)` members, as `helm package` writes one.
+fn tgz(members: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut builder = tar::Builder::new(gz);
+    for (path, text) in members {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(text.len() as u64);
+        header.set_mode(0o644);
+        header.set_entry_type(tar::EntryType::Regular);
+        builder
+            .append_data(&mut header, path, text.as_bytes())
+            .unwrap();
+    }
+    let mut gz = builder.into_inner().unwrap();
+    gz.flush().unwrap();
+    gz.finish().unwrap()
+}
+
+#[test]
+fn a_chart_dependency_vendored_as_an_archive_is_a_server_at_its_app_version() {
+    // the shape of `helm-vendored`, with the dependency packed as `helm dependency
+    // update` leaves it: `charts/postgresql-15.5.38.tgz`; and one archive that is corrupt
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("charts")).unwrap();
+    std::fs::create_dir_all(root.join("api")).unwrap();
+    std::fs::write(
+        root.join("Chart.yaml"),
+        "apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: postgresql\n    version: ~15.5.0\n    repository: https://registry.example.test/charts\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("api/package.json"),
+        "{\n  \"name\": \"api\",\n  \"version\": \"1.0.0\",\n  \"dependencies\": {\n    \"pg\": \"7.4.3\"\n  }\n}\n",
+    )
+    .unwrap();
+    let archive = tgz(&[
+        (
+            "postgresql/Chart.yaml",
+            "apiVersion: v2\nname: postgresql\nversion: 15.5.38\nappVersion: 16.4.0\n",
+        ),
+        ("postgresql/values.yaml", "image:\n  tag: 16.4.0\n"),
+    ]);
+    std::fs::write(root.join("charts/postgresql-15.5.38.tgz"), archive).unwrap();
+    std::fs::write(root.join("charts/broken-1.0.0.tgz"), b"\x1f\x8b not really").unwrap();
+    let o = common::skew_in(
+        root,
+        &["check", "--today", common::TODAY, "--format", "short", "."],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", common::stderr(&o));
+    let out = common::stdout(&o);
+    assert!(out.contains("postgres-scram-sha-256"), "{out}");
+    insta::assert_snapshot!("helm_archive_short", out);
+    let o = common::skew_in(
+        root,
+        &["check", "--today", common::TODAY, "--format", "json", "."],
+    );
+    let doc = json(&o);
+    let scram = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "postgres-scram-sha-256")
+        .unwrap();
+    // blamed on the archive, at the appVersion line of the Chart.yaml inside it
+    assert_eq!(
+        scram["related"][0]["location"]["path"],
+        "charts/postgresql-15.5.38.tgz"
+    );
+    assert_eq!(scram["related"][0]["location"]["line"], 4);
 }

@@ -529,9 +529,9 @@ fn evaluate_rules(cx: &Context<'_>) -> Vec<Evaluation> {
             RuleKind::SameMajor { clients } => {
                 same_major::evaluate(cx, ri, rule, clients, &mut out)
             }
-            RuleKind::Skew { max_skew, clients } => {
-                skew::evaluate(cx, ri, rule, *max_skew, clients, &mut out)
-            }
+            RuleKind::Skew {
+                max_skew, clients, ..
+            } => skew::evaluate(cx, ri, rule, *max_skew, clients, &mut out),
             RuleKind::RemovedApi { apis } => removed_api::evaluate(cx, ri, rule, apis, &mut out),
             RuleKind::RuntimeRange {
                 packages,

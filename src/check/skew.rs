@@ -1,5 +1,9 @@
 //! `skew`: a client must be within `max_skew` minor versions of the server, in either
-//! direction (kubectl and client-go against the Kubernetes API server: ±1).
+//! direction (kubectl and client-go against the Kubernetes API server: ±1), or, with
+//! `max_newer`, within `max_skew` older and `max_newer` newer (a kubelet: up to three
+//! minors older than the API server, never newer). A client grouped with one of the
+//! servers in its own file (a Terraform node group naming its cluster) is compared with
+//! that server only.
 //!
 //! Both sides must pin one minor: `kubectl 1.28.4` and a cluster `1.29` compare, a
 //! client range spanning minors (`^0.28.0` only pins 0.28 if it stays below 0.29) is
@@ -13,7 +17,7 @@ use super::{
     describe_client_version, server_label, single_minor,
 };
 use crate::diagnostic::Finding;
-use crate::rule::{ClientRef, Rule};
+use crate::rule::{ClientRef, Rule, RuleKind};
 use crate::version::Scheme;
 
 /// A server the clients are compared with.
@@ -56,12 +60,37 @@ pub(super) fn evaluate(
             minor,
         });
     }
+    let max_newer = match &rule.kind {
+        RuleKind::Skew {
+            max_newer: Some(n), ..
+        } => *n,
+        _ => max_skew,
+    };
+    let supported = if max_newer == max_skew {
+        format!("±{max_skew}")
+    } else if max_newer == 0 {
+        format!("up to {max_skew} older, never newer")
+    } else {
+        format!("up to {max_skew} older, {max_newer} newer")
+    };
     for t in &targets {
         for ci in cx.candidates(clients.iter().map(|r| (r.ecosystem, r.name.as_str()))) {
             let c = &cx.components[ci];
             let Some(client) = clients.iter().find(|r| r.matches(c)) else {
                 continue;
             };
+            // a client grouped with one server in its own file (a node group that
+            // references its cluster) is compared with that server only
+            let bound = |t: &Target<'_, '_>| {
+                t.inst.is_some_and(|i| {
+                    c.group.is_some()
+                        && i.component.group == c.group
+                        && i.component.span.file == c.span.file
+                })
+            };
+            if !bound(t) && targets.iter().any(bound) {
+                continue;
+            }
             let Some((own_major, minor)) = client_versions(c)
                 .ok()
                 .and_then(|set| single_minor(&set, Scheme::of(c.ecosystem)))
@@ -77,7 +106,8 @@ pub(super) fn evaluate(
                 continue;
             }
             let distance = minor.abs_diff(t.minor);
-            let outcome = if distance > max_skew {
+            let allowed = if minor > t.minor { max_newer } else { max_skew };
+            let outcome = if distance > allowed {
                 Outcome::Breaks
             } else {
                 Outcome::Ok
@@ -88,17 +118,31 @@ pub(super) fn evaluate(
                 let direction = if minor < t.minor { "older" } else { "newer" };
                 let plural = if distance == 1 { "" } else { "s" };
                 let message = format!(
-                    "`{}` {version} is {distance} minor version{plural} {direction} than {} (supported skew: ±{max_skew}); {}",
+                    "`{}` {version} is {distance} minor version{plural} {direction} than {} (supported skew: {supported}); {}",
                     c.name, t.describe, rule.summary
                 );
                 let fix = client.fix.clone().or_else(|| {
-                    Some(format!(
-                        "move `{}` to within {max_skew} minor version{} of {}.{} (the server's minor)",
-                        c.name,
-                        if max_skew == 1 { "" } else { "s" },
-                        t.major,
-                        t.minor
-                    ))
+                    Some(if max_newer == max_skew {
+                        format!(
+                            "move `{}` to within {max_skew} minor version{} of {}.{} (the server's minor)",
+                            c.name,
+                            if max_skew == 1 { "" } else { "s" },
+                            t.major,
+                            t.minor
+                        )
+                    } else {
+                        format!(
+                            "move `{}` to {}.{} (the server's minor) or at most {max_skew} minor version{} older{}",
+                            c.name,
+                            t.major,
+                            t.minor,
+                            if max_skew == 1 { "" } else { "s" },
+                            match max_newer {
+                                0 => String::new(),
+                                n => format!(" or {n} newer"),
+                            }
+                        )
+                    })
                 });
                 Finding {
                     related: t.inst.map(server_label).into_iter().collect(),
@@ -180,6 +224,67 @@ source = "https://example.test/kubectl"
             component(ComponentKind::Tool, Ecosystem::Runtime, "kubectl", "1.31.0"),
         ];
         insta::assert_snapshot!(eval_in(RULE, &["infra/eks.tf"], &comps, &[], "2026-01-01"));
+    }
+
+    const KUBELET: &str = r#"
+[product]
+id = "kubernetes"
+name = "Kubernetes"
+managed = ["kubernetes"]
+
+[[rule]]
+id = "kubelet-skew"
+kind = "skew"
+severity = "error"
+summary = "kubelet outside the supported skew"
+why = "policy"
+sources = ["https://example.test/skew"]
+max_skew = 3
+max_newer = 0
+
+[[rule.clients]]
+ecosystem = "runtime"
+name = "kubelet"
+source = "https://example.test/kubelet"
+"#;
+
+    #[test]
+    fn older_and_newer_bounds_differ() {
+        let kubelet = |v| component(ComponentKind::Runtime, Ecosystem::Runtime, "kubelet", v);
+        let comps = vec![
+            cluster("1.33"),
+            kubelet("1.30"), // three older: supported
+            kubelet("1.29"), // four older
+            kubelet("1.33"),
+            kubelet("1.34"), // newer than the API server
+        ];
+        insta::assert_snapshot!(eval_in(
+            KUBELET,
+            &["infra/eks.tf"],
+            &comps,
+            &[],
+            "2026-01-01"
+        ));
+    }
+
+    #[test]
+    fn a_node_group_is_compared_with_its_own_cluster() {
+        let kubelet = |v| component(ComponentKind::Runtime, Ecosystem::Runtime, "kubelet", v);
+        let comps = vec![
+            cluster("1.33").group("aws_eks_cluster.prod"),
+            cluster("1.27").group("aws_eks_cluster.legacy"),
+            // references `aws_eks_cluster.prod`: compared with 1.33 only
+            kubelet("1.33").group("aws_eks_cluster.prod"),
+            // names no cluster resource: compared with both (newer than 1.27)
+            kubelet("1.30").group("aws_eks_node_group.loose"),
+        ];
+        insta::assert_snapshot!(eval_in(
+            KUBELET,
+            &["infra/eks.tf"],
+            &comps,
+            &[],
+            "2026-01-01"
+        ));
     }
 
     #[test]

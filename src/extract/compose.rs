@@ -4,14 +4,17 @@
 //! (including override/variant files such as `docker-compose.prod.yml` and swarm stack
 //! files), with anchors and `<<` merge keys applied by serde-saphyr, and the topology each
 //! service states (`build:` context, `depends_on`, `links`, hosts in its environment, the
-//! file's `include:`, `extends.file`) as [`UnitFact`]s for `plan::topology`. `${VAR:-default}`
+//! file's `include:`) as [`UnitFact`]s for `plan::topology`. `${VAR:-default}`
 //! interpolation uses the default here; an image with variables is also recorded so the
-//! scanner can interpolate it with the `.env` beside the file. A service with neither
-//! `image:` nor `build:` that `extends:` a service of the same file runs that service's
-//! image (along a chain of such `extends:`, as compose merges them): a component of its
-//! own, blamed on the image line it inherits, with its own command and environment over
-//! the base's. Must not: read `.env` files or the environment (extractors do no I/O),
-//! follow `extends:` into other files, or decide what an image *is* (rules do).
+//! scanner can interpolate it with the `.env` beside the file. A service that `extends:`
+//! a service of the same file is merged with it as compose does (along a chain of such
+//! `extends:`, nearest first): with neither `image:` nor `build:` of its own it runs the
+//! base's image (a component of its own, blamed on the image line it inherits), it
+//! builds the base's `build:` context, and its own command and environment win over the
+//! base's. A chain that goes on in another file (`extends: { file: … }`) is recorded as a
+//! [`UnitFact::ComposeExtends`]; the scanner follows it with [`service_defs`]. Must not:
+//! read `.env` files, other files or the environment (extractors do no I/O), or decide
+//! what an image *is* (rules do).
 //!
 //! A service with only `build:` produces no component: its image is built from a
 //! Dockerfile in the repository, and that Dockerfile's `FROM` lines are extracted on their
@@ -27,10 +30,10 @@ use serde_saphyr::{Location, Spanned};
 use super::image_ref::{self, split_image};
 use super::{Extraction, Extractor, file_name, yaml_tree};
 use crate::component::{
-    Component, ComponentKind, ComposeImage, ComposeService, Ecosystem, Setting, SettingKind,
-    UnitFact,
+    Component, ComponentKind, ComposeExtends, ComposeImage, ComposeService, Ecosystem, Setting,
+    SettingKind, UnitFact,
 };
-use crate::diagnostic::parse_error;
+use crate::diagnostic::{Finding, parse_error};
 use crate::limits;
 use crate::source::{FileId, SourceFile, Span};
 
@@ -62,128 +65,213 @@ impl Extractor for Compose {
     }
 
     fn extract(&self, file: &SourceFile, out: &mut Extraction) {
-        if file.text.trim().is_empty() {
-            return;
-        }
-        let doc: Option<ComposeFile> = match serde_saphyr::from_str_with_options(
-            &file.text,
-            yaml_tree::options(limits::YAML_MAX_NODES),
-        ) {
-            Ok(doc) => doc,
-            Err(e) => {
-                let span = match e.location() {
-                    Some(loc) => {
-                        let at = file.offset_of(loc.line() as usize, loc.column() as usize);
-                        file.span(at, at)
-                    }
-                    None => file.span(0, 0),
-                };
-                out.problem(parse_error(
-                    span,
-                    "compose file",
-                    yaml_tree::error_message(&e),
-                ));
+        let doc = match parse(file) {
+            Ok(Some(doc)) => doc,
+            Ok(None) => return,
+            Err(problem) => {
+                out.problem(*problem);
                 return;
             }
         };
-        let Some(doc) = doc else { return };
         for path in doc.include.map(|i| i.0).unwrap_or_default() {
-            let span = match verbatim_start(file, &path.defined, &path.value) {
-                Some(s) => file.span(s, s + path.value.len()),
-                None => node_span(file, &path.defined),
-            };
             out.units.push(UnitFact::ComposeInclude {
+                span: text_span(file, &path),
                 path: path.value,
-                span,
             });
         }
         let services = doc.services.map(|s| s.0).unwrap_or_default();
-        // `extends:` a service of this file, by service name (None for another file's)
-        let local_base = |s: &Service| {
-            s.extends
-                .as_ref()
-                .filter(|e| e.file.is_none())
-                .and_then(|e| e.service.clone())
-        };
-        // the image a service without `image:` or `build:` inherits along its chain of
-        // same-file `extends:` (a cycle inherits nothing), with the base's environment
-        let inherited = |name: &str| -> Option<(&Spanned<String>, Vec<&Service>)> {
-            let mut seen = vec![name.to_string()];
-            let mut bases = Vec::new();
-            let mut at = services.iter().find(|(k, _)| k.value == name)?.1.as_ref()?;
-            loop {
-                let base = local_base(at)?;
-                if seen.contains(&base) {
-                    return None;
-                }
-                seen.push(base.clone());
-                at = services.iter().find(|(k, _)| k.value == base)?.1.as_ref()?;
-                bases.push(at);
-                if let Some(image) = &at.image {
-                    return Some((image, bases));
-                }
-                if at.build.is_some() {
-                    return None;
-                }
-            }
-        };
         for (key, service) in &services {
             let Some(service) = service else { continue };
             let name = key.value.clone();
-            let inherit = match (&service.image, &service.build) {
-                (None, None) => inherited(&name),
-                _ => None,
-            };
-            if let Some(other) = service.extends.as_ref().and_then(|e| e.file.clone()) {
-                let span = match verbatim_start(file, &other.defined, &other.value) {
-                    Some(s) => file.span(s, s + other.value.len()),
-                    None => node_span(file, &other.defined),
-                };
-                out.units.push(UnitFact::ComposeInclude {
-                    path: other.value,
-                    span,
-                });
-            }
-            let mut settings = Vec::new();
-            if let Some(env) = &service.environment {
-                env_settings(file, env.clone(), &mut settings);
+            let (bases, other) = chain(&services, service, &name);
+            let merged = || std::iter::once(service).chain(bases.iter().copied());
+            // compose merges the chain nearest first: the first service with an image or
+            // a build decides what runs (an inherited image unless it is built)
+            let decides = merged().find(|s| s.image.is_some() || s.build.is_some());
+            let build = merged().find_map(|s| s.build.as_ref());
+            let command = merged().find_map(|s| s.command.as_ref());
+            let mut env = Vec::new();
+            for s in merged() {
+                let mut own = Vec::new();
+                if let Some(e) = &s.environment {
+                    env_settings(file, e.clone(), &mut own);
+                }
+                own.retain(|e| !env.iter().any(|s: &Setting| s.name == e.name));
+                env.extend(own);
             }
             out.units.push(UnitFact::ComposeService(service_facts(
                 file,
                 key,
-                &service.build,
+                build,
                 service.depends_on.clone(),
                 service.links.clone(),
-                &settings,
+                &env,
             )));
-            let (image, bases) = match (&service.image, inherit) {
-                (Some(image), _) => (image, Vec::new()),
-                (None, Some((image, bases))) => (image, bases),
-                (None, None) => continue,
+            let mut settings = Vec::new();
+            if let Some(cmd) = command {
+                command_settings(file, cmd.clone(), &mut settings);
+            }
+            if let Some(e) = other
+                && let (Some(path), Some(base)) = (&e.file, &e.service)
+            {
+                // the rest of the chain is in another file: the scanner reads it
+                let mut inherited = settings.clone();
+                inherited.extend(env.iter().cloned());
+                out.units.push(UnitFact::ComposeExtends(ComposeExtends {
+                    service: name.clone(),
+                    span: text_span(file, key),
+                    file: path.value.clone(),
+                    file_span: text_span(file, path),
+                    base: base.value.clone(),
+                    base_span: text_span(file, base),
+                    settings: inherited,
+                    has_command: command.is_some(),
+                    wants_image: decides.is_none(),
+                    wants_build: build.is_none(),
+                }));
+            }
+            let Some(image) = decides.and_then(|s| s.image.as_ref()) else {
+                continue;
             };
             let Some(mut c) = image_component(file, image, out) else {
                 continue;
             };
             c.group = Some(name);
-            // an inherited command or variable unless the service sets its own
-            let command = service
-                .command
-                .as_ref()
-                .or_else(|| bases.iter().find_map(|b| b.command.as_ref()));
-            if let Some(cmd) = command {
-                command_settings(file, cmd.clone(), &mut c.settings);
-            }
-            for b in &bases {
-                let mut base_env = Vec::new();
-                if let Some(env) = &b.environment {
-                    env_settings(file, env.clone(), &mut base_env);
-                }
-                base_env.retain(|e| !settings.iter().any(|s| s.name == e.name));
-                settings.extend(base_env);
-            }
-            c.settings.extend(settings);
+            c.settings = settings;
+            c.settings.extend(env);
             out.push(c);
         }
+    }
+}
+
+/// The chain of same-file `extends:` below a service (nearest base first), and the
+/// `extends:` into another file it ends at; a cycle inherits nothing.
+fn chain<'a>(
+    services: &'a [(Spanned<String>, Option<Service>)],
+    start: &'a Service,
+    name: &str,
+) -> (Vec<&'a Service>, Option<&'a Extends>) {
+    let mut seen = vec![name.to_string()];
+    let mut bases = Vec::new();
+    let mut at = start;
+    loop {
+        let Some(e) = &at.extends else {
+            return (bases, None);
+        };
+        if e.file.is_some() {
+            return (bases, Some(e));
+        }
+        let Some(base) = &e.service else {
+            return (bases, None);
+        };
+        if seen.contains(&base.value) {
+            return (Vec::new(), None);
+        }
+        seen.push(base.value.clone());
+        let Some(next) = services
+            .iter()
+            .find(|(k, _)| k.value == base.value)
+            .and_then(|(_, s)| s.as_ref())
+        else {
+            return (bases, None);
+        };
+        bases.push(next);
+        at = next;
+    }
+}
+
+/// Parse a compose file into the typed model; `None` for an empty file, a `parse-error`
+/// finding for a file that is not valid YAML.
+fn parse(file: &SourceFile) -> Result<Option<ComposeFile>, Box<Finding>> {
+    if file.text.trim().is_empty() {
+        return Ok(None);
+    }
+    serde_saphyr::from_str_with_options(&file.text, yaml_tree::options(limits::YAML_MAX_NODES))
+        .map_err(|e| {
+            let span = match e.location() {
+                Some(loc) => {
+                    let at = file.offset_of(loc.line() as usize, loc.column() as usize);
+                    file.span(at, at)
+                }
+                None => file.span(0, 0),
+            };
+            Box::new(parse_error(
+                span,
+                "compose file",
+                yaml_tree::error_message(&e),
+            ))
+        })
+}
+
+/// One service of a compose file as another file's `extends:` sees it: the scanner
+/// follows `extends.file` chains with these (extractors read one file at a time).
+pub(crate) struct ServiceDef {
+    pub(crate) name: String,
+    /// The server its `image:` names, and the facts that go with it (an image with
+    /// variables for the `.env` step).
+    pub(crate) image: Option<(Component, Vec<UnitFact>)>,
+    /// `build:` context as written (relative to this file's folder) and its span.
+    pub(crate) context: Option<(String, Span)>,
+    pub(crate) dockerfile: Option<String>,
+    pub(crate) env: Vec<Setting>,
+    pub(crate) command: Option<Vec<Setting>>,
+    /// `extends:`: the other file (as written, with the span of the value), if any, and
+    /// the service, with the span of its name.
+    pub(crate) extends: Option<(Option<Named>, Named)>,
+}
+
+/// A text as written and its span.
+pub(crate) type Named = (String, Span);
+
+/// The services of a compose file, in file order, as [`ServiceDef`]s.
+pub(crate) fn service_defs(file: &SourceFile) -> Result<Vec<ServiceDef>, Box<Finding>> {
+    let Some(doc) = parse(file)? else {
+        return Ok(Vec::new());
+    };
+    let mut defs = Vec::new();
+    for (key, service) in doc.services.map(|s| s.0).unwrap_or_default() {
+        let Some(service) = service else { continue };
+        let mut out = Extraction::default();
+        let image = service
+            .image
+            .as_ref()
+            .and_then(|i| image_component(file, i, &mut out))
+            .map(|c| (c, out.units));
+        let facts = service_facts(file, &key, service.build.as_ref(), None, None, &[]);
+        let mut env = Vec::new();
+        if let Some(e) = service.environment {
+            env_settings(file, e, &mut env);
+        }
+        let command = service.command.map(|c| {
+            let mut args = Vec::new();
+            command_settings(file, c, &mut args);
+            args
+        });
+        let extends = service.extends.and_then(|e| {
+            let base = e.service?;
+            Some((
+                e.file.map(|f| (f.value.clone(), text_span(file, &f))),
+                (base.value.clone(), text_span(file, &base)),
+            ))
+        });
+        defs.push(ServiceDef {
+            name: key.value,
+            image,
+            context: facts.context,
+            dockerfile: facts.dockerfile,
+            env,
+            command,
+            extends,
+        });
+    }
+    Ok(defs)
+}
+
+/// Where a string value is written (only the text inside quotes), else its whole node.
+fn text_span(file: &SourceFile, v: &Spanned<String>) -> Span {
+    match verbatim_start(file, &v.defined, &v.value) {
+        Some(s) => file.span(s, s + v.value.len()),
+        None => node_span(file, &v.defined),
     }
 }
 
@@ -191,18 +279,15 @@ impl Extractor for Compose {
 fn service_facts(
     file: &SourceFile,
     key: &Spanned<String>,
-    build: &Option<Spanned<Build>>,
+    build: Option<&Spanned<Build>>,
     depends_on: Option<Names>,
     links: Option<Names>,
     settings: &[Setting],
 ) -> ComposeService {
-    let text_span = |v: &Spanned<String>| match verbatim_start(file, &v.defined, &v.value) {
-        Some(s) => file.span(s, s + v.value.len()),
-        None => node_span(file, &v.defined),
-    };
-    let (context, dockerfile) = match build.as_ref().map(|b| &b.value) {
+    let text_span = |v: &Spanned<String>| text_span(file, v);
+    let (context, dockerfile) = match build.map(|b| &b.value) {
         Some(Build::Context(c)) => {
-            let b = build.as_ref().expect("matched");
+            let b = build.expect("matched");
             let span = match verbatim_start(file, &b.defined, c) {
                 Some(s) => file.span(s, s + c.len()),
                 None => node_span(file, &b.defined),
@@ -363,37 +448,57 @@ struct Service {
 }
 
 /// `extends:` a service of this file (`extends: base`, `extends: { service: base }`) or
-/// of another one (`extends: { file: common.yml, service: base }`): the other file joins
-/// the project (like an `include:`); a service of this file lends its image.
+/// of another one (`extends: { file: common.yml, service: base }`). Unlike `include:`,
+/// the other file's services do not join the project: only the one extended lends its
+/// configuration.
 struct Extends {
     file: Option<Spanned<String>>,
-    service: Option<String>,
+    service: Option<Spanned<String>>,
 }
 
 impl<'de> Deserialize<'de> for Extends {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // `extends: base` is blamed on its scalar, the map form on its `service:` value
+        let raw = Spanned::<RawExtends>::deserialize(d)?;
+        Ok(match raw.value {
+            RawExtends::Name(n) => Extends {
+                file: None,
+                service: Some(Spanned::new(n, raw.referenced, raw.defined)),
+            },
+            RawExtends::Map { file, service } => Extends { file, service },
+        })
+    }
+}
+
+enum RawExtends {
+    Name(String),
+    Map {
+        file: Option<Spanned<String>>,
+        service: Option<Spanned<String>>,
+    },
+}
+
+impl<'de> Deserialize<'de> for RawExtends {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
         struct ExtendsMap {
             #[serde(default)]
             file: Option<Spanned<String>>,
             #[serde(default)]
-            service: Option<String>,
+            service: Option<Spanned<String>>,
         }
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Extends;
+            type Value = RawExtends;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a service name or a map with `file` and `service`")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Extends, E> {
-                Ok(Extends {
-                    file: None,
-                    service: Some(v.to_string()),
-                })
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawExtends, E> {
+                Ok(RawExtends::Name(v.to_string()))
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Extends, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawExtends, A::Error> {
                 let m = ExtendsMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(Extends {
+                Ok(RawExtends::Map {
                     file: m.file,
                     service: m.service,
                 })
@@ -1127,6 +1232,18 @@ mod tests {
                         .map(|(n, _)| n.as_str())
                         .collect::<Vec<_>>(),
                     s.hosts.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+                )),
+                UnitFact::ComposeExtends(e) => got.push(format!(
+                    "extends {} «{}» file={} «{}» service={} «{}» image={} build={} settings={}",
+                    e.service,
+                    file.slice(e.span),
+                    e.file,
+                    file.slice(e.file_span),
+                    e.base,
+                    file.slice(e.base_span),
+                    e.wants_image,
+                    e.wants_build,
+                    e.settings.len()
                 )),
                 _ => {}
             }

@@ -30,6 +30,7 @@ mod gradle_catalog;
 mod gradle_lockfile;
 mod gradle_properties;
 mod helm;
+pub(crate) mod helm_archive;
 pub(crate) mod image_ref;
 mod json_str;
 mod jsonnet;
@@ -133,6 +134,7 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
     &kustomize::Kustomize,
     &helm::HelmChart,
     &helm::HelmValues,
+    &helm_archive::HelmArchive,
     &terraform::Terraform,
     &cloudbuild::CloudBuild,
     &github_actions::GithubActions,

@@ -3,7 +3,8 @@
 //! Azure flexible servers and Azure Cache for Redis, ElastiCache, Memorystore for Redis,
 //! OpenSearch, MSK) with their engine versions, directly or through a module's inputs
 //! (`engine`/`engine_version`, `kafka_version`), plus the Kubernetes version of managed
-//! clusters (EKS, GKE).
+//! clusters (EKS, GKE) and of their node groups' kubelets (`aws_eks_node_group`,
+//! `google_container_node_pool` `version`, as runtime `kubelet`).
 //!
 //! Values come straight from `hcl-edit`, which keeps the byte span of every expression.
 //! A value that is not a literal (a variable, a function call, a template) has no known
@@ -159,7 +160,9 @@ impl Context<'_> {
     /// A module's inputs also declare the engine it creates, whatever its source
     /// (terraform-aws-modules/rds: `engine = "mysql"`, `engine_version = "8.0"`; the
     /// msk-kafka-cluster module: `kafka_version`; the opensearch module:
-    /// `engine_version = "OpenSearch_2.11"`), read as the resource of that engine is.
+    /// `engine_version = "OpenSearch_2.11"`), read as the resource of that engine is, and
+    /// terraform-aws-modules/eks's `kubernetes_version` (`cluster_version` before v21) is
+    /// a managed Kubernetes cluster like `aws_eks_cluster`.
     fn module(&self, block: &Block, name: &str, out: &mut Extraction) {
         let group = format!("module.{name}");
         let body = &block.body;
@@ -181,10 +184,18 @@ impl Context<'_> {
         {
             out.push(self.managed(&engine, v, &group));
         }
-        let (Some(source), Some(version)) = (
-            self.attr(body, "source").and_then(|s| s.text),
-            self.attr(body, "version"),
-        ) else {
+        // terraform-aws-modules/eks: the cluster's Kubernetes version is the
+        // `kubernetes_version` input (v21), `cluster_version` before it (v20 and older)
+        let source = self.attr(body, "source").and_then(|s| s.text);
+        if source.as_deref().is_some_and(|s| {
+            s.strip_prefix("registry.terraform.io/").unwrap_or(s) == "terraform-aws-modules/eks/aws"
+        }) && let Some(v) = self
+            .attr(body, "kubernetes_version")
+            .or_else(|| self.attr(body, "cluster_version"))
+        {
+            out.push(self.managed("kubernetes", v, &group));
+        }
+        let (Some(source), Some(version)) = (source, self.attr(body, "version")) else {
             return;
         };
         out.push(self.component(
@@ -309,6 +320,30 @@ impl Context<'_> {
                     ));
                 }
             }
+            "aws_eks_node_group" | "google_container_node_pool" => {
+                // the nodes' kubelet version, checked against the cluster's (the version
+                // skew policy); without `version` the nodes take the cluster's version.
+                // A node group that references its cluster resource
+                // (`cluster_name = aws_eks_cluster.main.name`) is grouped with it, so it
+                // is compared with that cluster only.
+                let (cluster_kind, key) = match kind {
+                    "aws_eks_node_group" => ("aws_eks_cluster", "cluster_name"),
+                    _ => ("google_container_cluster", "cluster"),
+                };
+                let group = body
+                    .get_attribute(key)
+                    .and_then(|a| resource_ref(&a.value, cluster_kind))
+                    .unwrap_or(group);
+                if let Some(v) = self.attr(body, "version") {
+                    out.push(self.component(
+                        ComponentKind::Runtime,
+                        Ecosystem::Runtime,
+                        "kubelet",
+                        v,
+                        &group,
+                    ));
+                }
+            }
             _ => {}
         }
     }
@@ -378,6 +413,23 @@ impl Context<'_> {
 
     fn span(&self, range: Option<Range<usize>>) -> Span {
         range.map_or(self.file.span(0, 0), |r| self.file.span(r.start, r.end))
+    }
+}
+
+/// `TYPE.NAME` of a reference to a resource of `kind` (`aws_eks_cluster.main.name`).
+fn resource_ref(expr: &Expression, kind: &str) -> Option<String> {
+    let Expression::Traversal(t) = expr else {
+        return None;
+    };
+    let Expression::Variable(v) = &t.expr else {
+        return None;
+    };
+    if v.as_str() != kind {
+        return None;
+    }
+    match t.operators.first().map(|op| &**op) {
+        Some(TraversalOperator::GetAttr(name)) => Some(format!("{kind}.{}", name.as_str())),
+        _ => None,
     }
 }
 

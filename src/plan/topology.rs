@@ -1,7 +1,8 @@
 //! Deployment units and the servers each client can reach.
 //!
 //! A unit is a compose project (the compose files of one folder plus the files they
-//! `include:`), a Helm chart (the folder of a `Chart.yaml`), a kustomization, a folder of
+//! `include:`; a service that `extends:` another file's service runs what it inherits as
+//! its own, [`UnitFact::ComposeInherited`]), a Helm chart (the folder of a `Chart.yaml`), a kustomization, a folder of
 //! Kubernetes manifests, or a Terraform module (a folder of `.tf` files). Each compose
 //! service's `build:` context, and its `dockerfile:`, belong to that service. A file
 //! belongs to the innermost context holding it, else to the innermost unit folder
@@ -129,12 +130,64 @@ impl Topology {
                 own.entry(*f).or_default().push(ui);
             }
         }
+        // servers a service runs through `extends.file`: that service's, in its project
+        let mut inherited: HashMap<(Span, &str), Vec<Home>> = HashMap::new();
+        for fact in facts {
+            if let UnitFact::ComposeInherited {
+                component,
+                file,
+                service,
+            } = fact
+            {
+                for (ui, u) in units.iter().enumerate() {
+                    if u.kind != UnitKind::Compose || !u.files.contains(file) {
+                        continue;
+                    }
+                    if let Some(si) = u
+                        .services
+                        .iter()
+                        .position(|s| s.file == *file && &s.fact.name == service)
+                    {
+                        inherited
+                            .entry((*component, service.as_str()))
+                            .or_default()
+                            .push(Home {
+                                unit: ui,
+                                service: Some(si),
+                                via: Via::Declared,
+                            });
+                    }
+                }
+            }
+        }
         let mut by_file: HashMap<FileId, Vec<Home>> = HashMap::new();
         let mut homes = Vec::with_capacity(components.len());
         let mut claimed = vec![false; units.len()];
         for c in components {
             let file = c.span.file;
+            let extended = c.group.as_deref().and_then(|g| inherited.get(&(c.span, g)));
             let h: Vec<Home> = match own.get(&file) {
+                // an image inherited through `extends.file`: the extending service's,
+                // and the other file's own service of that name, if it has one
+                _ if extended.is_some() => {
+                    let mut h = extended.cloned().unwrap_or_default();
+                    for &ui in own.get(&file).into_iter().flatten() {
+                        let own_service = c.group.as_ref().and_then(|g| {
+                            units[ui]
+                                .services
+                                .iter()
+                                .position(|s| s.file == file && &s.fact.name == g)
+                        });
+                        if let Some(si) = own_service {
+                            h.push(Home {
+                                unit: ui,
+                                service: Some(si),
+                                via: Via::Declared,
+                            });
+                        }
+                    }
+                    h
+                }
                 // an image whose reference came from the `.env` beside its compose file
                 // (the span blames the `.env` line): declared by that project's service
                 None if c.group.is_some() && is_dotenv(&sources.get(file).path) => {
@@ -809,7 +862,7 @@ mod tests {
     }
 
     #[test]
-    fn included_and_extended_files_join_the_project() {
+    fn included_files_join_the_project_an_extended_file_lends_one_service() {
         let p = pairs(&[
             (
                 "app/compose.yaml",
@@ -822,7 +875,7 @@ mod tests {
             ),
             (
                 "base/docker-compose.yml",
-                "services:\n  redis:\n    image: redis:7.2.4\n",
+                "services:\n  redis:\n    image: redis:7.2.4\n  legacy:\n    image: mysql:5.7.44\n",
             ),
             ("other/compose.yaml", "services:\n  web:\n    build: .\n"),
             ("other/requirements.txt", REQS),
@@ -832,10 +885,15 @@ mod tests {
             "app/api/requirements.txt:PyMySQL",
             "shared/compose.yaml:mysql"
         ));
-        assert!(reach(
+        // `cache` runs the image of `redis` in the other file: a server of `app`
+        assert!(p.iter().any(|(c, s, r)| *r
+            && c == "app/api/requirements.txt:PyMySQL"
+            && s == "base/docker-compose.yml:redis"));
+        // the other file's other services are not part of `app` (unlike an include)
+        assert!(!reach(
             &p,
             "app/api/requirements.txt:PyMySQL",
-            "base/docker-compose.yml:redis"
+            "base/docker-compose.yml:mysql"
         ));
         assert!(!reach(
             &p,

@@ -3,15 +3,15 @@
 //! skew found.
 //!
 //! Owns the mapping from skew's components to CycloneDX components: the `type`, the
-//! package URL (purl, per the purl specification's per-type rules) and skew's own
-//! `properties` (`skew:location`, `skew:ecosystem`, …). Must not: carry anything that
-//! varies between runs on the same input. That is why the optional `serialNumber` and
-//! `metadata.timestamp` are omitted: the specification says a serial number identifies
-//! one generated BOM and SHOULD differ even when the content does not, and a
-//! content-derived one would claim otherwise; skew's outputs are byte-identical run to
-//! run instead. Findings are not part of a BOM: `skew check --format cyclonedx` writes
-//! the same inventory, and the file problems (`parse-error`) are left to the other
-//! formats.
+//! `version` and package URL (purl, per the purl specification's per-type rules) only
+//! where one exact version is known — a requirement such as Cargo `mongodb = "2.8"` or npm
+//! `^1.2` is not a version and stays in the `skew:declared` property — skew's own
+//! `properties` (`skew:location`, `skew:ecosystem`, …), `metadata.component` (the
+//! repository's own package, from the root manifest) and `dependencies` (that package →
+//! what its manifest declares). The `serialNumber` is a random UUID, as the specification
+//! asks of every generated BOM; everything else is byte-identical run to run on the same
+//! input. Findings are not part of a BOM: `skew check --format cyclonedx` writes the same
+//! inventory, and the file problems (`parse-error`) are left to the other formats.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use super::{Report, kind_name, sorted_components};
 use crate::component::{Component, ComponentKind, Ecosystem, Origin};
+use crate::source::FileId;
 
 /// The CycloneDX specification version written in every document.
 pub const SPEC_VERSION: &str = "1.5";
@@ -39,9 +40,21 @@ struct Bom {
     schema: &'static str,
     bom_format: &'static str,
     spec_version: &'static str,
+    serial_number: String,
     version: u32,
     metadata: Metadata,
     components: Vec<CdxComponent>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    dependencies: Vec<Dependency>,
+}
+
+/// One node of the dependency graph: `ref` depends directly on `dependsOn`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Dependency {
+    #[serde(rename = "ref")]
+    of: String,
+    depends_on: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -89,20 +102,41 @@ struct Property {
 
 fn bom(report: &Report) -> Bom {
     let mut seen = BTreeSet::new();
+    let mut direct = Vec::new();
+    let subject = root_project(report);
     let components = sorted_components(report)
         .into_iter()
         .filter(|(c, _)| c.kind != ComponentKind::Resource)
         .map(|(c, loc)| {
             let location = format!("{}:{}:{}", loc.path, loc.line, loc.column);
-            component(c, location)
+            let cdx = component(c, location);
+            if subject
+                .as_ref()
+                .is_some_and(|(_, file)| is_direct_dependency(c, *file))
+            {
+                direct.push(cdx.bom_ref.clone());
+            }
+            cdx
         })
         // the schema wants unique items; two extractors may report one thing at one place
         .filter(|c| seen.insert(c.bom_ref.clone()))
         .collect();
+    direct.sort();
+    direct.dedup();
+    // what the repository's own package depends on directly; nothing is said about the
+    // dependencies' own dependencies, which CycloneDX reads as unknown, not as none
+    let dependencies = match &subject {
+        Some((s, _)) if !direct.is_empty() => vec![Dependency {
+            of: s.bom_ref.clone(),
+            depends_on: direct,
+        }],
+        _ => Vec::new(),
+    };
     Bom {
         schema: "http://cyclonedx.org/schema/bom-1.5.schema.json",
         bom_format: "CycloneDX",
         spec_version: SPEC_VERSION,
+        serial_number: serial_number(),
         version: 1,
         metadata: Metadata {
             tools: Tools {
@@ -112,28 +146,70 @@ fn bom(report: &Report) -> Bom {
                     version: env!("CARGO_PKG_VERSION"),
                 }],
             },
-            component: root_project(report),
+            component: subject.map(|(s, _)| s),
         },
         components,
+        dependencies,
     }
+}
+
+/// A direct dependency of the package a manifest describes: a package that manifest
+/// itself declares (a lockfile entry is what it resolved to, and may be transitive).
+fn is_direct_dependency(c: &Component, manifest: FileId) -> bool {
+    c.span.file == manifest && c.kind == ComponentKind::Package && c.origin == Origin::Manifest
+}
+
+/// A fresh random `urn:uuid:` (RFC 4122 version 4), as CycloneDX asks: "Every BOM
+/// generated SHOULD have a unique serial number, even if the contents of the BOM have
+/// not changed over time" (bom-1.5.schema.json, `serialNumber`). It is the one field
+/// that differs between two runs; the 122 random bits come from the standard library's
+/// randomly keyed hasher (seeded from the operating system), the time and the process id.
+fn serial_number() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let state = std::collections::hash_map::RandomState::new();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let half = |salt: u8| {
+        let mut h = state.build_hasher();
+        h.write_u8(salt);
+        h.write_u128(now);
+        h.write_u32(std::process::id());
+        h.finish()
+    };
+    let mut bits = (u128::from(half(1)) << 64) | u128::from(half(2));
+    // version 4 in bits 48..52, variant `10` in bits 64..66 (RFC 4122 §4.4)
+    bits = (bits & !(0xF << 76)) | (0x4 << 76);
+    bits = (bits & !(0x3 << 62)) | (0x2 << 62);
+    let hex = format!("{bits:032x}");
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 /// The package the repository's root manifest describes (`package.json`, `Cargo.toml`,
 /// `pyproject.toml` at the scan root; the first by path when there are several), as the
 /// BOM's subject. A monorepo's member packages are not the repository.
-fn root_project(report: &Report) -> Option<CdxComponent> {
+fn root_project(report: &Report) -> Option<(CdxComponent, FileId)> {
     let p = report
         .projects
         .iter()
         .find(|p| !report.sources.get(p.span.file).path.contains('/'))?;
     let loc = report.sources.location(p.span);
     let location = format!("{}:{}:{}", loc.path, loc.line, loc.column);
+    // a package's own `version` is one version, whatever its ecosystem's requirements mean
     let version = p
         .version
         .as_deref()
         .and_then(exact_version)
         .map(str::to_string);
-    Some(CdxComponent {
+    let subject = CdxComponent {
         kind: "application",
         bom_ref: format!("{location}#{}/{}", p.ecosystem.as_str(), p.name),
         name: p.name.clone(),
@@ -150,15 +226,13 @@ fn root_project(report: &Report) -> Option<CdxComponent> {
                 value: p.ecosystem.as_str().to_string(),
             },
         ],
-    })
+    };
+    Some((subject, p.span.file))
 }
 
 fn component(c: &Component, location: String) -> CdxComponent {
-    // a CycloneDX version is one version: a range stays in `skew:declared`
-    let version = c
-        .effective_version()
-        .and_then(exact_version)
-        .map(str::to_string);
+    // a CycloneDX version is one version: a requirement stays in `skew:declared`
+    let version = component_version(c).map(str::to_string);
     let mut properties = vec![
         Property {
             name: "skew:location",
@@ -308,6 +382,46 @@ fn segments(name: &str, sep: char) -> Vec<String> {
     name.split(sep).map(str::to_string).collect()
 }
 
+/// The one version a component is known to be, if any: the version a lockfile resolved
+/// (or a lockfile entry's own), else the declaration when it pins exactly one version in
+/// its ecosystem's requirement syntax.
+fn component_version(c: &Component) -> Option<&str> {
+    if let Some(r) = &c.resolved {
+        return exact_version(r);
+    }
+    let declared = c.version.as_deref()?;
+    if c.origin == Origin::Lockfile {
+        return exact_version(declared);
+    }
+    match c.ecosystem {
+        // a bare Cargo requirement is a caret one (`2.8` means >=2.8.0, <3.0.0), and `=`
+        // pins one version only with all three parts (`=2.8` is >=2.8.0, <2.9.0): the
+        // Cargo Book, "Specifying Dependencies"
+        Ecosystem::Cargo => declared
+            .strip_prefix('=')
+            .map(str::trim)
+            .filter(|v| full_semver(v))
+            .and_then(exact_version),
+        // npm: a partial version is an X-range (`1.2` means 1.2.x): node-semver's README,
+        // "X-Ranges"; `v1.2.3` and `=1.2.3` are that one version
+        Ecosystem::Npm => {
+            let v = declared.trim_start_matches('=').trim_start_matches('v');
+            full_semver(v).then_some(v).and_then(exact_version)
+        }
+        _ => exact_version(declared),
+    }
+}
+
+/// `MAJOR.MINOR.PATCH`, with an optional pre-release or build suffix.
+fn full_semver(v: &str) -> bool {
+    let core = v.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The one version a declaration pins, if it pins one: `8.0.36`, or an exact-match
 /// specifier (`==0.9.3` in PyPI, `=0.32.2` in Cargo and npm).
 fn exact_version(v: &str) -> Option<&str> {
@@ -382,7 +496,59 @@ mod tests {
         let report = fx.report();
         let s = to_string(|out| render(&report, out));
         let s = s.replace(env!("CARGO_PKG_VERSION"), "[version]");
-        insta::assert_snapshot!(s);
+        let serial = serde_json::from_str::<serde_json::Value>(&s).unwrap()["serialNumber"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        insta::assert_snapshot!(s.replace(&serial, "[serial]"));
+    }
+
+    #[test]
+    fn serial_numbers_are_random_version_4_uuids() {
+        let (a, b) = (serial_number(), serial_number());
+        assert_ne!(a, b);
+        for s in [a, b] {
+            let uuid = s.strip_prefix("urn:uuid:").unwrap();
+            let groups: Vec<&str> = uuid.split('-').collect();
+            let lens: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+            assert_eq!(lens, [8, 4, 4, 4, 12], "{s}");
+            assert!(groups[2].starts_with('4'), "version 4: {s}");
+            assert!(
+                groups[3].starts_with(['8', '9', 'a', 'b']),
+                "RFC 4122 variant: {s}"
+            );
+        }
+    }
+
+    #[test]
+    fn requirements_are_not_versions() {
+        use crate::source::Span;
+        let c = |ecosystem, version: &str| {
+            let v = Some(version.to_string());
+            Component::new(ComponentKind::Package, ecosystem, "x", v, Span::default())
+        };
+        let v = |e, d| component_version(&c(e, d)).map(str::to_string);
+        // Cargo: bare is caret, `=` needs all three parts
+        assert_eq!(v(Ecosystem::Cargo, "2.8"), None);
+        assert_eq!(v(Ecosystem::Cargo, "2.8.1"), None);
+        assert_eq!(v(Ecosystem::Cargo, "=2.8"), None);
+        assert_eq!(v(Ecosystem::Cargo, "=2.8.1").as_deref(), Some("2.8.1"));
+        // npm: a partial version is an X-range
+        assert_eq!(v(Ecosystem::Npm, "1.2"), None);
+        assert_eq!(v(Ecosystem::Npm, "^1.2.3"), None);
+        assert_eq!(v(Ecosystem::Npm, "1.2.3").as_deref(), Some("1.2.3"));
+        assert_eq!(
+            v(Ecosystem::Npm, "=1.2.3-rc.1").as_deref(),
+            Some("1.2.3-rc.1")
+        );
+        assert_eq!(v(Ecosystem::PyPI, "==0.9.3").as_deref(), Some("0.9.3"));
+        // what a lockfile resolved is the version, whatever was declared
+        let mut locked = c(Ecosystem::Cargo, "2.8");
+        locked.resolved = Some("2.8.3".into());
+        assert_eq!(component_version(&locked), Some("2.8.3"));
+        let mut entry = c(Ecosystem::Cargo, "2.8.3");
+        entry.origin = Origin::Lockfile;
+        assert_eq!(component_version(&entry), Some("2.8.3"));
     }
 
     #[test]

@@ -65,17 +65,60 @@ impl<'a> Report<'a> {
 }
 
 /// A rule as output formats describe it (SARIF `tool.driver.rules`). Plain data filled in
-/// by whoever loaded the rules; the reporters never read rule files.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// by whoever loaded the rules ([`RuleMeta::of_rules`], [`RuleMeta::of_code`]); the
+/// reporters never read rule files.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleMeta {
     /// The rule id, as in [`Finding::rule_id`].
     pub id: String,
     /// One line: what the rule flags.
     pub summary: String,
+    /// Why it matters, in a paragraph (the rule's `why`, a built-in code's explanation).
+    pub description: String,
+    /// The severity its findings have before `skew.toml` `[severity]` overrides it.
+    pub severity: Severity,
     /// What to do about it, in general terms (a finding's `fix` is the concrete one).
     pub help: Option<String>,
     /// Where to read more (the rule's first source or its docs page).
     pub help_uri: Option<String>,
+    /// Where every fact of the rule comes from.
+    pub sources: Vec<String>,
+    /// The whole page in Markdown, as `skew explain ID` prints it.
+    pub markdown: String,
+}
+
+impl RuleMeta {
+    /// Every rule of a rule set.
+    pub fn of_rules(rules: &crate::rule::RuleSet) -> Vec<RuleMeta> {
+        rules
+            .rules
+            .iter()
+            .map(|r| RuleMeta {
+                id: r.id.clone(),
+                summary: r.summary.clone(),
+                description: r.why.clone(),
+                severity: r.severity,
+                help: r.fix.clone(),
+                help_uri: r.sources.first().cloned(),
+                sources: r.sources.clone(),
+                markdown: crate::docs::explain_text(rules, r),
+            })
+            .collect()
+    }
+
+    /// One of skew's built-in checks (`parse-error`, `unused-ignore`, …).
+    pub fn of_code(code: crate::diagnostic::Code) -> RuleMeta {
+        RuleMeta {
+            id: code.as_str().to_string(),
+            summary: code.summary().to_string(),
+            description: code.explanation().to_string(),
+            severity: code.severity(),
+            help: None,
+            help_uri: None,
+            sources: Vec::new(),
+            markdown: crate::docs::explain_code(code),
+        }
+    }
 }
 
 /// Output formats: the one list. The CLI parses `--format` straight into it (clap

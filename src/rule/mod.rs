@@ -283,9 +283,12 @@ pub enum RuleKind {
     },
     /// Each listed client's major version must equal the server's.
     SameMajor { clients: Vec<ClientRef> },
-    /// Each listed client must be within `max_skew` minor versions of the server.
+    /// Each listed client must be within `max_skew` minor versions of the server; a
+    /// client newer than the server only within `max_newer` when that is given (kubelet:
+    /// up to three minors older, never newer).
     Skew {
         max_skew: u64,
+        max_newer: Option<u64>,
         clients: Vec<ClientRef>,
     },
     /// Resources (`apiVersion` + `kind`) the server no longer serves.

@@ -73,6 +73,9 @@ pub struct RawRule {
     pub clients: Vec<S<RawClient>>,
     /// `skew`: how many minor versions a client may be away from the server.
     pub max_skew: Option<S<i64>>,
+    /// `skew`: how many minor versions a client may be newer than the server, when that
+    /// differs from `max_skew` (`0`: never newer).
+    pub max_newer: Option<S<i64>>,
     /// `removed-api`: API versions and the server version that removed them.
     #[serde(default)]
     pub apis: Vec<S<RawApi>>,

@@ -443,7 +443,7 @@ pub static KINDS: &[KindSpec] = &[
     },
     KindSpec {
         name: "skew",
-        fields: &["clients", "max_skew"],
+        fields: &["clients", "max_skew", "max_newer"],
         validate: skew,
     },
     KindSpec {
@@ -486,6 +486,7 @@ fn unexpected_fields(cx: &mut Ctx, r: &RawRule, spec: &KindSpec) {
     check("server", r.server.as_ref().map(|s| s.span()));
     check("clients", r.clients.first().map(|s| s.span()));
     check("max_skew", r.max_skew.as_ref().map(|s| s.span()));
+    check("max_newer", r.max_newer.as_ref().map(|s| s.span()));
     check("apis", r.apis.first().map(|s| s.span()));
     check("packages", r.packages.first().map(|s| s.span()));
     check("declared_in", r.declared_in.as_ref().map(|s| s.span()));
@@ -587,9 +588,20 @@ fn skew(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
             None
         }
     };
+    let max_newer = match &r.max_newer {
+        Some(m) => match u64::try_from(*m.get_ref()) {
+            Ok(v) => Some(Some(v)),
+            Err(_) => {
+                cx.err(m, "`max_newer` must not be negative");
+                None
+            }
+        },
+        None => Some(None),
+    };
     let clients = client_refs(cx, spanned, "skew");
     Some(RuleKind::Skew {
         max_skew: max_skew?,
+        max_newer: max_newer?,
         clients: clients?,
     })
 }

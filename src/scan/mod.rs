@@ -8,6 +8,7 @@
 //! and results are sorted.
 
 mod compose_env;
+mod compose_extends;
 mod inherit;
 
 use std::collections::HashMap;
@@ -157,7 +158,11 @@ fn scan_walked(
         results.push(read_problem(id, slash_path(&rel), &message));
     }
     crate::timing::stage("read+extract");
-    assemble(root, results)
+    assemble(
+        root,
+        results,
+        Some(&|rel: &str| reader.read_extra(root, rel)),
+    )
 }
 
 /// How the scan reads: the size limit, and the canonical root that symlinks in the tree
@@ -174,6 +179,31 @@ impl Reader {
             max_file_size: opts.max_file_size,
         }
     }
+
+    /// A file the walk did not read but another one names (`extends.file`), by its path
+    /// relative to `root`: confined to the root and bounded like every scanned file.
+    /// `Err(None)` when the scan reads one file only (nothing else is looked at).
+    fn read_extra(&self, root: &Path, rel: &str) -> Result<String, Option<String>> {
+        use crate::read::{self, ReadError};
+        let Some(canonical_root) = &self.root else {
+            return Err(None);
+        };
+        let abs = root.join(rel);
+        let bytes = read::confine(canonical_root, &abs)
+            .and_then(|real| read::read_regular(&real, self.max_file_size))
+            .map_err(|e| match e {
+                ReadError::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                    "no such file".to_string()
+                }
+                e => e.to_string(),
+            })
+            .map_err(Some)?;
+        let decoded = read::decode(bytes);
+        match decoded.problem {
+            None => Ok(decoded.text),
+            Some((_, message)) => Err(Some(message)),
+        }
+    }
 }
 
 /// Like [`scan`] on a folder, but the files named in `overlay` (path relative to `root`,
@@ -186,7 +216,11 @@ pub fn scan_overlay(
     overlay: &[(String, String)],
 ) -> Result<Inventory, ScanError> {
     let ws = Workspace::read(root, opts, overlay)?;
-    Ok(assemble(&ws.root, ws.extracted))
+    Ok(assemble(
+        &ws.root,
+        ws.extracted,
+        Some(&|rel: &str| ws.reader.read_extra(&ws.root, rel)),
+    ))
 }
 
 /// A folder walked and extracted file by file, kept between evaluations (`skew lsp`): an
@@ -266,7 +300,11 @@ impl Workspace {
     /// The inventory of the workspace as it is now (the kept extractions copied, then
     /// linked as [`scan`] links them).
     pub fn inventory(&self) -> Inventory {
-        assemble(&self.root, self.extracted.clone())
+        assemble(
+            &self.root,
+            self.extracted.clone(),
+            Some(&|rel: &str| self.reader.read_extra(&self.root, rel)),
+        )
     }
 }
 
@@ -282,6 +320,23 @@ fn read_one(id: FileId, abs: &Path, rel: &Path, reader: &Reader) -> (SourceFile,
     };
     let bytes = confined.and_then(|()| read::read_regular(abs, reader.max_file_size));
     match bytes {
+        // a vendored chart archive: its Chart.yaml is the text, under the archive's path
+        Ok(bytes) if extract::helm_archive::is_archive(rel) => {
+            match extract::helm_archive::chart_yaml(&bytes) {
+                Ok(text) => extract_one(SourceFile::new(id, rel_str, text), rel),
+                Err(message) => {
+                    let file = SourceFile::new(id, rel_str, String::new());
+                    let mut out = Extraction::default();
+                    let what = format!("Helm chart archive `{}`", file.path);
+                    out.problem(crate::diagnostic::parse_error(
+                        file.span(0, 0),
+                        &what,
+                        message,
+                    ));
+                    (file, out)
+                }
+            }
+        }
         Ok(bytes) => {
             let decoded = read::decode(bytes);
             match decoded.problem {
@@ -306,6 +361,8 @@ fn read_one(id: FileId, abs: &Path, rel: &Path, reader: &Reader) -> (SourceFile,
 
 /// Extract from in-memory files `(relative path, text)`; nothing is read from disk.
 pub fn scan_texts(root: &Path, mut files: Vec<(String, String)>) -> Inventory {
+    // a chart archive is bytes, not text: only a scan of the disk unpacks it
+    files.retain(|(rel, _)| !extract::helm_archive::is_archive(Path::new(rel)));
     files.sort();
     files.dedup_by(|a, b| a.0 == b.0);
     let results = files
@@ -316,7 +373,8 @@ pub fn scan_texts(root: &Path, mut files: Vec<(String, String)>) -> Inventory {
             extract_one(SourceFile::new(FileId(i as u32), rel, text), &path)
         })
         .collect();
-    assemble(root, results)
+    // from memory (the index, a commit): a file it was not given is not read from disk
+    assemble(root, results, None)
 }
 
 fn extract_one(file: SourceFile, rel: &Path) -> (SourceFile, Extraction) {
@@ -359,7 +417,11 @@ fn file_problem(
     (file, out)
 }
 
-fn assemble(root: &Path, results: Vec<(SourceFile, Extraction)>) -> Inventory {
+fn assemble(
+    root: &Path,
+    results: Vec<(SourceFile, Extraction)>,
+    read_extra: Option<compose_extends::ReadExtra<'_>>,
+) -> Inventory {
     let mut inv = Inventory {
         root: root.to_path_buf(),
         ..Inventory::default()
@@ -383,6 +445,7 @@ fn assemble(root: &Path, results: Vec<(SourceFile, Extraction)>) -> Inventory {
     inv.files_scanned = inv.sources.len();
     crate::timing::stage("collect");
     inherit::resolve(&mut inv, &offers);
+    compose_extends::resolve(&mut inv, read_extra);
     compose_env::resolve(&mut inv);
     crate::timing::stage("inherit");
     link_lockfiles(&mut inv);

@@ -1,0 +1,439 @@
+//! Compose `extends:` across files, as docker compose merges it: `extends: { file:
+//! common.yml, service: base }` gives the service the other file's image, build context,
+//! command and environment (its own win), along a chain of such `extends:` that may go on
+//! in a third file or within the other one.
+//!
+//! The compose extractor recorded each chain that leaves its file as a
+//! [`UnitFact::ComposeExtends`]. This step finds the other file among the files read, or
+//! reads it (it need not have a compose file's name: `common-services.yml`), confined to
+//! the root and bounded like any scanned file, and follows the chain at most
+//! [`limits::COMPOSE_EXTENDS_MAX_DEPTH`] steps. Paths are relative to the folder of the
+//! file that writes them, and a build context to the folder of the file that declares it,
+//! as compose-go resolves them. What it finds:
+//! - an image: a server of its own for the extending service (group = its name), blamed
+//!   on the image line in the other file, recorded as [`UnitFact::ComposeInherited`] so
+//!   the topology puts it in the extending file's project, not the other file's;
+//! - a build context: the service's `build:` for the topology (the code it runs);
+//! - environment: connection strings and host variables name the services it talks to.
+//!
+//! `depends_on` and `links` are never inherited (compose does not share them). A missing
+//! file is a `read-error` at the `file:` value, a service the file does not define or a
+//! cycle a `parse-error` at the `service:` value: compose refuses both. A path leaving the
+//! root is not read (the chain stops there, silently: it is outside the repository).
+//! When the scan reads from memory (the index, a commit) a file it was not given is not
+//! read from disk and the chain stops silently. Must not: read the process environment.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Inventory, dir_of};
+use crate::component::{ComposeExtends, Ecosystem, Setting, SettingKind, UnitFact};
+use crate::diagnostic::{Code, Finding, Label, Subject, parse_error};
+use crate::extract::compose::{ServiceDef, env_hosts, is_compose_file, service_defs};
+use crate::limits;
+use crate::source::{FileId, SourceFile, Span};
+
+/// Reads a file the walk did not read, by its path relative to the root: its text, or
+/// why it cannot be read (`None`: the scan does not look at other files).
+pub(super) type ReadExtra<'a> = &'a (dyn Fn(&str) -> Result<String, Option<String>> + Sync);
+
+/// What one chain gave the service.
+#[derive(Default)]
+struct Inherited {
+    image: Option<(crate::component::Component, Vec<UnitFact>)>,
+    /// The build context (relative to the root) and its span, and the Dockerfile.
+    context: Option<(String, Span, Option<String>)>,
+    env: Vec<Setting>,
+    command: Option<Vec<Setting>>,
+}
+
+pub(super) fn resolve(inv: &mut Inventory, read: Option<ReadExtra<'_>>) {
+    let facts: Vec<ComposeExtends> = inv
+        .units
+        .iter()
+        .filter_map(|u| match u {
+            UnitFact::ComposeExtends(e) => Some(e.clone()),
+            _ => None,
+        })
+        .collect();
+    if facts.is_empty() {
+        return;
+    }
+    let mut files = Files {
+        defs: HashMap::new(),
+        failed: HashSet::new(),
+        read,
+    };
+    for fact in facts {
+        let got = follow(inv, &mut files, &fact);
+        apply(inv, &fact, got);
+    }
+}
+
+/// The files the chains go through, parsed once each.
+struct Files<'a> {
+    defs: HashMap<FileId, Vec<ServiceDef>>,
+    /// Files that do not parse (reported once, by the compose extractor or here).
+    failed: HashSet<FileId>,
+    read: Option<ReadExtra<'a>>,
+}
+
+impl Files<'_> {
+    /// The file at `rel` (relative to the root), read if the walk did not; `Err(None)`
+    /// when it cannot be known (not on disk to look at), `Err(Some(why))` when missing.
+    fn load(&mut self, inv: &mut Inventory, rel: &str) -> Result<FileId, Option<String>> {
+        if let Some(f) = inv.sources.by_path(rel) {
+            return Ok(f.id);
+        }
+        let read = self.read.ok_or(None)?;
+        let text = read(rel)?;
+        let id = FileId(inv.sources.len() as u32);
+        Ok(inv.sources.push(SourceFile::new(id, rel, text)))
+    }
+
+    /// The services of a file, or `None` when it does not parse (then a `parse-error`
+    /// says so once: here, unless the compose extractor already read the file).
+    fn services(&mut self, inv: &mut Inventory, id: FileId) -> Option<&Vec<ServiceDef>> {
+        if self.failed.contains(&id) {
+            return None;
+        }
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.defs.entry(id) {
+            let file = inv.sources.get(id);
+            match service_defs(file) {
+                Ok(defs) => {
+                    slot.insert(defs);
+                }
+                Err(problem) => {
+                    let name = file.path.rsplit('/').next().unwrap_or("");
+                    if !is_compose_file(name) {
+                        inv.problems.push(*problem);
+                    }
+                    self.failed.insert(id);
+                    return None;
+                }
+            }
+        }
+        self.defs.get(&id)
+    }
+}
+
+/// Follow one chain from the fact's `extends:` into the files it names.
+fn follow(inv: &mut Inventory, files: &mut Files<'_>, fact: &ComposeExtends) -> Inherited {
+    let mut got = Inherited::default();
+    let declaring = inv.sources.get(fact.span.file).path.clone();
+    let mut seen = vec![(declaring.clone(), fact.service.clone())];
+    let mut decided = !fact.wants_image;
+    let mut wants_build = fact.wants_build;
+    // the next step: the file as written and its span, from which folder, which service
+    let mut next = Some((
+        Some((fact.file.clone(), fact.file_span)),
+        dir_of(&declaring).to_string(),
+        (fact.base.clone(), fact.base_span),
+        declaring,
+    ));
+    let mut steps = 0;
+    while let Some((file, from_dir, (service, service_span), current)) = next.take() {
+        steps += 1;
+        let rel = match &file {
+            None => current,
+            Some((path, span)) => {
+                let Some(rel) = join(&from_dir, path) else {
+                    // outside the repository: not read
+                    break;
+                };
+                if inv.sources.by_path(&rel).is_none()
+                    && let Err(Some(why)) = files.load(inv, &rel)
+                {
+                    inv.problems.push(missing(*span, path, &fact.service, &why));
+                    break;
+                }
+                rel
+            }
+        };
+        let Some(id) = inv.sources.by_path(&rel).map(|f| f.id) else {
+            break;
+        };
+        if seen.iter().any(|(p, s)| *p == rel && *s == service)
+            || steps > limits::COMPOSE_EXTENDS_MAX_DEPTH
+        {
+            inv.problems.push(parse_error(
+                service_span,
+                "compose file",
+                format!(
+                    "the `extends:` of service `{}` {} (docker compose refuses it)",
+                    fact.service,
+                    if steps > limits::COMPOSE_EXTENDS_MAX_DEPTH {
+                        format!(
+                            "goes deeper than {} services",
+                            limits::COMPOSE_EXTENDS_MAX_DEPTH
+                        )
+                    } else {
+                        format!("comes back to service `{service}` of `{rel}`: a cycle")
+                    }
+                ),
+            ));
+            break;
+        }
+        seen.push((rel.clone(), service.clone()));
+        let Some(defs) = files.services(inv, id) else {
+            break;
+        };
+        let Some(def) = defs.iter().find(|d| d.name == service) else {
+            let problem = parse_error(
+                service_span,
+                "compose file",
+                format!(
+                    "service `{}` extends service `{service}`, which `{rel}` does not define (docker compose refuses it)",
+                    fact.service
+                ),
+            );
+            inv.problems.push(problem);
+            break;
+        };
+        for e in &def.env {
+            let overridden = fact
+                .settings
+                .iter()
+                .chain(&got.env)
+                .any(|s| s.kind == SettingKind::Env && s.name == e.name);
+            if !overridden {
+                got.env.push(e.clone());
+            }
+        }
+        if got.command.is_none() && !fact.has_command {
+            got.command = def.command.clone();
+        }
+        if !decided && (def.image.is_some() || def.context.is_some()) {
+            decided = true;
+            got.image = def.image.clone();
+        }
+        if wants_build && let Some((ctx, span)) = &def.context {
+            wants_build = false;
+            if !ctx.contains("://")
+                && !ctx.starts_with("git@")
+                && let Some(root_rel) = join(dir_of(&rel), ctx)
+            {
+                let dockerfile = def.dockerfile.clone();
+                got.context = Some((root_rel, *span, dockerfile));
+            }
+        }
+        next = def.extends.clone().map(|(file, svc)| {
+            let dir = dir_of(&rel).to_string();
+            (file, dir, svc, rel.clone())
+        });
+    }
+    got
+}
+
+/// Give the service what its chain inherited.
+fn apply(inv: &mut Inventory, fact: &ComposeExtends, got: Inherited) {
+    let declaring = fact.span.file;
+    let dir = dir_of(&inv.sources.get(declaring).path).to_string();
+    if let Some(UnitFact::ComposeService(svc)) = inv.units.iter_mut().find(|u| {
+        matches!(u, UnitFact::ComposeService(s) if s.span.file == declaring && s.name == fact.service)
+    }) {
+        for e in &got.env {
+            svc.hosts
+                .extend(env_hosts(&e.name, &e.value).into_iter().map(|h| (h, e.span)));
+        }
+        if let Some((ctx, span, dockerfile)) = &got.context {
+            // the topology joins a context with the declaring file's folder
+            svc.context = Some((relative_to(&dir, ctx), *span));
+            svc.dockerfile = dockerfile.clone();
+        }
+    }
+    let Some((mut c, facts)) = got.image else {
+        return;
+    };
+    c.group = Some(fact.service.clone());
+    let mut settings: Vec<Setting> = Vec::new();
+    let own_args = fact.settings.iter().filter(|s| s.kind == SettingKind::Arg);
+    settings.extend(own_args.cloned());
+    settings.extend(got.command.into_iter().flatten());
+    settings.extend(
+        fact.settings
+            .iter()
+            .filter(|s| s.kind == SettingKind::Env)
+            .cloned(),
+    );
+    settings.extend(got.env);
+    c.settings = settings;
+    let span = c.span;
+    // the other file's own service of that name runs the same line: one component
+    let exists = inv.components.iter().any(|o| {
+        o.span == c.span && o.group == c.group && o.name == c.name && o.version == c.version
+    });
+    if !exists {
+        inv.components.push(c);
+    }
+    for f in facts {
+        let known = inv.units.iter().any(|u| matches!((u, &f), (UnitFact::ComposeImage(a), UnitFact::ComposeImage(b)) if a.component == b.component));
+        if !known {
+            inv.units.push(f);
+        }
+    }
+    inv.units.push(UnitFact::ComposeInherited {
+        component: span,
+        file: declaring,
+        service: fact.service.clone(),
+    });
+}
+
+/// `read-error` for an `extends.file` that is not there.
+fn missing(span: Span, path: &str, service: &str, why: &str) -> Finding {
+    Finding {
+        rule_id: Code::ReadError.to_string(),
+        severity: Code::ReadError.severity(),
+        message: format!(
+            "cannot read `{path}`, which service `{service}` extends: {why}; what the service runs is unknown"
+        ),
+        primary: Label::new(span, "`extends.file` names it"),
+        related: Vec::new(),
+        fix: Some(
+            "fix the path (it is relative to this compose file's folder) or add the file".into(),
+        ),
+        sources: vec!["https://docs.docker.com/reference/compose-file/services/#extends".into()],
+        subject: Subject {
+            ecosystem: Some(Ecosystem::Docker),
+            name: service.to_string(),
+            version: None,
+            counterpart: None,
+        },
+    }
+}
+
+/// `base/rel` normalised (`.` and `..` applied); `None` when it leaves the root or is
+/// absolute.
+fn join(base: &str, rel: &str) -> Option<String> {
+    if rel.starts_with('/') || rel.starts_with('~') || rel.get(1..2) == Some(":") {
+        return None;
+    }
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for p in rel.split(['/', '\\']) {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The root-relative path `target` written relative to the folder `dir`.
+fn relative_to(dir: &str, target: &str) -> String {
+    let d: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    let t: Vec<&str> = target.split('/').filter(|p| !p.is_empty()).collect();
+    let common = d.iter().zip(&t).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; d.len() - common];
+    parts.extend(&t[common..]);
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_round_trip() {
+        for (dir, target) in [("a/b", "a/c/d"), ("", "x"), ("a", "a"), ("a/b", "c")] {
+            let rel = relative_to(dir, target);
+            assert_eq!(join(dir, &rel).as_deref(), Some(target), "{dir} {target}");
+        }
+        assert_eq!(join("a", "../../x"), None);
+        assert_eq!(join("a", "/etc/x.yml"), None);
+    }
+
+    fn scan(files: &[(&str, &str)]) -> Inventory {
+        crate::scan::scan_texts(
+            std::path::Path::new("."),
+            files
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_chain_goes_through_several_files_each_relative_to_its_own_folder() {
+        let inv = scan(&[
+            (
+                "app/compose.yaml",
+                "services:\n  db:\n    extends:\n      file: ../shared/compose.yaml\n      service: pg\n    environment:\n      POSTGRES_DB: app\n",
+            ),
+            (
+                "shared/compose.yaml",
+                "services:\n  pg:\n    extends:\n      file: base/compose.yaml\n      service: pg-base\n    environment:\n      POSTGRES_DB: shared\n      POSTGRES_USER: shared\n",
+            ),
+            (
+                "shared/base/compose.yaml",
+                "services:\n  pg-base:\n    extends: pg-image\n  pg-image:\n    image: postgres:16.4\n    command: [\"postgres\", \"-c\", \"ssl=on\"]\n",
+            ),
+        ]);
+        let c = inv
+            .components
+            .iter()
+            .find(|c| c.group.as_deref() == Some("db"))
+            .expect("db runs the image at the end of the chain");
+        assert_eq!(
+            (c.name.as_str(), c.version.as_deref()),
+            ("postgres", Some("16.4"))
+        );
+        assert_eq!(
+            inv.sources.get(c.span.file).path,
+            "shared/base/compose.yaml"
+        );
+        let env: Vec<_> = c
+            .settings
+            .iter()
+            .map(|s| format!("{}={}", s.name, s.value))
+            .collect();
+        assert_eq!(
+            env,
+            [
+                "postgres=",
+                "-c=",
+                "ssl=on=on",
+                "POSTGRES_DB=app",
+                "POSTGRES_USER=shared"
+            ]
+        );
+        assert!(inv.problems.is_empty(), "{:?}", inv.problems);
+        assert!(inv.units.iter().any(|u| matches!(u,
+            UnitFact::ComposeInherited { service, .. } if service == "db")));
+    }
+
+    #[test]
+    fn a_cycle_across_files_stops_with_a_parse_error() {
+        let inv = scan(&[
+            (
+                "a/compose.yaml",
+                "services:\n  web:\n    extends:\n      file: ../b/compose.yaml\n      service: web\n",
+            ),
+            (
+                "b/compose.yaml",
+                "services:\n  web:\n    extends:\n      file: ../a/compose.yaml\n      service: web\n",
+            ),
+        ]);
+        assert!(inv.components.is_empty());
+        let messages: Vec<&str> = inv.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages.iter().all(|m| m.contains("a cycle")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn from_memory_a_file_not_given_is_not_looked_for() {
+        let inv = scan(&[(
+            "compose.yaml",
+            "services:\n  web:\n    extends:\n      file: common.yml\n      service: web\n",
+        )]);
+        assert!(inv.problems.is_empty() && inv.components.is_empty());
+    }
+}
