@@ -570,7 +570,11 @@ mod tests {
         for name in [
             "", "-", "a-", "-a", "a--b", "a-b", "a_b", "a.b", "Ab", "ab", "a-b-c", "é-x",
         ] {
-            assert_eq!(Ecosystem::PyPI.name_key(name), pypi_normalize(name), "{name}");
+            assert_eq!(
+                Ecosystem::PyPI.name_key(name),
+                pypi_normalize(name),
+                "{name}"
+            );
             assert_eq!(Ecosystem::NuGet.name_key(name), name.to_ascii_lowercase());
             assert_eq!(Ecosystem::Npm.name_key(name), name);
         }

@@ -343,9 +343,7 @@ impl Server<'_> {
                     }
                     ws
                 }
-                None => {
-                    scan::Workspace::read(root, &opts, &overlay).map_err(|e| e.to_string())?
-                }
+                None => scan::Workspace::read(root, &opts, &overlay).map_err(|e| e.to_string())?,
             };
             let inv = ws.inventory();
             let rehearsed = pipeline::rehearse(

@@ -595,7 +595,11 @@ fn link_lockfiles(inv: &mut Inventory) {
         if l.origin != Origin::Lockfile {
             continue;
         }
-        let key = (l.ecosystem, l.ecosystem.name_key(&l.name), dir_of_component(l));
+        let key = (
+            l.ecosystem,
+            l.ecosystem.name_key(&l.name),
+            dir_of_component(l),
+        );
         if let Some(first) = by_name.insert(key, i as u32) {
             next[i] = first;
         }
