@@ -11,6 +11,38 @@ use std::fmt;
 
 use crate::source::{FileId, Span};
 
+/// A component's stable name for one run: the file it is declared in and its place among
+/// that file's components (`n`, from 0, in declaration order). Shown as `path#n`. Findings
+/// name the components they relate by id; ids shift when a file gains a component, so
+/// nothing that must survive edits (baselines) uses them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ComponentId {
+    pub file: FileId,
+    pub n: u32,
+}
+
+impl ComponentId {
+    /// `path#n`, with the path a reporter shows for the file.
+    pub fn display(self, path: &str) -> String {
+        format!("{path}#{}", self.n)
+    }
+}
+
+/// Number components in order: each gets the id `(its file, how many of that file's
+/// components came before it)`. The scan numbers its sorted components once; a scenario
+/// numbers the servers it declares or assumes in their own files.
+pub fn number(components: &mut [Component]) {
+    let mut counts: std::collections::HashMap<FileId, u32> = std::collections::HashMap::new();
+    for c in components {
+        let n = counts.entry(c.span.file).or_default();
+        c.id = ComponentId {
+            file: c.span.file,
+            n: *n,
+        };
+        *n += 1;
+    }
+}
+
 /// What role a component plays. Extractors choose it from the manifest's meaning:
 /// a compose/k8s image is a `server` (or any container), `.nvmrc` is a `runtime`,
 /// a dependency is a `package`, a CLI pinned in `.tool-versions` is a `tool`.
@@ -262,6 +294,8 @@ pub enum SettingKind {
 /// One thing found in a manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Component {
+    /// Set by the scan ([`number`]); until then `n` is 0.
+    pub id: ComponentId,
     pub kind: ComponentKind,
     pub ecosystem: Ecosystem,
     /// As written (image reference without tag/digest; package name as declared).
@@ -493,6 +527,10 @@ impl Component {
         span: Span,
     ) -> Self {
         Component {
+            id: ComponentId {
+                file: span.file,
+                n: 0,
+            },
             kind,
             ecosystem,
             name: name.into(),

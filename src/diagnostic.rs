@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-use crate::component::Ecosystem;
+use crate::component::{ComponentId, Ecosystem};
 use crate::source::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -100,6 +100,10 @@ pub struct Finding {
     /// URLs backing the finding.
     pub sources: Vec<String>,
     pub subject: Subject,
+    /// The components the finding relates, client first: the client and the server(s)
+    /// of a rule, the runtime of a runtime range, the server a setting or a floating tag
+    /// belongs to. Empty for file problems and ignore bookkeeping.
+    pub components: Vec<ComponentId>,
 }
 
 impl Finding {
@@ -218,7 +222,7 @@ impl Code {
                 "a compose image names a variable nothing in the repository sets: its version is unknown and no rule checks it"
             }
             Code::ExpiredIgnore => {
-                "an `[[ignore]]` in `skew.toml` is past its `until` date: the findings it hid are reported again"
+                "an `[[ignore]]` in `skew.toml` or an inline `skew: ignore[…] until=…` is past its `until` date: the findings it hid are reported again"
             }
             Code::UnusedIgnore => {
                 "an inline `skew: ignore[…]` or an `[[ignore]]` in `skew.toml` hides no finding"
@@ -293,10 +297,12 @@ impl Code {
                  variable in `.env` or give it a default."
             }
             Code::ExpiredIgnore => {
-                "An `[[ignore]]` with `until = YYYY-MM-DD` holds through that day; after it \
+                "An `[[ignore]]` with `until = YYYY-MM-DD`, or an inline \
+                 `skew: ignore[RULE] until=YYYY-MM-DD`, holds through that day; after it \
                  the ignore is void, so the findings it hid come back and this warning points \
-                 at the `until` line. Fix what it hid and remove the ignore, or, when the \
-                 reason still holds, move `until` and say why in `reason`."
+                 at the date (an inline `until` that is no date voids the comment at once). \
+                 Fix what it hid and remove the ignore, or, when the reason still holds, move \
+                 `until` and say why in the reason."
             }
             Code::UnusedIgnore => {
                 "A suppression that matches nothing hides nothing today but would silently hide \
@@ -350,6 +356,7 @@ pub fn parse_error(span: Span, format: &str, message: impl fmt::Display) -> Find
         fix: None,
         sources: Vec::new(),
         subject: Subject::default(),
+        components: Vec::new(),
     }
 }
 
@@ -364,6 +371,7 @@ pub fn wrong_type(span: Span, message: impl Into<String>) -> Finding {
         fix: None,
         sources: Vec::new(),
         subject: Subject::default(),
+        components: Vec::new(),
     }
 }
 

@@ -58,11 +58,13 @@ pub fn extract(pick: u8, bytes: &[u8]) {
     for c in &out.components {
         assert!(c.span.end <= file.text.len(), "component span out of range");
     }
+    let view = sources.view();
+    let components: Vec<_> = out.components.iter().collect();
     let report = Report {
         root: ".".into(),
-        sources: &sources,
+        sources: &view,
         findings: &out.problems,
-        components: &out.components,
+        components: &components,
         projects: &[],
         files_scanned: 1,
         rules: &[],

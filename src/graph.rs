@@ -28,11 +28,19 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// One node per component, one edge per evaluation.
-    pub fn build(components: &[Component], evaluations: Vec<Evaluation>) -> Graph {
+    /// One node per component, one edge per evaluation. Each finding names the client
+    /// and the server it relates by id.
+    pub fn build(components: &[&Component], evaluations: Vec<Evaluation>) -> Graph {
         let mut graph = StableDiGraph::with_capacity(components.len(), evaluations.len());
         let nodes: Vec<_> = (0..components.len()).map(|i| graph.add_node(i)).collect();
-        for e in evaluations {
+        for mut e in evaluations {
+            if let Some(f) = &mut e.finding {
+                for id in [components[e.client].id, components[e.server].id] {
+                    if !f.components.contains(&id) {
+                        f.components.push(id);
+                    }
+                }
+            }
             graph.add_edge(
                 nodes[e.client],
                 nodes[e.server],
@@ -71,12 +79,22 @@ impl Graph {
                                 f.related.push(l);
                             }
                         }
+                        for id in existing.components.drain(..) {
+                            if !f.components.contains(&id) {
+                                f.components.push(id);
+                            }
+                        }
                         *existing = f;
                         *outcome = edge.outcome;
                     } else {
                         for l in &f.related {
                             if !existing.related.contains(l) {
                                 existing.related.push(l.clone());
+                            }
+                        }
+                        for id in &f.components {
+                            if !existing.components.contains(id) {
+                                existing.components.push(*id);
                             }
                         }
                     }

@@ -10,13 +10,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::check::{self, Assumption, CheckOptions, Context, Scenario};
+use crate::component::Component;
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::{Finding, Label};
 use crate::graph::Graph;
 use crate::rehearse::{self, PlanError};
 use crate::rule::{LoadError, RuleFileError, RuleOrigin, RuleSet};
 use crate::scan::{self, Inventory, ScanError, ScanOptions};
-use crate::source::Sources;
+use crate::source::SourceView;
 use crate::staged::StagedError;
 
 /// Why the pipeline could not do its job. Front ends print it once (the CLI in
@@ -181,9 +182,10 @@ pub fn load_with(
 }
 
 /// Step 3, plan: declared servers, stand-ins for assumed products, environment
-/// membership, and one environment's components when `env` is given.
+/// membership, and one environment's components when `env` is given: a scenario over
+/// `inv`, which stays as the scan left it.
 pub fn plan(
-    inv: &mut Inventory,
+    inv: &Inventory,
     rules: &RuleSet,
     config: Option<&Config>,
     env: Option<&str>,
@@ -203,78 +205,88 @@ pub struct Checked {
     pub hidden: crate::suppress::Hidden,
 }
 
-/// A scenario checked: the inventory it was planned on (with declared and assumed
-/// servers), the scenario, and the findings.
+/// A scenario checked: the scenario planned over the inventory (declared and assumed
+/// servers, the files it shows besides the scan's) and the findings.
 pub struct Rehearsed {
-    pub inv: Inventory,
     pub scenario: Scenario,
     pub checked: Checked,
 }
 
+impl Rehearsed {
+    /// Every file the findings point into: the scan's and the scenario's.
+    pub fn sources<'a>(&'a self, inv: &'a Inventory) -> SourceView<'a> {
+        self.scenario.sources(inv)
+    }
+
+    /// The components checked, declared and assumed servers included.
+    pub fn components<'a>(&'a self, inv: &'a Inventory) -> Vec<&'a Component> {
+        self.scenario.components(inv)
+    }
+}
+
 /// Steps 3 to 5: plan `env` and `assumptions` over `inv`, then evaluate.
 pub fn rehearse(
-    mut inv: Inventory,
+    inv: &Inventory,
     rules: &RuleSet,
     config: Option<&Config>,
     env: Option<&str>,
     assumptions: &[Assumption],
     options: CheckOptions,
 ) -> Result<Rehearsed, Error> {
-    let scenario = plan(&mut inv, rules, config, env, assumptions)?;
+    let mut scenario = plan(inv, rules, config, env, assumptions)?;
     crate::timing::stage("plan");
     let (today, selection) = (options.today, options.selection.clone());
-    let mut checked = check_with(&mut inv, rules, &scenario, options);
+    let mut checked = check_with(inv, rules, &scenario, options);
     // step 5, filter: ignores, severity overrides, rule selection
     checked.hidden = crate::suppress::apply(
         &mut checked.findings,
-        &mut inv.sources,
+        &inv.sources,
+        &mut scenario.sources,
         rules,
         config,
         &selection,
         today,
     )?;
     crate::timing::stage("suppress");
-    sort_findings(&mut checked.findings, &inv.sources);
-    Ok(Rehearsed {
-        inv,
-        scenario,
-        checked,
-    })
+    sort_findings(&mut checked.findings, &scenario.sources(inv));
+    Ok(Rehearsed { scenario, checked })
 }
 
-/// Evaluate `rules` over `inv` as it stands (no environments, no substitutions).
-pub fn check_inventory(inv: &mut Inventory, rules: &RuleSet) -> Checked {
+/// Evaluate `rules` over `inv` as it stands (no environments, no substitutions). The
+/// scenario returned holds the user rule files the findings point into
+/// ([`Rehearsed::sources`]).
+pub fn check_inventory(inv: &Inventory, rules: &RuleSet) -> Rehearsed {
     check_inventory_with(inv, rules, CheckOptions::default())
 }
 
 /// [`check_inventory`] with explicit options (`--today`, `--assume`).
-pub fn check_inventory_with(
-    inv: &mut Inventory,
-    rules: &RuleSet,
-    options: CheckOptions,
-) -> Checked {
-    check_with(inv, rules, &Scenario::default(), options)
+pub fn check_inventory_with(inv: &Inventory, rules: &RuleSet, options: CheckOptions) -> Rehearsed {
+    let scenario = Scenario::bare(inv, rules);
+    let checked = check_with(inv, rules, &scenario, options);
+    Rehearsed { scenario, checked }
 }
 
 /// Steps 4 and 5: evaluate `rules` over `inv` in a scenario: rule findings, built-in
 /// checks (floating server tags, invalid versions, environment parity) and file
-/// problems, sorted. User rule files are added to the inventory's sources (once, by
-/// path) so findings of user rules can show the rule line.
+/// problems, sorted. Findings of user rules show the rule line from the scenario's
+/// copy of the rule file ([`Scenario::bare`]).
 pub fn check_with(
-    inv: &mut Inventory,
+    inv: &Inventory,
     rules: &RuleSet,
     scenario: &Scenario,
     options: CheckOptions,
 ) -> Checked {
     let files_scanned = inv.files_scanned;
-    for (path, text) in &rules.user_files {
-        if inv.sources.by_path(path).is_none() {
-            inv.sources.add(path.clone(), text.clone());
-        }
-    }
+    let components = scenario.components(inv);
     let (evaluations, mut lints) = {
-        let cx = Context::build(&inv.components, rules, &inv.sources, scenario, options)
-            .with_units(&inv.units);
+        let cx = Context::build(
+            components.iter().copied(),
+            rules,
+            scenario.sources(inv),
+            scenario,
+            options,
+        )
+        .with_units(&inv.units);
         crate::timing::stage("context");
         let evaluations = check::evaluate(&cx);
         crate::timing::stage("evaluate");
@@ -282,14 +294,15 @@ pub fn check_with(
         crate::timing::stage("lint");
         (evaluations, lints)
     };
-    let graph = Graph::build(&inv.components, evaluations);
+    let graph = Graph::build(&components, evaluations);
     let mut findings = crate::plan::families::collapse(graph.findings(), rules);
+    let sources = scenario.sources(inv);
     for f in &mut findings {
         let Some(rule) = rules.rule(&f.rule_id) else {
             continue;
         };
         if let RuleOrigin::User { path, start, end } = &rule.origin
-            && let Some(file) = inv.sources.by_path(path)
+            && let Some(file) = sources.by_path(path)
         {
             f.related
                 .push(Label::new(file.span(*start, *end), "rule defined here"));
@@ -297,7 +310,7 @@ pub fn check_with(
     }
     findings.append(&mut lints);
     findings.extend(inv.problems.iter().cloned());
-    sort_findings(&mut findings, &inv.sources);
+    sort_findings(&mut findings, &sources);
     crate::timing::stage("findings");
     Checked {
         graph,
@@ -308,10 +321,10 @@ pub fn check_with(
 }
 
 /// Sort by (path, line, column, rule id): byte-identical output run to run.
-pub fn sort_findings(findings: &mut [Finding], sources: &Sources) {
+pub fn sort_findings(findings: &mut [Finding], sources: &SourceView<'_>) {
     findings.sort_by(|a, b| {
-        let pa = &sources.get(a.primary.span.file).path;
-        let pb = &sources.get(b.primary.span.file).path;
+        let pa = sources.path(a.primary.span.file);
+        let pb = sources.path(b.primary.span.file);
         (pa, a.primary.span.start, &a.rule_id, &a.message).cmp(&(
             pb,
             b.primary.span.start,

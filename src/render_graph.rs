@@ -15,11 +15,11 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::check::{Outcome, Scenario};
-use crate::component::{Component, ComponentKind};
+use crate::component::{Component, ComponentId, ComponentKind};
 use crate::config::Config;
 use crate::graph::Graph;
 use crate::rule::RuleSet;
-use crate::source::{Location, Sources};
+use crate::source::{Location, SourceView};
 
 /// The drawable graph: nodes in display order and edges between their indices.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,9 +49,9 @@ pub struct Node<'a> {
 pub struct Deployment {
     /// Environment names in promotion order.
     pub names: Vec<String>,
-    /// Per component (by index; missing = everywhere): its environments, the one to draw
+    /// Per component (by id; missing = everywhere): its environments, the one to draw
     /// it in first, the others in promotion order.
-    pub of: Vec<Vec<usize>>,
+    pub of: std::collections::HashMap<ComponentId, Vec<usize>>,
 }
 
 impl Deployment {
@@ -66,12 +66,12 @@ impl Deployment {
         let of = scenario
             .environments
             .iter()
-            .map(|envs| {
+            .map(|(id, envs)| {
                 let mut envs = envs.clone();
                 envs.sort_unstable();
                 envs.dedup();
                 envs.sort_by_key(|e| Some(*e) != focus);
-                envs
+                (*id, envs)
             })
             .collect();
         Deployment {
@@ -92,13 +92,19 @@ pub struct ViewEdge {
 
 /// Pick the nodes and edges to draw from the checked graph.
 pub fn view<'a>(
-    components: &'a [Component],
-    sources: &Sources,
+    components: &[&'a Component],
+    sources: &SourceView<'_>,
     graph: &Graph,
     rules: &RuleSet,
     deployment: &Deployment,
 ) -> View<'a> {
-    let envs_of = |i: usize| deployment.of.get(i).cloned().unwrap_or_default();
+    let envs_of = |i: usize| {
+        deployment
+            .of
+            .get(&components[i].id)
+            .cloned()
+            .unwrap_or_default()
+    };
     let g = &graph.graph;
     let mut raw_edges = Vec::new();
     for e in g.edge_indices() {
@@ -147,7 +153,7 @@ pub fn view<'a>(
     let nodes = order
         .into_iter()
         .map(|(_, location, i)| Node {
-            component: &components[i],
+            component: components[i],
             location,
             environments: envs_of(i),
             unit: None,
@@ -207,18 +213,17 @@ impl View<'_> {
     pub fn with_units(
         mut self,
         topology: &crate::plan::topology::Topology,
-        components: &[Component],
+        components: &[&Component],
     ) -> Self {
+        // the topology was built from `components`: its indices are positions there
+        let index: std::collections::HashMap<ComponentId, usize> = components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect();
         for n in &mut self.nodes {
-            // nodes borrow the inventory's components: the index is the offset
-            let base = components.as_ptr() as usize;
-            let at = n.component as *const Component as usize;
-            let index = at.wrapping_sub(base) / std::mem::size_of::<Component>().max(1);
-            if components
-                .get(index)
-                .is_some_and(|c| std::ptr::eq(c, n.component))
-            {
-                n.unit = topology.unit_label(index);
+            if let Some(&i) = index.get(&n.component.id) {
+                n.unit = topology.unit_label(i);
             }
         }
         self

@@ -15,7 +15,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::scan::ScanError;
-use crate::source::Sources;
+use crate::source::SourceView;
 
 /// Set to anything but the empty string, PATH is the project root without looking upward:
 /// for trees of independent sample projects inside one repository (skew's own fixtures).
@@ -173,11 +173,11 @@ impl Scope {
     pub fn retain<T>(
         &self,
         items: &mut Vec<T>,
-        sources: &Sources,
+        sources: &SourceView<'_>,
         file: impl Fn(&T) -> crate::source::FileId,
     ) {
         if self.within.is_some() {
-            items.retain(|i| self.contains(&sources.get(file(i)).path));
+            items.retain(|i| self.contains(sources.path(file(i))));
         }
     }
 
@@ -201,14 +201,14 @@ impl Scope {
     /// `also_root_relative` names) shown for `base`. The other files (rule files, a
     /// `--config` file) carry the path the user gave, relative to the current directory:
     /// they are rebased only for [`Base::Repo`]. Pseudo files such as `(assumed)` stay.
-    /// The table is taken and renamed in place, so no file's text is copied.
-    pub fn present(
+    /// Only the paths are renamed, so no file's text is copied.
+    pub fn present<'a>(
         &self,
         base: Base,
-        sources: Sources,
+        sources: SourceView<'a>,
         scanned: usize,
         also_root_relative: impl Fn(&str) -> bool,
-    ) -> Sources {
+    ) -> SourceView<'a> {
         if base == Base::Root || self.base_dir.is_none() {
             return sources;
         }

@@ -20,6 +20,7 @@ use crate::report::{self, Format, HumanOptions, Report, WhatIf};
 use crate::root::{Base, Scope};
 use crate::rule::RuleSet;
 use crate::scan::{self, ScanOptions};
+use crate::source::SourceView;
 
 /// Run a parsed command line. Once per process: `check` leaves its inventory to the OS
 /// (see `exiting`).
@@ -135,20 +136,19 @@ fn scope(path: &std::path::Path, forced: Option<&std::path::Path>) -> Result<Sco
 
 /// The report's sources with paths for `format`'s readers: people read them relative to
 /// the current directory, CI relative to the repository, JSON relative to the root.
-fn presented(
+fn presented<'a>(
     scope: &Scope,
     format: Format,
-    inv: &mut scan::Inventory,
+    sources: SourceView<'a>,
+    files_scanned: usize,
     config_found: bool,
-) -> crate::source::Sources {
+) -> SourceView<'a> {
     let base = match format {
         Format::Human | Format::Short => Base::Cwd,
         Format::Github | Format::Gitlab | Format::Sarif => Base::Repo,
         Format::Json | Format::Cyclonedx => Base::Root,
     };
-    // the inventory's table is not read after this: take it rather than copy its texts
-    let sources = std::mem::take(&mut inv.sources);
-    scope.present(base, sources, inv.files_scanned, |p| {
+    scope.present(base, sources, files_scanned, |p| {
         config_found && p == crate::config::FILE_NAME
     })
 }
@@ -183,19 +183,16 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
     // `--staged` reads the project from git's index (outside a repository: exit 2)
     let mut staged = None;
     let Loaded { config, rules, inv } = if args.staged {
-        let explicit = args.scenario.config.as_deref();
-        pipeline::load_with(
+        // the staged `skew.toml` too: the commit carries that one
+        let (names, loaded) = crate::staged::load(
             &scope.root,
-            explicit,
+            args.scenario.config.as_deref(),
             load_rules(&args.rules)?,
             &args.filter.exclude,
-            |root, opts| {
-                let opts = opts.keeping(scope.within.as_deref());
-                let (names, inv) = crate::staged::scan_index(root, &opts)?;
-                staged = Some(names);
-                Ok(inv)
-            },
-        )?
+            scope.within.as_deref(),
+        )?;
+        staged = Some(names);
+        loaded
     } else {
         load(&scope, &args.rules, &args.scenario, &args.filter.exclude)?
     };
@@ -205,7 +202,7 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
         selection: args.filter.selection(),
     };
     let env = args.scenario.env.as_deref();
-    let rehearse = |inv| {
+    let rehearse = |inv: &scan::Inventory| {
         pipeline::rehearse(
             inv,
             &rules,
@@ -215,43 +212,53 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
             options.clone(),
         )
     };
-    let mut now = rehearse(inv)?;
+    let mut now = rehearse(&inv)?;
     if let Some(rev) = &args.since {
         let scan_options = ScanOptions {
             exclude: crate::suppress::exclude_set(config.as_ref(), &args.filter.exclude),
             keep: scope.within.clone(),
             ..ScanOptions::default()
         };
-        let old = rehearse::since::scan_revision(&scope.root, rev, &scan_options)
+        let old_inv = rehearse::since::scan_revision(&scope.root, rev, &scan_options)
             .map_err(Error::Since)?;
-        let old = rehearse(old)?;
-        now.checked.hidden.since = Baseline::from_findings(&old.checked.findings, &old.inv.sources)
-            .hide(&mut now.checked.findings, &now.inv.sources);
+        let old = rehearse(&old_inv)?;
+        now.checked.hidden.since =
+            Baseline::from_findings(&old.checked.findings, &old.sources(&old_inv))
+                .hide(&mut now.checked.findings, &now.scenario.sources(&inv));
     }
     if let Some(file) = &args.baseline {
         let baseline = Baseline::read(file).map_err(Error::Baseline)?;
-        now.checked.hidden.baseline = baseline.hide(&mut now.checked.findings, &now.inv.sources);
+        now.checked.hidden.baseline =
+            baseline.hide(&mut now.checked.findings, &now.scenario.sources(&inv));
     }
     drop(spinner);
     if let Some(staged) = &staged {
-        crate::staged::retain_touching(&mut now.checked.findings, &now.inv.sources, staged);
+        crate::staged::retain_touching(
+            &mut now.checked.findings,
+            &now.scenario.sources(&inv),
+            staged,
+        );
     }
-    scope.retain(&mut now.checked.findings, &now.inv.sources, |f| {
-        f.primary.span.file
-    });
+    scope.retain(
+        &mut now.checked.findings,
+        &now.scenario.sources(&inv),
+        |f| f.primary.span.file,
+    );
     let sources = presented(
         &scope,
         args.format,
-        &mut now.inv,
+        now.scenario.sources(&inv),
+        inv.files_scanned,
         args.scenario.config.is_none(),
     );
     let meta = report::RuleMeta::of_rules(&rules);
+    let components = now.scenario.components(&inv);
     let report = Report {
         root: scope.root.clone(),
         sources: &sources,
         findings: &now.checked.findings,
-        components: &now.inv.components,
-        projects: &now.inv.projects,
+        components: &components,
+        projects: &inv.projects,
         files_scanned: now.checked.files_scanned,
         rules: &meta,
         hidden: now.checked.hidden,
@@ -267,8 +274,10 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
     } else {
         ExitStatus::Clean
     };
-    exiting(now);
+    exiting(components);
     exiting(sources);
+    exiting(now);
+    exiting(inv);
     Ok(status)
 }
 
@@ -288,33 +297,35 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
         selection: args.filter.selection(),
         ..CheckOptions::default()
     };
-    let before = pipeline::rehearse(
-        inv.clone(),
-        &rules,
-        config.as_ref(),
-        env,
-        &[],
-        options.clone(),
-    )?;
-    let after = pipeline::rehearse(inv, &rules, config.as_ref(), env, &args.upgrade, options)?;
+    // one inventory, two scenarios over it: as it stands, and upgraded
+    let before = pipeline::rehearse(&inv, &rules, config.as_ref(), env, &[], options.clone())?;
+    let mut after = pipeline::rehearse(&inv, &rules, config.as_ref(), env, &args.upgrade, options)?;
     let mut diff = rehearse::whatif::diff(&before.checked.findings, &after.checked.findings);
+    let components = after.scenario.components(&inv);
     rehearse::whatif::refine_fixes(
         &mut diff.introduced,
-        &after.inv,
+        &components,
         &rules,
         &after.checked.graph,
     );
     let threshold = args.fail_on.threshold();
-    let mut after = after;
     let file = |f: &Finding| f.primary.span.file;
-    scope.retain(&mut diff.introduced, &after.inv.sources, file);
-    scope.retain(&mut diff.resolved, &after.inv.sources, file);
-    scope.retain(&mut after.checked.findings, &after.inv.sources, file);
-    let verdict = rehearse::whatif::verdict(&args.upgrade, &before.inv, &rules, &diff, threshold);
+    let view = after.scenario.sources(&inv);
+    scope.retain(&mut diff.introduced, &view, file);
+    scope.retain(&mut diff.resolved, &view, file);
+    scope.retain(&mut after.checked.findings, &view, file);
+    let verdict = rehearse::whatif::verdict(
+        &args.upgrade,
+        &before.scenario.components(&inv),
+        &rules,
+        &diff,
+        threshold,
+    );
     let sources = presented(
         &scope,
         args.format,
-        &mut after.inv,
+        view,
+        inv.files_scanned,
         args.scenario.config.is_none(),
     );
     let meta = report::RuleMeta::of_rules(&rules);
@@ -322,8 +333,8 @@ fn cmd_what_if(args: WhatIfArgs) -> Result<ExitStatus, Error> {
         root: scope.root.clone(),
         sources: &sources,
         findings: &after.checked.findings,
-        components: &after.inv.components,
-        projects: &after.inv.projects,
+        components: &components,
+        projects: &inv.projects,
         files_scanned: after.checked.files_scanned,
         rules: &meta,
         hidden: after.checked.hidden,
@@ -354,17 +365,16 @@ fn cmd_baseline(cmd: BaselineCommand) -> Result<ExitStatus, Error> {
         ..CheckOptions::default()
     };
     let mut now = pipeline::rehearse(
-        inv,
+        &inv,
         &rules,
         config.as_ref(),
         args.scenario.env.as_deref(),
         &[],
         options,
     )?;
-    scope.retain(&mut now.checked.findings, &now.inv.sources, |f| {
-        f.primary.span.file
-    });
-    let baseline = Baseline::from_findings(&now.checked.findings, &now.inv.sources);
+    let sources = now.scenario.sources(&inv);
+    scope.retain(&mut now.checked.findings, &sources, |f| f.primary.span.file);
+    let baseline = Baseline::from_findings(&now.checked.findings, &sources);
     baseline.write(&args.file).map_err(Error::Baseline)?;
     let n = baseline.findings.len();
     eprintln!(
@@ -381,21 +391,43 @@ fn cmd_scan(args: ScanArgs) -> Result<ExitStatus, Error> {
         "scanning…",
     );
     let scope = scope(&args.path, args.root.as_deref())?;
-    let mut inv = scan::scan(&scope.root, &ScanOptions::default())?;
+    let inv = scan::scan(&scope.root, &ScanOptions::default())?;
     drop(spinner);
     let files_scanned = inv.files_scanned;
-    let mut problems = std::mem::take(&mut inv.problems);
-    pipeline::sort_findings(&mut problems, &inv.sources);
-    scope.retain(&mut problems, &inv.sources, |f| f.primary.span.file);
-    scope.retain(&mut inv.components, &inv.sources, |c| c.span.file);
-    scope.retain(&mut inv.projects, &inv.sources, |p| p.span.file);
-    let sources = presented(&scope, args.format, &mut inv, false);
+    let view = inv.sources.view();
+    // the inventory stays as scanned: the command shows the part under PATH
+    let within = |file| scope.contains(view.path(file));
+    let mut problems: Vec<Finding> = inv
+        .problems
+        .iter()
+        .filter(|f| within(f.primary.span.file))
+        .cloned()
+        .collect();
+    pipeline::sort_findings(&mut problems, &view);
+    let components: Vec<_> = inv
+        .components
+        .iter()
+        .filter(|c| within(c.span.file))
+        .collect();
+    let projects: Vec<_> = inv
+        .projects
+        .iter()
+        .filter(|p| within(p.span.file))
+        .cloned()
+        .collect();
+    let sources = presented(
+        &scope,
+        args.format,
+        inv.sources.view(),
+        files_scanned,
+        false,
+    );
     let report = Report {
         root: scope.root.clone(),
         sources: &sources,
         findings: &problems,
-        components: &inv.components,
-        projects: &inv.projects,
+        components: &components,
+        projects: &projects,
         files_scanned,
         rules: &[],
         hidden: Default::default(),
@@ -412,7 +444,7 @@ fn cmd_graph(args: GraphArgs) -> Result<ExitStatus, Error> {
     let Loaded { config, rules, inv } = load(&scope, &args.rules, &args.scenario, &[])?;
     let env = args.scenario.env.as_deref();
     let now = pipeline::rehearse(
-        inv,
+        &inv,
         &rules,
         config.as_ref(),
         env,
@@ -420,20 +452,17 @@ fn cmd_graph(args: GraphArgs) -> Result<ExitStatus, Error> {
         CheckOptions::default(),
     )?;
     let deployment = crate::render_graph::Deployment::new(config.as_ref(), &now.scenario, env);
+    let (components, sources) = (now.scenario.components(&inv), now.scenario.sources(&inv));
     let view = crate::render_graph::view(
-        &now.inv.components,
-        &now.inv.sources,
+        &components,
+        &sources,
         &now.checked.graph,
         &rules,
         &deployment,
     )
     .with_units(
-        &crate::plan::topology::Topology::build(
-            &now.inv.components,
-            &now.inv.sources,
-            &now.inv.units,
-        ),
-        &now.inv.components,
+        &crate::plan::topology::Topology::build(&components, &sources, &inv.units),
+        &components,
     );
     let view = match args.only {
         GraphOnly::All => view,

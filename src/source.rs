@@ -196,9 +196,14 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// All files read in one run, indexed by [`FileId`].
-#[derive(Debug, Default, Clone)]
+/// One table of files, indexed by [`FileId`]: the files the scan read, or a small table
+/// stacked after them ([`Sources::after`]) for the files a scenario adds (rule files,
+/// `skew.toml`, `(assumed)`). A table is never copied: readers see the tables together
+/// through a [`SourceView`].
+#[derive(Debug, Default)]
 pub struct Sources {
+    /// The id of the first file: 0 for the scan's table, the scan's end for a stacked one.
+    first: u32,
     files: Vec<SourceFile>,
 }
 
@@ -212,9 +217,22 @@ impl Sources {
         self.files.reserve_exact(additional);
     }
 
+    /// An empty table whose first id follows every file of `below`.
+    pub fn after(below: &Sources) -> Self {
+        Sources {
+            first: below.end(),
+            files: Vec::new(),
+        }
+    }
+
+    /// The id the next file added gets.
+    pub fn end(&self) -> u32 {
+        self.first + self.files.len() as u32
+    }
+
     /// Add a file and return its id.
     pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> FileId {
-        let id = FileId(self.files.len() as u32);
+        let id = FileId(self.end());
         self.files.push(SourceFile::new(id, path, text));
         id
     }
@@ -222,14 +240,20 @@ impl Sources {
     /// Add a file already read (its line index already built) and return its id, which
     /// becomes the file's own.
     pub fn push(&mut self, mut file: SourceFile) -> FileId {
-        let id = FileId(self.files.len() as u32);
+        let id = FileId(self.end());
         file.id = id;
         self.files.push(file);
         id
     }
 
+    /// Is `id` one of this table's files?
+    pub fn contains(&self, id: FileId) -> bool {
+        (self.first..self.end()).contains(&id.0)
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
-        &self.files[id.0 as usize]
+        assert!(self.contains(id), "file {id:?} is not in this table");
+        &self.files[(id.0 - self.first) as usize]
     }
 
     pub fn location(&self, span: Span) -> Location {
@@ -253,14 +277,126 @@ impl Sources {
         self.files.iter().find(|f| f.path == path)
     }
 
+    /// This table alone, as readers take it.
+    pub fn view(&self) -> SourceView<'_> {
+        SourceView::new(self, None)
+    }
+}
+
+/// The files of one run as every reader sees them: the scan's table, the table a
+/// scenario stacked after it (when there is one), and optionally other names for the
+/// paths (relative to the current directory or the repository, for reporters). Ids and
+/// spans are those of the tables; nothing is copied but the renamed paths.
+#[derive(Debug)]
+pub struct SourceView<'a> {
+    scan: &'a Sources,
+    extra: Option<&'a Sources>,
+    /// By id, when paths are shown under other names ([`SourceView::with_paths`]).
+    paths: Option<Vec<String>>,
+}
+
+/// One file seen through a [`SourceView`]: the file, and the path the view shows for it.
+/// Derefs to the file (text, line index, spans); `path` and `location` use the view's path.
+#[derive(Debug, Clone, Copy)]
+pub struct FileRef<'a> {
+    pub file: &'a SourceFile,
+    pub path: &'a str,
+}
+
+impl std::ops::Deref for FileRef<'_> {
+    type Target = SourceFile;
+    fn deref(&self) -> &SourceFile {
+        self.file
+    }
+}
+
+impl FileRef<'_> {
+    /// Like [`SourceFile::location`], with the path the view shows.
+    pub fn location(&self, span: Span) -> Location {
+        let (line, column) = self.file.line_col(span.start);
+        let (end_line, end_column) = self.file.line_col(span.end);
+        Location {
+            path: self.path.to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+}
+
+impl<'a> From<&'a Sources> for SourceView<'a> {
+    fn from(scan: &'a Sources) -> Self {
+        SourceView::new(scan, None)
+    }
+}
+
+impl<'a> SourceView<'a> {
+    /// The scan's table, and the table stacked after it.
+    pub fn new(scan: &'a Sources, extra: Option<&'a Sources>) -> Self {
+        debug_assert!(extra.is_none_or(|e| e.first == scan.end()));
+        SourceView {
+            scan,
+            extra,
+            paths: None,
+        }
+    }
+
+    /// The file with id `id`, under its own path (the view's names aside).
+    pub fn file(&self, id: FileId) -> &'a SourceFile {
+        match self.extra {
+            Some(e) if e.contains(id) => e.get(id),
+            _ => self.scan.get(id),
+        }
+    }
+
+    pub fn get(&self, id: FileId) -> FileRef<'_> {
+        let file = self.file(id);
+        let path = match &self.paths {
+            Some(p) => p[id.0 as usize].as_str(),
+            None => file.path.as_str(),
+        };
+        FileRef { file, path }
+    }
+
+    /// The path the view shows for file `id`.
+    pub fn path(&self, id: FileId) -> &str {
+        self.get(id).path
+    }
+
+    pub fn location(&self, span: Span) -> Location {
+        self.get(span.file).location(span)
+    }
+
+    /// Every file, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = FileRef<'_>> {
+        self.scan
+            .iter()
+            .chain(self.extra.into_iter().flat_map(|e| e.iter()))
+            .map(|f| self.get(f.id))
+    }
+
+    pub fn len(&self) -> usize {
+        self.scan.len() + self.extra.map_or(0, Sources::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Find a file by the path the view shows.
+    pub fn by_path(&self, path: &str) -> Option<FileRef<'_>> {
+        self.iter().find(|f| f.path == path)
+    }
+
     /// The same files under other names (`rename(id, path)`), ids and spans unchanged:
     /// how reporters get paths relative to the current directory or the repository.
-    pub fn with_paths(mut self, rename: impl Fn(FileId, &str) -> String) -> Sources {
-        // renamed in place: the texts are not copied
-        for f in &mut self.files {
-            f.path = rename(f.id, &f.path);
+    pub fn with_paths(self, rename: impl Fn(FileId, &str) -> String) -> SourceView<'a> {
+        let paths = self.iter().map(|f| rename(f.id, f.path)).collect();
+        SourceView {
+            paths: Some(paths),
+            ..self
         }
-        self
     }
 }
 

@@ -6,17 +6,23 @@
 //! staged blob of every tracked manifest, through one `git cat-file --batch`), checked as
 //! a whole, and the findings are then filtered: one is kept when its primary or any
 //! related location is in a staged file (a staged client meets the compose file that
-//! runs its server, staged or not). Owns the `git` invocations. Must not: check or render.
+//! runs its server, staged or not). `skew.toml` is read from the index too ([`load`]):
+//! its staged version is the one the commit will carry, and a `skew.toml` that exists
+//! only in the working tree is not part of it. Owns the `git` invocations. Must not:
+//! check or render.
 
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::config::{Config, ConfigError, FILE_NAME};
 use crate::diagnostic::Finding;
+use crate::pipeline::{Error, Loaded};
 use crate::rehearse::since;
+use crate::rule::RuleSet;
 use crate::scan::{self, Inventory, ScanOptions};
-use crate::source::Sources;
+use crate::source::SourceView;
 
 /// Why the staged files could not be listed: skew cannot do its job (exit 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,9 +145,107 @@ fn staged_blobs(root: &Path, opts: &ScanOptions) -> Result<Inventory, StagedErro
     Ok(scan::scan_texts(root, files))
 }
 
+/// The folder of `root` (itself, or a single file's folder).
+fn folder(root: &Path) -> PathBuf {
+    if root.is_file() {
+        root.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
+    } else {
+        root.to_path_buf()
+    }
+}
+
+/// `skew.toml` at `root` as git's index holds it: `None` when the index has none there
+/// (not added yet, or only in the working tree), an error when it does not load.
+pub fn staged_config(root: &Path) -> Result<Option<Config>, Error> {
+    let dir = folder(root);
+    let fail = |message: String| {
+        Error::Staged(StagedError::Git {
+            dir: dir.clone(),
+            message,
+        })
+    };
+    let listing =
+        since::git(&dir, &["ls-files", "--stage", "-z", "--", FILE_NAME], None).map_err(fail)?;
+    let listing = String::from_utf8_lossy(&listing);
+    // `<mode> <oid> <stage>\t<path>\0`; in a merge conflict there is no stage 0: none
+    let oid = listing.split('\0').find_map(|entry| {
+        let (meta, path) = entry.split_once('\t')?;
+        let mut meta = meta.split(' ');
+        let (_, oid, stage) = (meta.next()?, meta.next()?, meta.next()?);
+        (path == FILE_NAME && stage == "0").then(|| oid.to_string())
+    });
+    let Some(oid) = oid else {
+        return Ok(None);
+    };
+    let bytes = since::git(&dir, &["cat-file", "blob", &oid], None).map_err(fail)?;
+    let refuse = |message: String| ConfigError {
+        path: FILE_NAME.to_string(),
+        text: String::new(),
+        problems: vec![(0, 0, message)],
+    };
+    if bytes.len() as u64 > crate::limits::MAX_CONFIG_FILE_SIZE {
+        return Err(refuse(format!(
+            "the staged `{FILE_NAME}` is over {} bytes",
+            crate::limits::MAX_CONFIG_FILE_SIZE
+        ))
+        .into());
+    }
+    let decoded = crate::read::decode(bytes);
+    if let Some((at, message)) = decoded.problem {
+        return Err(ConfigError {
+            path: FILE_NAME.to_string(),
+            text: decoded.text,
+            problems: vec![(at, at, message)],
+        }
+        .into());
+    }
+    Ok(Some(Config::parse_confined(
+        FILE_NAME,
+        &decoded.text,
+        &dir,
+    )?))
+}
+
+/// [`crate::pipeline::load_with`] for `--staged`: the config from the index (or
+/// `explicit`, read from disk as given), its rule files and exclusions, and the project
+/// scanned from the index, keeping the files under `within`. Returns the staged files'
+/// names with what was loaded.
+pub fn load(
+    root: &Path,
+    explicit: Option<&Path>,
+    mut rules: RuleSet,
+    exclude: &[String],
+    within: Option<&str>,
+) -> Result<(BTreeSet<String>, Loaded), Error> {
+    let config = match explicit {
+        Some(_) => Config::load(root, explicit)?,
+        None => staged_config(root)?,
+    };
+    if let Some(c) = &config {
+        for p in &c.rules {
+            rules.load_path(p)?;
+        }
+    }
+    let mut opts = ScanOptions::default();
+    if let Some(limit) = config.as_ref().and_then(|c| c.max_file_size) {
+        opts.max_file_size = limit;
+    }
+    opts.exclude = crate::suppress::exclude_set(config.as_ref(), exclude);
+    let opts = opts.keeping(within);
+    let (names, inv) = scan_index(root, &opts)?;
+    Ok((names, Loaded { config, rules, inv }))
+}
+
 /// Keep the findings whose primary or any related location is in one of `staged`.
-pub fn retain_touching(findings: &mut Vec<Finding>, sources: &Sources, staged: &BTreeSet<String>) {
-    let touches = |span: crate::source::Span| staged.contains(&sources.get(span.file).path);
+pub fn retain_touching(
+    findings: &mut Vec<Finding>,
+    sources: &SourceView<'_>,
+    staged: &BTreeSet<String>,
+) {
+    let touches = |span: crate::source::Span| staged.contains(sources.path(span.file));
     findings.retain(|f| touches(f.primary.span) || f.related.iter().any(|l| touches(l.span)));
 }
 
@@ -169,7 +273,7 @@ mod tests {
 
     #[test]
     fn a_finding_is_kept_when_either_end_is_staged() {
-        let mut sources = Sources::new();
+        let mut sources = crate::source::Sources::new();
         let pkg = sources.add("api/package.json", "{}");
         let compose = sources.add("docker-compose.yml", "services: {}");
         let other = sources.add("web/package.json", "{}");
@@ -182,7 +286,7 @@ mod tests {
         let staged = |names: &[&str]| names.iter().map(|s| s.to_string()).collect();
         let kept = |names: &[&str]| {
             let mut f = all.clone();
-            retain_touching(&mut f, &sources, &staged(names));
+            retain_touching(&mut f, &sources.view(), &staged(names));
             f.into_iter().map(|f| f.message).collect::<Vec<_>>()
         };
         assert_eq!(kept(&["api/package.json"]), ["cannot parse x: client"]);

@@ -773,26 +773,160 @@ fn graph_env_restricts_the_picture() {
     assert!(stdout(&out).is_empty());
 }
 
+/// The README's YAML block that starts with `first_line`.
+fn readme_yaml(first_line: &str) -> String {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find(&format!("```yaml\n{first_line}"))
+        .unwrap_or_else(|| panic!("README has a ```yaml block starting `{first_line}`"));
+    let body = &readme[start + "```yaml\n".len()..];
+    body[..body.find("```").unwrap()].to_string()
+}
+
+/// The README's CI and pre-commit snippets can be copied: valid YAML once the marked
+/// placeholders are filled in, the workflow fetches the history `--since` compares with,
+/// and pre-commit accepts the config.
 #[test]
-fn readme_picture_is_the_outage_graph() {
-    // docs/img/outage-graph.svg is `skew graph | dot -Tsvg` of the outage fixture; when the
-    // graph changes, regenerate it: (cd fixtures/integ/outage && skew graph) | dot -Tsvg
-    let svg = std::fs::read_to_string(repo_root().join("docs/img/outage-graph.svg")).unwrap();
-    let dot = stdout(&skew(&outage(), &["graph"]));
-    let nodes: Vec<&str> = dot
-        .lines()
-        .filter_map(|l| l.trim().split_once(" [label="))
-        .map(|(id, _)| id)
-        .filter(|id| !id.contains("->"))
-        .collect();
-    assert_eq!(nodes.len(), 4, "{dot}");
-    for id in nodes {
-        assert!(
-            svg.contains(&format!("<title>{id}</title>")),
-            "node {id} missing from the picture"
-        );
+fn readme_snippets_can_be_copied() {
+    let fill = |s: &str| {
+        s.replace("<SKEW_REPO>", "https://git.example.test/skew/skew")
+            .replace("<SKEW_VERSION>", "v0.1.0")
+    };
+    let workflow = fill(&readme_yaml("# .github/workflows/skew.yml"));
+    let doc: Value = serde_saphyr::from_str(&workflow).expect("the workflow parses");
+    let steps = doc["jobs"]["skew"]["steps"].as_array().expect("steps");
+    let checkout = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/checkout"))
+        })
+        .expect("a checkout step");
+    assert_eq!(
+        checkout["with"]["fetch-depth"], 0,
+        "--since needs the base branch"
+    );
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(
+        runs.iter().any(|r| r.starts_with("cargo install --locked")),
+        "{runs:?}"
+    );
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("skew check --since origin/${{ github.base_ref }}")),
+        "{runs:?}"
+    );
+    let hooks = fill(&readme_yaml("# .pre-commit-config.yaml"));
+    let doc: Value = serde_saphyr::from_str(&hooks).expect("the pre-commit config parses");
+    assert_eq!(doc["repos"][0]["hooks"][0]["id"], "skew");
+    let defined = std::fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).unwrap();
+    assert!(defined.contains("- id: skew"), "the hook id exists");
+    if have("pre-commit") {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".pre-commit-config.yaml"), &hooks).unwrap();
+        let o = Command::new("pre-commit")
+            .args(["validate-config", ".pre-commit-config.yaml"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     }
-    assert!(svg.contains("mysql 2.18.1") && svg.contains("mysql 8.0.36"));
+}
+
+/// Every node of the DOT is in the SVG, and so are the outage's two ends.
+fn check_nodes(dot_text: &str, svg: &str) {
+    for line in dot_text.lines() {
+        if let Some((id, _)) = line.trim().split_once(" [label=")
+            && !id.contains("->")
+        {
+            assert!(
+                svg.contains(&format!("<title>{id}</title>")),
+                "node {id} missing from the picture"
+            );
+        }
+    }
+    assert!(
+        svg.contains("mysql 8.0.36") && svg.contains("PyMySQL ==0.8.1"),
+        "{svg}"
+    );
+}
+
+/// The command the README prints beside its picture, run in the outage fixture (`--root .`:
+/// skew's own repository is the project around the fixture).
+const PICTURE_COMMAND: &str = "cd fixtures/outage-2023-06-03 && skew graph --root . | dot -Tsvg -o ../../docs/img/outage-graph.svg";
+
+/// README's picture is drawn by the command printed beside it: the DOT that command's
+/// `skew graph` prints is checked in (`docs/img/outage-graph.dot`) and must be current, and
+/// the SVG is what Graphviz draws from it (compared byte for byte when the installed
+/// `dot` is the version that drew it, else node by node). `SKEW_UPDATE_DOCS=1` rewrites both.
+#[test]
+fn readme_picture_is_drawn_by_the_command_beside_it() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let at = readme
+        .find("![skew graph of the outage fixture](docs/img/outage-graph.svg)")
+        .expect("the README shows the picture");
+    let before = &readme[..at];
+    let shown = &before[before.len().saturating_sub(800)..];
+    assert!(
+        shown.contains(PICTURE_COMMAND),
+        "the README prints `{PICTURE_COMMAND}` above the picture"
+    );
+
+    let fixture = repo_root().join("fixtures/outage-2023-06-03");
+    let o = skew(&fixture, &["graph", "--root", "."]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dot_text = stdout(&o);
+    let dot_path = repo_root().join("docs/img/outage-graph.dot");
+    let svg_path = repo_root().join("docs/img/outage-graph.svg");
+    let update = std::env::var_os("SKEW_UPDATE_DOCS").is_some();
+    if update {
+        std::fs::write(&dot_path, &dot_text).unwrap();
+    }
+    let committed = std::fs::read_to_string(&dot_path).unwrap_or_default();
+    assert_eq!(
+        committed, dot_text,
+        "docs/img/outage-graph.dot is stale: SKEW_UPDATE_DOCS=1 cargo test --test integrations readme_picture"
+    );
+    if !have("dot") {
+        let svg = std::fs::read_to_string(&svg_path).unwrap_or_default();
+        check_nodes(&dot_text, &svg);
+        return;
+    }
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot_text.as_bytes())
+        .unwrap();
+    let drawn = child.wait_with_output().unwrap();
+    assert!(drawn.status.success());
+    let drawn = String::from_utf8(drawn.stdout).unwrap();
+    let version = |svg: &str| {
+        svg.lines()
+            .find(|l| l.contains("Generated by graphviz version"))
+            .map(str::to_string)
+    };
+    if update {
+        std::fs::write(&svg_path, &drawn).unwrap();
+    }
+    let svg = std::fs::read_to_string(&svg_path).unwrap_or_default();
+    check_nodes(&dot_text, &svg);
+    if version(&drawn) == version(&svg) {
+        assert_eq!(
+            svg, drawn,
+            "docs/img/outage-graph.svg is not what `dot` draws from the DOT: SKEW_UPDATE_DOCS=1 cargo test --test integrations readme_picture"
+        );
+    } else {
+        eprintln!("note: the picture was drawn by another Graphviz; compared node by node only");
+    }
 }
 
 // ---------------------------------------------------------------------------------------

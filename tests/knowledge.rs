@@ -67,6 +67,15 @@ fn python_end_of_life_day() {
         on.len() == 1 && on[0].contains("Python 3.8 reached end of life on 2024-10-07"),
         "{on:?}"
     );
+    // 3.15 (released 2026-10-01): planned end October 2031, reported from November on
+    let at_315 = |today: &str| {
+        of(
+            "python-eol",
+            &findings(dir, &["--assume", "python=3.15.0", "--today", today]),
+        )
+    };
+    assert_eq!(at_315("2031-10-31"), Vec::<String>::new());
+    assert_eq!(at_315("2031-11-01").len(), 1);
     // 3.12's planned end (October 2028) is far from today's fixture date
     let dir_312 = findings(dir, &["--today", "2026-12-02"]);
     assert_eq!(of("python-eol", &dir_312), Vec::<String>::new());
@@ -96,6 +105,9 @@ fn node_end_of_life_days_from_the_schedule() {
     assert_eq!(at("22.12.0", "2026-12-02"), Vec::<String>::new());
     assert_eq!(at("24.1.0", "2026-12-02"), Vec::<String>::new());
     assert_eq!(at("24.1.0", "2028-04-30").len(), 1);
+    // 26 (LTS from 2026-10-28): "end": "2029-04-30"
+    assert_eq!(at("26.3.0", "2029-04-29"), Vec::<String>::new());
+    assert_eq!(at("26.3.0", "2029-04-30").len(), 1);
 }
 
 /// Messages of `kubernetes-removed-api` findings on the removed-API fail project, on a

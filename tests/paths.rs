@@ -409,3 +409,54 @@ fn staged_does_not_see_files_that_are_not_in_the_index() {
     let o = run(root, &["check", "--staged", "--format", "short"], &[]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
 }
+
+/// `--staged` reads `skew.toml` from the index as well: the commit carries the staged
+/// version, so an ignore only in the working tree does not let a bad commit through, and
+/// an ignore staged with the commit holds even when the working tree dropped it.
+#[test]
+fn staged_reads_skew_toml_from_the_index() {
+    if !have_git() {
+        return;
+    }
+    const IGNORE: &str =
+        "[[ignore]]\nrule = \"mysql-caching-sha2-password\"\nreason = \"retired in Q1\"\n";
+    let check_staged = |root: &Path| run(root, &["check", "--staged", "--format", "short"], &[]);
+    // the ignore exists only in the working tree: not part of the commit
+    let repo = committed(NEW_CLIENT);
+    let root = repo.path();
+    write(root, "services/api/package.json", OLD_CLIENT);
+    git(root, &["add", "services/api/package.json"]);
+    write(root, "skew.toml", IGNORE);
+    let o = check_staged(root);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("mysql-caching-sha2-password"),
+        "{}",
+        stdout(&o)
+    );
+    // staged with the commit, it holds, even once the working tree's copy is gone
+    git(root, &["add", "skew.toml"]);
+    std::fs::remove_file(root.join("skew.toml")).unwrap();
+    let o = check_staged(root);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    // a broken skew.toml in the working tree does not stop a commit whose staged one loads
+    write(
+        root,
+        "skew.toml",
+        "[[ignore]]\nrule = \"mysql-caching-sha2-password\"\n",
+    );
+    let o = check_staged(root);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let o = run(root, &["check", "--format", "short"], &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "the working tree's own config is refused"
+    );
+    // and a broken staged one is refused, naming it
+    git(root, &["add", "skew.toml"]);
+    let o = check_staged(root);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("skew.toml"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("reason"), "{}", stderr(&o));
+}

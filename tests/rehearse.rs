@@ -491,3 +491,56 @@ fn since_reports_only_what_a_change_introduces_without_touching_the_tree() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no-such-rev"));
 }
+
+#[test]
+fn a_baseline_written_before_a_component_is_added_above_still_matches() {
+    // component ids (`path#n`) count a file's components, so a dependency added above
+    // the blamed one shifts its id; baselines fingerprint without ids and still match
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/outage-2023-06-03"),
+        &repo,
+    );
+    let baseline = dir.path().join("skew-baseline.json");
+    let req = repo.join("services/worker/requirements.txt");
+    let ids_of_worker_finding = || {
+        let o = skew_in(dir.path(), &["check", "repo", "--format", "json"]);
+        let doc = json(&o);
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["location"]["path"] == "services/worker/requirements.txt")
+            .expect("the worker's finding")["components"]
+            .clone()
+    };
+    let before = ids_of_worker_finding();
+    assert_eq!(before[0], "services/worker/requirements.txt#0");
+    let o = skew_in(
+        dir.path(),
+        &["baseline", "write", baseline.to_str().unwrap(), "repo"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+
+    let old = std::fs::read_to_string(&req).unwrap();
+    std::fs::write(&req, old.replace("PyMySQL", "certifi==2024.2.2\nPyMySQL")).unwrap();
+    let after = ids_of_worker_finding();
+    assert_eq!(after[0], "services/worker/requirements.txt#1");
+
+    let o = skew_in(
+        dir.path(),
+        &[
+            "check",
+            "repo",
+            "--baseline",
+            baseline.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let doc = json(&o);
+    assert_eq!(doc["findings"], serde_json::json!([]));
+    assert_eq!(doc["summary"]["hidden"]["baseline"], 2);
+}

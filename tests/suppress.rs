@@ -204,6 +204,49 @@ fn an_expired_ignore_brings_its_findings_back_with_a_warning_at_its_line() {
     assert!(short(&o).contains(&"skew.toml:5 expired-ignore".to_string()));
 }
 
+/// Inline `until=YYYY-MM-DD` right after the `]`: holds through that day, then the
+/// findings come back with an `expired-ignore` warning at the date; a date that is none
+/// voids the directive, with the same warning.
+#[test]
+fn an_inline_ignore_with_until_expires_too() {
+    let with = |comment: &str| {
+        let dir = project("");
+        let etl = dir.path().join("services/etl/requirements.txt");
+        std::fs::write(&etl, format!("asyncpg==0.18.3  # {comment}\n")).unwrap();
+        dir
+    };
+    let etl = "services/etl/requirements.txt:1 postgres-scram-sha-256".to_string();
+    // SKEW_TODAY is 2026-01-01: it holds through its `until` day
+    let dir = with("skew: ignore[postgres-scram-sha-256] until=2026-01-01 -- etl retires in Q1");
+    let lines = short(&check(dir.path(), &[]));
+    assert!(!lines.contains(&etl), "{lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("ignore")), "{lines:?}");
+    // the day after, the finding is back, with the warning at the date
+    let o = check(dir.path(), &["--today", "2026-01-02"]);
+    let lines = short(&o);
+    assert!(lines.contains(&etl), "{lines:?}");
+    assert!(
+        lines.contains(&"services/etl/requirements.txt:1 expired-ignore".to_string()),
+        "{lines:?}"
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "requirements.txt:1:63: warning[expired-ignore]: `skew: ignore[postgres-scram-sha-256]` expired on 2026-01-01: what it hid is reported again"
+        ),
+        "{out}"
+    );
+    // not a date: void, and said so
+    let dir = with("skew: ignore[postgres-scram-sha-256] until=2026-02-30 -- typo");
+    let o = check(dir.path(), &[]);
+    let lines = short(&o);
+    assert!(lines.contains(&etl), "{lines:?}");
+    assert!(stdout(&o).contains("not a calendar date"), "{}", stdout(&o));
+    // the reason may mention `until=`: only right after the `]` is it the expiry
+    let dir = with("skew: ignore[postgres-scram-sha-256] -- until=2020-01-01 was the old plan");
+    assert!(!short(&check(dir.path(), &[])).contains(&etl));
+}
+
 #[test]
 fn an_ignore_that_matches_nothing_is_an_unused_ignore_info() {
     let dir = project(

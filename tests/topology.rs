@@ -104,6 +104,14 @@ fn one_rule_family_on_one_client_is_one_finding_without_empty_tags() {
 }
 
 #[test]
+fn two_services_of_one_anchored_image_line_make_one_finding() {
+    let (code, text) = short("anchor-alias");
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(text.matches("[mongodb-eol]").count(), 1, "{text}");
+    insta::assert_snapshot!("anchor_alias_short", text);
+}
+
+#[test]
 fn json_pairing_field_validates_against_the_schema() {
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(root().join("docs/skew-output.schema.json")).unwrap(),

@@ -35,6 +35,28 @@ fn an_upper_bound_inside_the_line_is_a_warning_naming_it() {
     insta::assert_snapshot!("truth_release_line_upper_bound", out);
 }
 
+/// Regression (hyperledger/fabric-samples): `FROM node:lts` against `engines.node`
+/// `>=20` was "outside the package's engines.node", five false warnings.
+#[test]
+fn a_runtime_tag_naming_no_version_meets_a_lower_bound() {
+    let o = skew(&[
+        "check",
+        "fixtures/truth/unnumbered-runtime",
+        "--today",
+        TODAY,
+        "--format",
+        "short",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains("api/package.json"), "{out}");
+    assert!(
+        out.contains("legacy/package.json") && out.contains("node-engines-mismatch"),
+        "{out}"
+    );
+    insta::assert_snapshot!("truth_unnumbered_runtime", out);
+}
+
 /// What-if reads an upgrade to a line the same way: `node=22` is the newest 22.x.
 #[test]
 fn what_if_an_upgrade_to_a_line_is_its_newest_release() {

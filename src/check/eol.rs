@@ -62,6 +62,7 @@ pub(super) fn evaluate(
                 version: c.version.clone(),
                 counterpart: Some(format!("end of life {}", release.eol)),
             },
+            components: Vec::new(),
         };
         out.push(Evaluation::new(
             inst.index,

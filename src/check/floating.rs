@@ -45,6 +45,7 @@ pub(super) fn lint(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 version: c.version.clone(),
                 counterpart: None,
             },
+            components: vec![c.id],
         });
     }
 }

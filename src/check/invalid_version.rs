@@ -132,5 +132,6 @@ fn finding(c: &Component, message: String) -> Finding {
             version: c.effective_version().map(str::to_string),
             counterpart: None,
         },
+        components: vec![c.id],
     }
 }

@@ -17,10 +17,13 @@ mod same_major;
 mod settings;
 mod skew;
 
-use crate::component::{Component, ComponentKind, Ecosystem, UnitFact};
+use std::collections::{HashMap, HashSet};
+
+use crate::component::{Component, ComponentId, ComponentKind, Ecosystem, UnitFact};
 use crate::diagnostic::{Finding, Label, Severity, Subject};
 use crate::rule::{Date, Product, Rule, RuleKind, RuleSet};
-use crate::source::Sources;
+use crate::scan::Inventory;
+use crate::source::{SourceView, Sources};
 use crate::version::{
     Scheme, Verdict, VersionError, VersionSet, declares_line, newest_verdict, parse_declared,
     parse_requirement, parse_version, verdict,
@@ -48,17 +51,71 @@ pub struct Assumption {
     pub version: String,
 }
 
-/// What is being rehearsed: substituted versions and which environments components are
-/// deployed in. The default scenario is the repository as it stands.
-#[derive(Debug, Clone, Default)]
+/// What is being rehearsed, layered over the inventory (which stays as the scan left
+/// it): substituted versions, the servers the scenario adds (declared in `skew.toml`,
+/// stand-ins for assumed products) in files of its own, which environments components
+/// are deployed in, and which components `--env` leaves out, all by component id.
+/// [`Scenario::bare`] is the repository as it stands.
+#[derive(Debug, Default)]
 pub struct Scenario {
     pub assumptions: Vec<Assumption>,
-    /// Per component (by index): the environments it is deployed in; empty = all.
-    pub environments: Vec<Vec<usize>>,
+    /// Servers the scenario adds, numbered in their own files.
+    pub extra: Vec<Component>,
+    /// The files the scenario shows besides the scan's, stacked after them: user rule
+    /// files (findings point at the rule line), `skew.toml` when it declares servers or
+    /// its ignores are reported, `(assumed)`.
+    pub sources: Sources,
+    /// The environments a component is deployed in, by id; not listed: every one.
+    pub environments: HashMap<ComponentId, Vec<usize>>,
+    /// The components `--env` leaves out.
+    pub left_out: HashSet<ComponentId>,
     /// The configured environments' names, by environment index.
     pub environment_names: Vec<String>,
     /// Per environment: its place in the promotion order (`rank`), if it has one.
     pub ranks: Vec<Option<usize>>,
+}
+
+impl Scenario {
+    /// The repository as it stands: no substitution, no added server, every environment;
+    /// only the user rule files besides the scan's (the scan's own file of that path
+    /// wins).
+    pub fn bare(inv: &Inventory, rules: &RuleSet) -> Scenario {
+        let mut sources = Sources::after(&inv.sources);
+        for (path, text) in &rules.user_files {
+            if inv.sources.by_path(path).is_none() && sources.by_path(path).is_none() {
+                sources.add(path.clone(), text.clone());
+            }
+        }
+        Scenario {
+            sources,
+            ..Scenario::default()
+        }
+    }
+
+    /// The scan's files and the scenario's, as every reader sees them.
+    pub fn sources<'a>(&'a self, inv: &'a Inventory) -> SourceView<'a> {
+        SourceView::new(&inv.sources, Some(&self.sources))
+    }
+
+    /// The components checked: the inventory's that `--env` keeps, then the added
+    /// servers it keeps, in that order.
+    pub fn components<'a>(&'a self, inv: &'a Inventory) -> Vec<&'a Component> {
+        let kept = |c: &&Component| !self.left_out.contains(&c.id);
+        if self.left_out.is_empty() {
+            inv.components.iter().chain(&self.extra).collect()
+        } else {
+            inv.components
+                .iter()
+                .chain(&self.extra)
+                .filter(kept)
+                .collect()
+        }
+    }
+
+    /// The environments component `id` is deployed in; empty: every one.
+    pub fn environments_of(&self, id: ComponentId) -> &[usize] {
+        self.environments.get(&id).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl Default for CheckOptions {
@@ -233,9 +290,11 @@ fn compare_versions(a: &str, b: &str) -> Option<std::cmp::Ordering> {
 
 /// What every kind gets to look at.
 pub struct Context<'a> {
-    pub components: &'a [Component],
+    /// The components checked (the scenario's: [`Scenario::components`]); evaluations
+    /// and the graph index into this list.
+    pub components: Vec<&'a Component>,
     pub rules: &'a RuleSet,
-    pub sources: &'a Sources,
+    pub sources: SourceView<'a>,
     /// Every component that is an instance of a known product.
     pub instances: Vec<Instance<'a>>,
     pub options: CheckOptions,
@@ -277,14 +336,18 @@ fn index_key(ecosystem: Ecosystem, name: &str) -> String {
 
 impl<'a> Context<'a> {
     /// A context with default options (today from the system clock, nothing assumed).
-    pub fn new(components: &'a [Component], rules: &'a RuleSet, sources: &'a Sources) -> Self {
+    pub fn new(
+        components: impl IntoIterator<Item = &'a Component>,
+        rules: &'a RuleSet,
+        sources: impl Into<SourceView<'a>>,
+    ) -> Self {
         Self::with_options(components, rules, sources, CheckOptions::default())
     }
 
     pub fn with_options(
-        components: &'a [Component],
+        components: impl IntoIterator<Item = &'a Component>,
         rules: &'a RuleSet,
-        sources: &'a Sources,
+        sources: impl Into<SourceView<'a>>,
         options: CheckOptions,
     ) -> Self {
         Self::build(components, rules, sources, &Scenario::default(), options)
@@ -292,9 +355,9 @@ impl<'a> Context<'a> {
 
     /// A scenario (assumptions, environments) with default options.
     pub fn with_scenario(
-        components: &'a [Component],
+        components: impl IntoIterator<Item = &'a Component>,
         rules: &'a RuleSet,
-        sources: &'a Sources,
+        sources: impl Into<SourceView<'a>>,
         scenario: &Scenario,
     ) -> Self {
         Self::build(
@@ -307,12 +370,14 @@ impl<'a> Context<'a> {
     }
 
     pub fn build(
-        components: &'a [Component],
+        components: impl IntoIterator<Item = &'a Component>,
         rules: &'a RuleSet,
-        sources: &'a Sources,
+        sources: impl Into<SourceView<'a>>,
         scenario: &Scenario,
         mut options: CheckOptions,
     ) -> Self {
+        let components: Vec<&'a Component> = components.into_iter().collect();
+        let sources = sources.into();
         // one list of assumptions, whichever door they came through
         for a in &scenario.assumptions {
             if !options.assume.iter().any(|(p, _)| p == &a.product) {
@@ -320,7 +385,7 @@ impl<'a> Context<'a> {
             }
         }
         let mut instances = Vec::new();
-        for (index, c) in components.iter().enumerate() {
+        for (index, &c) in components.iter().enumerate() {
             let Some(product) = rules.products.iter().find(|p| p.matches(c)) else {
                 continue;
             };
@@ -371,8 +436,14 @@ impl<'a> Context<'a> {
                 newest,
             });
         }
-        let mut environments = scenario.environments.clone();
-        environments.resize(components.len(), Vec::new());
+        let environments: Vec<Vec<usize>> = if scenario.environments.is_empty() {
+            vec![Vec::new(); components.len()]
+        } else {
+            components
+                .iter()
+                .map(|c| scenario.environments_of(c.id).to_vec())
+                .collect()
+        };
         let mut named: std::collections::HashMap<(Ecosystem, String), Vec<usize>> =
             std::collections::HashMap::new();
         for (index, c) in components.iter().enumerate() {
@@ -448,7 +519,7 @@ impl<'a> Context<'a> {
 
     /// The path (relative to the scan root) of the file a component was declared in.
     pub fn path_of(&self, c: &Component) -> &str {
-        &self.sources.get(c.span.file).path
+        self.sources.path(c.span.file)
     }
 
     /// Instances of one product.
@@ -685,6 +756,7 @@ pub fn client_finding(
         fix: None,
         sources: sources_with(rule, entry_source),
         subject: client_subject(c, counterpart),
+        components: Vec::new(),
     }
 }
 

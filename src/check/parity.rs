@@ -81,6 +81,9 @@ pub(super) fn lint(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     version: inst.component.version.clone(),
                     counterpart: Some(name.to_string()),
                 },
+                components: std::iter::once(inst.component.id)
+                    .chain(earlier.iter().map(|(o, _)| o.component.id))
+                    .collect(),
             });
         }
     }

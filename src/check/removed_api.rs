@@ -117,6 +117,7 @@ fn finding(
             version: None,
             counterpart: Some(counterpart.to_string()),
         },
+        components: Vec::new(),
     }
 }
 

@@ -76,6 +76,7 @@ pub(super) fn evaluate(
                             version: c.version.clone(),
                             counterpart: Some(format!("`{shown}`")),
                         },
+                        components: Vec::new(),
                     }
                 },
             ));

@@ -14,7 +14,9 @@
 //! configuration counts as the root; see [`super::runtime_in_scope`]). A declared range
 //! is in the package's syntax, so the runtime's versions are re-read in that scheme
 //! (`18` -> npm `18.0.0`); runtimes tagged as pre-releases are skipped rather than
-//! approximated. Must not: guess a runtime when the repository declares none.
+//! approximated. A runtime tag naming no version (`node:lts`) meets a range with no upper
+//! bound and is checked against every version otherwise. Must not: guess a runtime when
+//! the repository declares none.
 
 use super::{
     Context, Evaluation, Instance, Outcome, client_finding, client_versions,
@@ -84,7 +86,9 @@ pub(super) fn evaluate(
                 continue;
             }
             for (inst, _) in in_scope() {
-                let Some(run_verdict) = inst.verdict(&pkg.runtime) else {
+                let Some(run_verdict) =
+                    unnumbered_verdict(inst, &pkg.runtime).or_else(|| inst.verdict(&pkg.runtime))
+                else {
                     continue;
                 };
                 let outcome = match (run_verdict, &package_verdict) {
@@ -141,7 +145,9 @@ pub(super) fn evaluate(
             let Some(run) = convert(run, scheme) else {
                 continue;
             };
-            let run_verdict = if inst.newest {
+            let run_verdict = if let Some(v) = unnumbered_verdict(inst, &wanted) {
+                v
+            } else if inst.newest {
                 newest_verdict(&run, &wanted)
             } else {
                 verdict(&run, &wanted)
@@ -188,6 +194,21 @@ pub(super) fn evaluate(
 /// older than 1.70, per the Cargo reference), which Cargo's requirement syntax would
 /// read as `^1.70` and so wrongly exclude a Rust 2.0; it is read as `>=1.70`. A
 /// `rust-version` with operators is invalid for Cargo, and does not parse here either.
+/// A runtime whose tag names no version (`FROM node:lts`, `python:latest`) runs a
+/// recent release, whichever the next build pulls: it meets a range with no upper bound
+/// (`>=20`: versions only grow), so that pair is `Always`. `None` otherwise: a range with
+/// an upper bound is checked against every version, as for any unpinned runtime.
+fn unnumbered_verdict(inst: &Instance<'_>, required: &VersionSet) -> Option<Verdict> {
+    let unnumbered = inst.floating
+        && inst.assumed.is_none()
+        && inst
+            .versions
+            .as_ref()
+            .is_ok_and(|v| *v == VersionSet::all());
+    (unnumbered && !required.is_empty() && required.above_all().is_empty())
+        .then_some(Verdict::Always)
+}
+
 fn declared_range(scheme: Scheme, text: &str) -> Result<VersionSet, VersionError> {
     match scheme {
         Scheme::Cargo => parse_declared(scheme, &format!(">={}", text.trim())),

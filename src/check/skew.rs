@@ -2,8 +2,8 @@
 //! direction (kubectl and client-go against the Kubernetes API server: ±1), or, with
 //! `max_newer`, within `max_skew` older and `max_newer` newer (a kubelet: up to three
 //! minors older than the API server, never newer). A client grouped with one of the
-//! servers in its own file (a Terraform node group naming its cluster) is compared with
-//! that server only.
+//! servers in its own folder (a Terraform node group naming its cluster) is compared
+//! with that server only.
 //!
 //! Both sides must pin one minor: `kubectl 1.28.4` and a cluster `1.29` compare, a
 //! client range spanning minors (`^0.28.0` only pins 0.28 if it stays below 0.29) is
@@ -79,13 +79,18 @@ pub(super) fn evaluate(
             let Some(client) = clients.iter().find(|r| r.matches(c)) else {
                 continue;
             };
-            // a client grouped with one server in its own file (a node group that
-            // references its cluster) is compared with that server only
+            // a client grouped with one server in its own folder (a node group that
+            // references its cluster; a Terraform module is one folder) is compared
+            // with that server only
+            let folder = |f| {
+                let path = cx.sources.get(f).path;
+                path.rsplit_once('/').map_or("", |(dir, _)| dir)
+            };
             let bound = |t: &Target<'_, '_>| {
                 t.inst.is_some_and(|i| {
                     c.group.is_some()
                         && i.component.group == c.group
-                        && i.component.span.file == c.span.file
+                        && folder(i.component.span.file) == folder(c.span.file)
                 })
             };
             if !bound(t) && targets.iter().any(bound) {
@@ -275,7 +280,7 @@ source = "https://example.test/kubelet"
             cluster("1.27").group("aws_eks_cluster.legacy"),
             // references `aws_eks_cluster.prod`: compared with 1.33 only
             kubelet("1.33").group("aws_eks_cluster.prod"),
-            // names no cluster resource: compared with both (newer than 1.27)
+            // grouped with no server: compared with both (newer than 1.27)
             kubelet("1.30").group("aws_eks_node_group.loose"),
         ];
         insta::assert_snapshot!(eval_in(

@@ -53,6 +53,11 @@ impl Extractor for Dockerfile {
 
     fn wants(&self, path: &Path) -> bool {
         let name = file_name(path);
+        // `Dockerfile.dev.dockerignore` is the ignore file BuildKit reads for
+        // `Dockerfile.dev` (a Dockerfile-specific `.dockerignore`), not a Dockerfile
+        if name.ends_with(".dockerignore") {
+            return false;
+        }
         name == "Dockerfile"
             || name == "Containerfile"
             || name
@@ -504,6 +509,8 @@ mod tests {
         }
         for p in [
             "dockerfile.txt",
+            "Dockerfile.agentless.dockerignore",
+            "api.Dockerfile.dockerignore",
             "Dockerfile.",
             ".Dockerfile",
             "Dockerfiles",

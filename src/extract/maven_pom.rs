@@ -591,6 +591,7 @@ pub(crate) fn unresolved_property(name: &str, span: Span, text: &str, why: &str)
             version: Some(text.to_string()),
             counterpart: None,
         },
+        components: Vec::new(),
     }
 }
 

@@ -3,8 +3,8 @@
 //! Azure flexible servers and Azure Cache for Redis, ElastiCache, Memorystore for Redis,
 //! OpenSearch, MSK) with their engine versions, directly or through a module's inputs
 //! (`engine`/`engine_version`, `kafka_version`), plus the Kubernetes version of managed
-//! clusters (EKS, GKE) and of their node groups' kubelets (`aws_eks_node_group`,
-//! `google_container_node_pool` `version`, as runtime `kubelet`).
+//! clusters (EKS, GKE) and of EKS node groups' kubelets (`aws_eks_node_group` `version`,
+//! as runtime `kubelet`).
 //!
 //! Values come straight from `hcl-edit`, which keeps the byte span of every expression.
 //! A value that is not a literal (a variable, a function call, a template) has no known
@@ -59,10 +59,12 @@ impl Extractor for Terraform {
                 return out.problem(parse_error(file.span(start, end), "Terraform", message));
             }
         };
-        let cx = Context {
+        let mut cx = Context {
             file,
             variables: variables(&body),
+            clusters: HashMap::new(),
         };
+        cx.clusters = cx.cluster_names(&body);
         for block in body.blocks() {
             match (block.ident.as_str(), labels(block).as_slice()) {
                 ("terraform", []) => cx.terraform_block(block, out),
@@ -99,9 +101,26 @@ struct Context<'a> {
     file: &'a SourceFile,
     /// `variable "x" { default = <expr> }` in this file.
     variables: HashMap<String, &'a Expression>,
+    /// `(resource type, literal name)` → `TYPE.NAME` of the EKS clusters in this file,
+    /// so a node group naming its cluster by a literal is grouped with it.
+    clusters: HashMap<(String, String), String>,
 }
 
 impl Context<'_> {
+    /// The literal `name` of every `aws_eks_cluster`.
+    fn cluster_names(&self, body: &Body) -> HashMap<(String, String), String> {
+        body.get_blocks("resource")
+            .filter_map(|b| {
+                let labels = labels(b);
+                let [kind @ "aws_eks_cluster", name] = labels.as_slice() else {
+                    return None;
+                };
+                let literal = self.attr(&b.body, "name")?.text?;
+                Some(((kind.to_string(), literal), format!("{kind}.{name}")))
+            })
+            .collect()
+    }
+
     /// `terraform { required_version, required_providers { … } }`
     fn terraform_block(&self, block: &Block, out: &mut Extraction) {
         if let Some(v) = self.attr(&block.body, "required_version") {
@@ -320,21 +339,28 @@ impl Context<'_> {
                     ));
                 }
             }
-            "aws_eks_node_group" | "google_container_node_pool" => {
+            "aws_eks_node_group" => {
                 // the nodes' kubelet version, checked against the cluster's (the version
                 // skew policy); without `version` the nodes take the cluster's version.
+                // GKE node pools are left out: GKE upgrades masters past
+                // `min_master_version` on its own, so a pool's `version` cannot be
+                // compared with the declared minimum.
                 // A node group that references its cluster resource
-                // (`cluster_name = aws_eks_cluster.main.name`) is grouped with it, so it
-                // is compared with that cluster only.
-                let (cluster_kind, key) = match kind {
-                    "aws_eks_node_group" => ("aws_eks_cluster", "cluster_name"),
-                    _ => ("google_container_cluster", "cluster"),
-                };
-                let group = body
-                    .get_attribute(key)
-                    .and_then(|a| resource_ref(&a.value, cluster_kind))
-                    .unwrap_or(group);
-                if let Some(v) = self.attr(body, "version") {
+                // (`cluster_name = aws_eks_cluster.main.name`), or names one of this
+                // file's clusters by its literal `name`, is grouped with it, so it is
+                // compared with that cluster only.
+                let (cluster_kind, key) = ("aws_eks_cluster", "cluster_name");
+                // A node group whose cluster is neither is not read: which cluster
+                // it joins (and so its skew) is unknown.
+                let cluster = body.get_attribute(key).and_then(|a| {
+                    resource_ref(&a.value, cluster_kind).or_else(|| {
+                        let name = self.value(&a.value).text?;
+                        self.clusters
+                            .get(&(cluster_kind.to_string(), name))
+                            .cloned()
+                    })
+                });
+                if let (Some(group), Some(v)) = (cluster, self.attr(body, "version")) {
                     out.push(self.component(
                         ComponentKind::Runtime,
                         Ecosystem::Runtime,

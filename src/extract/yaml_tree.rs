@@ -208,6 +208,7 @@ pub fn ambiguous_version(
         fix: Some(format!("quote the version: `'{}'`", s.text)),
         sources: vec![source.to_string()],
         subject,
+        components: Vec::new(),
     }
 }
 

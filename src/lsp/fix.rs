@@ -157,6 +157,7 @@ source = "https://acme.example.test/changelog"
             fix: None,
             sources: Vec::new(),
             subject: Subject::default(),
+            components: Vec::new(),
         };
         quick_fix(&f, &c, &rules())
     }

@@ -134,6 +134,9 @@ fn workspace_root(params: &InitializeParams) -> PathBuf {
 /// The result of the last evaluation, kept for code actions.
 struct Snapshot {
     inv: Inventory,
+    /// The scenario the findings were checked in (skew.toml's declared servers, rule
+    /// files), over `inv`.
+    scenario: crate::check::Scenario,
     findings: Vec<Finding>,
     /// Sources with an id below this are workspace files; later ones are user rule files.
     files_scanned: usize,
@@ -347,7 +350,7 @@ impl Server<'_> {
             };
             let inv = ws.inventory();
             let rehearsed = pipeline::rehearse(
-                inv,
+                &inv,
                 &rules,
                 config.as_ref(),
                 None,
@@ -358,9 +361,10 @@ impl Server<'_> {
                 pipeline::Error::Plan(e) => format!("skew.toml: {e}"),
                 e => e.to_string(),
             })?;
-            let (inv, checked) = (rehearsed.inv, rehearsed.checked);
+            let (scenario, checked) = (rehearsed.scenario, rehearsed.checked);
             let snapshot = Snapshot {
                 inv,
+                scenario,
                 findings: checked.findings,
                 files_scanned: checked.files_scanned,
             };
@@ -403,7 +407,7 @@ impl Server<'_> {
 
     /// The file a span is in and the URI the client knows it by.
     fn file_and_uri<'s>(&self, snap: &'s Snapshot, span: Span) -> Option<(&'s SourceFile, Uri)> {
-        let file = snap.inv.sources.get(span.file);
+        let file = snap.scenario.sources(&snap.inv).file(span.file);
         if let Some((uri, _)) = self.open.get(&file.path) {
             return Some((file, uri.clone()));
         }
@@ -433,9 +437,11 @@ impl Server<'_> {
         else {
             return Vec::new();
         };
-        let Some(file) = snap.inv.sources.by_path(&rel) else {
+        let sources = snap.scenario.sources(&snap.inv);
+        let Some(file) = sources.by_path(&rel).map(|f| f.file) else {
             return Vec::new();
         };
+        let components = snap.scenario.components(&snap.inv);
         let mut actions = Vec::new();
         for f in snap
             .findings
@@ -447,13 +453,13 @@ impl Server<'_> {
             if !overlaps(&r, &params.range) {
                 continue;
             }
-            // the blamed text must be the declared version itself: never rewrite a name
-            let Some(client) = snap
-                .inv
-                .components
-                .iter()
-                .find(|c| c.span == span && c.version.as_deref() == Some(file.slice(span)))
-            else {
+            // the client the finding names first, when the blamed text is its declared
+            // version itself: never rewrite a name
+            let Some(client) = f.components.first().and_then(|id| {
+                components.iter().copied().find(|c| {
+                    c.id == *id && c.span == span && c.version.as_deref() == Some(file.slice(span))
+                })
+            }) else {
                 continue;
             };
             let Some(qf) = quick_fix(f, client, &self.rules) else {

@@ -1,5 +1,7 @@
 //! One finding per real problem: the findings of one rule family for one client
-//! collapse into one that lists the server versions the client fails on.
+//! collapse into one that lists the server versions the client fails on, and a finding
+//! repeated word for word at one place (two compose services running one anchored image
+//! line) is reported once.
 //!
 //! A family is a set of rules of one product whose ids differ only in a trailing version
 //! (`mongodb-driver-compat-6-0`, `-7-0`, `-8-0`: one vendor table, one rule per server
@@ -22,15 +24,25 @@ pub fn collapse(findings: Vec<Finding>, rules: &RuleSet) -> Vec<Finding> {
     // per kept finding: (family, rule ids merged into it with their series)
     let mut merged: Vec<Option<Merged>> = Vec::new();
     for f in findings {
+        // the same finding twice (two services running one anchored image line, `b: *a`):
+        // one finding, with the related locations of both
+        if let Some(kept) = out.iter_mut().find(|o| {
+            o.rule_id == f.rule_id && o.primary.span == f.primary.span && o.message == f.message
+        }) {
+            for l in f.related {
+                if !kept.related.contains(&l) {
+                    kept.related.push(l);
+                }
+            }
+            continue;
+        }
         let Some((family, series)) = family_of(&f.rule_id, rules) else {
             out.push(f);
             merged.push(None);
             continue;
         };
         let same = out.iter().zip(&merged).position(|(o, m)| {
-            m.as_ref().is_some_and(|(fam, _)| *fam == family)
-                && o.primary.span == f.primary.span
-                && o.subject.name == f.subject.name
+            m.as_ref().is_some_and(|(fam, _)| *fam == family) && same_client(o, &f)
         });
         match same {
             Some(i) => {
@@ -50,6 +62,11 @@ pub fn collapse(findings: Vec<Finding>, rules: &RuleSet) -> Vec<Finding> {
                 for s in f.sources {
                     if !kept.sources.contains(&s) {
                         kept.sources.push(s);
+                    }
+                }
+                for id in f.components {
+                    if !kept.components.contains(&id) {
+                        kept.components.push(id);
                     }
                 }
             }
@@ -78,6 +95,16 @@ pub fn collapse(findings: Vec<Finding>, rules: &RuleSet) -> Vec<Finding> {
         ));
     }
     out
+}
+
+/// Are two findings about one client? The component each names first (the client) by
+/// id; where the point of a finding is when neither names one.
+fn same_client(a: &Finding, b: &Finding) -> bool {
+    match (a.components.first(), b.components.first()) {
+        (Some(x), Some(y)) => x == y,
+        (None, None) => a.primary.span == b.primary.span && a.subject.name == b.subject.name,
+        _ => false,
+    }
 }
 
 /// The family of a rule and the server series it checks (`8.0`), when the rule is a

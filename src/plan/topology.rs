@@ -27,7 +27,7 @@ use std::collections::HashMap;
 
 use crate::component::{Component, ComposeService, Ecosystem, UnitFact};
 use crate::diagnostic::Label;
-use crate::source::{FileId, Sources, Span};
+use crate::source::{FileId, SourceView, Span};
 
 /// What kind of deployment unit a folder is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -120,7 +120,11 @@ impl Reason {
 }
 
 impl Topology {
-    pub fn build(components: &[Component], sources: &Sources, facts: &[UnitFact]) -> Topology {
+    pub fn build(
+        components: &[&Component],
+        sources: &SourceView<'_>,
+        facts: &[UnitFact],
+    ) -> Topology {
         let mut units = folder_units(components, sources);
         add_compose_units(&mut units, sources, facts);
         units.sort_by(|a, b| (&a.dir, a.kind, a.file).cmp(&(&b.dir, b.kind, b.file)));
@@ -190,8 +194,8 @@ impl Topology {
                 }
                 // an image whose reference came from the `.env` beside its compose file
                 // (the span blames the `.env` line): declared by that project's service
-                None if c.group.is_some() && is_dotenv(&sources.get(file).path) => {
-                    let dir = dir_of(&sources.get(file).path);
+                None if c.group.is_some() && is_dotenv(sources.get(file).path) => {
+                    let dir = dir_of(sources.get(file).path);
                     units
                         .iter()
                         .enumerate()
@@ -223,7 +227,7 @@ impl Topology {
                     .collect(),
                 None => by_file
                     .entry(file)
-                    .or_insert_with(|| file_homes(&units, &sources.get(file).path))
+                    .or_insert_with(|| file_homes(&units, sources.get(file).path))
                     .clone(),
             };
             for home in &h {
@@ -244,8 +248,8 @@ impl Topology {
     /// there is nothing to say: a component paired with itself), `None` when it may not.
     pub fn reaches(
         &self,
-        components: &[Component],
-        sources: &Sources,
+        components: &[&Component],
+        sources: &SourceView<'_>,
         client: usize,
         server: usize,
     ) -> Option<Option<Reason>> {
@@ -313,7 +317,13 @@ impl Topology {
     }
 
     /// Both in one unit: may they talk, and why.
-    fn same_unit(&self, sources: &Sources, cpath: &str, h_c: &Home, h_s: &Home) -> Option<Reason> {
+    fn same_unit(
+        &self,
+        sources: &SourceView<'_>,
+        cpath: &str,
+        h_c: &Home,
+        h_s: &Home,
+    ) -> Option<Reason> {
         if h_c.unit != h_s.unit {
             return None;
         }
@@ -402,7 +412,7 @@ impl Topology {
 
 /// Units that are folders: Helm charts, kustomizations, folders of Kubernetes manifests,
 /// Terraform modules. Decided from file names and what the files declare.
-fn folder_units(components: &[Component], sources: &Sources) -> Vec<Unit> {
+fn folder_units(components: &[&Component], sources: &SourceView<'_>) -> Vec<Unit> {
     let mut by_dir: HashMap<(String, UnitKind), Vec<FileId>> = HashMap::new();
     for f in sources.iter() {
         let name = f.path.rsplit('/').next().unwrap_or("");
@@ -416,7 +426,7 @@ fn folder_units(components: &[Component], sources: &Sources) -> Vec<Unit> {
         };
         if let Some(kind) = kind {
             by_dir
-                .entry((dir_of(&f.path).to_string(), kind))
+                .entry((dir_of(f.path).to_string(), kind))
                 .or_default()
                 .push(f.id);
         }
@@ -448,7 +458,7 @@ fn folder_units(components: &[Component], sources: &Sources) -> Vec<Unit> {
     // under `charts/` (a dependency is a server of the chart that pulls it in), so the
     // outermost chart holding a file is its unit
     for f in sources.iter() {
-        let dir = dir_of(&f.path);
+        let dir = dir_of(f.path);
         if let Some(ch) = charts
             .iter()
             .filter(|ch| is_within(dir, ch))
@@ -491,13 +501,13 @@ fn folder_units(components: &[Component], sources: &Sources) -> Vec<Unit> {
 
 /// Compose projects: the compose files of one folder, the files they include, and their
 /// services with build contexts resolved against the tree.
-fn add_compose_units(units: &mut Vec<Unit>, sources: &Sources, facts: &[UnitFact]) {
+fn add_compose_units(units: &mut Vec<Unit>, sources: &SourceView<'_>, facts: &[UnitFact]) {
     let mut by_dir: HashMap<String, Vec<FileId>> = HashMap::new();
     for f in sources.iter() {
         let name = f.path.rsplit('/').next().unwrap_or("");
         if crate::extract::compose::is_compose_file(name) {
             by_dir
-                .entry(dir_of(&f.path).to_string())
+                .entry(dir_of(f.path).to_string())
                 .or_default()
                 .push(f.id);
         }
@@ -530,7 +540,7 @@ fn add_compose_units(units: &mut Vec<Unit>, sources: &Sources, facts: &[UnitFact
         }
         let mut svcs = Vec::new();
         for f in &all {
-            let fdir = dir_of(&sources.get(*f).path).to_string();
+            let fdir = dir_of(sources.get(*f).path).to_string();
             for s in services.get(f).into_iter().flatten() {
                 let context = s
                     .context
@@ -665,7 +675,7 @@ fn join(base: &str, rel: &str) -> Option<String> {
 /// reason it was paired (a related label). Without topology facts and without units
 /// nothing changes; `skew.toml` environments that hold both override the topology.
 pub fn pair(cx: &crate::check::Context<'_>, evaluations: &mut Vec<crate::check::Evaluation>) {
-    let topology = Topology::build(cx.components, cx.sources, cx.units);
+    let topology = Topology::build(&cx.components, &cx.sources, cx.units);
     evaluations.retain_mut(|e| {
         if let Some(env) = cx.declared_together(e.client, e.server) {
             if let Some(f) = e.finding.as_mut() {
@@ -677,7 +687,7 @@ pub fn pair(cx: &crate::check::Context<'_>, evaluations: &mut Vec<crate::check::
             }
             return true;
         }
-        match topology.reaches(cx.components, cx.sources, e.client, e.server) {
+        match topology.reaches(&cx.components, &cx.sources, e.client, e.server) {
             None => false,
             Some(reason) => {
                 if let (Some(r), Some(f)) = (reason, e.finding.as_mut()) {
@@ -703,7 +713,8 @@ mod tests {
                 .map(|(p, t)| (p.to_string(), t.to_string()))
                 .collect(),
         );
-        let t = Topology::build(&inv.components, &inv.sources, &inv.units);
+        let components: Vec<&Component> = inv.components.iter().collect();
+        let t = Topology::build(&components, &inv.sources.view(), &inv.units);
         let mut out = Vec::new();
         for (ci, c) in inv.components.iter().enumerate() {
             for (si, s) in inv.components.iter().enumerate() {
@@ -711,7 +722,9 @@ mod tests {
                     continue;
                 }
                 let path = |x: &Component| inv.sources.get(x.span.file).path.clone();
-                let reach = t.reaches(&inv.components, &inv.sources, ci, si).is_some();
+                let reach = t
+                    .reaches(&components, &inv.sources.view(), ci, si)
+                    .is_some();
                 out.push((
                     format!("{}:{}", path(c), c.name),
                     format!("{}:{}", path(s), s.name),

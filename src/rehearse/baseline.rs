@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Finding, fingerprint};
-use crate::source::Sources;
+use crate::source::SourceView;
 
 /// The baseline file: versioned, sorted, human-readable, diff-friendly.
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -29,11 +29,11 @@ pub struct Entry {
 }
 
 impl Baseline {
-    pub fn from_findings(findings: &[Finding], sources: &Sources) -> Baseline {
+    pub fn from_findings(findings: &[Finding], sources: &SourceView<'_>) -> Baseline {
         let mut entries: Vec<Entry> = findings
             .iter()
             .map(|f| {
-                let path = sources.get(f.primary.span.file).path.clone();
+                let path = sources.path(f.primary.span.file).to_string();
                 Entry {
                     fingerprint: fingerprint(f, &path),
                     rule_id: f.rule_id.clone(),
@@ -79,7 +79,7 @@ impl Baseline {
     }
 
     /// Drop the findings this baseline records.
-    pub fn hide(&self, findings: &mut Vec<Finding>, sources: &Sources) -> usize {
+    pub fn hide(&self, findings: &mut Vec<Finding>, sources: &SourceView<'_>) -> usize {
         let known: BTreeSet<&str> = self
             .findings
             .iter()

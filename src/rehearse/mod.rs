@@ -9,8 +9,10 @@ pub mod baseline;
 pub mod since;
 pub mod whatif;
 
+use std::collections::HashMap;
+
 use crate::check::{Assumption, Scenario};
-use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::component::{Component, ComponentId, ComponentKind, Ecosystem};
 use crate::config::Config;
 use crate::rule::RuleSet;
 use crate::scan::Inventory;
@@ -64,11 +66,12 @@ pub fn parse_assumption(s: &str) -> Result<Assumption, String> {
     })
 }
 
-/// Turn an inventory into a scenario: add the servers `skew.toml` declares, add a
-/// stand-in for assumed products the repository does not mention, assign components to
-/// environments, and keep only one environment's components when `env` is given.
+/// The scenario over an inventory, which stays untouched: the servers `skew.toml`
+/// declares, a stand-in for each assumed product the repository does not mention (both
+/// in files of the scenario's own), environment membership by component id, and, when
+/// `env` is given, the components outside that environment.
 pub fn prepare(
-    inv: &mut Inventory,
+    inv: &Inventory,
     rules: &RuleSet,
     config: Option<&Config>,
     env: Option<&str>,
@@ -83,14 +86,17 @@ pub fn prepare(
             });
         }
     }
-    // declared servers, each pinned to its environment
+    let mut scenario = Scenario::bare(inv, rules);
+    // declared servers, each pinned to its environment (by index into `extra`)
     let mut declared_env: Vec<(usize, usize)> = Vec::new();
     if let Some(config) = config {
         let declares = config.environments.iter().any(|e| !e.servers.is_empty());
         if declares {
             let file = match inv.sources.by_path(&config.path) {
                 Some(f) => f.id,
-                None => inv.sources.add(config.path.clone(), config.text.clone()),
+                None => scenario
+                    .sources
+                    .add(config.path.clone(), config.text.clone()),
             };
             for (ei, e) in config.environments.iter().enumerate() {
                 for s in &e.servers {
@@ -100,7 +106,7 @@ pub fn prepare(
                             known: known(),
                         });
                     }
-                    let span = inv.sources.get(file).span(s.span.0, s.span.1);
+                    let span = scenario.sources(inv).file(file).span(s.span.0, s.span.1);
                     let c = Component::new(
                         ComponentKind::Server,
                         Ecosystem::Managed,
@@ -109,8 +115,8 @@ pub fn prepare(
                         span,
                     )
                     .group(e.name.clone());
-                    declared_env.push((inv.components.len(), ei));
-                    inv.components.push(c);
+                    declared_env.push((scenario.extra.len(), ei));
+                    scenario.extra.push(c);
                 }
             }
         }
@@ -120,7 +126,10 @@ pub fn prepare(
         .iter()
         .filter(|a| {
             let p = rules.product(&a.product).expect("validated above");
-            !inv.components.iter().any(|c| p.matches(c))
+            !inv.components
+                .iter()
+                .chain(&scenario.extra)
+                .any(|c| p.matches(c))
         })
         .collect();
     if !missing.is_empty() {
@@ -128,12 +137,15 @@ pub fn prepare(
             .iter()
             .map(|a| format!("{}={}\n", a.product, a.version))
             .collect();
-        let file = inv.sources.add("(assumed)", text.clone());
+        let file = scenario.sources.add("(assumed)", text);
         let mut at = 0;
         for a in missing {
             let start = at + a.product.len() + 1;
-            let span = inv.sources.get(file).span(start, start + a.version.len());
-            inv.components.push(Component::new(
+            let span = scenario
+                .sources
+                .get(file)
+                .span(start, start + a.version.len());
+            scenario.extra.push(Component::new(
                 ComponentKind::Server,
                 Ecosystem::Managed,
                 a.product.clone(),
@@ -143,16 +155,19 @@ pub fn prepare(
             at = start + a.version.len() + 1;
         }
     }
-    let mut environments: Vec<Vec<usize>> = inv
-        .components
-        .iter()
-        .map(|c| match config {
-            Some(cfg) => cfg.environments_of(&inv.sources.get(c.span.file).path),
-            None => Vec::new(),
-        })
-        .collect();
-    for (ci, ei) in declared_env {
-        environments[ci] = vec![ei];
+    crate::component::number(&mut scenario.extra);
+    let mut environments: HashMap<ComponentId, Vec<usize>> = HashMap::new();
+    if let Some(cfg) = config.filter(|c| !c.environments.is_empty()) {
+        let view = scenario.sources(inv);
+        for c in inv.components.iter().chain(&scenario.extra) {
+            let envs = cfg.environments_of(view.path(c.span.file));
+            if !envs.is_empty() {
+                environments.insert(c.id, envs);
+            }
+        }
+    }
+    for (i, ei) in declared_env {
+        environments.insert(scenario.extra[i].id, vec![ei]);
     }
     if let Some(name) = env {
         let cfg_envs: Vec<String> = config
@@ -164,32 +179,22 @@ pub fn prepare(
                 known: cfg_envs,
             });
         };
-        let keep: Vec<bool> = environments
+        scenario.left_out = environments
             .iter()
-            .map(|e| e.is_empty() || e.contains(&wanted))
+            .filter(|(_, e)| !e.contains(&wanted))
+            .map(|(id, _)| *id)
             .collect();
-        let mut i = 0;
-        inv.components.retain(|_| {
-            i += 1;
-            keep[i - 1]
-        });
-        environments = environments
-            .into_iter()
-            .zip(&keep)
-            .filter(|(_, k)| **k)
-            .map(|(e, _)| e)
-            .collect();
+        environments.retain(|id, _| !scenario.left_out.contains(id));
     }
-    Ok(Scenario {
-        assumptions: assumptions.to_vec(),
-        environments,
-        environment_names: config
-            .map(|c| c.environments.iter().map(|e| e.name.clone()).collect())
-            .unwrap_or_default(),
-        ranks: config
-            .map(|c| c.environments.iter().map(|e| e.rank).collect())
-            .unwrap_or_default(),
-    })
+    scenario.assumptions = assumptions.to_vec();
+    scenario.environments = environments;
+    scenario.environment_names = config
+        .map(|c| c.environments.iter().map(|e| e.name.clone()).collect())
+        .unwrap_or_default();
+    scenario.ranks = config
+        .map(|c| c.environments.iter().map(|e| e.rank).collect())
+        .unwrap_or_default();
+    Ok(scenario)
 }
 
 #[cfg(test)]

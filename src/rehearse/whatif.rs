@@ -5,10 +5,10 @@
 use std::collections::BTreeSet;
 
 use crate::check::Assumption;
+use crate::component::{Component, ComponentId};
 use crate::diagnostic::{Finding, Severity};
 use crate::graph::Graph;
 use crate::rule::{RuleKind, RuleSet};
-use crate::scan::Inventory;
 use crate::version::{Scheme, VersionSet, parse_version};
 
 /// The difference between two checks of one repository.
@@ -18,12 +18,28 @@ pub struct Diff {
     pub resolved: Vec<Finding>,
 }
 
-/// What identifies "the same finding" across a substitution: the rule, where it points,
+/// What a finding is about across two scenarios over one inventory: the component it
+/// blames first (the client) by id, or where it points when it names none (file
+/// problems).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum About {
+    Component(ComponentId),
+    Span(crate::source::Span),
+}
+
+fn about(f: &Finding) -> About {
+    match f.components.first() {
+        Some(id) => About::Component(*id),
+        None => About::Span(f.primary.span),
+    }
+}
+
+/// What identifies "the same finding" across a substitution: the rule, what it is about,
 /// and the client — not the server's version, which is what changed.
-fn key(f: &Finding) -> (&str, crate::source::Span, &str, Option<&str>) {
+fn key(f: &Finding) -> (&str, About, &str, Option<&str>) {
     (
         &f.rule_id,
-        f.primary.span,
+        about(f),
         &f.subject.name,
         f.subject.version.as_deref(),
     )
@@ -56,12 +72,21 @@ pub fn diff(before: &[Finding], after: &[Finding]) -> Diff {
 /// scenario, add to the rule's own fix the smallest change that satisfies *every* one of
 /// them: the intersection of their requirements (when it is empty no release works).
 /// A client checked by one requirement keeps the rule's own fix, as `check` prints it.
-pub fn refine_fixes(introduced: &mut [Finding], inv: &Inventory, rules: &RuleSet, graph: &Graph) {
+/// `components` are the scenario's, in the order the graph was built from.
+pub fn refine_fixes(
+    introduced: &mut [Finding],
+    components: &[&Component],
+    rules: &RuleSet,
+    graph: &Graph,
+) {
     for f in introduced.iter_mut() {
-        let Some(ci) = inv.components.iter().position(|c| c.span == f.primary.span) else {
+        let Some(&id) = f.components.first() else {
             continue;
         };
-        let client = &inv.components[ci];
+        let Some(ci) = components.iter().position(|c| c.id == id) else {
+            continue;
+        };
+        let client = components[ci];
         let mut required = VersionSet::all();
         let mut texts = BTreeSet::new();
         let node = graph.node(ci);
@@ -111,9 +136,10 @@ pub fn refine_fixes(introduced: &mut [Finding], inv: &Inventory, rules: &RuleSet
 }
 
 /// "upgrading mysql 8.0.36 → 8.4.0 breaks 2 clients".
+/// `before` are the components checked before the change.
 pub fn verdict(
     assumptions: &[Assumption],
-    inv: &Inventory,
+    before: &[&Component],
     rules: &RuleSet,
     diff: &Diff,
     fail_on: Option<Severity>,
@@ -122,8 +148,7 @@ pub fn verdict(
     let mut any_down = false;
     for a in assumptions {
         let product = rules.product(&a.product).expect("validated");
-        let declared: BTreeSet<&str> = inv
-            .components
+        let declared: BTreeSet<&str> = before
             .iter()
             .filter(|c| product.matches(c) && !c.span.is_empty())
             .filter_map(|c| c.version.as_deref())
@@ -155,7 +180,7 @@ pub fn verdict(
         diff.introduced
             .iter()
             .filter(|f| pred(f.severity))
-            .map(|f| f.primary.span)
+            .map(about)
             .collect::<BTreeSet<_>>()
             .len()
     };

@@ -16,7 +16,7 @@ use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanConten
 
 use super::escape;
 use crate::limits::SNIPPET_CONTEXT_CHARS;
-use crate::source::{SourceFile, Span};
+use crate::source::{FileRef, SourceFile, Span};
 
 /// A label spanning more lines than this is shown by its first line only.
 const MAX_LABEL_LINES: usize = 8;
@@ -49,7 +49,8 @@ struct ExLine {
 
 impl Excerpt {
     /// The excerpt of `file` for `spans` (all in `file`), and each span translated into it.
-    pub fn new(file: &SourceFile, spans: &[Span]) -> (Excerpt, Vec<SourceSpan>) {
+    /// `file` as the report shows it: its header uses the path the report's view gives.
+    pub fn new(file: &FileRef<'_>, spans: &[Span]) -> (Excerpt, Vec<SourceSpan>) {
         let last_line = file.line_count();
         let spans: Vec<(usize, usize)> = spans
             .iter()
@@ -89,7 +90,7 @@ impl Excerpt {
         points.sort();
         points.dedup();
         let mut ex = Excerpt {
-            names: vec![escape::one_line(&file.path).into_owned()],
+            names: vec![escape::one_line(file.path).into_owned()],
             text: String::new(),
             lines: Vec::new(),
             starts: HashMap::new(),

@@ -99,11 +99,11 @@ mod tests {
     #[test]
     fn a_hostile_finding_stays_one_command() {
         let mut fx = Fixture::new();
-        fx.sources = {
+        fx.sources = crate::report::testing::leak({
             let mut s = crate::source::Sources::new();
             s.add("odd:dir,x/package.json", "{}\n");
             s
-        };
+        });
         fx.findings = vec![Finding {
             rule_id: "odd,rule:id".into(),
             severity: Severity::Warning,
@@ -113,6 +113,7 @@ mod tests {
             fix: None,
             sources: Vec::new(),
             subject: Subject::default(),
+            components: Vec::new(),
         }];
         let s = to_string(|out| render(&fx.report(), out));
         assert_eq!(

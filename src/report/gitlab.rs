@@ -45,7 +45,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let issues: Vec<Issue> = sorted_findings(report)
         .into_iter()
         .map(|(f, loc)| {
-            let path = report.sources.get(f.primary.span.file).path.as_str();
+            let path = report.sources.path(f.primary.span.file);
             let base = fingerprint(f, path);
             // same finding identity twice in one file (two declarations of one client):
             // number the later ones so GitLab shows each

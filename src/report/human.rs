@@ -19,7 +19,7 @@ use super::escape;
 use super::excerpt::Excerpt;
 use super::{HumanOptions, Report, kind_name, plural, sorted_components, sorted_findings};
 use crate::diagnostic::{Finding, Severity};
-use crate::source::{Sources, Span};
+use crate::source::{SourceView, Span};
 
 /// Every finding as a diagnostic, then the summary line unless `opts.quiet`.
 pub fn render(report: &Report, opts: &HumanOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -176,7 +176,7 @@ fn write_findings(report: &Report, opts: &HumanOptions, out: &mut dyn Write) -> 
 /// labels, help, paths, source lines) is escaped on the way ([`escape`]). The rule id
 /// leads the message (`error[id]: …`, as `short` and the `resolved` lines print it)
 /// instead of standing on a line of its own.
-fn to_diagnostic(finding: &Finding, sources: &Sources) -> HumanDiagnostic {
+fn to_diagnostic(finding: &Finding, sources: &SourceView<'_>) -> HumanDiagnostic {
     // (file, [(span, message, primary)]) in the order the snippets are drawn
     let mut files: Vec<(crate::source::FileId, Vec<Drawn<'_>>)> = vec![(
         finding.primary.span.file,
@@ -193,7 +193,7 @@ fn to_diagnostic(finding: &Finding, sources: &Sources) -> HumanDiagnostic {
     let mut labels = Vec::new();
     for (file, here) in &files {
         let spans: Vec<Span> = here.iter().map(|h| h.0).collect();
-        let (excerpt, translated) = Excerpt::new(sources.get(*file), &spans);
+        let (excerpt, translated) = Excerpt::new(&sources.get(*file), &spans);
         let base = match source.as_mut() {
             Some(all) => all.append(excerpt),
             None => {
@@ -417,7 +417,8 @@ mod tests {
 
     #[test]
     fn empty_report() {
-        let sources = Sources::new();
+        let table = crate::source::Sources::new();
+        let sources = table.view();
         let report = Report {
             root: ".".into(),
             sources: &sources,
@@ -443,7 +444,7 @@ mod tests {
 
     #[test]
     fn parse_error_in_an_empty_file_and_at_end_of_file() {
-        let mut sources = Sources::new();
+        let mut sources = crate::source::Sources::new();
         let empty = sources.add("empty/package.json", "");
         let cut = sources.add("cut/package.json", "{\n  \"a\": 1,\n");
         let end = sources.get(cut).text.len();
@@ -459,9 +460,10 @@ mod tests {
                 "EOF while parsing an object at line 3 column 0",
             ),
         ];
+        let view = sources.view();
         let report = Report {
             root: ".".into(),
-            sources: &sources,
+            sources: &view,
             findings: &findings,
             components: &[],
             projects: &[],

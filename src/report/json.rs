@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::{
     PathLocation, Report, WhatIf, kind_name, root_string, sorted_components, sorted_findings,
 };
-use crate::source::{Location, Sources};
+use crate::source::{Location, SourceView};
 
 /// The schema version written in every document.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -100,6 +100,8 @@ struct JsonFinding<'a> {
     pairing: Vec<Related<'a>>,
     fix: Option<&'a str>,
     sources: &'a [String],
+    /// The ids (`path#n`) of the components the finding relates, client first.
+    components: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -110,6 +112,8 @@ struct Related<'a> {
 
 #[derive(Serialize)]
 struct JsonComponent<'a> {
+    /// `path#n`: the file and the component's place among that file's components.
+    id: String,
     kind: &'static str,
     ecosystem: &'static str,
     name: &'a str,
@@ -139,6 +143,7 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
         components: sorted_components(report)
             .into_iter()
             .map(|(c, location)| JsonComponent {
+                id: c.id.display(report.sources.path(c.id.file)),
                 kind: kind_name(c.kind),
                 ecosystem: c.ecosystem.as_str(),
                 name: &c.name,
@@ -154,7 +159,7 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
 }
 
 fn json_findings<'a>(report: &Report<'a>) -> Vec<JsonFinding<'a>> {
-    let sources: &Sources = report.sources;
+    let sources: &SourceView<'_> = report.sources;
     sorted_findings(report)
         .into_iter()
         .map(|(f, location)| JsonFinding {
@@ -183,6 +188,11 @@ fn json_findings<'a>(report: &Report<'a>) -> Vec<JsonFinding<'a>> {
                 .collect(),
             fix: f.fix.as_deref(),
             sources: &f.sources,
+            components: f
+                .components
+                .iter()
+                .map(|id| id.display(sources.path(id.file)))
+                .collect(),
         })
         .collect()
 }

@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 use crate::component::{Component, Project};
 use crate::diagnostic::{Finding, Severity};
-use crate::source::{Location, Sources};
+use crate::source::{Location, SourceView};
 
 /// Everything a reporter may show. Findings and components are normally already sorted
 /// (path, line, column, rule id) by the caller; reporters sort again so that output is
@@ -32,9 +32,10 @@ use crate::source::{Location, Sources};
 pub struct Report<'a> {
     /// The project root, spelt for the current directory ([`crate::root::Scope::root`]).
     pub root: PathBuf,
-    pub sources: &'a Sources,
+    pub sources: &'a SourceView<'a>,
     pub findings: &'a [Finding],
-    pub components: &'a [Component],
+    /// The components checked (a scenario's declared and assumed servers included).
+    pub components: &'a [&'a Component],
     /// The packages the scanned manifests describe themselves (the repository's own).
     pub projects: &'a [Project],
     pub files_scanned: usize,
@@ -309,9 +310,14 @@ pub(crate) fn sorted_components<'r>(report: &Report<'r>) -> Vec<(&'r Component, 
     // files ranked by path once, so that the sort compares numbers, not path strings
     // (equal paths get equal ranks: the order is exactly that of the paths)
     let sources = report.sources;
-    let mut by_path: Vec<&crate::source::SourceFile> = sources.iter().collect();
-    by_path.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut rank = vec![0u32; by_path.len()];
+    let mut by_path: Vec<crate::source::FileRef<'r>> = sources.iter().collect();
+    by_path.sort_by(|a, b| a.path.cmp(b.path));
+    let ids = by_path
+        .iter()
+        .map(|f| f.id.0 as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut rank = vec![0u32; ids];
     let mut r = 0;
     for (i, f) in by_path.iter().enumerate() {
         if i > 0 && by_path[i - 1].path != f.path {
@@ -322,12 +328,12 @@ pub(crate) fn sorted_components<'r>(report: &Report<'r>) -> Vec<(&'r Component, 
     let mut v: Vec<_> = report
         .components
         .iter()
-        .map(|c| {
+        .map(|&c| {
             let file = sources.get(c.span.file);
             let (line, column) = file.line_col(c.span.start);
             let (end_line, end_column) = file.line_col(c.span.end);
             let location = PathLocation {
-                path: &file.path,
+                path: file.path,
                 line,
                 column,
                 end_line,
@@ -394,23 +400,29 @@ pub(crate) mod testing {
     //! every shape (related label in another file, plain warning, parse error).
 
     use super::Report;
-    use crate::component::{Component, ComponentKind, Ecosystem};
+    use crate::component::{Component, ComponentId, ComponentKind, Ecosystem};
     use crate::diagnostic::{Finding, Label, Severity, Subject, parse_error};
-    use crate::source::{Sources, Span};
+    use crate::source::{SourceView, Sources, Span};
     use std::path::PathBuf;
 
     pub const COMPOSE: &str = "services:\n  db:\n    image: mysql:8.0.36\n    ports:\n      - \"3306:3306\"\n  cache:\n    image: redis:7.2\n";
     pub const PACKAGE: &str = "{\n  \"name\": \"api\",\n  \"dependencies\": {\n    \"mysql\": \"2.18.1\",\n    \"redis\": \"^3.1.2\"\n  }\n}\n";
     pub const BROKEN: &str = "[tool.poetry\nname = \"x\"\n";
 
-    /// The data of a report; [`Fixture::report`] borrows it.
+    /// The data of a report; [`Fixture::report`] borrows it. Its files and components
+    /// live for the whole test run ([`leak`]), so a report can borrow views of them.
     pub struct Fixture {
-        pub sources: Sources,
+        pub sources: SourceView<'static>,
         pub findings: Vec<Finding>,
-        pub components: Vec<Component>,
+        pub components: Vec<&'static Component>,
     }
 
-    fn span_of(sources: &Sources, file: crate::source::FileId, needle: &str) -> Span {
+    /// A table of files for a fixture, as reports read it.
+    pub fn leak(sources: Sources) -> SourceView<'static> {
+        Box::leak(Box::new(sources)).view()
+    }
+
+    fn span_of(sources: &SourceView<'_>, file: crate::source::FileId, needle: &str) -> Span {
         let f = sources.get(file);
         let start = f.text.find(needle).expect("needle in fixture");
         f.span(start, start + needle.len())
@@ -420,10 +432,12 @@ pub(crate) mod testing {
         /// Findings and components deliberately out of order, so every test also checks
         /// that reporters sort.
         pub fn new() -> Fixture {
-            let mut sources = Sources::new();
-            let pkg = sources.add("services/api/package.json", PACKAGE);
-            let compose = sources.add("docker-compose.yml", COMPOSE);
-            let broken = sources.add("tools/pyproject.toml", BROKEN);
+            let mut table = Sources::new();
+            let pkg = table.add("services/api/package.json", PACKAGE);
+            let compose = table.add("docker-compose.yml", COMPOSE);
+            let broken = table.add("tools/pyproject.toml", BROKEN);
+            let sources = leak(table);
+            let id = |file, n| ComponentId { file, n };
 
             let mysql_client = span_of(&sources, pkg, "2.18.1");
             let redis_client = span_of(&sources, pkg, "^3.1.2");
@@ -448,6 +462,7 @@ pub(crate) mod testing {
                     version: Some("2.18.1".into()),
                     counterpart: Some("mysql 8.0.36".into()),
                 },
+                components: vec![id(pkg, 0), id(compose, 0)],
             };
             let warning = Finding {
                 rule_id: "redis-client-too-old".into(),
@@ -458,6 +473,7 @@ pub(crate) mod testing {
                 fix: None,
                 sources: Vec::new(),
                 subject: Subject::default(),
+                components: vec![id(pkg, 1)],
             };
             let same_file = Finding {
                 rule_id: "image-name-and-tag".into(),
@@ -468,6 +484,7 @@ pub(crate) mod testing {
                 fix: None,
                 sources: vec!["https://docs.example.test/tags".into()],
                 subject: Subject::default(),
+                components: vec![id(compose, 0)],
             };
             let bf = sources.get(broken);
             let at = bf.offset_of(1, 13);
@@ -512,6 +529,11 @@ pub(crate) mod testing {
                 .group("db"),
             ];
             components[1].resolved = Some("3.1.2".into());
+            // the files' own order: mysql, then redis, in each file
+            for (c, n) in components.iter_mut().zip([1, 1, 0, 0]) {
+                c.id.n = n;
+            }
+            let components = Box::leak(Box::new(components)).iter().collect();
 
             Fixture {
                 sources,

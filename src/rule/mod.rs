@@ -732,6 +732,34 @@ mod tests {
     }
 
     #[test]
+    fn redis_stack_tags_count_in_their_redis_line() {
+        let set = RuleSet::builtin().unwrap();
+        let redis = set.product("redis").unwrap();
+        let image = |name: &str, tag: &str| {
+            Component::new(
+                crate::component::ComponentKind::Server,
+                Ecosystem::Docker,
+                name,
+                Some(tag.into()),
+                crate::source::Span::default(),
+            )
+        };
+        let v = |name: &str, tag: &str| {
+            redis
+                .declared_version(&image(name, tag))
+                .map(|(v, _)| v.to_string())
+        };
+        assert!(redis.matches(&image("redis/redis-stack", "7.2.0-v10")));
+        assert_eq!(v("redis/redis-stack", "7.2.0-v10").as_deref(), Some("7.2"));
+        assert_eq!(
+            v("redis/redis-stack-server", "7.4.0-v1").as_deref(),
+            Some("7.4")
+        );
+        // lines whose release notes were not read stay unknown
+        assert_eq!(v("redis/redis-stack", "6.2.6-v9"), None);
+    }
+
+    #[test]
     fn confluent_platform_tags_count_in_kafka_lines() {
         let set = RuleSet::builtin().unwrap();
         let kafka = set.product("kafka").unwrap();

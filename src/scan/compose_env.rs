@@ -100,6 +100,7 @@ pub(super) fn resolve(inv: &mut Inventory) {
                     version: None,
                     counterpart: None,
                 },
+                components: Vec::new(),
             });
         }
     }

@@ -298,6 +298,7 @@ fn missing(span: Span, path: &str, service: &str, why: &str) -> Finding {
             version: None,
             counterpart: None,
         },
+        components: Vec::new(),
     }
 }
 

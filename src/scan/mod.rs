@@ -71,8 +71,17 @@ impl Default for ScanOptions {
     }
 }
 
-/// Everything the scan produced.
-#[derive(Debug, Default, Clone)]
+/// Everything the scan produced. Read-only once the scan returns: what a run changes
+/// (declared and assumed servers, substituted versions, one environment's components,
+/// rule files shown in findings) is a [`crate::check::Scenario`] over it. Not `Clone`:
+/// no command copies the inventory or its file texts.
+///
+/// ```compile_fail
+/// fn copy(inv: &skew::scan::Inventory) -> skew::scan::Inventory {
+///     inv.clone()
+/// }
+/// ```
+#[derive(Debug, Default)]
 pub struct Inventory {
     pub root: PathBuf,
     pub sources: Sources,
@@ -413,6 +422,7 @@ fn file_problem(
         fix: None,
         sources: Vec::new(),
         subject: Subject::default(),
+        components: Vec::new(),
     });
     (file, out)
 }
@@ -451,6 +461,7 @@ fn assemble(
     link_lockfiles(&mut inv);
     crate::timing::stage("link");
     sort_components(&mut inv.components);
+    crate::component::number(&mut inv.components);
     inv.problems
         .sort_by(|a, b| (a.span(), &a.rule_id).cmp(&(b.span(), &b.rule_id)));
     crate::timing::stage("sort");

@@ -1,6 +1,10 @@
 //! Inline suppressions: a comment holding `skew: ignore[RULE, …]` (text after the `]`,
 //! an optional `--` first, is the reason) hides those rules' findings on its own line
-//! when it trails code, or on the next line when it stands on a line of its own.
+//! when it trails code, or on the next line when it stands on a line of its own. An
+//! `until=YYYY-MM-DD` right after the `]` (`skew: ignore[mysql-eol] until=2027-03-31 --
+//! retired in Q1`) holds through that day, as `until` does in `[[ignore]]`: after it the
+//! findings come back with an `expired-ignore` warning at the date (so does a date that
+//! is not one: the directive is void until it is corrected).
 //!
 //! Comments are found by the format's own [`super::CommentSyntax`] (the extractor
 //! registry names it per format), so `skew: ignore[…]` inside a string or a YAML block
@@ -12,10 +16,14 @@ use std::path::Path;
 use crate::config::Selector;
 use crate::diagnostic::{Code, Finding, Label};
 use crate::extract::comments;
-use crate::source::{FileId, SourceFile, Sources};
+use crate::rule::Date;
+use crate::source::{FileId, SourceFile, SourceView};
 
 /// The directive, as users write it.
 const MARKER: &str = "skew: ignore[";
+
+/// The expiry of a directive, right after its `]`.
+const UNTIL: &str = "until=";
 
 /// One rule id (or prefix) of a directive.
 struct Entry {
@@ -24,14 +32,29 @@ struct Entry {
     line: usize,
     own_line: bool,
     used: bool,
+    /// `until=…` of its directive: the date (or why it is none) and the byte span of the
+    /// date text.
+    until: Option<(Result<Date, String>, (usize, usize))>,
+}
+
+impl Entry {
+    /// Does the directive still hide findings on `today`? (Through its `until` day.)
+    fn active(&self, today: Date) -> bool {
+        match &self.until {
+            None => true,
+            Some((Ok(d), _)) => *d >= today,
+            Some((Err(_), _)) => false,
+        }
+    }
 }
 
 /// Hide the findings inline directives name; return an `unused-ignore` finding for each
 /// id that hid nothing.
 pub(super) fn apply(
     findings: &mut Vec<Finding>,
-    sources: &Sources,
+    sources: &SourceView<'_>,
     known: &[&str],
+    today: Date,
 ) -> Vec<Finding> {
     let finder = memchr::memmem::Finder::new(MARKER);
     let mut per_file: Vec<(FileId, Vec<Entry>)> = Vec::new();
@@ -39,7 +62,7 @@ pub(super) fn apply(
         if finder.find(file.text.as_bytes()).is_none() {
             continue;
         }
-        let entries = directives(file);
+        let entries = directives(&file);
         if !entries.is_empty() {
             per_file.push((file.id, entries));
         }
@@ -61,7 +84,7 @@ pub(super) fn apply(
         for e in entries.iter_mut() {
             if (first..=last).contains(&e.line) && e.selector.matches(&f.rule_id) {
                 e.used = true;
-                hide = true;
+                hide |= e.active(today);
             }
         }
         !hide
@@ -69,7 +92,47 @@ pub(super) fn apply(
     let mut out = Vec::new();
     for (id, entries) in per_file {
         let file = sources.get(id);
-        for e in entries.into_iter().filter(|e| !e.used) {
+        // one `expired-ignore` per directive (its ids share the date)
+        let mut expired_at: Vec<(usize, usize)> = Vec::new();
+        for e in entries.iter().filter(|e| !e.active(today)) {
+            let Some((date, at)) = &e.until else { continue };
+            if expired_at.contains(at) {
+                continue;
+            }
+            expired_at.push(*at);
+            let ids: Vec<&str> = entries
+                .iter()
+                .filter(|o| o.until.as_ref().is_some_and(|(_, a)| a == at))
+                .map(|o| o.selector.text.as_str())
+                .collect();
+            let used = entries
+                .iter()
+                .any(|o| o.used && o.until.as_ref().is_some_and(|(_, a)| a == at));
+            let directive = format!("`skew: ignore[{}]`", ids.join(", "));
+            let message = match date {
+                Ok(d) if used => {
+                    format!("{directive} expired on {d}: what it hid is reported again")
+                }
+                Ok(d) => format!("{directive} expired on {d}; it matches no finding any more"),
+                Err(why) => {
+                    format!("{directive} has an `until` that is no date ({why}): it hides nothing")
+                }
+            };
+            out.push(Finding {
+                rule_id: Code::ExpiredIgnore.to_string(),
+                severity: Code::ExpiredIgnore.severity(),
+                message,
+                primary: Label::new(file.span(at.0, at.1), "expired"),
+                related: Vec::new(),
+                fix: Some(
+                    "fix what it hid and remove the comment, or move `until` and say why".into(),
+                ),
+                sources: Vec::new(),
+                subject: Default::default(),
+                components: Vec::new(),
+            });
+        }
+        for e in entries.into_iter().filter(|e| !e.used && e.until.is_none()) {
             let text = &e.selector.text;
             let message = if text.is_empty() {
                 "`skew: ignore[]` names no rule".to_string()
@@ -96,6 +159,7 @@ pub(super) fn apply(
                 fix: Some("remove it, or name the rule of a finding it should hide".into()),
                 sources: Vec::new(),
                 subject: Default::default(),
+                components: Vec::new(),
             });
         }
     }
@@ -122,6 +186,7 @@ fn directives(file: &SourceFile) -> Vec<Entry> {
                 break;
             };
             let list = &text[open..close];
+            let until = until_after(text, close + 1, c.start);
             let mut at = open;
             for part in list.split(',') {
                 let id = part.trim();
@@ -136,6 +201,7 @@ fn directives(file: &SourceFile) -> Vec<Entry> {
                         line,
                         own_line: c.own_line,
                         used: false,
+                        until: until.clone(),
                     });
                 }
                 at += part.len() + 1;
@@ -144,6 +210,26 @@ fn directives(file: &SourceFile) -> Vec<Entry> {
         }
     }
     out
+}
+
+/// `until=YYYY-MM-DD` at `from` in a comment's `text` (after blanks), with the span of
+/// the date in the file (`base`: the comment's offset).
+fn until_after(
+    text: &str,
+    from: usize,
+    base: usize,
+) -> Option<(Result<Date, String>, (usize, usize))> {
+    let rest = &text[from..];
+    let lead = rest.len() - rest.trim_start().len();
+    let after = rest.trim_start().strip_prefix(UNTIL)?;
+    let start = from + lead + UNTIL.len();
+    let len = after.find(char::is_whitespace).unwrap_or(after.len());
+    let len = after[..len]
+        .trim_end_matches("-->")
+        .trim_end_matches("*/")
+        .len();
+    let date = &text[start..start + len];
+    Some((date.parse(), (base + start, base + start + len)))
 }
 
 #[cfg(test)]
@@ -183,6 +269,33 @@ services:
         let text =
             "<project>\n  <!-- skew: ignore[x] legacy -->\n  <version>1</version>\n</project>\n";
         assert_eq!(entries("pom.xml", text), [("x".into(), 3)]);
+    }
+
+    #[test]
+    fn until_follows_the_bracket() {
+        let file = SourceFile::new(
+            FileId(0),
+            "requirements.txt",
+            "PyMySQL==0.8.1  # skew: ignore[a, b] until=2027-03-31 -- worker retired\n\
+             x==1  # skew: ignore[c] until=2027-02-30\n\
+             y==1  # skew: ignore[d] -- until=2027-01-01 is the reason's text\n",
+        );
+        let got: Vec<(String, Option<Result<String, String>>)> = directives(&file)
+            .into_iter()
+            .map(|e| {
+                let until = e
+                    .until
+                    .map(|(d, (s, end))| d.map(|d| format!("{d} {}", &file.text[s..end])));
+                (e.selector.text, until)
+            })
+            .collect();
+        assert_eq!(
+            got[0],
+            ("a".into(), Some(Ok("2027-03-31 2027-03-31".into())))
+        );
+        assert_eq!(got[1].1, got[0].1);
+        assert!(matches!(&got[2].1, Some(Err(m)) if m.contains("not a calendar date")));
+        assert_eq!(got[3], ("d".into(), None));
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::config::{Config, ConfigError, Selector};
 use crate::diagnostic::{Code, Finding, Label, Subject};
 use crate::pipeline::Error;
 use crate::rule::{Date, RuleSet};
-use crate::source::{FileId, Sources};
+use crate::source::{FileId, SourceView, Sources};
 
 pub use crate::extract::comments::CommentSyntax;
 
@@ -62,12 +62,14 @@ impl Hidden {
 }
 
 /// Apply inline and config ignores, severity overrides and the rule selection to
-/// `findings` (which stay sorted by the caller afterwards). `sources` gains `skew.toml`
-/// when a finding about one of its ignores points there. Unknown rule ids in `--select`,
+/// `findings` (which stay sorted by the caller afterwards). `scan` is the scan's table,
+/// `extra` the scenario's, which gains `skew.toml` when a finding about one of its
+/// ignores points there. Unknown rule ids in `--select`,
 /// `--ignore` or the config are an error (exit 2) naming the nearest known id.
 pub fn apply(
     findings: &mut Vec<Finding>,
-    sources: &mut Sources,
+    scan: &Sources,
+    extra: &mut Sources,
     rules: &RuleSet,
     config: Option<&Config>,
     selection: &Selection,
@@ -82,9 +84,9 @@ pub fn apply(
     validate(&known, config, selection)?;
     let mut hidden = Hidden::default();
     let before = findings.len();
-    let mut meta = inline::apply(findings, sources, &known);
+    let mut meta = inline::apply(findings, &SourceView::new(scan, Some(extra)), &known, today);
     if let Some(config) = config {
-        meta.extend(config_ignores(findings, sources, config, today));
+        meta.extend(config_ignores(findings, scan, extra, config, today));
     }
     hidden.ignored = before - findings.len();
     findings.append(&mut meta);
@@ -217,7 +219,8 @@ fn most_specific<'a, T>(
 /// `unused-ignore` findings pointing into `skew.toml`.
 fn config_ignores(
     findings: &mut Vec<Finding>,
-    sources: &mut Sources,
+    scan: &Sources,
+    extra: &mut Sources,
     config: &Config,
     today: Date,
 ) -> Vec<Finding> {
@@ -230,8 +233,9 @@ fn config_ignores(
         .iter()
         .map(|i| i.until.is_some_and(|(d, _)| d < today))
         .collect();
+    let sources = SourceView::new(scan, Some(extra));
     findings.retain(|f| {
-        let path = sources.get(f.primary.span.file).path.as_str();
+        let path = sources.path(f.primary.span.file);
         let mut hide = false;
         for (n, ignore) in config.ignores.iter().enumerate() {
             if matches_ignore(ignore, f, path) {
@@ -241,8 +245,9 @@ fn config_ignores(
         }
         !hide
     });
-    let file = config_file(sources, config);
-    let span = |(s, e): (usize, usize)| sources.get(file).span(s, e);
+    let file = config_file(scan, extra, config);
+    let sources = SourceView::new(scan, Some(extra));
+    let span = |(s, e): (usize, usize)| sources.file(file).span(s, e);
     let mut out = Vec::new();
     for (n, ignore) in config.ignores.iter().enumerate() {
         let rule = &ignore.rule.text;
@@ -288,11 +293,12 @@ fn same_package(subject: &Subject, name: &str) -> bool {
     }
 }
 
-/// The id of `skew.toml` in `sources`, added when no finding pointed there yet.
-fn config_file(sources: &mut Sources, config: &Config) -> FileId {
-    match sources.by_path(&config.path) {
+/// The id of `skew.toml`, added to the scenario's table `extra` when no finding pointed
+/// there yet.
+fn config_file(scan: &Sources, extra: &mut Sources, config: &Config) -> FileId {
+    match scan.by_path(&config.path).or(extra.by_path(&config.path)) {
         Some(f) => f.id,
-        None => sources.add(config.path.clone(), config.text.clone()),
+        None => extra.add(config.path.clone(), config.text.clone()),
     }
 }
 
@@ -307,6 +313,7 @@ fn meta_finding(code: Code, message: String, primary: Label, fix: &str) -> Findi
         fix: Some(fix.to_string()),
         sources: Vec::new(),
         subject: Subject::default(),
+        components: Vec::new(),
     }
 }
 

@@ -25,23 +25,24 @@ pub const TODAY: &str = "2026-01-01";
 /// Check a project with `rules`, and render its findings one per line as a user reads
 /// them (with related locations and the fix), for snapshots.
 pub fn check_project(dir: &Path, rules: &RuleSet) -> (Vec<Finding>, String) {
-    let mut inv = scan(dir, &ScanOptions::default())
+    let inv = scan(dir, &ScanOptions::default())
         .unwrap_or_else(|e| panic!("cannot scan {}: {e}", dir.display()));
     let options = CheckOptions {
         today: TODAY.parse().unwrap(),
         assume: Vec::new(),
         selection: Default::default(),
     };
-    let checked = check_inventory_with(&mut inv, rules, options);
+    let checked = check_inventory_with(&inv, rules, options);
+    let sources = checked.sources(&inv);
     let mut text = String::new();
-    for f in &checked.findings {
-        let loc = inv.sources.location(f.primary.span);
+    for f in &checked.checked.findings {
+        let loc = sources.location(f.primary.span);
         text.push_str(&format!(
             "{}:{}:{}: {}[{}] {}\n",
             loc.path, loc.line, loc.column, f.severity, f.rule_id, f.message
         ));
         for r in &f.related {
-            let l = inv.sources.location(r.span);
+            let l = sources.location(r.span);
             text.push_str(&format!(
                 "  related {}:{}:{}: {}\n",
                 l.path, l.line, l.column, r.message
@@ -51,7 +52,7 @@ pub fn check_project(dir: &Path, rules: &RuleSet) -> (Vec<Finding>, String) {
             text.push_str(&format!("  fix: {fix}\n"));
         }
     }
-    (checked.findings, text)
+    (checked.checked.findings, text)
 }
 
 /// Run the real binary in `dir`, without colour, at a fixed width.
