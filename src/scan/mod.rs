@@ -721,7 +721,7 @@ impl std::hash::Hasher for FxHasher {
 /// entries on equal keys, otherwise in the order they were extracted. The sort runs on
 /// indices, then moves only the (big) components that are out of place: extraction
 /// order is nearly sorted already.
-fn sort_components(components: &mut Vec<Component>) {
+fn sort_components(components: &mut [Component]) {
     fn key(c: &Component) -> ((Span, Ecosystem, &str), bool) {
         (c.sort_key(), c.origin == Origin::Lockfile)
     }
