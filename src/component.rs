@@ -6,6 +6,7 @@
 //! *is*, e.g. that the docker image `bitnami/mysql` is the product MySQL) nor of output.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::source::{FileId, Span};
@@ -167,13 +168,32 @@ impl Ecosystem {
     }
 
     /// A key equal for exactly the names [`Ecosystem::same_name`] calls the same.
-    pub fn name_key(self, name: &str) -> String {
+    /// Borrowed when the name is its own key (every npm name; a lower-case PyPI name),
+    /// so indexing a big lockfile by name allocates nothing.
+    pub fn name_key(self, name: &str) -> Cow<'_, str> {
+        let upper = || name.bytes().any(|b| b.is_ascii_uppercase());
         match self {
-            Ecosystem::PyPI => pypi_normalize(name),
-            Ecosystem::NuGet | Ecosystem::Composer | Ecosystem::Runtime | Ecosystem::Managed => {
-                name.to_ascii_lowercase()
+            Ecosystem::PyPI => {
+                let b = name.as_bytes();
+                let normal = !upper()
+                    && !name.contains(['_', '.'])
+                    && !name.contains("--")
+                    && b.first() != Some(&b'-')
+                    && b.last() != Some(&b'-');
+                if normal {
+                    Cow::Borrowed(name)
+                } else {
+                    Cow::Owned(pypi_normalize(name))
+                }
             }
-            _ => name.to_string(),
+            Ecosystem::NuGet | Ecosystem::Composer | Ecosystem::Runtime | Ecosystem::Managed => {
+                if upper() {
+                    Cow::Owned(name.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(name)
+                }
+            }
+            _ => Cow::Borrowed(name),
         }
     }
 
@@ -582,6 +602,22 @@ mod tests {
         );
         assert!(Ecosystem::PyPI.same_name("Django", "django"));
         assert!(!Ecosystem::Npm.same_name("MySQL", "mysql"));
+    }
+
+    /// The borrowed fast path gives the same key as normalising every time.
+    #[test]
+    fn borrowed_name_keys_are_the_normalised_names() {
+        for name in [
+            "", "-", "a-", "-a", "a--b", "a-b", "a_b", "a.b", "Ab", "ab", "a-b-c", "é-x",
+        ] {
+            assert_eq!(
+                Ecosystem::PyPI.name_key(name),
+                pypi_normalize(name),
+                "{name}"
+            );
+            assert_eq!(Ecosystem::NuGet.name_key(name), name.to_ascii_lowercase());
+            assert_eq!(Ecosystem::Npm.name_key(name), name);
+        }
     }
 
     #[test]

@@ -53,6 +53,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod run;
 pub mod shell;
+pub mod timing;
 
 pub use cli::ExitStatus;
 pub use run::run;

@@ -176,6 +176,7 @@ pub fn load_with(
         opts.max_file_size = limit;
     }
     opts.exclude = crate::suppress::exclude_set(config.as_ref(), exclude);
+    crate::timing::stage("config+rules");
     let inv = scan(root, &opts)?;
     Ok(Loaded { config, rules, inv })
 }
@@ -233,6 +234,7 @@ pub fn rehearse(
     options: CheckOptions,
 ) -> Result<Rehearsed, Error> {
     let mut scenario = plan(inv, rules, config, env, assumptions)?;
+    crate::timing::stage("plan");
     let (today, selection) = (options.today, options.selection.clone());
     let mut checked = check_with(inv, rules, &scenario, options);
     // step 5, filter: ignores, severity overrides, rule selection
@@ -245,6 +247,7 @@ pub fn rehearse(
         &selection,
         today,
     )?;
+    crate::timing::stage("suppress");
     sort_findings(&mut checked.findings, &scenario.sources(inv));
     Ok(Rehearsed { scenario, checked })
 }
@@ -284,7 +287,12 @@ pub fn check_with(
             options,
         )
         .with_units(&inv.units);
-        (check::evaluate(&cx), check::lint(&cx))
+        crate::timing::stage("context");
+        let evaluations = check::evaluate(&cx);
+        crate::timing::stage("evaluate");
+        let lints = check::lint(&cx);
+        crate::timing::stage("lint");
+        (evaluations, lints)
     };
     let graph = Graph::build(&components, evaluations);
     let mut findings = crate::plan::families::collapse(graph.findings(), rules);
@@ -303,6 +311,7 @@ pub fn check_with(
     findings.append(&mut lints);
     findings.extend(inv.problems.iter().cloned());
     sort_findings(&mut findings, &sources);
+    crate::timing::stage("findings");
     Checked {
         graph,
         findings,

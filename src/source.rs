@@ -212,6 +212,11 @@ impl Sources {
         Self::default()
     }
 
+    /// Room for `additional` more files.
+    pub fn reserve(&mut self, additional: usize) {
+        self.files.reserve_exact(additional);
+    }
+
     /// An empty table whose first id follows every file of `below`.
     pub fn after(below: &Sources) -> Self {
         Sources {

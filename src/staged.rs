@@ -93,7 +93,21 @@ pub fn scan_index(
     root: &Path,
     opts: &ScanOptions,
 ) -> Result<(BTreeSet<String>, Inventory), StagedError> {
-    let names = staged_files(root)?;
+    // git's answers come from three processes; the staged names are asked for on a
+    // thread of their own while the index is listed and read (a hook waits on each)
+    let asking = {
+        let root = root.to_path_buf();
+        std::thread::spawn(move || staged_files(&root))
+    };
+    let listed = staged_blobs(root, opts);
+    let names = asking
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    Ok((names, listed?))
+}
+
+/// The inventory of [`scan_index`]: every tracked file an extractor wants, as staged.
+fn staged_blobs(root: &Path, opts: &ScanOptions) -> Result<Inventory, StagedError> {
     let (dir, only) = if root.is_file() {
         let dir = root
             .parent()
@@ -128,7 +142,7 @@ pub fn scan_index(
         }
     }
     let files = since::read_blobs(&dir, wanted).map_err(fail)?;
-    Ok((names, scan::scan_texts(root, files)))
+    Ok(scan::scan_texts(root, files))
 }
 
 /// The folder of `root` (itself, or a single file's folder).

@@ -62,7 +62,7 @@ use crate::diagnostic::Finding;
 use crate::source::SourceFile;
 
 /// What one extractor found in one file.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Extraction {
     pub components: Vec<Component>,
     /// Problems with the file itself (`parse-error`, `invalid-version`).

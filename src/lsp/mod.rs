@@ -4,7 +4,8 @@
 //! encoding), the open buffers, and when to re-evaluate and publish. Every evaluation is
 //! the whole pipeline over the whole workspace, with unsaved buffers overlaid on the
 //! files on disk, because a finding in `package.json` may come from a line in
-//! `docker-compose.yml`. Must not: extract, check or render on its own; it calls the
+//! `docker-compose.yml`; but only the documents that changed are extracted again (the
+//! rest is kept from the last walk, which a save or a `skew.toml` edit repeats). Must not: extract, check or render on its own; it calls the
 //! same scan and check as `skew check` and converts at the edge (`convert.rs`).
 
 mod convert;
@@ -14,7 +15,7 @@ pub mod transport;
 pub use convert::{Encoding, overlaps, path_to_uri, position, range, uri_to_path};
 pub use fix::{QuickFix, quick_fix};
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -87,6 +88,8 @@ pub fn serve_on(conn: &Connection, rules: RuleSet) -> io::Result<ExitStatus> {
         open: BTreeMap::new(),
         published: BTreeMap::new(),
         snapshot: None,
+        workspace: None,
+        changed: BTreeSet::new(),
         dirty: false,
         shut_down: false,
     };
@@ -166,6 +169,12 @@ struct Server<'c> {
     /// (`Uri` caches parts in cells, so it is not used as a key).
     published: BTreeMap<String, Uri>,
     snapshot: Option<Snapshot>,
+    /// The workspace as last read, file by file; `None` until the first evaluation and
+    /// after a save (other files may have changed on disk too: walk and read again).
+    workspace: Option<scan::Workspace>,
+    /// Documents whose text changed since the last evaluation (opened, edited, closed),
+    /// by path relative to the root: only these are extracted again.
+    changed: BTreeSet<String>,
     /// A buffer changed since the last evaluation.
     dirty: bool,
     shut_down: bool,
@@ -248,6 +257,7 @@ impl Server<'_> {
                         Some(_) => {
                             if let Some(rel) = self.rel_path(&p.text_document.uri) {
                                 self.open.remove(&rel);
+                                self.changed.insert(rel);
                                 self.dirty = true;
                             }
                         }
@@ -259,6 +269,7 @@ impl Server<'_> {
                 if let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params) {
                     // other files may have changed on disk too: re-read them all
                     self.set_text(p.text_document.uri, p.text);
+                    self.workspace = None;
                     self.dirty = true;
                 }
             }
@@ -267,6 +278,8 @@ impl Server<'_> {
                     && let Some(rel) = self.rel_path(&p.text_document.uri)
                     && self.open.remove(&rel).is_some()
                 {
+                    // back to the text on disk
+                    self.changed.insert(rel);
                     self.dirty = true;
                 }
             }
@@ -282,11 +295,12 @@ impl Server<'_> {
         };
         match text {
             Some(text) => {
-                self.open.insert(rel, (uri, text));
+                self.open.insert(rel.clone(), (uri, text));
             }
             None if self.open.contains_key(&rel) => {}
             None => return,
         }
+        self.changed.insert(rel);
         self.dirty = true;
     }
 
@@ -325,7 +339,16 @@ impl Server<'_> {
             }
         }
         let root = &self.root;
-        // an extractor bug must cost one evaluation, not the editor's session
+        // an edit re-extracts the documents it changed; a changed skew.toml may exclude
+        // other files, so it walks again, as a save does
+        let changed = std::mem::take(&mut self.changed);
+        let mut kept = self.workspace.take();
+        if changed.contains(crate::config::FILE_NAME) {
+            kept = None;
+        }
+        let open = &self.open;
+        // an extractor bug must cost one evaluation, not the editor's session (and the
+        // kept workspace: the next evaluation reads it all again)
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             // `exclude` of skew.toml: excluded files are neither scanned nor published
             let opts = ScanOptions {
@@ -333,7 +356,16 @@ impl Server<'_> {
                 ..ScanOptions::default()
             }
             .keeping(self.within.as_deref());
-            let inv = scan::scan_overlay(root, &opts, &overlay).map_err(|e| e.to_string())?;
+            let ws = match kept {
+                Some(mut ws) => {
+                    for rel in &changed {
+                        ws.update(rel, open.get(rel).map(|(_, text)| text.as_str()));
+                    }
+                    ws
+                }
+                None => scan::Workspace::read(root, &opts, &overlay).map_err(|e| e.to_string())?,
+            };
+            let inv = ws.inventory();
             let rehearsed = pipeline::rehearse(
                 &inv,
                 &rules,
@@ -347,15 +379,19 @@ impl Server<'_> {
                 e => e.to_string(),
             })?;
             let (scenario, checked) = (rehearsed.scenario, rehearsed.checked);
-            Ok::<_, String>(Snapshot {
+            let snapshot = Snapshot {
                 inv,
                 scenario,
                 findings: checked.findings,
                 files_scanned: checked.files_scanned,
-            })
+            };
+            Ok::<_, String>((ws, snapshot))
         }));
         let snapshot = match outcome {
-            Ok(Ok(s)) => s,
+            Ok(Ok((ws, s))) => {
+                self.workspace = Some(ws);
+                s
+            }
             Ok(Err(e)) => return self.show_error(e),
             Err(_) => return self.show_error("skew failed while checking the workspace".into()),
         };

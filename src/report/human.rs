@@ -296,12 +296,7 @@ fn write_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     .map_or("-".into(), |v| escape::one_line(v).into_owned())
             };
             [
-                format!(
-                    "{}:{}:{}",
-                    escape::one_line(&loc.path),
-                    loc.line,
-                    loc.column
-                ),
+                format!("{}:{}:{}", escape::one_line(loc.path), loc.line, loc.column),
                 kind_name(c.kind).to_string(),
                 c.ecosystem.as_str().to_string(),
                 escape::one_line(&c.name).into_owned(),

@@ -4,30 +4,35 @@
 //! types. Within schema version 1 changes are additive only; renaming or removing a field
 //! needs a new `schema_version`. Output is byte-identical run to run: serialisation goes
 //! through structs (fixed field order, no maps), lists are sorted here, and the document
-//! is pretty-printed with a trailing newline. Must not: carry anything that varies between
+//! is pretty-printed (on one line for programs: [`super::HumanOptions::compact_json`])
+//! with a trailing newline. Must not: carry anything that varies between
 //! runs on the same input (times, absolute paths the user did not give, hash-map order).
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Report, WhatIf, kind_name, root_string, sorted_components, sorted_findings};
+use super::{
+    PathLocation, Report, WhatIf, kind_name, root_string, sorted_components, sorted_findings,
+};
 use crate::source::{Location, SourceView};
 
 /// The schema version written in every document.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Write the whole document. Used by both `skew check` and `skew scan` (where `findings`
-/// holds only file problems such as `parse-error`).
+/// The whole document, indented (the reporters go through [`render_with`], which the
+/// front end tells whether to indent).
+#[cfg(test)]
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    render_with(report, None, out)
+    render_with(report, None, false, out)
 }
 
 /// The document, plus `verdict`, `introduced` and `resolved` for `skew what-if`
-/// (additive fields: schema version 1 still).
+/// (additive fields: schema version 1 still); on one line when `compact`.
 pub fn render_with(
     report: &Report,
     what_if: Option<&WhatIf>,
+    compact: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut doc = document(report);
@@ -36,8 +41,17 @@ pub fn render_with(
         doc.introduced = Some(json_findings(&report.with_findings(w.introduced)));
         doc.resolved = Some(json_findings(&report.with_findings(w.resolved)));
     }
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
-    writeln!(out)
+    // serde writes a document in many small pieces: buffer them here, behind the one
+    // virtual `write` per block, rather than call through `dyn Write` for each
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *out);
+    if compact {
+        serde_json::to_writer(&mut buffered, &doc)
+    } else {
+        serde_json::to_writer_pretty(&mut buffered, &doc)
+    }
+    .map_err(io::Error::from)?;
+    writeln!(buffered)?;
+    buffered.flush()
 }
 
 #[derive(Serialize)]
@@ -105,7 +119,7 @@ struct JsonComponent<'a> {
     name: &'a str,
     version: Option<&'a str>,
     resolved: Option<&'a str>,
-    location: Location,
+    location: PathLocation<'a>,
 }
 
 fn document<'a>(report: &Report<'a>) -> Document<'a> {
@@ -191,20 +205,20 @@ impl super::Reporter for Json {
     fn findings(
         &self,
         report: &Report,
-        _: &super::HumanOptions,
+        opts: &super::HumanOptions,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        render(report, out)
+        render_with(report, None, opts.compact_json, out)
     }
 
     fn what_if(
         &self,
         report: &Report,
         what_if: &WhatIf,
-        _: &super::HumanOptions,
+        opts: &super::HumanOptions,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        render_with(report, Some(what_if), out)
+        render_with(report, Some(what_if), opts.compact_json, out)
     }
 }
 

@@ -35,7 +35,7 @@ pub fn render_inventory(report: &Report, out: &mut dyn Write) -> io::Result<()> 
         write!(
             out,
             "{}:{}:{}: {} {} {} {}",
-            escape::one_line(&loc.path),
+            escape::one_line(loc.path),
             loc.line,
             loc.column,
             kind_name(c.kind),

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use crate::component::{Component, Ecosystem, Inheritable, LockKey, Origin, Project, UnitFact};
 use crate::diagnostic::{Code, Finding, Label, Subject};
 use crate::extract::{self, Extraction};
-use crate::source::{FileId, SourceFile, Sources};
+use crate::source::{FileId, SourceFile, Sources, Span};
 
 /// Folders skipped by default: installed dependencies and build output, never sources of
 /// truth for what a repository declares.
@@ -129,6 +129,7 @@ pub fn scan(root: &Path, opts: &ScanOptions) -> Result<Inventory, ScanError> {
     } else {
         walk(root, opts)
     };
+    crate::timing::stage("walk");
     Ok(scan_walked(
         root,
         files,
@@ -166,6 +167,7 @@ fn scan_walked(
         let id = FileId(results.len() as u32);
         results.push(read_problem(id, slash_path(&rel), &message));
     }
+    crate::timing::stage("read+extract");
     assemble(
         root,
         results,
@@ -223,37 +225,97 @@ pub fn scan_overlay(
     opts: &ScanOptions,
     overlay: &[(String, String)],
 ) -> Result<Inventory, ScanError> {
-    std::fs::metadata(root).map_err(|e| ScanError::Root {
-        path: root.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    let (mut files, mut unreadable) = walk(root, opts);
-    let reader = Reader::new(root, opts);
-    files.sort_by(|a, b| a.1.cmp(&b.1));
-    files.dedup_by(|a, b| a.1 == b.1);
-    unreadable.sort();
-    unreadable.dedup_by(|a, b| a.0 == b.0);
-    let mut results: Vec<(SourceFile, Extraction)> = files
-        .par_iter()
-        .enumerate()
-        .map(|(i, (abs, rel))| {
-            let id = FileId(i as u32);
-            let rel_str = slash_path(rel);
-            match overlay.iter().find(|(p, _)| *p == rel_str) {
-                Some((_, text)) => extract_one(SourceFile::new(id, rel_str, text.clone()), rel),
-                None => read_one(id, abs, rel, &reader),
-            }
-        })
-        .collect();
-    for (rel, message) in unreadable {
-        let id = FileId(results.len() as u32);
-        results.push(read_problem(id, slash_path(&rel), &message));
-    }
+    let ws = Workspace::read(root, opts, overlay)?;
     Ok(assemble(
-        root,
-        results,
-        Some(&|rel: &str| reader.read_extra(root, rel)),
+        &ws.root,
+        ws.extracted,
+        Some(&|rel: &str| ws.reader.read_extra(&ws.root, rel)),
     ))
+}
+
+/// A folder walked and extracted file by file, kept between evaluations (`skew lsp`): an
+/// edit re-extracts the one document it changed ([`Workspace::update`]) instead of reading
+/// and parsing the whole workspace again. The set of files is the walk's; only a new walk
+/// ([`Workspace::read`]) sees files created or deleted since.
+pub struct Workspace {
+    root: PathBuf,
+    reader: Reader,
+    /// The walked files, `/`-separated relative path by file id.
+    paths: Vec<String>,
+    /// What each walked file held, by file id; then the `read-error`s of the walk.
+    extracted: Vec<(SourceFile, Extraction)>,
+}
+
+impl Workspace {
+    /// Walk `root` and extract every wanted file, reading the files named in `overlay`
+    /// from memory (see [`scan_overlay`]).
+    pub fn read(
+        root: &Path,
+        opts: &ScanOptions,
+        overlay: &[(String, String)],
+    ) -> Result<Workspace, ScanError> {
+        std::fs::metadata(root).map_err(|e| ScanError::Root {
+            path: root.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let (mut files, mut unreadable) = walk(root, opts);
+        let reader = Reader::new(root, opts);
+        files.sort_by(|a, b| a.1.cmp(&b.1));
+        files.dedup_by(|a, b| a.1 == b.1);
+        unreadable.sort();
+        unreadable.dedup_by(|a, b| a.0 == b.0);
+        let paths: Vec<String> = files.iter().map(|(_, rel)| slash_path(rel)).collect();
+        let mut extracted: Vec<(SourceFile, Extraction)> = files
+            .par_iter()
+            .zip(&paths)
+            .enumerate()
+            .map(|(i, ((abs, rel), rel_str))| {
+                let id = FileId(i as u32);
+                match overlay.iter().find(|(p, _)| p == rel_str) {
+                    Some((_, text)) => {
+                        extract_one(SourceFile::new(id, rel_str.clone(), text.clone()), rel)
+                    }
+                    None => read_one(id, abs, rel, &reader),
+                }
+            })
+            .collect();
+        for (rel, message) in unreadable {
+            let id = FileId(extracted.len() as u32);
+            extracted.push(read_problem(id, slash_path(&rel), &message));
+        }
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            reader,
+            paths,
+            extracted,
+        })
+    }
+
+    /// The file at `rel` now holds `text` (an editor's buffer), or what is on disk when
+    /// `None` (the buffer was closed): extract it again. `false` when the walk did not find
+    /// `rel` (ignored, excluded, not a manifest, or created since): nothing changes.
+    pub fn update(&mut self, rel: &str, text: Option<&str>) -> bool {
+        let Some(i) = self.paths.iter().position(|p| p == rel) else {
+            return false;
+        };
+        let id = FileId(i as u32);
+        let path = Path::new(rel);
+        self.extracted[i] = match text {
+            Some(text) => extract_one(SourceFile::new(id, rel, text), path),
+            None => read_one(id, &self.root.join(path), path, &self.reader),
+        };
+        true
+    }
+
+    /// The inventory of the workspace as it is now (the kept extractions copied, then
+    /// linked as [`scan`] links them).
+    pub fn inventory(&self) -> Inventory {
+        assemble(
+            &self.root,
+            self.extracted.clone(),
+            Some(&|rel: &str| self.reader.read_extra(&self.root, rel)),
+        )
+    }
 }
 
 /// Read one file from disk and extract it; a file that is not read becomes a
@@ -376,6 +438,10 @@ fn assemble(
         ..Inventory::default()
     };
     let mut offers: Vec<(FileId, Inheritable)> = Vec::new();
+    // one allocation each, not a doubling (and a copy of every component) per growth
+    inv.components
+        .reserve_exact(results.iter().map(|(_, o)| o.components.len()).sum());
+    inv.sources.reserve(results.len());
     for (file, out) in results {
         let expected = file.id;
         // the line index was built when the file was read: keep it
@@ -388,15 +454,18 @@ fn assemble(
         inv.projects.extend(out.project);
     }
     inv.files_scanned = inv.sources.len();
+    crate::timing::stage("collect");
     inherit::resolve(&mut inv, &offers);
     compose_extends::resolve(&mut inv, read_extra);
     compose_env::resolve(&mut inv);
+    crate::timing::stage("inherit");
     link_lockfiles(&mut inv);
-    inv.components
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::timing::stage("link");
+    sort_components(&mut inv.components);
     crate::component::number(&mut inv.components);
     inv.problems
         .sort_by(|a, b| (a.span(), &a.rule_id).cmp(&(b.span(), &b.rule_id)));
+    crate::timing::stage("sort");
     inv
 }
 
@@ -411,7 +480,7 @@ fn walk(root: &Path, opts: &ScanOptions) -> (Vec<(PathBuf, PathBuf)>, Unreadable
     let excludes = opts.excludes.clone();
     let globs = opts.clone();
     let base = root.to_path_buf();
-    let mut out = Vec::new();
+    // on every core: the order does not matter, the scan sorts what the walk found
     let walker = WalkBuilder::new(root)
         .hidden(false) // .nvmrc, .tool-versions, .github/ are hidden files
         .require_git(false) // honour .gitignore in any tree, as users expect
@@ -425,31 +494,64 @@ fn walk(root: &Path, opts: &ScanOptions) -> (Vec<(PathBuf, PathBuf)>, Unreadable
                     .is_some_and(|n| excludes.iter().any(|x| x == n));
             e.depth() == 0 || !(default_excluded || globs.excluded(&slash_path(rel)))
         })
-        .build();
-    let mut unreadable = Vec::new();
-    for entry in walker {
+        .build_parallel();
+    let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    walker.run(|| {
+        let found = &found;
+        // each thread collects on its own and hands its lists over once, at its end
+        let mut mine = Collector {
+            root,
+            files: Vec::new(),
+            unreadable: Vec::new(),
+            found,
+        };
+        Box::new(move |entry| {
+            mine.visit(entry);
+            ignore::WalkState::Continue
+        })
+    });
+    found.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// One walker thread's findings, added to the shared lists when the thread is done.
+struct Collector<'a> {
+    root: &'a Path,
+    files: Vec<(PathBuf, PathBuf)>,
+    unreadable: Unreadable,
+    found: &'a std::sync::Mutex<(Vec<(PathBuf, PathBuf)>, Unreadable)>,
+}
+
+impl Collector<'_> {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
                 if let Some((path, message)) = io_failure(&e) {
-                    let rel = path.strip_prefix(root).unwrap_or(path);
-                    unreadable.push((rel.to_path_buf(), message));
+                    let rel = path.strip_prefix(self.root).unwrap_or(path);
+                    self.unreadable.push((rel.to_path_buf(), message));
                 }
-                continue;
+                return;
             }
         };
         // symlinks, FIFOs and devices with a manifest's name are kept: reading reports
         // them (`skipped-file`) instead of dropping them in silence
         if entry.file_type().is_none_or(|t| t.is_dir()) {
-            continue;
+            return;
         }
-        let abs = entry.path().to_path_buf();
-        let rel = abs.strip_prefix(root).unwrap_or(&abs).to_path_buf();
-        if extract::wanted_by(&rel).next().is_some() {
-            out.push((abs, rel));
+        let rel = entry.path().strip_prefix(self.root).unwrap_or(entry.path());
+        if extract::wanted_by(rel).next().is_some() {
+            let rel = rel.to_path_buf();
+            self.files.push((entry.into_path(), rel));
         }
     }
-    (out, unreadable)
+}
+
+impl Drop for Collector<'_> {
+    fn drop(&mut self) {
+        let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+        found.0.append(&mut self.files);
+        found.1.append(&mut self.unreadable);
+    }
 }
 
 /// The path and the I/O error of a walk error that stopped the walk from reading an
@@ -483,37 +585,41 @@ pub(crate) fn dir_of(path: &str) -> &str {
 /// own folder (and, for workspaces, in folders below it). Lockfile entries no manifest
 /// declares (transitive dependencies) stay as components of their own.
 fn link_lockfiles(inv: &mut Inventory) {
-    let lockfile_entries = inv
-        .components
+    // in place, by index: components are big and lockfiles make a hundred thousand of
+    // them, so none is moved until the one pass that drops the linked entries
+    const NONE: u32 = u32::MAX;
+    let components = &inv.components;
+    // each file's folder, found once rather than once per entry
+    let dirs: Vec<&str> = inv.sources.iter().map(|f| dir_of(&f.path)).collect();
+    let dir_of_component = |c: &Component| dirs[c.span.file.0 as usize];
+    // lockfile entries by (ecosystem, name as the ecosystem compares names, the
+    // lockfile's folder): big lockfiles and big monorepos meet here, so a manifest looks
+    // up its own folder and its ancestors instead of every same-named entry in the repo.
+    // Each key holds its first entry; `next` chains the others in index order.
+    let lockfile_entries = components
         .iter()
         .filter(|c| c.origin == Origin::Lockfile)
         .count();
-    let mut locked: Vec<Component> = Vec::with_capacity(lockfile_entries);
-    let mut manifests: Vec<Component> = Vec::with_capacity(inv.components.len() - lockfile_entries);
-    for c in inv.components.drain(..) {
-        match c.origin {
-            Origin::Lockfile => locked.push(c),
-            Origin::Manifest => manifests.push(c),
+    let mut by_name: HashMap<(Ecosystem, std::borrow::Cow<str>, &str), u32, FastHash> =
+        HashMap::with_capacity_and_hasher(lockfile_entries, FastHash);
+    let mut next = vec![NONE; components.len()];
+    for (i, l) in components.iter().enumerate().rev() {
+        if l.origin != Origin::Lockfile {
+            continue;
+        }
+        let key = (
+            l.ecosystem,
+            l.ecosystem.name_key(&l.name),
+            dir_of_component(l),
+        );
+        if let Some(first) = by_name.insert(key, i as u32) {
+            next[i] = first;
         }
     }
-    let path_of = |c: &Component| inv.sources.get(c.span.file).path.as_str();
-    // lockfile entries by (ecosystem, name as the ecosystem compares names, the
-    // lockfile's folder): big lockfiles and big monorepos meet here, so a manifest looks
-    // up its own folder and its ancestors instead of every same-named entry in the repo
-    let mut by_name: HashMap<(Ecosystem, String, &str), Vec<usize>> = HashMap::new();
-    for (i, l) in locked.iter().enumerate() {
-        by_name
-            .entry((
-                l.ecosystem,
-                l.ecosystem.name_key(&l.name),
-                dir_of(path_of(l)),
-            ))
-            .or_default()
-            .push(i);
-    }
-    let mut used = vec![false; locked.len()];
-    for m in manifests.iter_mut() {
-        if m.resolved.is_some() {
+    let mut used = vec![false; components.len()];
+    let mut links: Vec<(usize, usize)> = Vec::new();
+    for (mi, m) in components.iter().enumerate() {
+        if m.origin != Origin::Manifest || m.resolved.is_some() {
             continue;
         }
         let key = m.ecosystem.name_key(&m.name);
@@ -522,34 +628,133 @@ fn link_lockfiles(inv: &mut Inventory) {
         // else the first entry (npm lists the hoisted `node_modules/x` before nested
         // copies). One entry may resolve several manifests (workspace members sharing a
         // root lock).
-        let mdir = dir_of(path_of(m));
+        let mdir = dir_of_component(m);
         let mut ldir = mdir;
         let best = loop {
-            if let Some(candidates) = by_name.get(&(m.ecosystem, key.clone(), ldir)) {
-                break candidates
-                    .iter()
-                    .map(|&i| (i, &locked[i]))
-                    .max_by_key(|(i, l)| (resolves(l, m, ldir, mdir), std::cmp::Reverse(*i)));
+            if let Some(&first) = by_name.get(&(m.ecosystem, key.clone(), ldir)) {
+                let mut best = first as usize;
+                let mut best_resolves = resolves(&components[best], m, ldir, mdir);
+                let mut i = next[best];
+                while i != NONE && !best_resolves {
+                    if resolves(&components[i as usize], m, ldir, mdir) {
+                        (best, best_resolves) = (i as usize, true);
+                    }
+                    i = next[i as usize];
+                }
+                break Some(best);
             }
             if ldir.is_empty() {
                 break None;
             }
             ldir = dir_of(ldir);
         };
-        if let Some((i, l)) = best {
-            used[i] = true;
-            m.resolved = l.resolved.clone().or_else(|| l.version.clone());
-            m.resolved_span = Some(l.span);
+        if let Some(li) = best {
+            used[li] = true;
+            links.push((mi, li));
         }
     }
-    inv.components = manifests;
-    inv.components.extend(
-        locked
-            .into_iter()
-            .zip(used)
-            .filter(|(_, u)| !u)
-            .map(|(l, _)| l),
-    );
+    drop(by_name);
+    for (mi, li) in links {
+        let l = &inv.components[li];
+        let resolved = l.resolved.clone().or_else(|| l.version.clone());
+        let span = l.span;
+        let m = &mut inv.components[mi];
+        m.resolved = resolved;
+        m.resolved_span = Some(span);
+    }
+    let mut i = 0;
+    inv.components.retain(|_| {
+        i += 1;
+        !used[i - 1]
+    });
+}
+
+/// FxHash (rustc's): a multiply and a rotate per word. The scan's tables are keyed by
+/// names from the repository, and SipHash's protection against chosen collisions costs
+/// more than the rest of linking a big lockfile; a crafted tree could slow a run down,
+/// never change its result.
+#[derive(Clone, Copy, Default)]
+struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Sort the components by [`Component::sort_key`], manifest entries before lockfile
+/// entries on equal keys, otherwise in the order they were extracted. The sort runs on
+/// indices, then moves only the (big) components that are out of place: extraction
+/// order is nearly sorted already.
+fn sort_components(components: &mut [Component]) {
+    fn key(c: &Component) -> ((Span, Ecosystem, &str), bool) {
+        (c.sort_key(), c.origin == Origin::Lockfile)
+    }
+    if components.is_sorted_by(|a, b| key(a) <= key(b)) {
+        return;
+    }
+    let mut order: Vec<u32> = (0..components.len() as u32).collect();
+    order.sort_by(|&a, &b| key(&components[a as usize]).cmp(&key(&components[b as usize])));
+    apply_order(components, &order);
+}
+
+/// Rearrange `items` so that position `k` holds what was at `order[k]` (`order` a
+/// permutation), cycle by cycle: an element already in place is not moved.
+fn apply_order<T>(items: &mut [T], order: &[u32]) {
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len() {
+        if placed[start] {
+            continue;
+        }
+        // position `k` takes its element from `order[k]`, which has not been touched
+        // yet, except for the cycle's first element, which the swaps carry along
+        let mut k = start;
+        loop {
+            placed[k] = true;
+            let from = order[k] as usize;
+            if from == start {
+                break;
+            }
+            items.swap(k, from);
+            k = from;
+        }
+    }
 }
 
 /// Does lockfile entry `l` (in folder `ldir`) say it resolves manifest dependency `m`
@@ -626,6 +831,19 @@ mod tests {
         assert_eq!(p.rule_id, "read-error");
         assert_eq!(p.message, format!("cannot read `data/db`: {message}"));
         assert!(!p.message.contains("/repo"));
+    }
+
+    #[test]
+    fn orders_are_applied_cycle_by_cycle() {
+        let mut items = ['a', 'b', 'c', 'd', 'e', 'f'];
+        // e at 0, a at 1, b at 2, d stays, c at 4, f stays
+        apply_order(&mut items, &[4, 0, 1, 3, 2, 5]);
+        assert_eq!(items, ['e', 'a', 'b', 'd', 'c', 'f']);
+        let mut items: Vec<u32> = (0..50).rev().collect();
+        let mut order: Vec<u32> = (0..50).collect();
+        order.sort_by_key(|&i| items[i as usize]);
+        apply_order(&mut items, &order);
+        assert!(items.is_sorted());
     }
 
     #[test]
