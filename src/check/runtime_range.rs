@@ -22,6 +22,8 @@ use super::{
     Context, Evaluation, Instance, Outcome, client_finding, client_versions,
     describe_client_version, is_named, is_run_runtime, runtime_in_scope, server_label,
 };
+use std::collections::HashMap;
+
 use crate::component::{ComponentKind, Ecosystem};
 use crate::diagnostic::Finding;
 use crate::rule::{PackageRuntime, Rule};
@@ -29,6 +31,52 @@ use crate::version::{
     Bound, Interval, Scheme, Verdict, Version, VersionError, VersionSet, join_release,
     newest_verdict, parse_declared, parse_version, verdict,
 };
+
+/// The runtimes by the folder they cover, so that finding the runtimes of one package
+/// walks the package's ancestors instead of every runtime (packages × runtimes grew
+/// quadratically with the services of a monorepo). Answers exactly what
+/// [`runtime_in_scope`] answers, in the runtimes' order.
+struct Scopes<'s> {
+    /// Runtimes that cover every package: at the root, or in CI configuration.
+    everywhere: Vec<usize>,
+    /// The others, by their file's folder.
+    by_dir: HashMap<&'s str, Vec<usize>>,
+}
+
+impl<'s> Scopes<'s> {
+    fn new(cx: &'s Context<'_>, runtimes: &[(&Instance<'_>, &VersionSet)]) -> Self {
+        let mut scopes = Scopes {
+            everywhere: Vec::new(),
+            by_dir: HashMap::new(),
+        };
+        for (k, (r, _)) in runtimes.iter().enumerate() {
+            let path = cx.path_of(r.component);
+            // `runtime_in_scope` with a package in no folder answers "covers all" exactly
+            // for root and CI runtimes
+            if runtime_in_scope(path, "") {
+                scopes.everywhere.push(k);
+            } else {
+                let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+                scopes.by_dir.entry(dir).or_default().push(k);
+            }
+        }
+        scopes
+    }
+
+    /// The runtimes covering the package at `package_path`, in the runtimes' order.
+    fn of(&self, package_path: &str) -> Vec<usize> {
+        let mut out = self.everywhere.clone();
+        let mut dir = package_path.rsplit_once('/').map_or("", |(d, _)| d);
+        while !dir.is_empty() {
+            if let Some(ks) = self.by_dir.get(dir) {
+                out.extend_from_slice(ks);
+            }
+            dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+        }
+        out.sort_unstable();
+        out
+    }
+}
 
 pub(super) fn evaluate(
     cx: &Context<'_>,
@@ -54,12 +102,22 @@ pub(super) fn evaluate(
                 .iter()
                 .flat_map(|&e| product.runtime.iter().map(move |r| (e, r.as_str()))),
         );
+    let scopes = Scopes::new(cx, &runtimes);
     for ci in cx.candidates(names) {
         let c = &cx.components[ci];
         let in_scope = || {
-            runtimes
-                .iter()
-                .filter(|(r, _)| runtime_in_scope(cx.path_of(r.component), cx.path_of(c)))
+            let here = scopes.of(cx.path_of(c));
+            // the index answers what the pairwise test answers (debug builds, so every test)
+            debug_assert_eq!(
+                here,
+                (0..runtimes.len())
+                    .filter(|&k| runtime_in_scope(
+                        cx.path_of(runtimes[k].0.component),
+                        cx.path_of(c)
+                    ))
+                    .collect::<Vec<_>>()
+            );
+            here.into_iter().map(|k| &runtimes[k])
         };
         // the finding against one runtime: the client's side, the runtime as the other end
         let against = |inst: &Instance<'_>,
