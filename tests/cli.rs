@@ -674,7 +674,12 @@ fn gitlab_code_quality_report_end_to_end() {
 
 #[test]
 fn checkstyle_report_end_to_end() {
-    let o = skew(&["check", "fixtures/outage-2023-06-03", "--format", "checkstyle"]);
+    let o = skew(&[
+        "check",
+        "fixtures/outage-2023-06-03",
+        "--format",
+        "checkstyle",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let xml = stdout(&o);
     insta::assert_snapshot!("outage_checkstyle", xml);
