@@ -190,6 +190,7 @@ pub const CHECK_FORMATS: &[Format] = &[
     Format::Gitlab,
     Format::Sarif,
     Format::Cyclonedx,
+    Format::Checkstyle,
 ];
 pub const WHAT_IF_FORMATS: &[Format] = CHECK_FORMATS;
 pub const SCAN_FORMATS: &[Format] = CHECK_FORMATS;

@@ -145,7 +145,7 @@ fn presented<'a>(
 ) -> SourceView<'a> {
     let base = match format {
         Format::Human | Format::Short => Base::Cwd,
-        Format::Github | Format::Gitlab | Format::Sarif => Base::Repo,
+        Format::Github | Format::Gitlab | Format::Sarif | Format::Checkstyle => Base::Repo,
         Format::Json | Format::Cyclonedx => Base::Root,
     };
     scope.present(base, sources, files_scanned, |p| {

@@ -672,3 +672,35 @@ fn gitlab_code_quality_report_end_to_end() {
     let o = skew(&["rules", "--format", "gitlab"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn checkstyle_report_end_to_end() {
+    let o = skew(&[
+        "check",
+        "fixtures/outage-2023-06-03",
+        "--format",
+        "checkstyle",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let xml = stdout(&o);
+    insta::assert_snapshot!("outage_checkstyle", xml);
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "checkstyle");
+    let errors: Vec<_> = root
+        .descendants()
+        .filter(|n| n.has_tag_name("error"))
+        .collect();
+    assert!(
+        errors.iter().any(|e| {
+            e.attribute("source") == Some("skew.mysql-caching-sha2-password")
+                && e.attribute("severity") == Some("error")
+                && e.parent_element().and_then(|f| f.attribute("name"))
+                    == Some("fixtures/outage-2023-06-03/services/api/package.json")
+        }),
+        "{xml}"
+    );
+    // `skew rules` writes no findings: the format is not one of its own
+    let o = skew(&["rules", "--format", "checkstyle"]);
+    assert_eq!(o.status.code(), Some(2));
+}

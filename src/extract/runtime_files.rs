@@ -3,7 +3,10 @@
 //! Owns `.nvmrc`, `.node-version`, `.python-version`, `runtime.txt`, `.ruby-version`,
 //! `.java-version`, goenv's `.go-version` ("an application-specific `.go-version` file",
 //! <https://github.com/syndbg/goenv/blob/master/COMMANDS.md>), `rust-toolchain`,
-//! `rust-toolchain.toml`, asdf/mise's `.tool-versions` and SDKMAN!'s `.sdkmanrc`
+//! `rust-toolchain.toml`, asdf/mise's `.tool-versions`, tfenv's `.terraform-version` ("If
+//! you put a `.terraform-version` file on your project root … tfenv detects it and uses the
+//! version written in it", <https://github.com/tfutils/tfenv#terraform-version-file>; a
+//! `tool` named `terraform`, `latest:^0.8` and `min-required` kept as written) and SDKMAN!'s `.sdkmanrc`
 //! (`java=17.0.9-tem`: the vendor suffix is left out of the version; other candidates
 //! such as `maven` are tools). Every pin is a `runtime` (or a `tool`, for CLIs such as terraform in
 //! `.tool-versions`) in ecosystem `runtime`, named canonically (`nodejs` -> `node`,
@@ -47,6 +50,7 @@ impl Extractor for RuntimeFiles {
             "rust-toolchain",
             "rust-toolchain.toml",
             ".tool-versions",
+            ".terraform-version",
             ".sdkmanrc",
         ]
     }
@@ -64,6 +68,7 @@ impl Extractor for RuntimeFiles {
                 | "rust-toolchain"
                 | "rust-toolchain.toml"
                 | ".tool-versions"
+                | ".terraform-version"
                 | ".sdkmanrc"
         )
     }
@@ -88,6 +93,13 @@ impl Extractor for RuntimeFiles {
             "rust-toolchain" if file.text.contains("[toolchain]") => toolchain_toml(file, out),
             "rust-toolchain" => first_value(file, out, "rust", |v| v),
             ".tool-versions" => tool_versions(file, out),
+            ".terraform-version" => {
+                // tfenv reads the first word: a version, `latest[:regex]`, `min-required`
+                if let Some(v) = values(file).next() {
+                    let word = v.split_whitespace().next().unwrap_or(v);
+                    push(file, out, ComponentKind::Tool, "terraform", word);
+                }
+            }
             ".sdkmanrc" => sdkmanrc(file, out),
             _ => {}
         }

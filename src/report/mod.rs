@@ -7,6 +7,7 @@
 //! [`Format::name`] and [`Format::reporter`]). Every reporter sorts what it prints itself (through [`sorted_findings`]
 //! and [`sorted_components`]), so output does not depend on the order of the input.
 
+mod checkstyle;
 mod cyclonedx;
 mod escape;
 mod excerpt;
@@ -141,6 +142,8 @@ pub enum Format {
     Sarif,
     /// CycloneDX 1.5 JSON: the components as an SBOM, with package URLs
     Cyclonedx,
+    /// Checkstyle XML, for reviewdog, Jenkins warnings-ng and other CI readers
+    Checkstyle,
 }
 
 impl Format {
@@ -154,6 +157,7 @@ impl Format {
             Format::Gitlab => "gitlab",
             Format::Sarif => "sarif",
             Format::Cyclonedx => "cyclonedx",
+            Format::Checkstyle => "checkstyle",
         }
     }
 
@@ -167,6 +171,7 @@ impl Format {
             Format::Gitlab => &gitlab::Gitlab,
             Format::Sarif => &sarif::Sarif,
             Format::Cyclonedx => &cyclonedx::Cyclonedx,
+            Format::Checkstyle => &checkstyle::Checkstyle,
         }
     }
 }
