@@ -161,11 +161,22 @@ pub fn load(root: &Path, explicit: Option<&Path>, rules: RuleSet) -> Result<Load
 pub fn load_with(
     root: &Path,
     explicit: Option<&Path>,
+    rules: RuleSet,
+    exclude: &[String],
+    scan: impl FnOnce(&Path, &ScanOptions) -> Result<Inventory, Error>,
+) -> Result<Loaded, Error> {
+    load_from(root, Config::load(root, explicit)?, rules, exclude, scan)
+}
+
+/// [`load_with`] with the config already read (`--staged` reads `skew.toml` from git's
+/// index): its rule files, its scan options and exclusions, then the scan.
+pub fn load_from(
+    root: &Path,
+    config: Option<Config>,
     mut rules: RuleSet,
     exclude: &[String],
     scan: impl FnOnce(&Path, &ScanOptions) -> Result<Inventory, Error>,
 ) -> Result<Loaded, Error> {
-    let config = Config::load(root, explicit)?;
     if let Some(c) = &config {
         for p in &c.rules {
             rules.load_path(p)?;

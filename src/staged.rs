@@ -216,7 +216,7 @@ pub fn staged_config(root: &Path) -> Result<Option<Config>, Error> {
 pub fn load(
     root: &Path,
     explicit: Option<&Path>,
-    mut rules: RuleSet,
+    rules: RuleSet,
     exclude: &[String],
     within: Option<&str>,
 ) -> Result<(BTreeSet<String>, Loaded), Error> {
@@ -224,19 +224,13 @@ pub fn load(
         Some(_) => Config::load(root, explicit)?,
         None => staged_config(root)?,
     };
-    if let Some(c) = &config {
-        for p in &c.rules {
-            rules.load_path(p)?;
-        }
-    }
-    let mut opts = ScanOptions::default();
-    if let Some(limit) = config.as_ref().and_then(|c| c.max_file_size) {
-        opts.max_file_size = limit;
-    }
-    opts.exclude = crate::suppress::exclude_set(config.as_ref(), exclude);
-    let opts = opts.keeping(within);
-    let (names, inv) = scan_index(root, &opts)?;
-    Ok((names, Loaded { config, rules, inv }))
+    let mut names = BTreeSet::new();
+    let loaded = crate::pipeline::load_from(root, config, rules, exclude, |root, opts| {
+        let (staged, inv) = scan_index(root, &opts.keeping(within))?;
+        names = staged;
+        Ok(inv)
+    })?;
+    Ok((names, loaded))
 }
 
 /// Keep the findings whose primary or any related location is in one of `staged`.
