@@ -399,6 +399,23 @@ pub fn fingerprint(f: &Finding, path: &str) -> String {
     format!("{hash:016x}")
 }
 
+/// The known id closest to a mistyped one (`mysql-caching-sha2` → `mysql-caching-sha2-password`),
+/// when one is close enough to be what was meant: few edits for its length, or the typed
+/// text is a prefix of exactly one id.
+pub fn nearest_id<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+    let known: Vec<&str> = known.collect();
+    let mut prefixed = known.iter().filter(|k| k.starts_with(typed));
+    if let (Some(only), None) = (prefixed.next(), prefixed.next()) {
+        return Some(only.to_string());
+    }
+    known
+        .iter()
+        .map(|k| (strsim::levenshtein(typed, k), *k))
+        .filter(|(d, _)| *d <= (typed.len() / 3).max(2))
+        .min()
+        .map(|(_, k)| k.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@ use crate::cli::{
     GraphArgs, GraphFormat, GraphOnly, OutputArgs, RuleSource, RulesArgs, ScanArgs, ScenarioArgs,
     WhatIfArgs,
 };
-use crate::diagnostic::{Code, Finding};
+use crate::diagnostic::{Code, Finding, nearest_id};
 use crate::pipeline::{self, Error, Loaded};
 use crate::rehearse::{self, baseline::Baseline};
 use crate::report::{self, Format, HumanOptions, Report, WhatIf};
@@ -91,23 +91,6 @@ fn with_output(
     let fail = |e| Error::Output(path.clone(), e);
     let mut out = BufWriter::new(std::fs::File::create(path).map_err(fail)?);
     write(&mut out).and_then(|()| out.flush()).map_err(fail)
-}
-
-/// The known id closest to a mistyped one (`mysql-caching-sha2` → `mysql-caching-sha2-password`),
-/// when one is close enough to be what was meant: few edits for its length, or the typed
-/// text is a prefix of exactly one id.
-pub(crate) fn nearest_id<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
-    let known: Vec<&str> = known.collect();
-    let mut prefixed = known.iter().filter(|k| k.starts_with(typed));
-    if let (Some(only), None) = (prefixed.next(), prefixed.next()) {
-        return Some(only.to_string());
-    }
-    known
-        .iter()
-        .map(|k| (strsim::levenshtein(typed, k), *k))
-        .filter(|(d, _)| *d <= (typed.len() / 3).max(2))
-        .min()
-        .map(|(_, k)| k.to_string())
 }
 
 fn load_rules(src: &RuleSource) -> Result<RuleSet, Error> {

@@ -137,7 +137,7 @@ pub(super) fn apply(
             let message = if text.is_empty() {
                 "`skew: ignore[]` names no rule".to_string()
             } else if !known.iter().any(|k| e.selector.matches(k)) {
-                let near = crate::run::nearest_id(text, known.iter().copied());
+                let near = crate::diagnostic::nearest_id(text, known.iter().copied());
                 let hint = near
                     .map(|n| format!("; did you mean `{n}`?"))
                     .unwrap_or_default();

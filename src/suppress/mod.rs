@@ -158,7 +158,7 @@ pub fn parse_selector(s: &str) -> Result<String, String> {
 /// (with their spans, all at once), command-line ones an unknown-rule error.
 fn validate(known: &[&str], config: Option<&Config>, selection: &Selection) -> Result<(), Error> {
     let unknown = |sel: &Selector| !known.iter().any(|k| sel.matches(k));
-    let near = |text: &str| crate::run::nearest_id(text, known.iter().copied());
+    let near = |text: &str| crate::diagnostic::nearest_id(text, known.iter().copied());
     if let Some(config) = config {
         let mut selectors: Vec<&Selector> = Vec::new();
         selectors.extend(config.select.iter().flatten());
