@@ -362,3 +362,48 @@ fn openssh_rejects_ssh_rsa_from_8_8() {
     // paramiko 2.8.1, com.jcraft:jsch 0.1.55, mwiede jsch 0.1.56, sshj 0.32.0
     assert_eq!(at("8.8"), 4);
 }
+
+#[test]
+fn testcontainers_api_1_32_is_refused_by_every_docker_engine_29() {
+    let dir = "fixtures/rules/testcontainers-docker-api-too-old/fail";
+    let at = |server: &str| {
+        of(
+            "testcontainers-docker-api-too-old",
+            &findings(dir, &["--assume", &format!("docker-engine={server}")]),
+        )
+        .len()
+    };
+    // 28.x accepts API 1.24 and later; 29.0.0 requires 1.44, 29.3.0 lowered it to 1.40:
+    // both above what 1.15.1, 1.21.3 and 2.0.1 send
+    assert_eq!(at("28.5.2"), 0);
+    assert_eq!(at("29.0.0"), 3);
+    assert_eq!(at("29.3.0"), 3);
+    // Engine 30's minimum was not read: not judged
+    assert_eq!(at("30.0.0"), 0);
+}
+
+#[test]
+fn docker_min_api_version_on_the_daemon_mitigates_testcontainers() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &common::root().join("fixtures/rules/testcontainers-docker-api-too-old/fail"),
+        tmp.path(),
+    );
+    let compose = tmp.path().join("docker-compose.yml");
+    let text = std::fs::read_to_string(&compose).unwrap();
+    let text = text.replace(
+        "      DOCKER_TLS_CERTDIR: \"\"\n",
+        "      DOCKER_TLS_CERTDIR: \"\"\n      DOCKER_MIN_API_VERSION: \"1.24\"\n",
+    );
+    assert!(text.contains("DOCKER_MIN_API_VERSION"), "{text}");
+    std::fs::write(&compose, text).unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let o = skew(&["check", dir, "--format", "short", "--fail-on", "never"]);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("[testcontainers-docker-api-too-old]"))
+        .collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines.iter().all(|l| l.contains(": info[")), "{out}");
+}
