@@ -407,3 +407,40 @@ fn docker_min_api_version_on_the_daemon_mitigates_testcontainers() {
     assert_eq!(lines.len(), 3, "{out}");
     assert!(lines.iter().all(|l| l.contains(": info[")), "{out}");
 }
+
+#[test]
+fn gke_min_master_version_is_a_floor() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &common::root().join("fixtures/rules/kubectl-version-skew/pass-gke-floor"),
+        tmp.path(),
+    );
+    // kubectl 1.30 is two minors below the floor: out of skew whatever GKE runs
+    std::fs::write(tmp.path().join(".tool-versions"), "kubectl 1.30.2\n").unwrap();
+    // batch/v1beta1 CronJob left in 1.25 (below the floor), FlowSchema v1beta3 in 1.32
+    // (the floor's own minor): both certain; v1 FlowSchema is served
+    std::fs::create_dir_all(tmp.path().join("k8s")).unwrap();
+    std::fs::write(
+        tmp.path().join("k8s/jobs.yaml"),
+        "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: nightly\n---\n\
+         apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: FlowSchema\nmetadata:\n  name: fs\n",
+    )
+    .unwrap();
+    let found = findings(tmp.path().to_str().unwrap(), &[]);
+    let skew = of("kubectl-version-skew", &found);
+    assert_eq!(skew.len(), 1, "{found:?}");
+    assert!(
+        skew[0].contains("is at least 2 minor versions older than Kubernetes >=1.32.4-gke.100"),
+        "{skew:?}"
+    );
+    let removed = of("kubernetes-removed-api", &found);
+    assert_eq!(removed.len(), 2, "{found:?}");
+    assert!(
+        removed
+            .iter()
+            .all(|m| m.contains("rejected by Kubernetes >=1.32.4-gke.100")),
+        "{removed:?}"
+    );
+    // a cluster that may still run the line: the end of life of 1.32 is not certain
+    assert_eq!(of("kubernetes-eol", &found), Vec::<String>::new());
+}
