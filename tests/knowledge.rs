@@ -444,3 +444,16 @@ fn gke_min_master_version_is_a_floor() {
     // a cluster that may still run the line: the end of life of 1.32 is not certain
     assert_eq!(of("kubernetes-eol", &found), Vec::<String>::new());
 }
+
+#[test]
+fn valkey_minors_end_with_their_security_support() {
+    let dir = "fixtures/rules/valkey-eol/fail";
+    let at = |today: &str| of("valkey-eol", &findings(dir, &["--today", today]));
+    // 8.0: "2024-09-15 | 2027-09-15 | 2027-09-15"
+    assert_eq!(at("2027-09-14"), Vec::<String>::new());
+    let on = at("2027-09-15");
+    assert!(
+        on.len() == 1 && on[0].contains("Valkey 8.0 reached end of life on 2027-09-15"),
+        "{on:?}"
+    );
+}
