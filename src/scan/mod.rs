@@ -274,7 +274,9 @@ impl Workspace {
             .map(|(i, ((abs, rel), rel_str))| {
                 let id = FileId(i as u32);
                 shared(match overlay.iter().find(|(p, _)| *p == rel_str.as_str()) {
-                    Some((_, text)) => extract_one(SourceFile::new(id, rel_str.as_str(), *text), rel),
+                    Some((_, text)) => {
+                        extract_one(SourceFile::new(id, rel_str.as_str(), *text), rel)
+                    }
                     None => read_one(id, abs, rel, &reader),
                 })
             })
@@ -394,7 +396,10 @@ pub fn scan_texts(root: &Path, mut files: Vec<(String, String)>) -> Inventory {
         .enumerate()
         .map(|(i, (rel, text))| {
             let path = PathBuf::from(&rel);
-            shared(extract_one(SourceFile::new(FileId(i as u32), rel, text), &path))
+            shared(extract_one(
+                SourceFile::new(FileId(i as u32), rel, text),
+                &path,
+            ))
         })
         .collect();
     // from memory (the index, a commit): a file it was not given is not read from disk

@@ -29,7 +29,6 @@ pub fn check_project(dir: &Path, rules: &RuleSet) -> (Vec<Finding>, String) {
         .unwrap_or_else(|e| panic!("cannot scan {}: {e}", dir.display()));
     let options = CheckOptions {
         today: TODAY.parse().unwrap(),
-        assume: Vec::new(),
         selection: Default::default(),
     };
     let checked = check_inventory_with(&inv, rules, options);
