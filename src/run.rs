@@ -181,7 +181,6 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
     };
     let options = CheckOptions {
         today: args.today.unwrap_or_else(crate::rule::Date::today),
-        assume: Vec::new(),
         selection: args.filter.selection(),
     };
     let env = args.scenario.env.as_deref();
@@ -450,6 +449,11 @@ fn cmd_graph(args: GraphArgs) -> Result<ExitStatus, Error> {
         &crate::plan::topology::Topology::build(&components, &sources, &inv.units),
         &components,
     );
+    // under root discovery PATH is part of the root: draw that part
+    let view = match scope.within {
+        Some(_) => view.within(|n| scope.contains(sources.path(n.component.span.file))),
+        None => view,
+    };
     let view = match args.only {
         GraphOnly::All => view,
         GraphOnly::May => view.only(|o| o != Outcome::Ok),
