@@ -712,6 +712,9 @@ fn link_lockfiles(inv: &mut Inventory) {
         i += 1;
         !used[i - 1]
     });
+    // the linked entries' room is kept for the whole run otherwise (a tenth of a big
+    // lockfile's entries); a big table shrinks in place
+    inv.components.shrink_to_fit();
 }
 
 /// FxHash (rustc's): a multiply and a rotate per word. The scan's tables are keyed by
