@@ -410,6 +410,38 @@ fn staged_does_not_see_files_that_are_not_in_the_index() {
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
 }
 
+/// Files with the same content share one blob, which `--staged` reads once: every one of
+/// them is still scanned, each under its own path.
+#[test]
+fn staged_files_with_the_same_content_are_each_scanned() {
+    if !have_git() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    write(root, "docker-compose.yml", COMPOSE);
+    for service in ["api", "web", "jobs"] {
+        write(
+            root,
+            &format!("services/{service}/package.json"),
+            OLD_CLIENT,
+        );
+    }
+    git(root, &["add", "-A"]);
+    let staged = run(root, &["check", "--staged", "--format", "short"], &[]);
+    let disk = run(root, &["check", "--format", "short"], &[]);
+    assert_eq!(stdout(&staged), stdout(&disk));
+    for service in ["api", "web", "jobs"] {
+        let path = format!("services/{service}/package.json");
+        assert!(
+            stdout(&staged).contains(&path),
+            "{path}: {}",
+            stdout(&staged)
+        );
+    }
+}
+
 /// `--staged` reads `skew.toml` from the index as well: the commit carries the staged
 /// version, so an ignore only in the working tree does not let a bad commit through, and
 /// an ignore staged with the commit holds even when the working tree dropped it.

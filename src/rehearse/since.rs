@@ -86,11 +86,16 @@ pub(crate) fn read_blobs(
     dir: &Path,
     wanted: Vec<(String, String)>,
 ) -> Result<Vec<(String, String)>, String> {
-    let request: String = wanted.iter().map(|(_, oid)| format!("{oid}\n")).collect();
+    // each blob once: files with the same content (a `.nvmrc` in every service) share
+    // one, and git reading an object costs more than handing its text out again
+    let mut unique: Vec<&str> = wanted.iter().map(|(_, oid)| oid.as_str()).collect();
+    unique.sort_unstable();
+    unique.dedup();
+    let request: String = unique.iter().map(|oid| format!("{oid}\n")).collect();
     let blobs = git(dir, &["cat-file", "--batch"], Some(request.as_bytes()))?;
-    let mut files = Vec::with_capacity(wanted.len());
+    let mut texts: Vec<Option<String>> = Vec::with_capacity(unique.len());
     let mut rest = blobs.as_slice();
-    for (path, _) in wanted {
+    for _ in &unique {
         let nl = rest
             .iter()
             .position(|b| *b == b'\n')
@@ -107,8 +112,13 @@ pub(crate) fn read_blobs(
         // decoded as the scan decodes (BOM, UTF-16, CR-only); a file that is not text at
         // REV cannot have produced a finding then
         let decoded = crate::read::decode(body.to_vec());
-        if decoded.problem.is_none() {
-            files.push((path, decoded.text));
+        texts.push(decoded.problem.is_none().then_some(decoded.text));
+    }
+    let mut files = Vec::with_capacity(wanted.len());
+    for (path, oid) in &wanted {
+        let at = unique.binary_search(&oid.as_str()).unwrap_or(usize::MAX);
+        if let Some(Some(text)) = texts.get(at) {
+            files.push((path.clone(), text.clone()));
         }
     }
     Ok(files)
