@@ -424,6 +424,35 @@ pub enum UnitFact {
     ComposeImage(ComposeImage),
     /// The variables a `.env` file sets: name, value, span of the value.
     DotEnv { vars: Vec<(String, String, Span)> },
+    /// A `Chart.yaml` dependency: the scanner makes it a server of the chart unless it
+    /// is vendored under `charts/` (whose `appVersion` says what runs) or disabled.
+    HelmDependency(HelmDependency),
+}
+
+/// One entry of a `Chart.yaml`'s `dependencies:`, as written. Its `version` is the
+/// *chart's* version, never the version of the software the chart deploys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelmDependency {
+    /// `name`, and its span (where a server of unknown version is blamed).
+    pub name: String,
+    pub span: Span,
+    /// `alias`: the key of the subchart's values in the parent's values (else `name`).
+    pub alias: Option<String>,
+    /// `condition`: comma-separated values paths, the first that holds a boolean wins.
+    pub condition: Option<String>,
+    /// `tags`: enabled or disabled by `tags.<tag>` booleans in the parent's values.
+    pub tags: Vec<String>,
+    /// `repository`, as written (`None` for a local subchart).
+    pub repository: Option<String>,
+    /// `version`: the chart version range.
+    pub version: Option<String>,
+}
+
+impl HelmDependency {
+    /// The key of the subchart's values in the parent's values.
+    pub fn key(&self) -> &str {
+        self.alias.as_deref().unwrap_or(&self.name)
+    }
 }
 
 /// One compose service's topology, as written.

@@ -81,6 +81,15 @@ impl Deployment {
     }
 }
 
+/// A chart dependency of unknown version that no rule file names (a library chart such
+/// as `common`): a node that says nothing, so it is drawn only when a rule relates it.
+fn unknown_chart_dependency(c: &Component, rules: &RuleSet) -> bool {
+    c.ecosystem == crate::component::Ecosystem::Helm
+        && c.kind == ComponentKind::Server
+        && c.version.is_none()
+        && !rules.products.iter().any(|p| p.matches(c))
+}
+
 /// `from` (the client) talks to `to` (the server) under `rule_id`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ViewEdge {
@@ -122,7 +131,7 @@ pub fn view<'a>(
         wanted[i] = matches!(
             c.kind,
             ComponentKind::Server | ComponentKind::Runtime | ComponentKind::Tool
-        );
+        ) && !unknown_chart_dependency(c, rules);
     }
     for (c, s, _, _) in &raw_edges {
         wanted[*c] = true;
@@ -188,6 +197,27 @@ impl View<'_> {
             used[e.from] = true;
             used[e.to] = true;
         }
+        self.keep_nodes(&used)
+    }
+
+    /// Keep the nodes `inside` accepts (`skew graph PATH`: the components declared under
+    /// PATH), the edges that touch one, and the nodes at their other ends (a server
+    /// outside PATH that a client under it is paired with, as `skew check PATH` reports
+    /// that pair). Node order, and so every box, is kept.
+    pub fn within(mut self, inside: impl Fn(&Node<'_>) -> bool) -> Self {
+        let inner: Vec<bool> = self.nodes.iter().map(&inside).collect();
+        self.edges.retain(|e| inner[e.from] || inner[e.to]);
+        let mut used = inner;
+        for e in &self.edges {
+            used[e.from] = true;
+            used[e.to] = true;
+        }
+        self.keep_nodes(&used)
+    }
+
+    /// Keep the nodes marked in `used`, renumbering the edges (which must join kept
+    /// nodes only).
+    fn keep_nodes(mut self, used: &[bool]) -> Self {
         let mut index = vec![usize::MAX; self.nodes.len()];
         let mut next = 0;
         for (i, &u) in used.iter().enumerate() {

@@ -449,6 +449,11 @@ fn cmd_graph(args: GraphArgs) -> Result<ExitStatus, Error> {
         &crate::plan::topology::Topology::build(&components, &sources, &inv.units),
         &components,
     );
+    // under root discovery PATH is part of the root: draw that part
+    let view = match scope.within {
+        Some(_) => view.within(|n| scope.contains(sources.path(n.component.span.file))),
+        None => view,
+    };
     let view = match args.only {
         GraphOnly::All => view,
         GraphOnly::May => view.only(|o| o != Outcome::Ok),

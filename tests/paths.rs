@@ -460,3 +460,57 @@ fn staged_reads_skew_toml_from_the_index() {
     assert!(stderr(&o).contains("skew.toml"), "{}", stderr(&o));
     assert!(stderr(&o).contains("reason"), "{}", stderr(&o));
 }
+
+/// `skew graph PATH` under discovery draws the part of the root under PATH (the whole
+/// root is still scanned and checked): its components, and the servers outside PATH its
+/// clients are paired with, as `skew check PATH` reports those pairs; a sibling's
+/// components and a server nothing under PATH talks to are left out.
+#[test]
+fn graph_of_a_subfolder_draws_that_part_and_the_servers_it_is_paired_with() {
+    if !have_git() {
+        return;
+    }
+    let repo = shop(None);
+    let top = repo.path();
+    write(
+        top,
+        "blog/docker-compose.yml",
+        "services:\n  db:\n    image: postgres:16.4\n",
+    );
+    let nodes = |args: &[&str]| -> Vec<String> {
+        let o = run(top, args, &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let doc = json(&o);
+        let mut nodes: Vec<String> = doc["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                format!(
+                    "{}:{}",
+                    n["location"]["path"].as_str().unwrap(),
+                    n["name"].as_str().unwrap()
+                )
+            })
+            .collect();
+        nodes.sort();
+        nodes
+    };
+    let all = nodes(&["graph", "--format", "json"]);
+    assert!(
+        all.contains(&"blog/docker-compose.yml:postgres".to_string()),
+        "{all:?}"
+    );
+    assert_eq!(
+        nodes(&["graph", "shop/services/web", "--format", "json"]),
+        vec![
+            "shop/docker-compose.yml:mysql".to_string(),
+            "shop/services/web/package.json:mysql".to_string(),
+        ]
+    );
+    // PATH holding only servers: those, without the clients outside it
+    assert_eq!(
+        nodes(&["graph", "blog", "--format", "json"]),
+        vec!["blog/docker-compose.yml:postgres".to_string()]
+    );
+}

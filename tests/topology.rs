@@ -329,3 +329,28 @@ fn a_chart_dependency_vendored_as_an_archive_is_a_server_at_its_app_version() {
     );
     assert_eq!(scram["related"][0]["location"]["line"], 4);
 }
+
+/// `Chart.yaml` dependencies that are not vendored are servers of their chart: `shop`'s
+/// PostgreSQL is the tag its `values.yaml` pins (`16.2.0` of `16.2.0-debian-12-r5`, not
+/// the chart version 15.5.38), so its old `pg` fails; `blog`'s is unknown (an
+/// `unknown-version` note saying how to make it known, no false finding for its equally
+/// old `pg`), its Redis is turned off by `redis.enabled: false`, and the library chart
+/// `common` says nothing. Neither chart's client meets the other chart's server.
+#[test]
+fn chart_dependencies_not_vendored_are_servers_of_their_chart() {
+    let (code, text) = short("helm-dependencies");
+    assert_eq!(code, Some(1), "{text}");
+    insta::assert_snapshot!("helm_dependencies_short", text);
+    insta::assert_json_snapshot!("helm_dependencies_findings", pairings("helm-dependencies"));
+    let out = skew(&[
+        "graph",
+        "--format",
+        "mermaid",
+        "fixtures/topology/helm-dependencies",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let graph = stdout(&out);
+    assert!(graph.contains("postgresql 16.2.0"), "{graph}");
+    assert!(!graph.contains("common"), "{graph}");
+    insta::assert_snapshot!("helm_dependencies_graph", graph);
+}

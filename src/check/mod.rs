@@ -5,6 +5,7 @@
 //!
 //! Must not: parse files, render output, or filter by severity (the CLI does that).
 
+mod chart_dependency;
 mod eol;
 mod floating;
 mod invalid_version;
@@ -615,6 +616,7 @@ fn is_floating(c: &Component, declared: &Result<VersionSet, VersionError>) -> bo
 pub fn lint(cx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     floating::lint(cx, &mut out);
+    chart_dependency::lint(cx, &mut out);
     invalid_version::lint(cx, &mut out);
     parity::lint(cx, &mut out);
     out

@@ -8,7 +8,10 @@
 //!   runs MySQL 8.0.36), never a second package;
 //! - `kubeVersion` is a constraint the chart puts on the cluster: a `runtime` named
 //!   `kubernetes` in `helm`, the way `engines.node` is a runtime in `npm`;
-//! - `dependencies[]` are `package`s in `helm`, version = the range, group = repository.
+//! - `dependencies[]` are `package`s in `helm`, version = the range, group = repository,
+//!   each also a [`UnitFact::HelmDependency`]: the scanner (`scan::helm_deps`) makes a
+//!   dependency that is not vendored a server of the chart, since the chart's range
+//!   says nothing about the version of what the subchart deploys.
 //!
 //! A values file's `global.imageRegistry` replaces the `registry` of every image written
 //! as a map (`registry`/`repository`/`tag`), as Bitnami's common helper renders it; a
@@ -25,7 +28,7 @@ use std::path::Path;
 use super::image_ref::{self, split_image};
 use super::yaml_tree::{self, Node, Scalar, Value};
 use super::{Extraction, Extractor, file_name};
-use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::component::{Component, ComponentKind, Ecosystem, HelmDependency, UnitFact};
 use crate::diagnostic::Subject;
 use crate::source::SourceFile;
 
@@ -108,19 +111,37 @@ impl Extractor for HelmChart {
             if let Some(v) = &version {
                 warn_number(v, "version", false, Ecosystem::Helm, &dep_name.text, out);
             }
+            let text = |key: &str| {
+                dep.get(key)
+                    .and_then(|r| r.scalar(file))
+                    .map(|r| r.text)
+                    .filter(|r| !r.is_empty())
+            };
+            let repository = text("repository");
             // a dependency without a repository is a local subchart under `charts/`
-            let repository = dep
-                .get("repository")
-                .and_then(|r| r.scalar(file))
-                .map_or_else(|| "charts/".to_string(), |r| r.text);
             push(
                 out,
                 ComponentKind::Package,
                 &dep_name.text,
                 version.as_ref(),
                 &dep_name,
-                &repository,
+                repository.as_deref().unwrap_or("charts/"),
             );
+            out.units.push(UnitFact::HelmDependency(HelmDependency {
+                name: dep_name.text.clone(),
+                span: dep_name.span,
+                alias: text("alias"),
+                condition: text("condition"),
+                tags: dep
+                    .get("tags")
+                    .map(Node::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|t| t.as_str().map(str::to_string))
+                    .collect(),
+                repository,
+                version: version.map(|v| v.text),
+            }));
         }
     }
 }

@@ -52,7 +52,7 @@ mod setup_cfg;
 mod terraform;
 mod toml_tree;
 mod uv_lock;
-mod yaml_tree;
+pub(crate) mod yaml_tree;
 mod yarn_lock;
 
 use std::path::Path;

@@ -9,6 +9,7 @@
 
 mod compose_env;
 mod compose_extends;
+mod helm_deps;
 mod inherit;
 
 use std::collections::HashMap;
@@ -475,6 +476,7 @@ fn assemble(
     inherit::resolve(&mut inv, &offers);
     compose_extends::resolve(&mut inv, read_extra);
     compose_env::resolve(&mut inv);
+    helm_deps::resolve(&mut inv);
     crate::timing::stage("inherit");
     link_lockfiles(&mut inv);
     crate::timing::stage("link");
