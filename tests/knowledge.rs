@@ -457,3 +457,18 @@ fn valkey_minors_end_with_their_security_support() {
         "{on:?}"
     );
 }
+
+#[test]
+fn testcontainers_2_0_2_needs_docker_engine_25() {
+    let dir = "fixtures/rules/testcontainers-docker-api-too-new/fail";
+    let at = |server: &str| {
+        of(
+            "testcontainers-docker-api-too-new",
+            &findings(dir, &["--assume", &format!("docker-engine={server}")]),
+        )
+        .len()
+    };
+    // the matrix: "24.0 | 1.43", "25.0 | 1.44"
+    assert_eq!(at("24.0.9"), 1);
+    assert_eq!(at("25.0.0"), 0);
+}
