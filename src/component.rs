@@ -427,6 +427,17 @@ pub enum UnitFact {
     /// A `Chart.yaml` dependency: the scanner makes it a server of the chart unless it
     /// is vendored under `charts/` (whose `appVersion` says what runs) or disabled.
     HelmDependency(HelmDependency),
+    /// A Terraform version written as `local.x` or `var.x` that the declaring `.tf` file
+    /// does not set to a literal: the scanner looks it up in the other `.tf` files of the
+    /// same module folder. `component` is the span of the component pushed for it.
+    TerraformRef { component: Span, reference: String },
+    /// The literal `locals` and variable `default`s of one `.tf` file: name, value as
+    /// written, span of the value (inside the quotes).
+    TerraformValues {
+        file: FileId,
+        locals: Vec<(String, String, Span)>,
+        variables: Vec<(String, String, Span)>,
+    },
 }
 
 /// One entry of a `Chart.yaml`'s `dependencies:`, as written. Its `version` is the

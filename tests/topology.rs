@@ -354,3 +354,18 @@ fn chart_dependencies_not_vendored_are_servers_of_their_chart() {
     assert!(!graph.contains("common"), "{graph}");
     insta::assert_snapshot!("helm_dependencies_graph", graph);
 }
+
+/// A Terraform root module's `.tf` files are one module: `kubernetes_version =
+/// local.kubernetes_version` in `eks/main.tf` takes the literal `eks/versions.tf` sets, and
+/// the finding is blamed there; a variable only its caller sets is an `unknown-version`
+/// note, not a guess.
+#[test]
+fn terraform_locals_and_variables_resolve_within_their_module_folder() {
+    let (code, text) = short("terraform-locals");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("eks/versions.tf:3:25: warning[kubernetes-eol]"),
+        "{text}"
+    );
+    insta::assert_snapshot!("terraform_locals_short", text);
+}
