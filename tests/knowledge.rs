@@ -362,3 +362,98 @@ fn openssh_rejects_ssh_rsa_from_8_8() {
     // paramiko 2.8.1, com.jcraft:jsch 0.1.55, mwiede jsch 0.1.56, sshj 0.32.0
     assert_eq!(at("8.8"), 4);
 }
+
+#[test]
+fn testcontainers_api_1_32_is_refused_by_every_docker_engine_29() {
+    let dir = "fixtures/rules/testcontainers-docker-api-too-old/fail";
+    let at = |server: &str| {
+        of(
+            "testcontainers-docker-api-too-old",
+            &findings(dir, &["--assume", &format!("docker-engine={server}")]),
+        )
+        .len()
+    };
+    // 28.x accepts API 1.24 and later; 29.0.0 requires 1.44, 29.3.0 lowered it to 1.40:
+    // both above what 1.15.1, 1.21.3 and 2.0.1 send
+    assert_eq!(at("28.5.2"), 0);
+    assert_eq!(at("29.0.0"), 3);
+    assert_eq!(at("29.3.0"), 3);
+    // Engine 30's minimum was not read: not judged
+    assert_eq!(at("30.0.0"), 0);
+}
+
+#[test]
+fn docker_min_api_version_on_the_daemon_mitigates_testcontainers() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &common::root().join("fixtures/rules/testcontainers-docker-api-too-old/fail"),
+        tmp.path(),
+    );
+    let compose = tmp.path().join("docker-compose.yml");
+    let text = std::fs::read_to_string(&compose).unwrap();
+    let text = text.replace(
+        "      DOCKER_TLS_CERTDIR: \"\"\n",
+        "      DOCKER_TLS_CERTDIR: \"\"\n      DOCKER_MIN_API_VERSION: \"1.24\"\n",
+    );
+    assert!(text.contains("DOCKER_MIN_API_VERSION"), "{text}");
+    std::fs::write(&compose, text).unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let o = skew(&["check", dir, "--format", "short", "--fail-on", "never"]);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("[testcontainers-docker-api-too-old]"))
+        .collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines.iter().all(|l| l.contains(": info[")), "{out}");
+}
+
+#[test]
+fn gke_min_master_version_is_a_floor() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &common::root().join("fixtures/rules/kubectl-version-skew/pass-gke-floor"),
+        tmp.path(),
+    );
+    // kubectl 1.30 is two minors below the floor: out of skew whatever GKE runs
+    std::fs::write(tmp.path().join(".tool-versions"), "kubectl 1.30.2\n").unwrap();
+    // batch/v1beta1 CronJob left in 1.25 (below the floor), FlowSchema v1beta3 in 1.32
+    // (the floor's own minor): both certain; v1 FlowSchema is served
+    std::fs::create_dir_all(tmp.path().join("k8s")).unwrap();
+    std::fs::write(
+        tmp.path().join("k8s/jobs.yaml"),
+        "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: nightly\n---\n\
+         apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: FlowSchema\nmetadata:\n  name: fs\n",
+    )
+    .unwrap();
+    let found = findings(tmp.path().to_str().unwrap(), &[]);
+    let skew = of("kubectl-version-skew", &found);
+    assert_eq!(skew.len(), 1, "{found:?}");
+    assert!(
+        skew[0].contains("is at least 2 minor versions older than Kubernetes >=1.32.4-gke.100"),
+        "{skew:?}"
+    );
+    let removed = of("kubernetes-removed-api", &found);
+    assert_eq!(removed.len(), 2, "{found:?}");
+    assert!(
+        removed
+            .iter()
+            .all(|m| m.contains("rejected by Kubernetes >=1.32.4-gke.100")),
+        "{removed:?}"
+    );
+    // a cluster that may still run the line: the end of life of 1.32 is not certain
+    assert_eq!(of("kubernetes-eol", &found), Vec::<String>::new());
+}
+
+#[test]
+fn valkey_minors_end_with_their_security_support() {
+    let dir = "fixtures/rules/valkey-eol/fail";
+    let at = |today: &str| of("valkey-eol", &findings(dir, &["--today", today]));
+    // 8.0: "2024-09-15 | 2027-09-15 | 2027-09-15"
+    assert_eq!(at("2027-09-14"), Vec::<String>::new());
+    let on = at("2027-09-15");
+    assert!(
+        on.len() == 1 && on[0].contains("Valkey 8.0 reached end of life on 2027-09-15"),
+        "{on:?}"
+    );
+}

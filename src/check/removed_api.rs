@@ -45,7 +45,17 @@ pub(super) fn evaluate(
                 };
                 let outcome = outcome(removed_verdict);
                 out.push(Evaluation::new(ci, inst.index, rule_index, outcome, || {
-                    let mut f = finding(rule, api, c, outcome, &removed, &inst.describe());
+                    // a cluster admitting versions on both sides (GKE's floor
+                    // `>=1.27.3-gke.100`) rejects it only once it runs the removal
+                    let counterpart = match outcome {
+                        Outcome::MayBreak => format!(
+                            "{} once it runs {} or later",
+                            inst.describe(),
+                            api.removed_text
+                        ),
+                        _ => inst.describe(),
+                    };
+                    let mut f = finding(rule, api, c, outcome, &removed, &counterpart);
                     f.related.push(server_label(inst));
                     f
                 }));

@@ -27,6 +27,10 @@ struct Target<'i, 'a> {
     describe: String,
     major: u64,
     minor: u64,
+    /// The server's versions are a floor (GKE's `min_master_version`: that minor or any
+    /// later one): only a client older than the floor by more than the skew is certain
+    /// to be out of it, and nothing else is said.
+    floor: bool,
 }
 
 pub(super) fn evaluate(
@@ -40,12 +44,19 @@ pub(super) fn evaluate(
     let mut targets: Vec<Target<'_, '_>> = cx
         .known_instances_of(&rule.product)
         .filter_map(|(inst, versions)| {
-            let (major, minor) = single_minor(versions, Scheme::Dotted)?;
+            let (major, minor, floor) = match single_minor(versions, Scheme::Dotted) {
+                Some((major, minor)) => (major, minor, false),
+                None => {
+                    let (major, minor) = floor_minor(versions)?;
+                    (major, minor, true)
+                }
+            };
             Some(Target {
                 inst: Some(inst),
                 describe: inst.describe(),
                 major,
                 minor,
+                floor,
             })
         })
         .collect();
@@ -58,6 +69,7 @@ pub(super) fn evaluate(
             describe,
             major,
             minor,
+            floor: false,
         });
     }
     let max_newer = match &rule.kind {
@@ -111,6 +123,13 @@ pub(super) fn evaluate(
                 continue;
             }
             let distance = minor.abs_diff(t.minor);
+            // against a floor, a newer client or one within the skew may meet the
+            // cluster it runs today: not judged
+            if t.floor && (minor >= t.minor || distance <= max_skew) {
+                continue;
+            }
+            let at_least = if t.floor { "at least " } else { "" };
+            let their = if t.floor { "lowest minor" } else { "minor" };
             let allowed = if minor > t.minor { max_newer } else { max_skew };
             let outcome = if distance > allowed {
                 Outcome::Breaks
@@ -123,13 +142,13 @@ pub(super) fn evaluate(
                 let direction = if minor < t.minor { "older" } else { "newer" };
                 let plural = if distance == 1 { "" } else { "s" };
                 let message = format!(
-                    "`{}` {version} is {distance} minor version{plural} {direction} than {} (supported skew: {supported}); {}",
+                    "`{}` {version} is {at_least}{distance} minor version{plural} {direction} than {} (supported skew: {supported}); {}",
                     c.name, t.describe, rule.summary
                 );
                 let fix = client.fix.clone().or_else(|| {
                     Some(if max_newer == max_skew {
                         format!(
-                            "move `{}` to within {max_skew} minor version{} of {}.{} (the server's minor)",
+                            "move `{}` to within {max_skew} minor version{} of {}.{} (the server's {their})",
                             c.name,
                             if max_skew == 1 { "" } else { "s" },
                             t.major,
@@ -137,7 +156,7 @@ pub(super) fn evaluate(
                         )
                     } else {
                         format!(
-                            "move `{}` to {}.{} (the server's minor) or at most {max_skew} minor version{} older{}",
+                            "move `{}` to {}.{} (the server's {their}) or at most {max_skew} minor version{} older{}",
                             c.name,
                             t.major,
                             t.minor,
@@ -164,6 +183,16 @@ pub(super) fn evaluate(
             }));
         }
     }
+}
+
+/// The major and minor of a floor: a set of one version and every later one
+/// (`>=1.27.3-gke.100`).
+fn floor_minor(set: &crate::version::VersionSet) -> Option<(u64, u64)> {
+    if set.intervals().len() != 1 || !set.above_all().is_empty() {
+        return None;
+    }
+    let parts = set.min_version()?.release();
+    Some((*parts.first()?, parts.get(1).copied().unwrap_or(0)))
 }
 
 #[cfg(test)]
@@ -229,6 +258,36 @@ source = "https://example.test/kubectl"
             component(ComponentKind::Tool, Ecosystem::Runtime, "kubectl", "1.31.0"),
         ];
         insta::assert_snapshot!(eval_in(RULE, &["infra/eks.tf"], &comps, &[], "2026-01-01"));
+    }
+
+    #[test]
+    fn a_floor_only_says_what_every_later_cluster_says() {
+        // GKE's `min_master_version = "1.27.3-gke.100"`: 1.27 or any later minor
+        let comps = vec![
+            cluster(">=1.27.3-gke.100"),
+            // more than one minor below the floor: out of skew whatever GKE runs
+            component(
+                ComponentKind::Tool,
+                Ecosystem::Runtime,
+                "kubectl",
+                "1.25.16",
+            ),
+            // within one minor of the floor, or newer: may meet the cluster, not judged
+            component(
+                ComponentKind::Tool,
+                Ecosystem::Runtime,
+                "kubectl",
+                "1.26.15",
+            ),
+            component(ComponentKind::Tool, Ecosystem::Runtime, "kubectl", "1.30.2"),
+        ];
+        let out = eval_in(RULE, &["infra/gke.tf"], &comps, &[], "2026-01-01");
+        assert!(
+            out.contains("`kubectl` `1.25.16` is at least 2 minor versions older"),
+            "{out}"
+        );
+        assert!(!out.contains("1.26.15") && !out.contains("1.30.2"), "{out}");
+        assert!(out.contains("(the server's lowest minor)"), "{out}");
     }
 
     const KUBELET: &str = r#"

@@ -348,7 +348,18 @@ impl Context<'_> {
                 };
                 // the cluster is a managed `kubernetes` server that resources and clients
                 // (kubectl, client-go) are checked against, like any managed engine
-                if let Some(v) = self.attr(body, key) {
+                if let Some(mut v) = self.attr(body, key) {
+                    // GKE's `min_master_version` is a floor: "The minimum version of the
+                    // master. GKE will auto-update the master to new versions, so this
+                    // does not guarantee the current master version" (the provider's
+                    // docs). The cluster runs it or a later version: `>=1.27.3-gke.100`,
+                    // still blamed on the literal. An alias (`latest`) stays as written.
+                    if kind == "google_container_cluster" {
+                        v.text = v.text.map(|t| match t.trim() {
+                            n if n.starts_with(|c: char| c.is_ascii_digit()) => format!(">={n}"),
+                            _ => t,
+                        });
+                    }
                     out.push(self.component(
                         ComponentKind::Server,
                         Ecosystem::Managed,

@@ -37,6 +37,10 @@ pub struct Product {
     pub runtime: Vec<String>,
     /// Images whose tags are versions of something else, mapped to this product's lines.
     pub image_versions: Vec<ImageVersions>,
+    /// Tag variants of the product's images that are something else (`cli` of
+    /// `docker:29-cli`, the CLI without the Engine): a tag with one of them among its
+    /// `-`-separated parts is not an instance.
+    pub not_tags: Vec<String>,
 }
 
 /// An image whose tag counts in another version scheme (Confluent Platform `7.6.13` runs
@@ -54,10 +58,12 @@ impl Product {
         match c.ecosystem {
             Ecosystem::Docker => {
                 let names = image_names(&c.name);
-                self.docker
+                let named = self
+                    .docker
                     .iter()
                     .chain(self.image_versions.iter().map(|m| &m.image))
-                    .any(|d| names.contains(&normalize_image(d)))
+                    .any(|d| names.contains(&normalize_image(d)));
+                named && !self.other_variant(c.version.as_deref())
             }
             // servers declared in skew.toml or assumed on the command line carry the
             // product id as their name
@@ -78,6 +84,14 @@ impl Product {
 }
 
 impl Product {
+    /// Does an image tag name a variant that is not this product (`29-cli` when
+    /// `not_tags` lists `cli`)?
+    fn other_variant(&self, tag: Option<&str>) -> bool {
+        let Some(tag) = tag else { return false };
+        tag.split('-')
+            .any(|part| self.not_tags.iter().any(|t| t.eq_ignore_ascii_case(part)))
+    }
+
     /// The version of this product a matching component declares: its own version, or
     /// for an image whose tags count in another scheme, the product line the vendor's
     /// table gives for the tag's line (`confluentinc/cp-kafka:7.6.13` -> `3.6`), with
@@ -508,6 +522,7 @@ impl RuleSet {
                     have.managed.extend(p.managed);
                     have.runtime.extend(p.runtime);
                     have.image_versions.extend(p.image_versions);
+                    have.not_tags.extend(p.not_tags);
                 }
                 None => self.products.push(p),
             }
@@ -683,6 +698,32 @@ mod tests {
             "prom/mysqld-exporter",
         ] {
             assert!(!mysql.matches(&image(no)), "{no}");
+        }
+    }
+
+    #[test]
+    fn not_tags_keep_another_variant_of_the_image_out() {
+        let set = RuleSet::builtin().unwrap();
+        let engine = set.product("docker-engine").unwrap();
+        let image = |tag: &str| {
+            Component::new(
+                crate::component::ComponentKind::Server,
+                Ecosystem::Docker,
+                "docker",
+                Some(tag.into()),
+                crate::source::Span::default(),
+            )
+        };
+        for tag in ["29-dind", "29.0.0-dind-rootless", "29", "latest", "dind"] {
+            assert!(engine.matches(&image(tag)), "{tag} runs the Engine");
+        }
+        for tag in [
+            "29-cli",
+            "cli",
+            "29.0.0-windowsservercore-ltsc2022",
+            "29-CLI",
+        ] {
+            assert!(!engine.matches(&image(tag)), "{tag} is the CLI alone");
         }
     }
 

@@ -41,6 +41,10 @@ pub struct RawProduct {
     /// `confluentinc/cp-kafka`), with the vendor's table from tag line to product line.
     #[serde(default)]
     pub image_versions: Vec<S<RawImageVersions>>,
+    /// Tag variants that are not this product (`cli`: `docker:29-cli` is the Docker CLI,
+    /// not the Engine): an image whose tag has one of them among its `-` parts.
+    #[serde(default)]
+    pub not_tags: Vec<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

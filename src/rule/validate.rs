@@ -85,6 +85,7 @@ pub(super) fn parse_file(
             .iter()
             .chain(&p_ref.managed)
             .chain(&p_ref.runtime)
+            .chain(&p_ref.not_tags)
         {
             non_empty(&mut cx, n, "name");
         }
@@ -104,6 +105,7 @@ pub(super) fn parse_file(
                 .iter()
                 .map(|m| image_versions(&mut cx, m))
                 .collect(),
+            not_tags: p_ref.not_tags.iter().map(|s| s.get_ref().clone()).collect(),
         });
     }
     let mut rules = Vec::new();

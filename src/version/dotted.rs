@@ -147,6 +147,11 @@ order_by_cmp_show_text!(Dotted);
 /// `lts/*`, `latest`, `stable`, `system` and the like are unknown.
 pub(super) fn parse_declared(text: &str) -> Result<VersionSet, VersionError> {
     let t = text.trim();
+    // a floor (GKE's `min_master_version`, which the extractor writes `>=1.27.3-gke.100`):
+    // that version and every later one
+    if let Some(floor) = t.strip_prefix(">=") {
+        return Dotted::parse(floor.trim()).map(|v| VersionSet::at_least(Version::Dotted(v)));
+    }
     let t = t
         .strip_suffix(".x")
         .or_else(|| t.strip_suffix(".*"))
@@ -298,6 +303,10 @@ mod tests {
         assert!(parse_declared("v20.11.0").unwrap().contains(&d("20.11.0")));
         assert!(parse_declared("3.12").unwrap().contains(&d("3.12.4")));
         assert!(parse_declared("18.x").unwrap().contains(&d("18.1")));
+        let floor = parse_declared(">=1.27.3-gke.100").unwrap();
+        assert!(floor.contains(&d("1.27.3-gke.100")) && floor.contains(&d("1.31.2")));
+        assert!(!floor.contains(&d("1.26.9")) && !floor.contains(&d("1.27.3-gke.50")));
+        assert!(parse_declared(">=lts").is_err());
         assert!(matches!(
             parse_declared("lts/hydrogen"),
             Err(VersionError::Unknown(_))

@@ -25,10 +25,15 @@ pub const TODAY: &str = "2026-01-01";
 /// Check a project with `rules`, and render its findings one per line as a user reads
 /// them (with related locations and the fix), for snapshots.
 pub fn check_project(dir: &Path, rules: &RuleSet) -> (Vec<Finding>, String) {
+    check_project_on(dir, rules, TODAY)
+}
+
+/// [`check_project`] on another day (`YYYY-MM-DD`).
+pub fn check_project_on(dir: &Path, rules: &RuleSet, today: &str) -> (Vec<Finding>, String) {
     let inv = scan(dir, &ScanOptions::default())
         .unwrap_or_else(|e| panic!("cannot scan {}: {e}", dir.display()));
     let options = CheckOptions {
-        today: TODAY.parse().unwrap(),
+        today: today.parse().unwrap(),
         assume: Vec::new(),
         selection: Default::default(),
     };
