@@ -27,7 +27,7 @@ use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 
 use super::{Extraction, Extractor, file_name};
-use crate::component::{Component, ComponentKind, Ecosystem, UnitFact};
+use crate::component::{Component, ComponentKind, Ecosystem, TerraformModuleCall, UnitFact};
 use crate::diagnostic::parse_error;
 use crate::source::{SourceFile, Span};
 
@@ -230,6 +230,37 @@ impl Context<'_> {
             .or_else(|| self.attr(body, "cluster_version"))
         {
             out.push(self.managed("kubernetes", v, &group));
+        }
+        // a module of the repository (`source = "../.."`): its inputs are the variables
+        // of its `.tf` files for this call (the scanner looks them up)
+        if let Some(src) = source
+            .as_deref()
+            .filter(|s| s.starts_with("./") || s.starts_with("../"))
+        {
+            let inputs = body
+                .attributes()
+                .filter(|a| {
+                    !matches!(
+                        a.key.as_str(),
+                        "source" | "version" | "providers" | "count" | "for_each" | "depends_on"
+                    )
+                })
+                .map(|a| {
+                    let v = self.value(&a.value);
+                    (a.key.as_str().to_string(), v.text, v.span, v.reference)
+                })
+                .filter(|(_, text, _, reference)| text.is_some() || reference.is_some())
+                .collect();
+            let span = self
+                .attr(body, "source")
+                .map_or_else(|| self.span(block.ident.span()), |s| s.span);
+            out.units
+                .push(UnitFact::TerraformModuleCall(TerraformModuleCall {
+                    group: group.clone(),
+                    source: src.to_string(),
+                    span,
+                    inputs,
+                }));
         }
         let (Some(source), Some(version)) = (source, self.attr(body, "version")) else {
             return;

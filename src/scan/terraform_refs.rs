@@ -6,37 +6,60 @@
 //! The Terraform extractor resolved what one file says and recorded each reference it
 //! could not resolve as a [`UnitFact::TerraformRef`], and each file's literal locals and
 //! defaults as a [`UnitFact::TerraformValues`]. This step looks each reference up in the
-//! other `.tf` files of the folder; one still unresolved gets an `unknown-version` note
-//! (a variable without a literal default is set by the module's caller or a `.tfvars`
-//! file, which skew does not read). Must not: read `.tfvars` files, follow modules, or
-//! evaluate expressions.
+//! other `.tf` files of the folder. A `var.x` the module leaves open is set by its
+//! callers: each `module` block of the tree whose `source` is that folder (recorded as a
+//! [`UnitFact::TerraformModuleCall`]) and passes `x` makes one more component, at the
+//! call's input (the eks module's own examples call it as `source = "../.."`). One still
+//! unresolved gets an `unknown-version` note (a variable without a literal default is
+//! set by a caller outside the tree or a `.tfvars` file, which skew does not read).
+//! Must not: read `.tfvars` files, follow registry modules, or evaluate expressions.
 
 use std::collections::HashMap;
 
 use super::{Inventory, dir_of};
-use crate::component::UnitFact;
+use crate::component::{Component, TerraformModuleCall, UnitFact};
 use crate::diagnostic::{Code, Finding, Label, Subject};
 use crate::extract::terraform::reshape;
 use crate::source::{FileId, Span};
 
 pub(super) fn resolve(inv: &mut Inventory) {
     // per module folder: (file, locals, variables)
-    type Literals<'a> = &'a [(String, String, Span)];
     let mut by_dir: HashMap<&str, Vec<(FileId, Literals<'_>, Literals<'_>)>> = HashMap::new();
+    // per called folder: (calling folder, the call)
+    let mut calls: HashMap<String, Vec<(&str, &TerraformModuleCall)>> = HashMap::new();
     for fact in &inv.units {
-        if let UnitFact::TerraformValues {
-            file,
-            locals,
-            variables,
-        } = fact
-        {
-            by_dir
+        match fact {
+            UnitFact::TerraformValues {
+                file,
+                locals,
+                variables,
+            } => by_dir
                 .entry(dir_of(&inv.sources.get(*file).path))
                 .or_default()
-                .push((*file, locals, variables));
+                .push((*file, locals, variables)),
+            UnitFact::TerraformModuleCall(call) => {
+                let from = dir_of(&inv.sources.get(call.span.file).path);
+                if let Some(target) = join(from, &call.source) {
+                    calls.entry(target).or_default().push((from, call));
+                }
+            }
+            _ => {}
         }
     }
+    let lookup = |dir: &str, file: FileId, reference: &str| -> Option<(String, Span)> {
+        let (root, name) = reference.split_once('.')?;
+        by_dir.get(dir).into_iter().flatten().find_map(|(f, l, v)| {
+            if *f == file {
+                return None;
+            }
+            let list = if root == "local" { l } else { v };
+            list.iter()
+                .find(|(n, _, _)| n == name)
+                .map(|(_, t, s)| reshape(t, *s))
+        })
+    };
     let mut notes = Vec::new();
+    let mut added = Vec::new();
     for fact in &inv.units {
         let UnitFact::TerraformRef {
             component,
@@ -45,18 +68,8 @@ pub(super) fn resolve(inv: &mut Inventory) {
         else {
             continue;
         };
-        let path = &inv.sources.get(component.file).path;
-        let dir = dir_of(path);
-        let Some((root, name)) = reference.split_once('.') else {
-            continue;
-        };
-        let found = by_dir.get(dir).into_iter().flatten().find_map(|(f, l, v)| {
-            if *f == component.file {
-                return None;
-            }
-            let list = if root == "local" { l } else { v };
-            list.iter().find(|(n, _, _)| n == name)
-        });
+        let dir = dir_of(&inv.sources.get(component.file).path);
+        let found = lookup(dir, component.file, reference);
         let Some(c) = inv
             .components
             .iter_mut()
@@ -64,59 +77,114 @@ pub(super) fn resolve(inv: &mut Inventory) {
         else {
             continue;
         };
-        match found {
-            Some((_, text, span)) => {
-                let (text, span) = reshape(text, *span);
-                c.version = Some(text);
-                c.span = span;
-            }
-            None => {
-                let what = format!("the `{}` version", c.name);
-                let folder = if dir.is_empty() { "." } else { dir };
-                let (why, fix) = if root == "local" {
-                    (
-                        format!("which no `.tf` file of `{folder}` sets to a literal"),
-                        format!(
-                            "write the version as a literal (`{name} = \"X.Y\"` in `locals`) so it is in the repository"
-                        ),
-                    )
-                } else {
-                    (
-                        format!(
-                            "whose `variable \"{name}\"` has no literal `default` in the `.tf` files of `{folder}` (the module's caller or a `.tfvars` file sets it, which skew does not read)"
-                        ),
-                        format!(
-                            "give `variable \"{name}\"` a literal `default`, or check the configuration that sets it"
-                        ),
-                    )
-                };
-                notes.push(Finding {
-                    rule_id: Code::UnknownVersion.as_str().into(),
-                    severity: Code::UnknownVersion.severity(),
-                    message: format!(
-                        "{what} is `{reference}`, {why}: the version is unknown and no rule checks it"
-                    ),
-                    primary: Label::new(*component, "not a literal in this module"),
-                    related: Vec::new(),
-                    fix: Some(fix),
-                    sources: vec![
-                        "https://developer.hashicorp.com/terraform/language/values/locals"
-                            .into(),
-                        "https://developer.hashicorp.com/terraform/language/values/variables"
-                            .into(),
-                    ],
-                    subject: Subject {
-                        ecosystem: Some(c.ecosystem),
-                        name: c.name.clone(),
-                        version: None,
-                        counterpart: None,
-                    },
-                    components: Vec::new(),
-                });
+        if let Some((text, span)) = found {
+            c.version = Some(text);
+            c.span = span;
+            continue;
+        }
+        // a variable its callers in the tree set: one server per call, blamed there
+        let callers: Vec<_> = reference
+            .strip_prefix("var.")
+            .map(|name| {
+                calls
+                    .get(dir)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(from, call)| {
+                        let input = call.inputs.iter().find(|(n, ..)| n == name)?;
+                        Some((*from, *call, input))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if callers.is_empty() {
+            notes.push(unknown(c, *component, reference, dir));
+            continue;
+        }
+        for (from, call, (_, text, span, input_ref)) in callers {
+            let value = match (text, input_ref) {
+                (Some(t), _) => Some(reshape(t, *span)),
+                (None, Some(r)) => lookup(from, span.file, r),
+                (None, None) => None,
+            };
+            match (value, input_ref) {
+                (Some((text, span)), _) => {
+                    let mut instance = c.clone();
+                    instance.version = Some(text);
+                    instance.span = span;
+                    instance.group = Some(call.group.clone());
+                    added.push(instance);
+                }
+                (None, Some(r)) => notes.push(unknown(c, *span, r, from)),
+                (None, None) => {}
             }
         }
     }
+    inv.components.extend(added);
     inv.problems.extend(notes);
+}
+
+type Literals<'a> = &'a [(String, String, Span)];
+
+/// The `unknown-version` note for component `c` whose version is `reference` (written
+/// at `at`) in module folder `dir`.
+fn unknown(c: &Component, at: Span, reference: &str, dir: &str) -> Finding {
+    let (root, name) = reference.split_once('.').unwrap_or(("var", reference));
+    let what = format!("the `{}` version", c.name);
+    let folder = if dir.is_empty() { "." } else { dir };
+    let (why, fix) = if root == "local" {
+        (
+            format!("which no `.tf` file of `{folder}` sets to a literal"),
+            format!(
+                "write the version as a literal (`{name} = \"X.Y\"` in `locals`) so it is in the repository"
+            ),
+        )
+    } else {
+        (
+            format!(
+                "whose `variable \"{name}\"` has no literal `default` in the `.tf` files of `{folder}` (the module's caller or a `.tfvars` file sets it, which skew does not read)"
+            ),
+            format!(
+                "give `variable \"{name}\"` a literal `default`, or check the configuration that sets it"
+            ),
+        )
+    };
+    Finding {
+        rule_id: Code::UnknownVersion.as_str().into(),
+        severity: Code::UnknownVersion.severity(),
+        message: format!(
+            "{what} is `{reference}`, {why}: the version is unknown and no rule checks it"
+        ),
+        primary: Label::new(at, "not a literal in this module"),
+        related: Vec::new(),
+        fix: Some(fix),
+        sources: vec![
+            "https://developer.hashicorp.com/terraform/language/values/locals".into(),
+            "https://developer.hashicorp.com/terraform/language/values/variables".into(),
+        ],
+        subject: Subject {
+            ecosystem: Some(c.ecosystem),
+            name: c.name.clone(),
+            version: None,
+            counterpart: None,
+        },
+        components: Vec::new(),
+    }
+}
+
+/// `base/rel` with `.` and `..` applied; `None` when it leaves the scan root.
+fn join(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 #[cfg(test)]
@@ -196,6 +264,39 @@ mod tests {
             ),
         ]);
         assert_eq!(components, vec!["aurora-mysql 8.0 db/variables.tf:2"]);
+    }
+
+    #[test]
+    fn a_module_of_the_tree_takes_its_version_from_each_call() {
+        let module = "resource \"aws_eks_cluster\" \"this\" {\n  version = var.kubernetes_version\n}\nvariable \"kubernetes_version\" {\n  default = null\n}\n";
+        let (components, notes) = scan(&[
+            ("main.tf", module),
+            (
+                "examples/auto/main.tf",
+                "locals {\n  kubernetes_version = \"1.33\"\n}\nmodule \"eks\" {\n  source             = \"../..\"\n  kubernetes_version = local.kubernetes_version\n}\n",
+            ),
+            (
+                "examples/hybrid/main.tf",
+                "module \"eks\" {\n  source             = \"../../\"\n  kubernetes_version = local.v\n}\n",
+            ),
+            ("examples/hybrid/locals.tf", "locals {\n  v = \"1.34\"\n}\n"),
+            (
+                "examples/caller/main.tf",
+                "module \"eks\" {\n  source             = \"../..\"\n  kubernetes_version = var.k8s\n}\n",
+            ),
+        ]);
+        assert_eq!(
+            components,
+            vec![
+                "kubernetes 1.33 examples/auto/main.tf:2",
+                "kubernetes 1.34 examples/hybrid/locals.tf:2",
+                "kubernetes - main.tf:2",
+            ]
+        );
+        // the module itself says nothing (its callers do); a call whose own input is
+        // unknown says so at the input
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("`var.k8s`"), "{notes:?}");
     }
 
     #[test]
