@@ -23,6 +23,13 @@ use crate::extract::terraform::reshape;
 use crate::source::{FileId, Span};
 
 pub(super) fn resolve(inv: &mut Inventory) {
+    if !inv
+        .units
+        .iter()
+        .any(|f| matches!(f, UnitFact::TerraformRef { .. }))
+    {
+        return;
+    }
     // per module folder: (file, locals, variables)
     let mut by_dir: HashMap<&str, Vec<(FileId, Literals<'_>, Literals<'_>)>> = HashMap::new();
     // per called folder: (calling folder, the call)
@@ -58,6 +65,13 @@ pub(super) fn resolve(inv: &mut Inventory) {
                 .map(|(_, t, s)| reshape(t, *s))
         })
     };
+    // the component each reference was pushed for: the first without a version at its span
+    let mut unversioned: HashMap<Span, usize> = HashMap::new();
+    for (i, c) in inv.components.iter().enumerate() {
+        if c.version.is_none() {
+            unversioned.entry(c.span).or_insert(i);
+        }
+    }
     let mut notes = Vec::new();
     let mut added = Vec::new();
     for fact in &inv.units {
@@ -70,10 +84,10 @@ pub(super) fn resolve(inv: &mut Inventory) {
         };
         let dir = dir_of(&inv.sources.get(component.file).path);
         let found = lookup(dir, component.file, reference);
-        let Some(c) = inv
-            .components
-            .iter_mut()
-            .find(|c| c.span == *component && c.version.is_none())
+        let Some(c) = unversioned
+            .get(component)
+            .map(|&i| &mut inv.components[i])
+            .filter(|c| c.version.is_none())
         else {
             continue;
         };
