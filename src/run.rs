@@ -181,7 +181,6 @@ fn cmd_check(args: CheckArgs) -> Result<ExitStatus, Error> {
     };
     let options = CheckOptions {
         today: args.today.unwrap_or_else(crate::rule::Date::today),
-        assume: Vec::new(),
         selection: args.filter.selection(),
     };
     let env = args.scenario.env.as_deref();

@@ -5,6 +5,8 @@
 //! happens only at the edges, through [`SourceFile::location`]. Nothing here reads the
 //! file system: the scanner reads each file once and hands the text over.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// Index of a file in [`Sources`]. Stable for one run.
@@ -199,12 +201,14 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 /// One table of files, indexed by [`FileId`]: the files the scan read, or a small table
 /// stacked after them ([`Sources::after`]) for the files a scenario adds (rule files,
 /// `skew.toml`, `(assumed)`). A table is never copied: readers see the tables together
-/// through a [`SourceView`].
+/// through a [`SourceView`]. Files are shared, not owned: `skew lsp` keeps each file it
+/// read and builds every evaluation's table from the same files ([`Sources::share`]),
+/// so a text is read and indexed once, however often it is checked.
 #[derive(Debug, Default)]
 pub struct Sources {
     /// The id of the first file: 0 for the scan's table, the scan's end for a stacked one.
     first: u32,
-    files: Vec<SourceFile>,
+    files: Vec<Arc<SourceFile>>,
 }
 
 impl Sources {
@@ -233,7 +237,7 @@ impl Sources {
     /// Add a file and return its id.
     pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> FileId {
         let id = FileId(self.end());
-        self.files.push(SourceFile::new(id, path, text));
+        self.files.push(Arc::new(SourceFile::new(id, path, text)));
         id
     }
 
@@ -242,8 +246,23 @@ impl Sources {
     pub fn push(&mut self, mut file: SourceFile) -> FileId {
         let id = FileId(self.end());
         file.id = id;
+        self.files.push(Arc::new(file));
+        id
+    }
+
+    /// Add a file another table shares (text and line index are not copied) and return
+    /// its id, which must be the file's own: its spans are already in that id.
+    pub fn share(&mut self, file: Arc<SourceFile>) -> FileId {
+        let id = FileId(self.end());
+        assert_eq!(file.id, id, "a shared file keeps its id");
         self.files.push(file);
         id
+    }
+
+    /// The file with id `id`, as the table shares it.
+    pub fn shared(&self, id: FileId) -> &Arc<SourceFile> {
+        assert!(self.contains(id), "file {id:?} is not in this table");
+        &self.files[(id.0 - self.first) as usize]
     }
 
     /// Is `id` one of this table's files?
@@ -261,7 +280,7 @@ impl Sources {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &SourceFile> {
-        self.files.iter()
+        self.files.iter().map(|f| &**f)
     }
 
     pub fn len(&self) -> usize {
@@ -274,7 +293,7 @@ impl Sources {
 
     /// Find a file by its relative path.
     pub fn by_path(&self, path: &str) -> Option<&SourceFile> {
-        self.files.iter().find(|f| f.path == path)
+        self.iter().find(|f| f.path == path)
     }
 
     /// This table alone, as readers take it.

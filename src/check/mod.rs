@@ -31,14 +31,11 @@ use crate::version::{
 };
 
 /// Run-wide inputs that are not in the repository: the date end-of-life rules compare
-/// against, and server versions the user states (`--assume kubernetes=1.29`): they
-/// replace the declared version of every instance of the product, and kinds that need a
-/// server version (skew, removed APIs) use them when the repository declares none.
+/// against, and the rule selection. Versions the user states (`--assume`, `what-if`)
+/// are a [`Scenario`]'s substitutions, not options.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
     pub today: Date,
-    /// `(product id, version)`.
-    pub assume: Vec<(String, String)>,
     /// `--select` / `--ignore` from the command line, for the filter stage
     /// ([`crate::suppress`]); not used by the checks themselves.
     pub selection: crate::suppress::Selection,
@@ -59,6 +56,13 @@ pub struct Assumption {
 /// [`Scenario::bare`] is the repository as it stands.
 #[derive(Debug, Default)]
 pub struct Scenario {
+    /// The version each component runs instead of the declared one (`--assume`,
+    /// `what-if`), by component id: [`Scenario::substitute`] fills it in, the check reads
+    /// only this.
+    pub substitutions: HashMap<ComponentId, String>,
+    /// The assumptions as stated, by product: the server version kinds that need one
+    /// (skew, removed APIs) compare with when no component of the product is checked
+    /// (`--env` left every instance out). Never applied to a component.
     pub assumptions: Vec<Assumption>,
     /// Servers the scenario adds, numbered in their own files.
     pub extra: Vec<Component>,
@@ -117,13 +121,41 @@ impl Scenario {
     pub fn environments_of(&self, id: ComponentId) -> &[usize] {
         self.environments.get(&id).map_or(&[], Vec::as_slice)
     }
+
+    /// Run `assumptions` in this scenario: every component of `components` that is an
+    /// instance of an assumed product (the first product that matches it, as the check
+    /// recognises it) runs the assumed version, recorded by its id. `components` must
+    /// hold unique ids (the scan's and [`Scenario::extra`], both numbered).
+    pub fn substitute<'c>(
+        &mut self,
+        components: impl IntoIterator<Item = &'c Component>,
+        rules: &RuleSet,
+        assumptions: &[Assumption],
+    ) {
+        self.assumptions = assumptions.to_vec();
+        if assumptions.is_empty() {
+            return;
+        }
+        for c in components {
+            let Some(product) = rules.products.iter().find(|p| p.matches(c)) else {
+                continue;
+            };
+            if let Some(a) = assumptions.iter().find(|a| a.product == product.id) {
+                self.substitutions.insert(c.id, a.version.clone());
+            }
+        }
+    }
+
+    /// The version component `id` runs instead of its declared one, if any.
+    pub fn substitution(&self, id: ComponentId) -> Option<&str> {
+        self.substitutions.get(&id).map(String::as_str)
+    }
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
         CheckOptions {
             today: Date::today(),
-            assume: Vec::new(),
             selection: Default::default(),
         }
     }
@@ -299,6 +331,9 @@ pub struct Context<'a> {
     /// Every component that is an instance of a known product.
     pub instances: Vec<Instance<'a>>,
     pub options: CheckOptions,
+    /// The scenario's assumptions by product, for kinds that need a server version when
+    /// no instance of the product is checked ([`Context::assumed`]).
+    assumptions: Vec<Assumption>,
     /// Per component: the environments it is deployed in (empty: every environment).
     pub environments: Vec<Vec<usize>>,
     /// Topology facts from the scan (compose services, includes): which clients reach
@@ -375,26 +410,21 @@ impl<'a> Context<'a> {
         rules: &'a RuleSet,
         sources: impl Into<SourceView<'a>>,
         scenario: &Scenario,
-        mut options: CheckOptions,
+        options: CheckOptions,
     ) -> Self {
         let components: Vec<&'a Component> = components.into_iter().collect();
         let sources = sources.into();
-        // one list of assumptions, whichever door they came through
-        for a in &scenario.assumptions {
-            if !options.assume.iter().any(|(p, _)| p == &a.product) {
-                options.assume.push((a.product.clone(), a.version.clone()));
-            }
-        }
+        let substituted = !scenario.substitutions.is_empty();
         let mut instances = Vec::new();
         for (index, &c) in components.iter().enumerate() {
             let Some(product) = rules.products.iter().find(|p| p.matches(c)) else {
                 continue;
             };
-            let assumed = options
-                .assume
-                .iter()
-                .find(|(p, _)| p == &product.id)
-                .map(|(_, v)| v.clone());
+            // the version the scenario runs instead of the declared one, by id
+            let assumed = substituted
+                .then(|| scenario.substitution(c.id))
+                .flatten()
+                .map(str::to_string);
             let scheme = Scheme::of(c.ecosystem);
             let tag = match &c.version {
                 Some(v) => parse_declared(scheme, v),
@@ -459,6 +489,7 @@ impl<'a> Context<'a> {
             sources,
             instances,
             options,
+            assumptions: scenario.assumptions.clone(),
             environments,
             units: &[],
             environment_names: scenario.environment_names.clone(),
@@ -511,11 +542,12 @@ impl<'a> Context<'a> {
         )
     }
 
-    /// The version the user assumed for a product (`--assume`), parsed.
+    /// The version the user assumed for a product (`--assume`), parsed: for kinds that
+    /// need a server version when no instance of the product is checked.
     pub fn assumed(&self, product: &str) -> Option<(String, VersionSet)> {
-        let (_, text) = self.options.assume.iter().find(|(p, _)| p == product)?;
-        let set = parse_declared(Scheme::Dotted, text).ok()?;
-        Some((text.clone(), set))
+        let a = self.assumptions.iter().find(|a| a.product == product)?;
+        let set = parse_declared(Scheme::Dotted, &a.version).ok()?;
+        Some((a.version.clone(), set))
     }
 
     /// The path (relative to the scan root) of the file a component was declared in.
@@ -804,7 +836,7 @@ pub fn describe_client_version(c: &Component) -> String {
 /// extractors live elsewhere) and a compact rendering of evaluations.
 #[cfg(test)]
 pub(crate) mod testing {
-    use super::{CheckOptions, Context, evaluate};
+    use super::{Assumption, CheckOptions, Context, Scenario, evaluate};
     use crate::component::{Component, ComponentKind, Ecosystem, Setting, SettingKind};
     use crate::rule::RuleSet;
     use crate::source::{FileId, Sources, Span};
@@ -865,13 +897,21 @@ pub(crate) mod testing {
         }
         let options = CheckOptions {
             today: today.parse().unwrap(),
-            assume: assume
-                .iter()
-                .map(|(p, v)| (p.to_string(), v.to_string()))
-                .collect(),
             selection: Default::default(),
         };
-        let cx = Context::with_options(comps, &set, &sources, options);
+        // ids as the scan gives them, so the scenario substitutes by id
+        let mut comps = comps.to_vec();
+        crate::component::number(&mut comps);
+        let assumptions: Vec<Assumption> = assume
+            .iter()
+            .map(|(p, v)| Assumption {
+                product: p.to_string(),
+                version: v.to_string(),
+            })
+            .collect();
+        let mut scenario = Scenario::default();
+        scenario.substitute(&comps, &set, &assumptions);
+        let cx = Context::build(&comps, &set, &sources, &scenario, options);
         let mut lines = Vec::new();
         for e in evaluate(&cx) {
             let mut line = format!("{} {}", e.client, e.outcome.as_str());

@@ -314,14 +314,15 @@ impl Server<'_> {
     /// every document that has or had diagnostics.
     fn evaluate(&mut self) {
         self.dirty = false;
-        let overlay: Vec<(String, String)> = self
+        // the open buffers, borrowed: only a document that changed is read again
+        let overlay: Vec<(&str, &str)> = self
             .open
             .iter()
-            .map(|(rel, (_, text))| (rel.clone(), text.clone()))
+            .map(|(rel, (_, text))| (rel.as_str(), text.as_str()))
             .collect();
         // skew.toml applies in the editor as on the command line (environments, declared
         // servers, extra rules), and an unsaved skew.toml buffer counts
-        let config = match overlay.iter().find(|(p, _)| p == crate::config::FILE_NAME) {
+        let config = match self.open.get(crate::config::FILE_NAME) {
             Some((_, text)) => {
                 crate::config::Config::parse_confined(crate::config::FILE_NAME, text, &self.root)
                     .map(Some)

@@ -156,6 +156,15 @@ pub fn prepare(
         }
     }
     crate::component::number(&mut scenario.extra);
+    // the assumed versions, by the id of every instance they replace (stand-ins too)
+    let mut substituted = Scenario::default();
+    substituted.substitute(
+        inv.components.iter().chain(&scenario.extra),
+        rules,
+        assumptions,
+    );
+    scenario.substitutions = substituted.substitutions;
+    scenario.assumptions = substituted.assumptions;
     let mut environments: HashMap<ComponentId, Vec<usize>> = HashMap::new();
     if let Some(cfg) = config.filter(|c| !c.environments.is_empty()) {
         let view = scenario.sources(inv);
@@ -186,7 +195,6 @@ pub fn prepare(
             .collect();
         environments.retain(|id, _| !scenario.left_out.contains(id));
     }
-    scenario.assumptions = assumptions.to_vec();
     scenario.environments = environments;
     scenario.environment_names = config
         .map(|c| c.environments.iter().map(|e| e.name.clone()).collect())
@@ -213,5 +221,76 @@ mod tests {
         assert!(parse_assumption("mysql").is_err());
         assert!(parse_assumption("=8").is_err());
         assert!(parse_assumption("mysql=eight").is_err());
+    }
+
+    /// `--assume` and what-if are substitutions by component id over the untouched
+    /// inventory: every instance of the product (and the stand-in for a product the
+    /// repository does not run) is listed by id, and the check reads the version through
+    /// that id only, so a scenario may move one instance and leave its twin.
+    #[test]
+    fn assumptions_are_substitutions_by_component_id() {
+        let inv = crate::scan::scan_texts(
+            std::path::Path::new("."),
+            vec![
+                (
+                    "a/docker-compose.yml".into(),
+                    "services:\n  db:\n    image: mysql:8.0.36\n".into(),
+                ),
+                (
+                    "b/docker-compose.yml".into(),
+                    "services:\n  db:\n    image: mysql:8.0.36\n".into(),
+                ),
+            ],
+        );
+        let rules = RuleSet::builtin().unwrap();
+        let assume = |s: &str| parse_assumption(s).unwrap();
+        let assumptions = [assume("mysql=8.4.0"), assume("postgres=16.2")];
+        let mut scenario = prepare(&inv, &rules, None, None, &assumptions).unwrap();
+        let dbs: Vec<ComponentId> = inv
+            .components
+            .iter()
+            .filter(|c| c.name == "mysql")
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(dbs.len(), 2);
+        // the stand-in for postgres, in the scenario's own `(assumed)` file
+        assert_eq!(scenario.extra.len(), 1);
+        let stand_in = scenario.extra[0].id;
+        let mut expected: Vec<(ComponentId, &str)> =
+            vec![(dbs[0], "8.4.0"), (dbs[1], "8.4.0"), (stand_in, "16.2")];
+        expected.sort();
+        let mut got: Vec<(ComponentId, &str)> = scenario
+            .substitutions
+            .iter()
+            .map(|(id, v)| (*id, v.as_str()))
+            .collect();
+        got.sort();
+        assert_eq!(got, expected);
+        // the inventory still declares what the scan read
+        assert!(
+            inv.components
+                .iter()
+                .filter(|c| c.name == "mysql")
+                .all(|c| c.version.as_deref() == Some("8.0.36"))
+        );
+
+        // one instance moved, its twin left as declared: read by id, not by product
+        scenario.substitutions.remove(&dbs[1]);
+        let components = scenario.components(&inv);
+        let cx = crate::check::Context::with_scenario(
+            components.iter().copied(),
+            &rules,
+            scenario.sources(&inv),
+            &scenario,
+        );
+        let assumed = |id: ComponentId| {
+            cx.instances
+                .iter()
+                .find(|i| i.component.id == id)
+                .map(|i| i.assumed.clone())
+        };
+        assert_eq!(assumed(dbs[0]), Some(Some("8.4.0".to_string())));
+        assert_eq!(assumed(dbs[1]), Some(None));
+        assert_eq!(assumed(stand_in), Some(Some("16.2".to_string())));
     }
 }

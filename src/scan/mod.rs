@@ -15,6 +15,7 @@ mod terraform_refs;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ignore::WalkBuilder;
 use rayon::prelude::*;
@@ -159,15 +160,15 @@ fn scan_walked(
     files.dedup_by(|a, b| a.1 == b.1);
     unreadable.sort();
     unreadable.dedup_by(|a, b| a.0 == b.0);
-    let mut results: Vec<(SourceFile, Extraction)> = files
+    let mut results: Vec<Read> = files
         .par_iter()
         .enumerate()
-        .map(|(i, (abs, rel))| read_one(FileId(i as u32), abs, rel, reader))
+        .map(|(i, (abs, rel))| shared(read_one(FileId(i as u32), abs, rel, reader)))
         .inspect(|(_, ex)| crate::progress::count(ex.components.len()))
         .collect();
     for (rel, message) in unreadable {
         let id = FileId(results.len() as u32);
-        results.push(read_problem(id, slash_path(&rel), &message));
+        results.push(shared(read_problem(id, slash_path(&rel), &message)));
     }
     crate::timing::stage("read+extract");
     assemble(
@@ -225,7 +226,7 @@ impl Reader {
 pub fn scan_overlay(
     root: &Path,
     opts: &ScanOptions,
-    overlay: &[(String, String)],
+    overlay: &[(&str, &str)],
 ) -> Result<Inventory, ScanError> {
     let ws = Workspace::read(root, opts, overlay)?;
     Ok(assemble(
@@ -244,8 +245,9 @@ pub struct Workspace {
     reader: Reader,
     /// The walked files, `/`-separated relative path by file id.
     paths: Vec<String>,
-    /// What each walked file held, by file id; then the `read-error`s of the walk.
-    extracted: Vec<(SourceFile, Extraction)>,
+    /// What each walked file held, by file id; then the `read-error`s of the walk. The
+    /// files are shared with every inventory built from them, never copied.
+    extracted: Vec<Read>,
 }
 
 impl Workspace {
@@ -254,7 +256,7 @@ impl Workspace {
     pub fn read(
         root: &Path,
         opts: &ScanOptions,
-        overlay: &[(String, String)],
+        overlay: &[(&str, &str)],
     ) -> Result<Workspace, ScanError> {
         std::fs::metadata(root).map_err(|e| ScanError::Root {
             path: root.to_path_buf(),
@@ -267,23 +269,23 @@ impl Workspace {
         unreadable.sort();
         unreadable.dedup_by(|a, b| a.0 == b.0);
         let paths: Vec<String> = files.iter().map(|(_, rel)| slash_path(rel)).collect();
-        let mut extracted: Vec<(SourceFile, Extraction)> = files
+        let mut extracted: Vec<Read> = files
             .par_iter()
             .zip(&paths)
             .enumerate()
             .map(|(i, ((abs, rel), rel_str))| {
                 let id = FileId(i as u32);
-                match overlay.iter().find(|(p, _)| p == rel_str) {
+                shared(match overlay.iter().find(|(p, _)| *p == rel_str.as_str()) {
                     Some((_, text)) => {
-                        extract_one(SourceFile::new(id, rel_str.clone(), text.clone()), rel)
+                        extract_one(SourceFile::new(id, rel_str.as_str(), *text), rel)
                     }
                     None => read_one(id, abs, rel, &reader),
-                }
+                })
             })
             .collect();
         for (rel, message) in unreadable {
             let id = FileId(extracted.len() as u32);
-            extracted.push(read_problem(id, slash_path(&rel), &message));
+            extracted.push(shared(read_problem(id, slash_path(&rel), &message)));
         }
         Ok(Workspace {
             root: root.to_path_buf(),
@@ -302,22 +304,36 @@ impl Workspace {
         };
         let id = FileId(i as u32);
         let path = Path::new(rel);
-        self.extracted[i] = match text {
+        self.extracted[i] = shared(match text {
             Some(text) => extract_one(SourceFile::new(id, rel, text), path),
             None => read_one(id, &self.root.join(path), path, &self.reader),
-        };
+        });
         true
     }
 
-    /// The inventory of the workspace as it is now (the kept extractions copied, then
-    /// linked as [`scan`] links them).
+    /// The inventory of the workspace as it is now, linked as [`scan`] links it. Its
+    /// files are the workspace's own, shared: no text is copied or indexed again, only
+    /// the extracted components are (linking lockfiles and inheritance rewrite them).
     pub fn inventory(&self) -> Inventory {
+        let results = self
+            .extracted
+            .iter()
+            .map(|(file, out)| (Arc::clone(file), out.clone()))
+            .collect();
         assemble(
             &self.root,
-            self.extracted.clone(),
+            results,
             Some(&|rel: &str| self.reader.read_extra(&self.root, rel)),
         )
     }
+}
+
+/// A file read and what was extracted from it; the file shared between the
+/// [`Workspace`] that keeps it and the inventories built from it.
+type Read = (Arc<SourceFile>, Extraction);
+
+fn shared((file, out): (SourceFile, Extraction)) -> Read {
+    (Arc::new(file), out)
 }
 
 /// Read one file from disk and extract it; a file that is not read becomes a
@@ -382,7 +398,10 @@ pub fn scan_texts(root: &Path, mut files: Vec<(String, String)>) -> Inventory {
         .enumerate()
         .map(|(i, (rel, text))| {
             let path = PathBuf::from(&rel);
-            extract_one(SourceFile::new(FileId(i as u32), rel, text), &path)
+            shared(extract_one(
+                SourceFile::new(FileId(i as u32), rel, text),
+                &path,
+            ))
         })
         .collect();
     // from memory (the index, a commit): a file it was not given is not read from disk
@@ -432,7 +451,7 @@ fn file_problem(
 
 fn assemble(
     root: &Path,
-    results: Vec<(SourceFile, Extraction)>,
+    results: Vec<Read>,
     read_extra: Option<compose_extends::ReadExtra<'_>>,
 ) -> Inventory {
     let mut inv = Inventory {
@@ -445,10 +464,8 @@ fn assemble(
         .reserve_exact(results.iter().map(|(_, o)| o.components.len()).sum());
     inv.sources.reserve(results.len());
     for (file, out) in results {
-        let expected = file.id;
-        // the line index was built when the file was read: keep it
-        let id = inv.sources.push(file);
-        debug_assert_eq!(id, expected);
+        // the line index was built when the file was read: keep it, and the text
+        let id = inv.sources.share(file);
         inv.components.extend(out.components);
         inv.problems.extend(out.problems);
         offers.extend(out.inheritable.into_iter().map(|o| (id, o)));
@@ -800,6 +817,54 @@ fn is_ancestor_dir(ancestor: &str, dir: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `skew lsp` evaluates over `Workspace::inventory` after every edit: the inventory
+    /// shares the workspace's files (text and line index), so an evaluation copies no
+    /// text. An edit replaces the one file it changed; every other file stays the very
+    /// one read first. Fails if `inventory` copies files again (a copy is a new `Arc`).
+    #[test]
+    fn workspace_inventories_share_the_files_they_were_read_from() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("docker-compose.yml"),
+            "services:\n  db:\n    image: mysql:8.0.36\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("requirements.txt"), "PyMySQL==1.1.0\n").unwrap();
+        let edited = "services:\n  db:\n    image: mysql:8.4.0\n";
+        let overlay = [("requirements.txt", "PyMySQL==1.0.2\n")];
+        let mut ws = Workspace::read(dir.path(), &ScanOptions::default(), &overlay).unwrap();
+        let compose = FileId(0);
+        let reqs = FileId(1);
+        let first = ws.inventory();
+        let second = ws.inventory();
+        assert_eq!(first.sources.get(compose).path, "docker-compose.yml");
+        assert_eq!(first.sources.get(reqs).text, "PyMySQL==1.0.2\n");
+        for id in [compose, reqs] {
+            let kept = &ws.extracted[id.0 as usize].0;
+            assert!(Arc::ptr_eq(first.sources.shared(id), kept));
+            assert!(Arc::ptr_eq(second.sources.shared(id), kept));
+            // the workspace and the two inventories: one file, three holders
+            assert_eq!(Arc::strong_count(kept), 3);
+        }
+        assert_eq!(first.components.len(), 2);
+        drop((first, second));
+
+        assert!(ws.update("docker-compose.yml", Some(edited)));
+        let third = ws.inventory();
+        assert_eq!(third.sources.get(compose).text, edited);
+        assert!(Arc::ptr_eq(
+            third.sources.shared(compose),
+            &ws.extracted[0].0
+        ));
+        let reqs_text = third.sources.get(reqs).text.as_ptr();
+        assert_eq!(reqs_text, ws.extracted[1].0.text.as_ptr());
+        assert_eq!(Arc::strong_count(&ws.extracted[1].0), 2);
+        let db = third.components.iter().find(|c| c.name == "mysql").unwrap();
+        assert_eq!(db.version.as_deref(), Some("8.4.0"));
+        // a path the walk did not find changes nothing
+        assert!(!ws.update("package.json", Some("{}")));
+    }
 
     /// A folder the walk cannot enter is a `read-error` finding at its path, with the I/O
     /// reason and without the absolute path (tests run as root, so the permission error

@@ -34,7 +34,6 @@ pub fn check_project_on(dir: &Path, rules: &RuleSet, today: &str) -> (Vec<Findin
         .unwrap_or_else(|e| panic!("cannot scan {}: {e}", dir.display()));
     let options = CheckOptions {
         today: today.parse().unwrap(),
-        assume: Vec::new(),
         selection: Default::default(),
     };
     let checked = check_inventory_with(&inv, rules, options);
