@@ -3,8 +3,9 @@
 //! Azure flexible servers and Azure Cache for Redis, ElastiCache, Memorystore for Redis,
 //! OpenSearch, MSK) with their engine versions, directly or through a module's inputs
 //! (`engine`/`engine_version`, `kafka_version`), plus the Kubernetes version of managed
-//! clusters (EKS, GKE) and of EKS node groups' kubelets (`aws_eks_node_group` `version`,
-//! as runtime `kubelet`).
+//! clusters (EKS, GKE: `min_master_version` is a floor, `>=X`) and of node groups'
+//! kubelets (`aws_eks_node_group` `version`, and `google_container_node_pool` `version`
+//! when `management { auto_upgrade = false }`, as runtime `kubelet`).
 //!
 //! Values come straight from `hcl-edit`, which keeps the byte span of every expression.
 //! A value that is not a literal (a function call, a template) has no known version and
@@ -127,7 +128,11 @@ impl Context<'_> {
         body.get_blocks("resource")
             .filter_map(|b| {
                 let labels = labels(b);
-                let [kind @ "aws_eks_cluster", name] = labels.as_slice() else {
+                let [
+                    kind @ ("aws_eks_cluster" | "google_container_cluster"),
+                    name,
+                ] = labels.as_slice()
+                else {
                     return None;
                 };
                 let literal = self.attr(&b.body, "name")?.text?;
@@ -403,9 +408,7 @@ impl Context<'_> {
             "aws_eks_node_group" => {
                 // the nodes' kubelet version, checked against the cluster's (the version
                 // skew policy); without `version` the nodes take the cluster's version.
-                // GKE node pools are left out: GKE upgrades masters past
-                // `min_master_version` on its own, so a pool's `version` cannot be
-                // compared with the declared minimum.
+                // (GKE node pools: below, only those GKE does not auto-upgrade.)
                 // A node group that references its cluster resource
                 // (`cluster_name = aws_eks_cluster.main.name`), or names one of this
                 // file's clusters by its literal `name`, is grouped with it, so it is
@@ -422,6 +425,40 @@ impl Context<'_> {
                     })
                 });
                 if let (Some(group), Some(v)) = (cluster, self.attr(body, "version")) {
+                    out.push(self.component(
+                        ComponentKind::Runtime,
+                        Ecosystem::Runtime,
+                        "kubelet",
+                        v,
+                        &group,
+                    ));
+                }
+            }
+            "google_container_node_pool" => {
+                // A GKE node pool's `version` is what its nodes run only when GKE does
+                // not upgrade them: `management { auto_upgrade }` is "Enabled by
+                // default", and the provider warns that `version` and `auto_upgrade`
+                // "will fight each other for what the node version should be". So a
+                // pool is read only with a literal `auto_upgrade = false`, grouped with
+                // the cluster its `cluster` references
+                // (`google_container_cluster.gke.id`) or names by its literal `name`;
+                // the master it is compared with is that cluster's floor.
+                let pinned = body.get_blocks("management").any(|m| {
+                    m.body
+                        .get_attribute("auto_upgrade")
+                        .is_some_and(|a| matches!(&a.value, Expression::Bool(b) if !*b.value()))
+                });
+                let cluster_kind = "google_container_cluster";
+                let cluster = body.get_attribute("cluster").and_then(|a| {
+                    resource_ref(&a.value, cluster_kind).or_else(|| {
+                        let name = self.value(&a.value).text?;
+                        self.clusters
+                            .get(&(cluster_kind.to_string(), name))
+                            .cloned()
+                    })
+                });
+                if let (true, Some(group), Some(v)) = (pinned, cluster, self.attr(body, "version"))
+                {
                     out.push(self.component(
                         ComponentKind::Runtime,
                         Ecosystem::Runtime,
