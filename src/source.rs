@@ -2,8 +2,16 @@
 //!
 //! Every span in skew is a [`Span`]: a file id plus a byte range into that file's text,
 //! kept from the parser on. Conversion to 1-based line/column (JSON, SARIF, human output)
-//! happens only at the edges, through [`SourceFile::location`]. Nothing here reads the
-//! file system: the scanner reads each file once and hands the text over.
+//! happens only at the edges, through [`SourceFile::location`]. The scanner reads each
+//! file once and hands the text over; after extraction a scan of the disk may release a
+//! big file's text ([`SourceFile::release`]), keeping its line index, its length and a
+//! hash: locations need only those, and the one reader that needs the lines themselves
+//! (an excerpt of a finding) gets them through [`SourceFile::contents`], which reads the
+//! file again (through [`crate::read`], the one way skew reads a file) and hands the text
+//! out only when it is still the text that was scanned.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use std::sync::Arc;
 
@@ -56,11 +64,27 @@ pub struct SourceFile {
     pub id: FileId,
     /// Path relative to the scan root, `/`-separated. Used in every output.
     pub path: String,
+    /// The text, for extractors. Empty once [`SourceFile::release`]d: past the scan,
+    /// read it through [`SourceFile::contents`].
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Bytes in the text (released or not).
+    len: usize,
+    line_starts: LineStarts,
     /// Characters before every [`CHAR_BLOCK`]-th byte; empty for ASCII text, where
     /// characters are bytes. Keeps [`SourceFile::line_col`] O(block) on one-line files.
     char_marks: Vec<usize>,
+    /// Set when the text was released: how to get it back.
+    released: Option<Box<Released>>,
+}
+
+/// A released text: where it was read, what it hashed to, and (once asked for) the text
+/// read again, or `None` when the file is no longer what was scanned.
+#[derive(Debug, Clone)]
+struct Released {
+    abs: PathBuf,
+    max_size: u64,
+    hash: u64,
+    again: OnceLock<Option<String>>,
 }
 
 /// Bytes between two entries of `char_marks`.
@@ -69,8 +93,7 @@ const CHAR_BLOCK: usize = 4096;
 impl SourceFile {
     pub fn new(id: FileId, path: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let line_starts = LineStarts::of(&text);
         let char_marks = if text.is_ascii() {
             Vec::new()
         } else {
@@ -87,10 +110,68 @@ impl SourceFile {
         SourceFile {
             id,
             path: path.into(),
+            len: text.len(),
             text,
             line_starts,
             char_marks,
+            released: None,
         }
+    }
+
+    /// Bytes in the file's text (also once released).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Drop the text (extraction is done), keeping what locations need: it can be read
+    /// again from `abs` (a regular file of at most `max_size` bytes, decoded as
+    /// [`crate::read::decode`] does) by [`SourceFile::contents`]. Only ASCII text is
+    /// released (columns of other text count characters, which needs the text); `false`
+    /// when the text is kept for that reason.
+    pub fn release(&mut self, abs: &Path, max_size: u64) -> bool {
+        if self.released.is_some() {
+            return true;
+        }
+        if !self.char_marks.is_empty() {
+            return false;
+        }
+        self.released = Some(Box::new(Released {
+            abs: abs.to_path_buf(),
+            max_size,
+            hash: text_hash(self.text.as_bytes()),
+            again: OnceLock::new(),
+        }));
+        self.text = String::new();
+        true
+    }
+
+    /// Was the text released ([`SourceFile::release`])?
+    pub fn is_released(&self) -> bool {
+        self.released.is_some()
+    }
+
+    /// The file's text: the one held, or for a released file the file read again, if it
+    /// still has the length and hash of the text that was scanned. `None` when it does
+    /// not (changed or removed since the scan): nothing may then be shown from it, as
+    /// its spans would point at other text.
+    pub fn contents(&self) -> Option<&str> {
+        let Some(r) = &self.released else {
+            return Some(&self.text);
+        };
+        r.again
+            .get_or_init(|| {
+                let bytes = crate::read::read_regular(&r.abs, r.max_size).ok()?;
+                let decoded = crate::read::decode(bytes);
+                (decoded.problem.is_none()
+                    && decoded.text.len() == self.len
+                    && text_hash(decoded.text.as_bytes()) == r.hash)
+                    .then_some(decoded.text)
+            })
+            .as_deref()
     }
 
     /// How many lines the text has (a final `\n` starts an empty last line).
@@ -101,12 +182,12 @@ impl SourceFile {
     /// Byte range of 1-based `line`, without its `\n`.
     pub fn line_range(&self, line: usize) -> (usize, usize) {
         let line = line.clamp(1, self.line_starts.len());
-        let start = self.line_starts[line - 1];
+        let start = self.line_starts.at(line - 1);
         let end = self
             .line_starts
             .get(line)
-            .map(|&s| s - 1)
-            .unwrap_or(self.text.len());
+            .map(|s| s - 1)
+            .unwrap_or(self.len);
         (start, end)
     }
 
@@ -133,7 +214,7 @@ impl SourceFile {
 
     /// A span from a byte range.
     pub fn span(&self, start: usize, end: usize) -> Span {
-        let end = end.min(self.text.len());
+        let end = end.min(self.len);
         Span::new(self.id, start.min(end), end)
     }
 
@@ -141,12 +222,16 @@ impl SourceFile {
     /// Parsers that report positions as line/column use this to build spans.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
         let line = line.clamp(1, self.line_starts.len());
-        let start = self.line_starts[line - 1];
+        let start = self.line_starts.at(line - 1);
         let line_end = self
             .line_starts
             .get(line)
-            .map(|&s| s.saturating_sub(1))
-            .unwrap_or(self.text.len());
+            .map(|s| s.saturating_sub(1))
+            .unwrap_or(self.len);
+        if self.char_marks.is_empty() {
+            // ASCII (released texts are): a character is a byte
+            return start + column.saturating_sub(1).min(line_end - start);
+        }
         let line_text = &self.text[start..line_end];
         let byte = line_text
             .char_indices()
@@ -156,12 +241,17 @@ impl SourceFile {
         start + byte
     }
 
-    /// 1-based (line, column) of a byte offset; column counts characters.
+    /// 1-based (line, column) of a byte offset; column counts characters. Needs no text
+    /// for ASCII files (every byte a character), so it works on released ones.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
-        let offset = floor_char_boundary(&self.text, offset);
+        let offset = offset.min(self.len);
+        let line = self.line_starts.lines_through(offset);
+        let start = self.line_starts.at(line - 1);
+        let offset = if self.char_marks.is_empty() {
+            offset
+        } else {
+            floor_char_boundary(&self.text, offset)
+        };
         (
             line,
             self.chars_before(offset) - self.chars_before(start) + 1,
@@ -180,9 +270,101 @@ impl SourceFile {
         }
     }
 
-    /// The text of a span.
+    /// The text of a span; empty when the text is not there any more (see
+    /// [`SourceFile::contents`]).
     pub fn slice(&self, span: Span) -> &str {
-        &self.text[span.start..span.end]
+        self.contents()
+            .and_then(|t| t.get(span.start..span.end))
+            .unwrap_or("")
+    }
+}
+
+/// A hash of a text, to tell whether a file read again is the one scanned. Four
+/// independent FxHash-style lanes over 8-byte words (fast on big lockfiles), folded
+/// together with the length: every step is a bijection of the lane state for a fixed
+/// word, so a change within one word always changes the hash.
+fn text_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let step = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let word = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..b.len()].copy_from_slice(b);
+        u64::from_le_bytes(w)
+    };
+    let mut lanes = [1u64, 2, 3, 4];
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        for (lane, w) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+            *lane = step(*lane, word(w));
+        }
+    }
+    let mut h = step(0, bytes.len() as u64);
+    for lane in lanes {
+        h = step(h, lane);
+    }
+    for w in blocks.remainder().chunks(8) {
+        h = step(h, word(w));
+    }
+    h
+}
+
+/// Byte offsets where lines start, the first 0. `u32` while the text is under 4 GiB
+/// (every real file: a big lockfile has a million lines, and these are kept for the
+/// whole run), `usize` beyond.
+#[derive(Debug, Clone)]
+enum LineStarts {
+    Short(Vec<u32>),
+    Long(Vec<usize>),
+}
+
+impl LineStarts {
+    fn of(text: &str) -> LineStarts {
+        let newlines = memchr::memchr_iter(b'\n', text.as_bytes());
+        let mut starts = if u32::try_from(text.len()).is_ok() {
+            let mut v = vec![0u32];
+            v.extend(newlines.map(|i| i as u32 + 1));
+            LineStarts::Short(v)
+        } else {
+            let mut v = vec![0usize];
+            v.extend(newlines.map(|i| i + 1));
+            LineStarts::Long(v)
+        };
+        // kept for the run: no growth slack
+        match &mut starts {
+            LineStarts::Short(v) => v.shrink_to_fit(),
+            LineStarts::Long(v) => v.shrink_to_fit(),
+        }
+        starts
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            LineStarts::Short(v) => v.len(),
+            LineStarts::Long(v) => v.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            LineStarts::Short(v) => v.get(i).map(|&s| s as usize),
+            LineStarts::Long(v) => v.get(i).copied(),
+        }
+    }
+
+    /// The start of line `i` (0-based), which exists.
+    fn at(&self, i: usize) -> usize {
+        match self {
+            LineStarts::Short(v) => v[i] as usize,
+            LineStarts::Long(v) => v[i],
+        }
+    }
+
+    /// How many lines start at or before `offset` (the 1-based line holding it).
+    fn lines_through(&self, offset: usize) -> usize {
+        match self {
+            LineStarts::Short(v) => v.partition_point(|&s| s as usize <= offset),
+            LineStarts::Long(v) => v.partition_point(|&s| s <= offset),
+        }
     }
 }
 
@@ -447,6 +629,59 @@ mod tests {
         assert_eq!(f.line_col(z - 1), (2, 4 * CHAR_BLOCK + 2));
         assert_eq!(f.line_range(2), (2, z - 1));
         assert_eq!(f.line_count(), 3);
+    }
+
+    #[test]
+    fn a_released_text_comes_back_only_as_it_was_scanned() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("package.json");
+        let text = "{\n  \"mysql\": \"2.18.1\"\n}\n";
+        std::fs::write(&path, text).unwrap();
+        let kept = SourceFile::new(FileId(0), "package.json", text);
+        let mut f = kept.clone();
+        assert!(f.release(&path, 1 << 20));
+        assert!(f.is_released() && f.text.is_empty());
+        // locations need no text
+        let span = kept.span(14, 20);
+        assert_eq!(f.len(), text.len());
+        assert_eq!(f.location(span), kept.location(span));
+        assert_eq!(f.line_range(2), kept.line_range(2));
+        assert_eq!(f.offset_of(2, 13), kept.offset_of(2, 13));
+        assert_eq!(f.span(0, 999), kept.span(0, 999));
+        assert_eq!(f.contents(), Some(text));
+        assert_eq!(f.slice(span), "2.18.1");
+
+        // the same length, other bytes: a span would point at other text
+        let mut changed = kept.clone();
+        changed.release(&path, 1 << 20);
+        std::fs::write(&path, text.replace("2.18.1", "2.18.2")).unwrap();
+        assert_eq!(changed.contents(), None);
+        assert_eq!(changed.slice(span), "");
+        // once read, the answer stays: the file read first is the one shown
+        assert_eq!(f.contents(), Some(text));
+
+        let mut removed = kept.clone();
+        removed.release(&path, 1 << 20);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(removed.contents(), None);
+
+        // columns of non-ASCII text count characters: such a text is kept
+        let mut wide = SourceFile::new(FileId(0), "a", "é\n");
+        assert!(!wide.release(&path, 1 << 20));
+        assert_eq!(wide.contents(), Some("é\n"));
+    }
+
+    #[test]
+    fn the_text_hash_sees_every_changed_word() {
+        let base: Vec<u8> = (0..100u8).collect();
+        let h = text_hash(&base);
+        for i in 0..base.len() {
+            let mut other = base.clone();
+            other[i] ^= 1;
+            assert_ne!(text_hash(&other), h, "byte {i}");
+        }
+        assert_ne!(text_hash(&base[..99]), h);
+        assert_ne!(text_hash(b"a\0"), text_hash(b"a"));
     }
 
     #[test]

@@ -82,3 +82,64 @@ fn json_output_of_every_fixture_project_is_unchanged() {
         }
     });
 }
+
+/// A big file's text is released after extraction and read again for the excerpts of
+/// its findings (`SourceFile::release`, from 16 KiB): the outputs are those of texts kept
+/// in memory. `fixture`'s files (after `prepare`) padded past the release size with
+/// trailing blank lines, checked from the disk and, as the same bytes, from git's index
+/// (`--staged` never releases); `expect` is in the findings.
+fn released_as_kept(fixture: &str, prepare: impl Fn(&Path), expect: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    common::copy_dir(&common::root().join(fixture), repo);
+    prepare(repo);
+    fn pad(dir: &Path) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                pad(&p);
+            } else {
+                let mut text = std::fs::read_to_string(&p).unwrap();
+                text.push_str(&"\n".repeat(20_000));
+                std::fs::write(&p, text).unwrap();
+            }
+        }
+    }
+    pad(repo);
+    common::git(repo, &["init", "-q", "."]);
+    common::git(repo, &["add", "-A"]);
+    for format in ["human", "json", "sarif"] {
+        let disk = common::skew_in(repo, &["check", "--format", format, "."]);
+        let index = common::skew_in(repo, &["check", "--staged", "--format", format, "."]);
+        let shown = common::stdout(&disk);
+        assert!(shown.contains(expect), "{format}: {shown}");
+        assert_eq!(shown, common::stdout(&index), "{format}");
+        assert_eq!(disk.status.code(), index.status.code(), "{format}");
+    }
+}
+
+#[test]
+fn outputs_from_released_texts_are_those_of_kept_texts() {
+    released_as_kept(
+        "fixtures/outage-2023-06-03",
+        |_| {},
+        "mysql-caching-sha2-password",
+    );
+}
+
+/// A compose file the scan read and released is parsed again where another one
+/// `extends` a service of it.
+#[test]
+fn a_released_compose_file_is_read_again_to_follow_extends() {
+    released_as_kept(
+        "fixtures/topology/extends-file",
+        |repo| {
+            let old = repo.join("common/services.yml");
+            std::fs::rename(&old, repo.join("common/docker-compose.yml")).unwrap();
+            let compose = repo.join("shop/compose.yaml");
+            let text = std::fs::read_to_string(&compose).unwrap();
+            std::fs::write(&compose, text.replace("services.yml", "docker-compose.yml")).unwrap();
+        },
+        "mysql-caching-sha2-password",
+    );
+}

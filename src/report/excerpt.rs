@@ -16,7 +16,7 @@ use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanConten
 
 use super::escape;
 use crate::limits::SNIPPET_CONTEXT_CHARS;
-use crate::source::{FileRef, SourceFile, Span};
+use crate::source::{FileRef, Span};
 
 /// A label spanning more lines than this is shown by its first line only.
 const MAX_LABEL_LINES: usize = 8;
@@ -51,6 +51,9 @@ impl Excerpt {
     /// The excerpt of `file` for `spans` (all in `file`), and each span translated into it.
     /// `file` as the report shows it: its header uses the path the report's view gives.
     pub fn new(file: &FileRef<'_>, spans: &[Span]) -> (Excerpt, Vec<SourceSpan>) {
+        let Some(text) = file.contents() else {
+            return Excerpt::unavailable(file, spans);
+        };
         let last_line = file.line_count();
         let spans: Vec<(usize, usize)> = spans
             .iter()
@@ -72,7 +75,7 @@ impl Excerpt {
                 let end = file.line_col(e).0;
                 let mut last = (end + CONTEXT_LINES).min(last_line);
                 // the empty "line" after a final newline is no context worth showing
-                if last > end && last == last_line && file.line_range(last).0 == file.text.len() {
+                if last > end && last == last_line && file.line_range(last).0 == text.len() {
                     last -= 1;
                 }
                 (first, last)
@@ -102,13 +105,13 @@ impl Excerpt {
                 let next = if line < last_line {
                     file.line_range(line + 1).0
                 } else {
-                    file.text.len() + 1
+                    text.len() + 1
                 };
                 // points on this line: from its start up to (not including) the next line
                 let lo = points.partition_point(|&p| p < ls);
                 let hi = points.partition_point(|&p| p < next);
                 ex.push_line(
-                    file,
+                    text,
                     (ls, le),
                     &points[lo..hi],
                     &mut mapped,
@@ -130,18 +133,40 @@ impl Excerpt {
         (ex, translated)
     }
 
+    /// The stand-in for a file whose text is gone (changed or removed on disk since the
+    /// scan, see [`crate::source::SourceFile::contents`]): one line that says so, where
+    /// every label points, under the real `[path:line:col]` header. Showing the lines
+    /// there now would put the labels on text they were never about.
+    fn unavailable(file: &FileRef<'_>, spans: &[Span]) -> (Excerpt, Vec<SourceSpan>) {
+        const NOTE: &str = "(this file changed since skew read it: no lines to show)";
+        let first = spans.first().map_or((1, 1), |s| file.line_col(s.start));
+        let ex = Excerpt {
+            names: vec![escape::one_line(file.path).into_owned()],
+            text: format!("{NOTE}\n"),
+            lines: vec![ExLine {
+                start: 0,
+                end: NOTE.len(),
+                number: first.0 - 1,
+                chunk: 0,
+                file: 0,
+            }],
+            starts: HashMap::from([(0, (first.0 - 1, first.1 - 1))]),
+        };
+        let translated = spans.iter().map(|_| SourceSpan::from(0..0)).collect();
+        (ex, translated)
+    }
+
     /// Append real line `ls..le` (0-based `number`), cut around `points` when long,
     /// recording where each point lands.
     fn push_line(
         &mut self,
-        file: &SourceFile,
+        text: &str,
         (ls, le): (usize, usize),
         points: &[usize],
         mapped: &mut HashMap<usize, usize>,
         number: usize,
         chunk: usize,
     ) {
-        let text = &file.text;
         // a CRLF file's `\r` is part of the line break, not of the line
         let le = if text[ls..le].ends_with('\r') {
             le - 1

@@ -437,6 +437,53 @@ mod tests {
         );
     }
 
+    /// The fixture's files released as a scan of the disk releases big ones, each read
+    /// again from `dir` when a finding's excerpt needs it.
+    fn released(fx: &Fixture, dir: &std::path::Path) -> Fixture {
+        let mut table = crate::source::Sources::new();
+        for f in fx.sources.iter() {
+            let path = dir.join(f.path.replace('/', "_"));
+            std::fs::write(&path, &f.text).unwrap();
+            let mut file = crate::source::SourceFile::new(f.id, f.path, f.text.clone());
+            assert!(file.release(&path, 1 << 20));
+            table.push(file);
+        }
+        Fixture {
+            sources: crate::report::testing::leak(table),
+            findings: fx.findings.clone(),
+            components: fx.components.clone(),
+        }
+    }
+
+    #[test]
+    fn released_texts_show_the_excerpts_kept_ones_show() {
+        let fx = Fixture::new();
+        let kept = to_string(|out| render(&fx.report(), &HumanOptions::default(), out));
+        let dir = tempfile::tempdir().unwrap();
+        let again = released(&fx, dir.path());
+        let s = to_string(|out| render(&again.report(), &HumanOptions::default(), out));
+        assert_eq!(s, kept);
+    }
+
+    #[test]
+    fn a_file_changed_since_the_scan_shows_no_lines() {
+        let fx = Fixture::new();
+        let dir = tempfile::tempdir().unwrap();
+        let again = released(&fx, dir.path());
+        // the client's version edited on disk between the scan and the report
+        let path = dir.path().join("services_api_package.json");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("2.18.1", "2.19.0")).unwrap();
+        let s = to_string(|out| render(&again.report(), &HumanOptions::default(), out));
+        // the real position in the header, no line of the edited file
+        assert!(s.contains("[services/api/package.json:4:15]"), "{s}");
+        assert!(s.contains("this file changed since skew read it"), "{s}");
+        assert!(!s.contains("2.19.0"), "{s}");
+        // the other files still show their lines
+        assert!(s.contains("image: mysql:8.0.36"), "{s}");
+        insta::assert_snapshot!(s);
+    }
+
     #[test]
     fn parse_error_in_an_empty_file_and_at_end_of_file() {
         let mut sources = crate::source::Sources::new();

@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::{
     PathLocation, Report, WhatIf, kind_name, root_string, sorted_components, sorted_findings,
 };
+use crate::component::Component;
 use crate::source::{Location, SourceView};
 
 /// The schema version written in every document.
@@ -61,7 +62,7 @@ struct Document<'a> {
     root: String,
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
-    components: Vec<JsonComponent<'a>>,
+    components: Components<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     verdict: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -122,6 +123,28 @@ struct JsonComponent<'a> {
     location: PathLocation<'a>,
 }
 
+/// The sorted components, each made a [`JsonComponent`] only while it is written: an
+/// inventory holds a hundred thousand, and the whole list built before writing was the
+/// biggest allocation of a run.
+struct Components<'a> {
+    sources: &'a SourceView<'a>,
+    sorted: Vec<(&'a Component, PathLocation<'a>)>,
+}
+
+impl Serialize for Components<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.sorted.iter().map(|&(c, location)| JsonComponent {
+            id: c.id.display(self.sources.path(c.id.file)),
+            kind: kind_name(c.kind),
+            ecosystem: c.ecosystem.as_str(),
+            name: &c.name,
+            version: c.version.as_deref(),
+            resolved: c.resolved.as_deref(),
+            location,
+        }))
+    }
+}
+
 fn document<'a>(report: &Report<'a>) -> Document<'a> {
     use crate::diagnostic::Severity::*;
     Document {
@@ -140,18 +163,10 @@ fn document<'a>(report: &Report<'a>) -> Document<'a> {
             hidden: report.hidden,
         },
         findings: json_findings(report),
-        components: sorted_components(report)
-            .into_iter()
-            .map(|(c, location)| JsonComponent {
-                id: c.id.display(report.sources.path(c.id.file)),
-                kind: kind_name(c.kind),
-                ecosystem: c.ecosystem.as_str(),
-                name: &c.name,
-                version: c.version.as_deref(),
-                resolved: c.resolved.as_deref(),
-                location,
-            })
-            .collect(),
+        components: Components {
+            sources: report.sources,
+            sorted: sorted_components(report),
+        },
         verdict: None,
         introduced: None,
         resolved: None,

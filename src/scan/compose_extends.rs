@@ -98,6 +98,18 @@ impl Files<'_> {
         }
         if let std::collections::hash_map::Entry::Vacant(slot) = self.defs.entry(id) {
             let file = inv.sources.get(id);
+            // a big file the scan released is read again, only if it is as scanned
+            let again;
+            let file = if file.is_released() {
+                let Some(text) = file.contents() else {
+                    self.failed.insert(id);
+                    return None;
+                };
+                again = SourceFile::new(id, file.path.clone(), text.to_string());
+                &again
+            } else {
+                file
+            };
             match service_defs(file) {
                 Ok(defs) => {
                     slot.insert(defs);

@@ -163,7 +163,13 @@ fn scan_walked(
     let mut results: Vec<Read> = files
         .par_iter()
         .enumerate()
-        .map(|(i, (abs, rel))| shared(read_one(FileId(i as u32), abs, rel, reader)))
+        .map(|(i, (abs, rel))| {
+            let (mut file, ex) = read_one(FileId(i as u32), abs, rel, reader);
+            if releasable(&file, rel, &ex) {
+                file.release(abs, reader.max_file_size);
+            }
+            shared((file, ex))
+        })
         .inspect(|(_, ex)| crate::progress::count(ex.components.len()))
         .collect();
     for (rel, message) in unreadable {
@@ -176,6 +182,26 @@ fn scan_walked(
         results,
         Some(&|rel: &str| reader.read_extra(root, rel)),
     )
+}
+
+/// Texts at least this big are released once extracted ([`releasable`]); smaller ones
+/// cost little to keep and would cost a read each to show.
+const RELEASE_FROM: usize = 16 * 1024;
+
+/// May the scan drop `file`'s text once it is extracted (see [`SourceFile::release`])?
+/// Only a big file read cleanly from disk, whose text can be read again as it was: not
+/// a chart archive (its text is unpacked), not a file that could not be read or decoded
+/// (its text is a stand-in), not one holding an inline `skew: ignore[…]` directive (the
+/// filter step reads those from the text of every file). Editor buffers (`skew lsp`)
+/// and git blobs (`--staged`, `--since`) are never released: they are not on disk.
+fn releasable(file: &SourceFile, rel: &Path, ex: &Extraction) -> bool {
+    let unread = |f: &Finding| {
+        f.rule_id == Code::ReadError.as_str() || f.rule_id == Code::SkippedFile.as_str()
+    };
+    file.text.len() >= RELEASE_FROM
+        && !extract::helm_archive::is_archive(rel)
+        && !ex.problems.iter().any(unread)
+        && !crate::suppress::may_hold_directives(&file.text)
 }
 
 /// How the scan reads: the size limit, and the canonical root that symlinks in the tree
@@ -688,6 +714,9 @@ fn link_lockfiles(inv: &mut Inventory) {
         i += 1;
         !used[i - 1]
     });
+    // the linked entries' room is kept for the whole run otherwise (a tenth of a big
+    // lockfile's entries); a big table shrinks in place
+    inv.components.shrink_to_fit();
 }
 
 /// FxHash (rustc's): a multiply and a rotate per word. The scan's tables are keyed by
@@ -900,6 +929,51 @@ mod tests {
         assert_eq!(p.rule_id, "read-error");
         assert_eq!(p.message, format!("cannot read `data/db`: {message}"));
         assert!(!p.message.contains("/repo"));
+    }
+
+    /// Only big texts read cleanly from disk, without an inline directive, are released
+    /// after extraction; what `scan_texts` is given (git blobs) never is.
+    #[test]
+    fn the_scan_releases_big_clean_texts_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let pad = "\n".repeat(RELEASE_FROM);
+        let files = [
+            ("big/requirements.txt", format!("django==4.2\n{pad}")),
+            ("small/requirements.txt", "django==4.2\n".to_string()),
+            (
+                "directive/requirements.txt",
+                format!("django==4.2  # skew: ignore[django-eol]\n{pad}"),
+            ),
+            (
+                "wide/requirements.txt",
+                format!("django==4.2  # café\n{pad}"),
+            ),
+            ("binary/requirements.txt", format!("django==4.2\n\0{pad}")),
+        ];
+        for (rel, text) in &files {
+            std::fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(root.join(rel), text).unwrap();
+        }
+        let inv = scan(root, &ScanOptions::default()).unwrap();
+        let released = |rel: &str| inv.sources.by_path(rel).unwrap().is_released();
+        assert!(released("big/requirements.txt"));
+        for kept in [
+            "small/requirements.txt",
+            "directive/requirements.txt",
+            "wide/requirements.txt",
+            "binary/requirements.txt",
+        ] {
+            assert!(!released(kept), "{kept}");
+        }
+        let big = inv.sources.by_path("big/requirements.txt").unwrap();
+        assert_eq!(big.contents(), Some(files[0].1.as_str()));
+        let texts = files
+            .iter()
+            .map(|(r, t)| (r.to_string(), t.clone()))
+            .collect();
+        let from_memory = scan_texts(root, texts);
+        assert!(from_memory.sources.iter().all(|f| !f.is_released()));
     }
 
     #[test]

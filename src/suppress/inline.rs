@@ -56,10 +56,10 @@ pub(super) fn apply(
     known: &[&str],
     today: Date,
 ) -> Vec<Finding> {
-    let finder = memchr::memmem::Finder::new(MARKER);
     let mut per_file: Vec<(FileId, Vec<Entry>)> = Vec::new();
     for file in sources.iter() {
-        if finder.find(file.text.as_bytes()).is_none() {
+        // a released text held no directive: the scan keeps those (`scan::releasable`)
+        if file.is_released() || !may_hold_directives(&file.text) {
             continue;
         }
         let entries = directives(&file);
@@ -164,6 +164,12 @@ pub(super) fn apply(
         }
     }
     out
+}
+
+/// Could `text` hold a directive? (It holds the marker somewhere.) The scan keeps the
+/// text of such files for [`apply`].
+pub fn may_hold_directives(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_some()
 }
 
 /// Every directive in the comments of `file`, one entry per id.

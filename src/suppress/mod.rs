@@ -21,6 +21,7 @@ use crate::rule::{Date, RuleSet};
 use crate::source::{FileId, SourceView, Sources};
 
 pub use crate::extract::comments::CommentSyntax;
+pub use inline::may_hold_directives;
 
 /// `--select` / `--ignore` from the command line. A non-empty `select` replaces the
 /// config's `select`; `ignore` adds to its `ignore-rules`.
