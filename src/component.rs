@@ -427,6 +427,33 @@ pub enum UnitFact {
     /// A `Chart.yaml` dependency: the scanner makes it a server of the chart unless it
     /// is vendored under `charts/` (whose `appVersion` says what runs) or disabled.
     HelmDependency(HelmDependency),
+    /// A Terraform version written as `local.x` or `var.x` that the declaring `.tf` file
+    /// does not set to a literal: the scanner looks it up in the other `.tf` files of the
+    /// same module folder. `component` is the span of the component pushed for it.
+    TerraformRef { component: Span, reference: String },
+    /// A `module` block whose `source` is a folder of the repository (`../..`): its
+    /// inputs set that module's variables for this call.
+    TerraformModuleCall(TerraformModuleCall),
+    /// The literal `locals` and variable `default`s of one `.tf` file: name, value as
+    /// written, span of the value (inside the quotes).
+    TerraformValues {
+        file: FileId,
+        locals: Vec<(String, String, Span)>,
+        variables: Vec<(String, String, Span)>,
+    },
+}
+
+/// A Terraform `module "name" { source = "../.." … }` call of a module in the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerraformModuleCall {
+    /// `module.<name>`: the group of the components the call creates.
+    pub group: String,
+    /// `source` as written (relative to the calling file's folder), and its span.
+    pub source: String,
+    pub span: Span,
+    /// Its inputs: name, the literal value when the calling file resolves it, the span
+    /// that value is blamed on, and the `local.x`/`var.x` it names when it does not.
+    pub inputs: Vec<(String, Option<String>, Span, Option<String>)>,
 }
 
 /// One entry of a `Chart.yaml`'s `dependencies:`, as written. Its `version` is the

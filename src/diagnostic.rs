@@ -219,7 +219,7 @@ impl Code {
                 "an environment later in the promotion order runs a version no earlier environment runs"
             }
             Code::UnknownVersion => {
-                "a compose image names a variable nothing in the repository sets, or a Helm chart dependency that is not vendored deploys a server whose tag the values do not pin: its version is unknown and no rule checks it"
+                "a compose image names a variable nothing in the repository sets, a Terraform version is a `local.x`/`var.x` no file of its module sets to a literal, or a Helm chart dependency that is not vendored deploys a server whose tag the values do not pin: its version is unknown and no rule checks it"
             }
             Code::ExpiredIgnore => {
                 "an `[[ignore]]` in `skew.toml` or an inline `skew: ignore[…] until=…` is past its `until` date: the findings it hid are reported again"
@@ -294,7 +294,10 @@ impl Code {
                  runs whatever the deploy sets. skew reads the `.env` beside the compose file, as \
                  docker compose does; when neither it nor a default (`${PG_TAG:-16.4}`) sets the \
                  variable, the version is unknown and no rule is checked against it. Set the \
-                 variable in `.env` or give it a default. A `Chart.yaml` dependency \
+                 variable in `.env` or give it a default. A Terraform version written as \
+                 `local.x` or `var.x` is read from the `locals` and variable `default`s of \
+                 the module's `.tf` files; one set elsewhere (a `.tfvars` file, the module's \
+                 caller) is unknown. A `Chart.yaml` dependency \
                  (`postgresql` from a chart repository) deploys a server too, but its `version` \
                  is the chart's, not the server's: the version is known when the chart is \
                  vendored (`helm dependency build` writes `charts/postgresql-X.Y.Z.tgz`, whose \

@@ -244,6 +244,29 @@ pub fn explain_text(rules: &RuleSet, rule: &Rule) -> String {
             }
             let _ = writeln!(s);
         }
+        RuleKind::RemovedValue { values } => {
+            let _ = writeln!(s, "## Removed values\n");
+            let _ = writeln!(
+                s,
+                "| setting | values no longer supported | from | source |"
+            );
+            let _ = writeln!(s, "|---|---|---|---|");
+            for x in values {
+                let listed: Vec<_> = x.values.iter().map(|v| format!("`{v}`")).collect();
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {product} {} | {} |",
+                    cell(&describe_setting(&x.setting)),
+                    cell(&listed.join(", ")),
+                    x.removed_text,
+                    x.source
+                );
+            }
+            let _ = writeln!(
+                s,
+                "\nReported when every value the setting lists (comma-separated) is one of these.\n"
+            );
+        }
         RuleKind::Eol { releases } => {
             let _ = writeln!(s, "## End-of-life dates\n");
             let _ = writeln!(s, "| release line | end of life | source |");

@@ -270,6 +270,22 @@ impl SourceFile {
         }
     }
 
+    /// This file with its text, for a step after extraction that parses it again (a
+    /// compose file another one `extends`, the Helm values a chart's dependencies are
+    /// read from): itself while the text is held, else a copy holding the text read
+    /// again; `None` when that is not the text scanned ([`SourceFile::contents`]).
+    pub fn with_text(&self) -> Option<std::borrow::Cow<'_, SourceFile>> {
+        if !self.is_released() {
+            return Some(std::borrow::Cow::Borrowed(self));
+        }
+        let text = self.contents()?.to_string();
+        Some(std::borrow::Cow::Owned(SourceFile::new(
+            self.id,
+            self.path.clone(),
+            text,
+        )))
+    }
+
     /// The text of a span; empty when the text is not there any more (see
     /// [`SourceFile::contents`]).
     pub fn slice(&self, span: Span) -> &str {

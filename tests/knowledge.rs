@@ -457,3 +457,44 @@ fn valkey_minors_end_with_their_security_support() {
         "{on:?}"
     );
 }
+
+#[test]
+fn testcontainers_2_0_2_needs_docker_engine_25() {
+    let dir = "fixtures/rules/testcontainers-docker-api-too-new/fail";
+    let at = |server: &str| {
+        of(
+            "testcontainers-docker-api-too-new",
+            &findings(dir, &["--assume", &format!("docker-engine={server}")]),
+        )
+        .len()
+    };
+    // the matrix: "24.0 | 1.43", "25.0 | 1.44"
+    assert_eq!(at("24.0.9"), 1);
+    assert_eq!(at("25.0.0"), 0);
+}
+
+#[test]
+fn a_pinned_gke_node_pool_is_judged_against_the_master_floor() {
+    let at = |pool: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("gke.tf"),
+            format!(
+                "resource \"google_container_cluster\" \"main\" {{\n  name = \"main\"\n  min_master_version = \"1.32.4-gke.100\"\n}}\n\n\
+                 resource \"google_container_node_pool\" \"pinned\" {{\n  cluster = google_container_cluster.main.id\n  version = \"{pool}\"\n\n  management {{\n    auto_upgrade = false\n  }}\n}}\n"
+            ),
+        )
+        .unwrap();
+        of(
+            "kubelet-version-skew",
+            &findings(tmp.path().to_str().unwrap(), &[]),
+        )
+    };
+    // up to three minors older than the API server: 1.29 is within, whatever GKE runs
+    assert_eq!(at("1.29.8-gke.100"), Vec::<String>::new());
+    let old = at("1.28.9-gke.100");
+    assert!(
+        old.len() == 1 && old[0].contains("is at least 4 minor versions older"),
+        "{old:?}"
+    );
+}

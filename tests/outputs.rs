@@ -143,3 +143,14 @@ fn a_released_compose_file_is_read_again_to_follow_extends() {
         "mysql-caching-sha2-password",
     );
 }
+
+/// Helm values the scan read and released are parsed again for the image tags of the
+/// chart's dependencies.
+#[test]
+fn released_helm_values_are_read_again_for_dependency_versions() {
+    released_as_kept(
+        "fixtures/topology/helm-dependencies",
+        |_| {},
+        "postgres-scram-sha-256",
+    );
+}

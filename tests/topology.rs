@@ -354,3 +354,33 @@ fn chart_dependencies_not_vendored_are_servers_of_their_chart() {
     assert!(!graph.contains("common"), "{graph}");
     insta::assert_snapshot!("helm_dependencies_graph", graph);
 }
+
+/// A Terraform root module's `.tf` files are one module: `kubernetes_version =
+/// local.kubernetes_version` in `eks/main.tf` takes the literal `eks/versions.tf` sets, and
+/// the finding is blamed there; `platform` calls the repository's `modules/cluster`
+/// (`source = "../modules/cluster"`), whose cluster takes `var.kubernetes_version` from
+/// that call (checked on a day Kubernetes 1.34 has ended); a variable only a caller
+/// outside the tree sets is an `unknown-version` note, not a guess.
+#[test]
+fn terraform_locals_and_variables_resolve_within_their_module_folder() {
+    let o = skew(&[
+        "check",
+        "--format",
+        "short",
+        "--today",
+        "2026-12-03",
+        "fixtures/topology/terraform-locals",
+    ]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("eks/versions.tf:3:25: warning[kubernetes-eol]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("platform/main.tf:4:25: warning[kubernetes-eol]"),
+        "{text}"
+    );
+    assert!(!text.contains("modules/cluster"), "{text}");
+    insta::assert_snapshot!("terraform_locals_short", text);
+}

@@ -63,7 +63,8 @@ pub(super) fn lint(cx: &Context<'_>, out: &mut Vec<Finding>) {
             }
             RuleKind::RemovedApi { .. }
             | RuleKind::Eol { .. }
-            | RuleKind::RemovedSetting { .. } => {}
+            | RuleKind::RemovedSetting { .. }
+            | RuleKind::RemovedValue { .. } => {}
         }
     }
     if named.is_empty() {

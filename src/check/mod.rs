@@ -12,6 +12,7 @@ mod invalid_version;
 mod parity;
 mod removed_api;
 mod removed_setting;
+mod removed_value;
 mod requires;
 mod runtime_range;
 mod same_major;
@@ -645,6 +646,9 @@ fn evaluate_rules(cx: &Context<'_>) -> Vec<Evaluation> {
             RuleKind::Eol { releases } => eol::evaluate(cx, ri, rule, releases, &mut out),
             RuleKind::RemovedSetting { settings } => {
                 removed_setting::evaluate(cx, ri, rule, settings, &mut out)
+            }
+            RuleKind::RemovedValue { values } => {
+                removed_value::evaluate(cx, ri, rule, values, &mut out)
             }
         }
     }

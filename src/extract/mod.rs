@@ -49,7 +49,7 @@ mod pyproject;
 mod requirements;
 mod runtime_files;
 mod setup_cfg;
-mod terraform;
+pub(crate) mod terraform;
 mod toml_tree;
 mod uv_lock;
 pub(crate) mod yaml_tree;

@@ -3,16 +3,22 @@
 //! Azure flexible servers and Azure Cache for Redis, ElastiCache, Memorystore for Redis,
 //! OpenSearch, MSK) with their engine versions, directly or through a module's inputs
 //! (`engine`/`engine_version`, `kafka_version`), plus the Kubernetes version of managed
-//! clusters (EKS, GKE) and of EKS node groups' kubelets (`aws_eks_node_group` `version`,
-//! as runtime `kubelet`).
+//! clusters (EKS, GKE: `min_master_version` is a floor, `>=X`) and of node groups'
+//! kubelets (`aws_eks_node_group` `version`, and `google_container_node_pool` `version`
+//! when `management { auto_upgrade = false }`, as runtime `kubelet`).
 //!
 //! Values come straight from `hcl-edit`, which keeps the byte span of every expression.
-//! A value that is not a literal (a variable, a function call, a template) has no known
-//! version and is blamed as a whole — except `var.x` when `variable "x"` with a literal
-//! `default` is declared in the same file, which resolves to that default (and blames
-//! it, since that is where the version is written). Must not: evaluate expressions,
-//! follow modules, or read other files (`terraform.tfvars`, other `.tf` files).
+//! A value that is not a literal (a function call, a template) has no known version and
+//! is blamed as a whole — except `local.x` and `var.x`, which resolve to the literal a
+//! `locals` block or a `variable "x"` `default` of the same file sets (following
+//! `local.a = local.b` a few steps), blamed there, since that is where the version is
+//! written. A reference the file does not resolve is recorded as a
+//! [`UnitFact::TerraformRef`], and every file's literal locals and defaults as a
+//! [`UnitFact::TerraformValues`]: the scanner resolves it across the module's folder
+//! (`scan::terraform_refs`). Must not: evaluate expressions, follow modules, or read
+//! other files (`terraform.tfvars`, other `.tf` files).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
@@ -22,7 +28,7 @@ use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 
 use super::{Extraction, Extractor, file_name};
-use crate::component::{Component, ComponentKind, Ecosystem};
+use crate::component::{Component, ComponentKind, Ecosystem, TerraformModuleCall, UnitFact};
 use crate::diagnostic::parse_error;
 use crate::source::{SourceFile, Span};
 
@@ -62,9 +68,12 @@ impl Extractor for Terraform {
         let mut cx = Context {
             file,
             variables: variables(&body),
+            locals: locals(&body),
             clusters: HashMap::new(),
+            references: RefCell::new(Vec::new()),
         };
         cx.clusters = cx.cluster_names(&body);
+        out.units.push(cx.literal_values());
         for block in body.blocks() {
             match (block.ident.as_str(), labels(block).as_slice()) {
                 ("terraform", []) => cx.terraform_block(block, out),
@@ -73,6 +82,7 @@ impl Extractor for Terraform {
                 _ => {}
             }
         }
+        out.units.extend(cx.references.take());
     }
 }
 
@@ -81,6 +91,8 @@ impl Extractor for Terraform {
 struct Value {
     text: Option<String>,
     span: Span,
+    /// `local.x` / `var.x` when the value is such a reference this file leaves unresolved.
+    reference: Option<String>,
 }
 
 impl Value {
@@ -101,6 +113,10 @@ struct Context<'a> {
     file: &'a SourceFile,
     /// `variable "x" { default = <expr> }` in this file.
     variables: HashMap<String, &'a Expression>,
+    /// `locals { x = <expr> }` in this file.
+    locals: HashMap<String, &'a Expression>,
+    /// The references components were pushed with that this file does not resolve.
+    references: RefCell<Vec<UnitFact>>,
     /// `(resource type, literal name)` → `TYPE.NAME` of the EKS clusters in this file,
     /// so a node group naming its cluster by a literal is grouped with it.
     clusters: HashMap<(String, String), String>,
@@ -112,7 +128,11 @@ impl Context<'_> {
         body.get_blocks("resource")
             .filter_map(|b| {
                 let labels = labels(b);
-                let [kind @ "aws_eks_cluster", name] = labels.as_slice() else {
+                let [
+                    kind @ ("aws_eks_cluster" | "google_container_cluster"),
+                    name,
+                ] = labels.as_slice()
+                else {
                     return None;
                 };
                 let literal = self.attr(&b.body, "name")?.text?;
@@ -151,6 +171,7 @@ impl Context<'_> {
                         let v = field("version").unwrap_or_else(|| Value {
                             text: None,
                             span: span_default(),
+                            reference: None,
                         });
                         out.push(self.component(
                             ComponentKind::Package,
@@ -193,6 +214,7 @@ impl Context<'_> {
                 None => Value {
                     text: None,
                     span: engine.span,
+                    reference: None,
                 },
             };
             out.push(self.managed(&engine_name, version, &group));
@@ -213,6 +235,37 @@ impl Context<'_> {
             .or_else(|| self.attr(body, "cluster_version"))
         {
             out.push(self.managed("kubernetes", v, &group));
+        }
+        // a module of the repository (`source = "../.."`): its inputs are the variables
+        // of its `.tf` files for this call (the scanner looks them up)
+        if let Some(src) = source
+            .as_deref()
+            .filter(|s| s.starts_with("./") || s.starts_with("../"))
+        {
+            let inputs = body
+                .attributes()
+                .filter(|a| {
+                    !matches!(
+                        a.key.as_str(),
+                        "source" | "version" | "providers" | "count" | "for_each" | "depends_on"
+                    )
+                })
+                .map(|a| {
+                    let v = self.value(&a.value);
+                    (a.key.as_str().to_string(), v.text, v.span, v.reference)
+                })
+                .filter(|(_, text, _, reference)| text.is_some() || reference.is_some())
+                .collect();
+            let span = self
+                .attr(body, "source")
+                .map_or_else(|| self.span(block.ident.span()), |s| s.span);
+            out.units
+                .push(UnitFact::TerraformModuleCall(TerraformModuleCall {
+                    group: group.clone(),
+                    source: src.to_string(),
+                    span,
+                    inputs,
+                }));
         }
         let (Some(source), Some(version)) = (source, self.attr(body, "version")) else {
             return;
@@ -260,6 +313,7 @@ impl Context<'_> {
                         span: engine
                             .map(|e| e.span)
                             .unwrap_or_else(|| self.span(block.ident.span())),
+                        reference: None,
                     },
                 };
                 out.push(managed(&engine_name, version));
@@ -276,6 +330,7 @@ impl Context<'_> {
                         Value {
                             text: Some(version),
                             span: v.span,
+                            reference: None,
                         },
                     ));
                 }
@@ -353,9 +408,7 @@ impl Context<'_> {
             "aws_eks_node_group" => {
                 // the nodes' kubelet version, checked against the cluster's (the version
                 // skew policy); without `version` the nodes take the cluster's version.
-                // GKE node pools are left out: GKE upgrades masters past
-                // `min_master_version` on its own, so a pool's `version` cannot be
-                // compared with the declared minimum.
+                // (GKE node pools: below, only those GKE does not auto-upgrade.)
                 // A node group that references its cluster resource
                 // (`cluster_name = aws_eks_cluster.main.name`), or names one of this
                 // file's clusters by its literal `name`, is grouped with it, so it is
@@ -381,6 +434,40 @@ impl Context<'_> {
                     ));
                 }
             }
+            "google_container_node_pool" => {
+                // A GKE node pool's `version` is what its nodes run only when GKE does
+                // not upgrade them: `management { auto_upgrade }` is "Enabled by
+                // default", and the provider warns that `version` and `auto_upgrade`
+                // "will fight each other for what the node version should be". So a
+                // pool is read only with a literal `auto_upgrade = false`, grouped with
+                // the cluster its `cluster` references
+                // (`google_container_cluster.gke.id`) or names by its literal `name`;
+                // the master it is compared with is that cluster's floor.
+                let pinned = body.get_blocks("management").any(|m| {
+                    m.body
+                        .get_attribute("auto_upgrade")
+                        .is_some_and(|a| matches!(&a.value, Expression::Bool(b) if !*b.value()))
+                });
+                let cluster_kind = "google_container_cluster";
+                let cluster = body.get_attribute("cluster").and_then(|a| {
+                    resource_ref(&a.value, cluster_kind).or_else(|| {
+                        let name = self.value(&a.value).text?;
+                        self.clusters
+                            .get(&(cluster_kind.to_string(), name))
+                            .cloned()
+                    })
+                });
+                if let (true, Some(group), Some(v)) = (pinned, cluster, self.attr(body, "version"))
+                {
+                    out.push(self.component(
+                        ComponentKind::Runtime,
+                        Ecosystem::Runtime,
+                        "kubelet",
+                        v,
+                        &group,
+                    ));
+                }
+            }
             _ => {}
         }
     }
@@ -393,7 +480,34 @@ impl Context<'_> {
         v: Value,
         group: &str,
     ) -> Component {
+        if let (None, Some(reference)) = (&v.text, v.reference) {
+            self.references.borrow_mut().push(UnitFact::TerraformRef {
+                component: v.span,
+                reference,
+            });
+        }
         Component::new(kind, ecosystem, name, v.text, v.span).group(group)
+    }
+
+    /// The literal locals and variable defaults of this file, for the other files of
+    /// the module.
+    fn literal_values(&self) -> UnitFact {
+        let literal = |map: &HashMap<String, &Expression>| {
+            let mut out: Vec<(String, String, Span)> = map
+                .iter()
+                .filter_map(|(name, expr)| {
+                    let v = self.value(expr);
+                    Some((name.clone(), v.text?, v.span))
+                })
+                .collect();
+            out.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
+            out
+        };
+        UnitFact::TerraformValues {
+            file: self.file.id,
+            locals: literal(&self.locals),
+            variables: literal(&self.variables),
+        }
     }
 
     fn attr(&self, body: &Body, key: &str) -> Option<Value> {
@@ -408,6 +522,11 @@ impl Context<'_> {
 
     fn value_depth(&self, expr: &Expression, depth: u8) -> Value {
         let span = self.span(expr.span());
+        let unknown = |reference: Option<String>| Value {
+            text: None,
+            span,
+            reference,
+        };
         match expr {
             Expression::String(s) => {
                 let raw = self.file.slice(span);
@@ -418,33 +537,42 @@ impl Context<'_> {
                 Value {
                     text: Some(s.to_string()),
                     span: inner.map_or(span, |i| self.file.span_of(i)),
+                    reference: None,
                 }
             }
             Expression::Number(_) => Value {
                 text: Some(self.file.slice(span).to_string()),
                 span,
+                reference: None,
             },
-            Expression::Traversal(t) if depth == 0 => {
-                let var = match (&t.expr, t.operators.as_slice()) {
-                    (Expression::Variable(v), [op]) if v.as_str() == "var" => match &**op {
-                        TraversalOperator::GetAttr(name) => Some(name.as_str()),
-                        _ => None,
+            Expression::Traversal(t) => {
+                let (root, name) = match (&t.expr, t.operators.as_slice()) {
+                    (Expression::Variable(v), [op]) => match &**op {
+                        TraversalOperator::GetAttr(name) => (v.as_str(), name.as_str()),
+                        _ => return unknown(None),
                     },
-                    _ => None,
+                    _ => return unknown(None),
                 };
-                match var.and_then(|n| self.variables.get(n)) {
-                    Some(default) => {
-                        let v = self.value_depth(default, depth + 1);
+                let defined = match root {
+                    "var" => self.variables.get(name),
+                    "local" => self.locals.get(name),
+                    _ => return unknown(None),
+                };
+                let reference = Some(format!("{root}.{name}"));
+                // `local.a = local.b`: a few steps, never round a cycle
+                match defined.filter(|_| depth < MAX_REFERENCE_STEPS) {
+                    Some(expr) => {
+                        let v = self.value_depth(expr, depth + 1);
                         if v.text.is_some() {
                             v
                         } else {
-                            Value { text: None, span }
+                            unknown(reference)
                         }
                     }
-                    None => Value { text: None, span },
+                    None => unknown(reference),
                 }
             }
-            _ => Value { text: None, span },
+            _ => unknown(None),
         }
     }
 
@@ -482,6 +610,30 @@ fn key_str(key: &ObjectKey) -> Option<&str> {
     }
 }
 
+/// How many `local.a = local.b` steps a value is followed.
+const MAX_REFERENCE_STEPS: u8 = 4;
+
+/// `locals { x = … }` entries of the file (Terraform allows several `locals` blocks).
+fn locals(body: &Body) -> HashMap<String, &Expression> {
+    body.get_blocks("locals")
+        .flat_map(|b| b.body.attributes())
+        .map(|a| (a.key.as_str().to_string(), &a.value))
+        .collect()
+}
+
+/// What a version a module's other file sets reads as, as this file would read it in
+/// place: Aurora's MySQL prefix (`8.0.mysql_aurora.3.04.0` is 8.0), Memorystore's
+/// `REDIS_7_0` (7.0); any other text as written. `span` is the literal's text.
+pub(crate) fn reshape(text: &str, span: Span) -> (String, Span) {
+    let v = Value {
+        text: Some(text.to_string()),
+        span,
+        reference: None,
+    };
+    let v = underscored_version(aurora_prefix(v), "REDIS_");
+    (v.text.unwrap_or_default(), v.span)
+}
+
 /// `variable "x" { default = … }` declarations of the file.
 fn variables(body: &Body) -> HashMap<String, &Expression> {
     body.get_blocks("variable")
@@ -506,6 +658,7 @@ fn aurora_prefix(v: Value) -> Value {
         Some(end) => Value {
             span: v.sub_span(0, end),
             text: Some(text[..end].to_string()),
+            reference: None,
         },
         None => v,
     }
@@ -528,6 +681,7 @@ fn engine_prefixed(v: Value) -> Result<(String, Value), Value> {
         Value {
             text: Some(version.to_string()),
             span,
+            reference: None,
         },
     ))
 }
@@ -548,6 +702,7 @@ fn underscored_version(v: Value, prefix: &str) -> Value {
     Value {
         text: Some(numbers.replace('_', ".")),
         span: v.sub_span(prefix.len(), prefix.len() + numbers.len()),
+        reference: None,
     }
 }
 

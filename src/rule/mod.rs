@@ -262,6 +262,22 @@ pub struct RemovedSetting {
     pub source: String,
 }
 
+/// Values of a server setting that a server version no longer supports (`TLSv1` and
+/// `TLSv1.1` of MySQL's `--tls-version` from 8.0.28 on).
+#[derive(Debug, Clone)]
+pub struct RemovedValue {
+    /// The setting, by name (no `value`): its value is a comma-separated list.
+    pub setting: SettingMatch,
+    /// The values no longer supported, as written in the rule file.
+    pub values: Vec<String>,
+    /// The first server version without them, as written (`8.0.28`).
+    pub removed_text: String,
+    /// Every server version from `removed` on.
+    pub removed: VersionSet,
+    pub fix: Option<String>,
+    pub source: String,
+}
+
 /// A package whose versions in `versions` only work on runtimes in `runtime`.
 #[derive(Debug, Clone)]
 pub struct PackageRuntime {
@@ -317,6 +333,8 @@ pub enum RuleKind {
     Eol { releases: Vec<Release> },
     /// Server settings that a server version no longer accepts.
     RemovedSetting { settings: Vec<RemovedSetting> },
+    /// Server settings whose every listed value a server version no longer supports.
+    RemovedValue { values: Vec<RemovedValue> },
 }
 
 impl RuleKind {
@@ -330,6 +348,7 @@ impl RuleKind {
             RuleKind::RuntimeRange { .. } => "runtime-range",
             RuleKind::Eol { .. } => "eol",
             RuleKind::RemovedSetting { .. } => "removed-setting",
+            RuleKind::RemovedValue { .. } => "removed-value",
         }
     }
 }

@@ -95,6 +95,10 @@ pub struct RawRule {
     /// `removed-setting`: server options and the server version that removed them.
     #[serde(default)]
     pub settings: Vec<S<RawRemovedSetting>>,
+    /// `removed-value`: server options, values of them and the server version that
+    /// stopped supporting those values.
+    #[serde(default)]
+    pub removed_values: Vec<S<RawRemovedValue>>,
     /// Server settings that silence the rule (the finding becomes `info`).
     #[serde(default)]
     pub mitigations: Vec<S<RawMitigation>>,
@@ -177,6 +181,20 @@ pub struct RawRemovedSetting {
     /// The setting, as a mitigation names one (`{ arg = "--default-authentication-plugin" }`).
     pub setting: S<RawSettingMatch>,
     /// The first server version that no longer knows it.
+    pub removed: S<String>,
+    pub fix: Option<S<String>>,
+    pub source: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRemovedValue {
+    /// The setting, by name only (`{ arg = "--tls-version" }`): its value is read as a
+    /// comma-separated list.
+    pub setting: S<RawSettingMatch>,
+    /// The values the server no longer supports (`["TLSv1", "TLSv1.1"]`).
+    pub values: S<Vec<S<String>>>,
+    /// The first server version that no longer supports them.
     pub removed: S<String>,
     pub fix: Option<S<String>>,
     pub source: S<String>,

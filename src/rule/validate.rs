@@ -1,6 +1,5 @@
 //! Raw rule file -> validated products and rules, collecting every problem at once.
 
-use super::RemovedSetting;
 use super::raw::{
     RawApi, RawClient, RawFile, RawImageVersions, RawMitigation, RawPackage, RawRelease, RawRule,
     RawSettingMatch, S,
@@ -9,6 +8,7 @@ use super::{
     ClientRef, ClientRequirement, EolDate, ImageVersions, Mitigation, PackageRuntime, Problem,
     Product, Release, RemovedApi, Rule, RuleFileError, RuleKind, RuleOrigin, RuleSet, SettingMatch,
 };
+use super::{RemovedSetting, RemovedValue};
 use crate::component::Ecosystem;
 use crate::diagnostic::{Code, Severity};
 use crate::version::{Scheme, VersionSet, parse_declared, parse_requirement};
@@ -468,14 +468,24 @@ pub static KINDS: &[KindSpec] = &[
         fields: &["settings"],
         validate: removed_setting,
     },
+    KindSpec {
+        name: "removed-value",
+        fields: &["removed_values"],
+        validate: removed_value,
+    },
 ];
 
 /// Report fields that the rule's kind does not read: a field that is silently ignored
-/// would look like it does something.
+/// would look like it does something. The fields are the ones [`KINDS`] names.
 fn unexpected_fields(cx: &mut Ctx, r: &RawRule, spec: &KindSpec) {
     let (allowed, kind) = (spec.fields, spec.name);
-    let mut check = |name: &str, span: Option<std::ops::Range<usize>>| {
-        if let Some(span) = span
+    let mut seen: Vec<&str> = Vec::new();
+    for name in KINDS.iter().flat_map(|k| k.fields.iter().copied()) {
+        if seen.contains(&name) {
+            continue;
+        }
+        seen.push(name);
+        if let Some(span) = kind_field(r, name).flatten()
             && !allowed.contains(&name)
         {
             cx.problems.push(Problem {
@@ -484,16 +494,26 @@ fn unexpected_fields(cx: &mut Ctx, r: &RawRule, spec: &KindSpec) {
                 message: format!("`{name}` is not read by `{kind}` rules"),
             });
         }
-    };
-    check("server", r.server.as_ref().map(|s| s.span()));
-    check("clients", r.clients.first().map(|s| s.span()));
-    check("max_skew", r.max_skew.as_ref().map(|s| s.span()));
-    check("max_newer", r.max_newer.as_ref().map(|s| s.span()));
-    check("apis", r.apis.first().map(|s| s.span()));
-    check("packages", r.packages.first().map(|s| s.span()));
-    check("declared_in", r.declared_in.as_ref().map(|s| s.span()));
-    check("releases", r.releases.first().map(|s| s.span()));
-    check("settings", r.settings.first().map(|s| s.span()));
+    }
+}
+
+/// Where the rule file sets the kind-specific field `name` (`Some(None)`: not set);
+/// `None` for a name that is no field of [`RawRule`]. Every field a [`KINDS`] line
+/// names must be here (`every_kind_field_is_known` fails until it is).
+fn kind_field(r: &RawRule, name: &str) -> Option<Option<std::ops::Range<usize>>> {
+    Some(match name {
+        "server" => r.server.as_ref().map(|s| s.span()),
+        "clients" => r.clients.first().map(|s| s.span()),
+        "max_skew" => r.max_skew.as_ref().map(|s| s.span()),
+        "max_newer" => r.max_newer.as_ref().map(|s| s.span()),
+        "apis" => r.apis.first().map(|s| s.span()),
+        "packages" => r.packages.first().map(|s| s.span()),
+        "declared_in" => r.declared_in.as_ref().map(|s| s.span()),
+        "releases" => r.releases.first().map(|s| s.span()),
+        "settings" => r.settings.first().map(|s| s.span()),
+        "removed_values" => r.removed_values.first().map(|s| s.span()),
+        _ => return None,
+    })
 }
 
 fn ecosystem(cx: &mut Ctx, e: &S<String>) -> Option<Ecosystem> {
@@ -699,6 +719,80 @@ fn removed_setting(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
         })
         .collect();
     (settings.len() == r.settings.len()).then_some(RuleKind::RemovedSetting { settings })
+}
+
+fn removed_value(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
+    let r = spanned.get_ref();
+    if r.removed_values.is_empty() {
+        cx.err(
+            &r.id,
+            "a `removed-value` rule needs at least one `[[rule.removed_values]]`",
+        );
+        return None;
+    }
+    let entries: Vec<_> = r
+        .removed_values
+        .iter()
+        .filter_map(|s| {
+            let x = s.get_ref();
+            url(cx, &x.source);
+            if let Some(f) = &x.fix {
+                non_empty(cx, f, "fix");
+            }
+            let setting = setting_match(cx, &x.setting);
+            let named_only = match &setting {
+                Some(SettingMatch::Env { value, ignore, .. })
+                | Some(SettingMatch::Arg { value, ignore, .. }) => {
+                    value.is_none() && ignore.is_empty()
+                }
+                Some(SettingMatch::UrlUser { .. }) | None => false,
+            };
+            if setting.is_some() && !named_only {
+                cx.err(
+                    &x.setting,
+                    "a `removed-value` setting is an `env` or `arg` name alone: the values it checks are in `values`",
+                );
+            }
+            if x.values.get_ref().is_empty() {
+                cx.err(&x.values, "`values` needs at least one value");
+            }
+            for v in x.values.get_ref() {
+                let t = v.get_ref();
+                if t.trim().is_empty() || t.contains(',') {
+                    cx.err(v, "each of `values` is one value, without commas");
+                }
+            }
+            let removed = requirement(
+                cx,
+                Scheme::Dotted,
+                &x.removed,
+                "`removed` (a server version)",
+            )?;
+            let first = removed
+                .min_version()
+                .cloned()
+                .filter(|f| removed == VersionSet::exact(f.clone()));
+            let Some(first) = first else {
+                cx.err(&x.removed, "`removed` must be one version, e.g. `8.0.28`");
+                return None;
+            };
+            named_only.then_some(())?;
+            Some(RemovedValue {
+                setting: setting?,
+                values: x
+                    .values
+                    .get_ref()
+                    .iter()
+                    .map(|v| v.get_ref().trim().to_string())
+                    .collect(),
+                removed_text: x.removed.get_ref().trim().to_string(),
+                removed: VersionSet::at_least(first),
+                fix: x.fix.as_ref().map(|f| f.get_ref().trim().to_string()),
+                source: x.source.get_ref().clone(),
+            })
+        })
+        .collect();
+    (entries.len() == r.removed_values.len()).then_some(RuleKind::RemovedValue { values: entries })
 }
 
 fn runtime_range(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
@@ -916,6 +1010,56 @@ id = "k"
 name = "K"
 managed = ["kubernetes"]
 "#;
+
+    /// A kind's field that `kind_field` does not know would be accepted on every other
+    /// kind without a word.
+    #[test]
+    fn every_kind_field_is_known() {
+        let raw: super::RawRule = toml::from_str(
+            "id = \"x\"\nseverity = \"info\"\nsummary = \"s\"\nwhy = \"w\"\nsources = []\n",
+        )
+        .expect("a minimal raw rule");
+        for k in KINDS {
+            for f in k.fields {
+                assert!(
+                    super::kind_field(&raw, f).is_some(),
+                    "`{f}` of `{}` is not in kind_field",
+                    k.name
+                );
+            }
+        }
+    }
+
+    /// `removed-value` reads a setting by name and its own `values`: a `value` on the
+    /// setting, a value with a comma, no values, or the kind's field on another kind
+    /// are errors at the offending text.
+    #[test]
+    fn removed_value_fields() {
+        let rule = |entry: &str| {
+            format!(
+                "{HEAD}[[rule]]\nid = \"k-tls\"\nkind = \"removed-value\"\nseverity = \"error\"\nsummary = \"s\"\nwhy = \"w\"\nsources = [\"https://example.test/a\"]\n\n[[rule.removed_values]]\n{entry}removed = \"8.0.28\"\nsource = \"https://example.test/a\"\n"
+            )
+        };
+        assert_eq!(
+            problems(&rule(
+                "setting = { arg = \"--tls-version\" }\nvalues = [\"TLSv1\", \"TLSv1.1\"]\n"
+            )),
+            "ok"
+        );
+        insta::assert_snapshot!(
+            [
+                problems(&rule(
+                    "setting = { arg = \"--tls-version\", value = \"TLSv1\" }\nvalues = [\"TLSv1\"]\n"
+                )),
+                problems(&rule("setting = { env = \"TLS\" }\nvalues = [\"TLSv1,TLSv1.1\"]\n")),
+                problems(&rule("setting = { env = \"TLS\" }\nvalues = []\n")),
+                problems(&format!(
+                    "{HEAD}[[rule]]\nid = \"k-x\"\nseverity = \"error\"\nsummary = \"s\"\nwhy = \"w\"\nsources = [\"https://example.test/a\"]\nserver = \">=1\"\n\n[[rule.clients]]\necosystem = \"npm\"\nname = \"x\"\nrequires = \">=1\"\nsource = \"https://example.test/a\"\n\n[[rule.removed_values]]\nsetting = {{ arg = \"--a\" }}\nvalues = [\"b\"]\nremoved = \"1\"\nsource = \"https://example.test/a\"\n"
+                )),
+            ]
+            .join("\n---\n")
+        );
+    }
 
     #[test]
     fn new_kinds_report_spanned_problems() {

@@ -97,20 +97,12 @@ impl Files<'_> {
             return None;
         }
         if let std::collections::hash_map::Entry::Vacant(slot) = self.defs.entry(id) {
-            let file = inv.sources.get(id);
             // a big file the scan released is read again, only if it is as scanned
-            let again;
-            let file = if file.is_released() {
-                let Some(text) = file.contents() else {
-                    self.failed.insert(id);
-                    return None;
-                };
-                again = SourceFile::new(id, file.path.clone(), text.to_string());
-                &again
-            } else {
-                file
+            let Some(file) = inv.sources.get(id).with_text() else {
+                self.failed.insert(id);
+                return None;
             };
-            match service_defs(file) {
+            match service_defs(&file) {
                 Ok(defs) => {
                     slot.insert(defs);
                 }

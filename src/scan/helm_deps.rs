@@ -19,16 +19,19 @@
 //! `values.yaml` (overlays such as `values-prod.yaml` apply only when a deploy names
 //! them).
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::{Inventory, dir_of};
 use crate::component::{Component, ComponentKind, Ecosystem, HelmDependency, UnitFact};
 use crate::extract::helm_archive::is_archive;
 use crate::extract::yaml_tree::{self, Node, Value};
-use crate::source::{Sources, Span};
+use crate::source::{SourceFile, Sources, Span};
 
 pub(super) fn resolve(inv: &mut Inventory) {
     let mut servers = Vec::new();
+    let mut parsed: HashMap<String, Option<(Cow<'_, SourceFile>, Node)>> = HashMap::new();
     for fact in &inv.units {
         let UnitFact::HelmDependency(dep) = fact else {
             continue;
@@ -54,14 +57,17 @@ pub(super) fn resolve(inv: &mut Inventory) {
         } else {
             format!("{dir}/values.yaml")
         };
-        // a values file that does not parse is reported by the values extractor
-        let values = inv.sources.by_path(&values_path).and_then(|f| {
-            yaml_tree::parse_one(f, "Helm values")
+        // a values file that does not parse is reported by the values extractor; each
+        // is parsed once for all the chart's dependencies
+        let values = parsed.entry(values_path).or_insert_with_key(|p| {
+            // a big values file the scan released is read again, if it is as scanned
+            let f = inv.sources.by_path(p)?.with_text()?;
+            yaml_tree::parse_one(&f, "Helm values")
                 .ok()
                 .flatten()
                 .map(|root| (f, root))
         });
-        let (version, span) = match &values {
+        let (version, span) = match &*values {
             Some((file, root)) => {
                 if !enabled(root, file, dep) {
                     continue;
@@ -134,7 +140,7 @@ fn vendored(sources: &Sources, dir: &str, name: &str) -> bool {
 /// evaluated"; "Conditions (when set in values) always override tags"; a chart whose
 /// tags are all set to false, none to true, is disabled
 /// (<https://helm.sh/docs/topics/charts/#tags-and-condition-fields>).
-fn enabled(root: &Node, file: &crate::source::SourceFile, dep: &HelmDependency) -> bool {
+fn enabled(root: &Node, file: &SourceFile, dep: &HelmDependency) -> bool {
     let boolean = |node: Option<&Node>| -> Option<bool> {
         let node = node?;
         if !matches!(node.value, Value::Bool) {

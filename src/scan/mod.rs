@@ -11,6 +11,7 @@ mod compose_env;
 mod compose_extends;
 mod helm_deps;
 mod inherit;
+mod terraform_refs;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -503,6 +504,7 @@ fn assemble(
     compose_extends::resolve(&mut inv, read_extra);
     compose_env::resolve(&mut inv);
     helm_deps::resolve(&mut inv);
+    terraform_refs::resolve(&mut inv);
     crate::timing::stage("inherit");
     link_lockfiles(&mut inv);
     crate::timing::stage("link");

@@ -1,0 +1,191 @@
+//! `removed-value`: a server is started with a setting whose every listed value its
+//! version no longer supports. MySQL 8.0.28 removed the TLSv1 and TLSv1.1 protocols, so a
+//! server started with `--tls-version=TLSv1,TLSv1.1` from 8.0.28 on permits no protocol
+//! it still speaks, and no client can make an encrypted connection to it.
+//!
+//! The setting keeps existing (unlike `removed-setting`, where the option itself is
+//! gone): what is removed are some of its values. The value is read as a comma-separated
+//! list (`TLSv1, TLSv1.1`; values compare ignoring ASCII case, as settings do
+//! elsewhere); the finding is made only when every listed value is a removed one. The
+//! settings are the ones mitigations read (`Component.settings`: container arguments and
+//! environment from compose and Kubernetes); an option whose value is in the next word
+//! (`--tls-version TLSv1`) or in a mounted `my.cnf` is not seen. Must not: flag a list
+//! that still names a supported value (what the server does with the removed ones is
+//! not stated by the sources this kind is written from), or guess a version (an unknown
+//! one is skipped).
+
+use super::{Context, Evaluation, Outcome, server_label, severity_for, sources_with};
+use crate::component::{Setting, SettingKind};
+use crate::diagnostic::{Finding, Label, Subject};
+use crate::rule::{RemovedValue, Rule};
+use crate::version::{Verdict, verdict};
+
+pub(super) fn evaluate(
+    cx: &Context<'_>,
+    rule_index: usize,
+    rule: &Rule,
+    entries: &[RemovedValue],
+    out: &mut Vec<Evaluation>,
+) {
+    for (inst, versions) in cx.known_instances_of(&rule.product) {
+        let c = inst.component;
+        for entry in entries {
+            let Some(setting) = super::settings::find(&entry.setting, &c.settings) else {
+                continue;
+            };
+            let Some(listed) = only_removed(setting, &entry.values) else {
+                continue;
+            };
+            let outcome = match verdict(versions, &entry.removed) {
+                Verdict::Always => Outcome::Breaks,
+                Verdict::May { .. } => Outcome::MayBreak,
+                Verdict::Never => continue,
+            };
+            let shown = super::settings::display(setting);
+            let product = &inst.product.name;
+            out.push(Evaluation::new(
+                inst.index,
+                inst.index,
+                rule_index,
+                outcome,
+                || {
+                    let when = match outcome {
+                        Outcome::Breaks => format!("{} runs", inst.describe()),
+                        _ => format!(
+                            "{} may run {product} {} or later",
+                            inst.describe(),
+                            entry.removed_text
+                        ),
+                    };
+                    Finding {
+                        rule_id: rule.id.clone(),
+                        severity: severity_for(rule, outcome),
+                        message: format!(
+                            "`{shown}` permits only {listed}, which {product} no longer supports from {} on, and {when}: {}",
+                            entry.removed_text, rule.summary
+                        ),
+                        primary: Label::new(setting.span, format!("`{shown}` is set here")),
+                        related: vec![server_label(inst)],
+                        fix: Some(entry.fix.clone().or_else(|| rule.fix.clone()).unwrap_or_else(
+                            || {
+                                format!(
+                                    "name a value {product} {} still supports in `{shown}`",
+                                    entry.removed_text
+                                )
+                            },
+                        )),
+                        sources: sources_with(rule, Some(&entry.source)),
+                        subject: Subject {
+                            ecosystem: Some(c.ecosystem),
+                            name: c.name.clone(),
+                            version: c.version.clone(),
+                            counterpart: Some(format!("`{shown}`")),
+                        },
+                        components: Vec::new(),
+                    }
+                },
+            ));
+        }
+    }
+}
+
+/// The setting's listed values, shown for the message (`TLSv1, TLSv1.1`), when there is
+/// at least one and every one is among `removed`; `None` otherwise (nothing visible, or
+/// a value the server still supports).
+fn only_removed(setting: &Setting, removed: &[String]) -> Option<String> {
+    let value = match setting.kind {
+        SettingKind::Arg => setting.name.split_once('=').map(|(_, v)| v)?,
+        SettingKind::Env => setting.value.as_str(),
+    };
+    let listed: Vec<&str> = value
+        .trim()
+        .trim_matches(|c| c == '\'' || c == '"')
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect();
+    let all_removed = !listed.is_empty()
+        && listed
+            .iter()
+            .all(|v| removed.iter().any(|r| r.eq_ignore_ascii_case(v)));
+    all_removed.then(|| listed.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{docker, eval_in, with_setting};
+    use crate::component::{Component, SettingKind};
+
+    const RULE: &str = r#"
+[product]
+id = "mysql"
+name = "MySQL"
+docker = ["mysql"]
+
+[[rule]]
+id = "mysql-tls-removed"
+kind = "removed-value"
+severity = "error"
+summary = "no client can connect over TLS"
+why = "removed"
+sources = ["https://example.test/tls"]
+
+[[rule.removed_values]]
+setting = { arg = "--tls-version" }
+values = ["TLSv1", "TLSv1.1"]
+removed = "8.0.28"
+source = "https://example.test/tls"
+"#;
+
+    fn mysql(tag: &str, arg: &str) -> Component {
+        let value = arg.split_once('=').map_or("", |(_, v)| v);
+        with_setting(docker("mysql", tag), SettingKind::Arg, arg, value)
+    }
+
+    fn eval(comps: &[Component]) -> String {
+        eval_in(RULE, &["docker-compose.yml"], comps, &[], "2026-01-01")
+    }
+
+    #[test]
+    fn only_removed_values_from_the_removal_on() {
+        let old = "--tls-version=TLSv1,TLSv1.1";
+        assert_eq!(eval(&[mysql("8.0.27", old)]), "");
+        let exact = eval(&[mysql("8.0.28", old)]);
+        assert!(
+            exact.starts_with("0 breaks error: `--tls-version=TLSv1,TLSv1.1` permits only TLSv1, TLSv1.1, which MySQL no longer supports from 8.0.28 on, and MySQL 8.0.28 runs: no client can connect over TLS"),
+            "{exact}"
+        );
+        // underscores compare like dashes, values ignore case and spaces
+        let one = eval(&[mysql("8.4.0", "--tls_version= tlsv1.1 ")]);
+        assert!(one.starts_with("0 breaks error: "), "{one}");
+        // a line spanning the removal may break
+        let line = eval(&[mysql("8.0", "--tls-version=TLSv1.1")]);
+        assert!(
+            line.starts_with("0 may-break warning: ")
+                && line.contains("MySQL 8.0 may run MySQL 8.0.28 or later"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn a_supported_value_or_no_visible_value_is_not_reported() {
+        for arg in [
+            "--tls-version=TLSv1.1,TLSv1.2",
+            "--tls-version=TLSv1.2",
+            "--tls-version",
+            "--tls-version=",
+            "--ssl-cipher=TLSv1",
+        ] {
+            assert_eq!(eval(&[mysql("8.4.0", arg)]), "", "{arg}");
+        }
+        // an assumed version is the version checked
+        let assumed = eval_in(
+            RULE,
+            &["docker-compose.yml"],
+            &[mysql("8.0.27", "--tls-version=TLSv1")],
+            &[("mysql", "8.0.28")],
+            "2026-01-01",
+        );
+        assert!(assumed.starts_with("0 breaks error: "), "{assumed}");
+    }
+}
