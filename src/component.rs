@@ -202,7 +202,8 @@ impl Ecosystem {
     pub fn same_name(self, a: &str, b: &str) -> bool {
         // the hot path of every check: compare without allocating where the key is the name
         match self {
-            Ecosystem::PyPI => pypi_chars(a).eq(pypi_chars(b)),
+            // equal text is an equal name; only other pairs need normalising
+            Ecosystem::PyPI => a == b || pypi_chars(a).eq(pypi_chars(b)),
             Ecosystem::NuGet | Ecosystem::Composer | Ecosystem::Runtime | Ecosystem::Managed => {
                 a.eq_ignore_ascii_case(b)
             }

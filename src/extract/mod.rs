@@ -162,7 +162,23 @@ pub static EXTRACTORS: &[&dyn Extractor] = &[
 ];
 
 /// The file name of a path as `&str` ("" if none or not UTF-8).
+///
+/// Every extractor's [`Extractor::wants`] asks this of every walked file, so the common
+/// case (a path whose last byte run after a separator is a plain name) skips
+/// `Path::file_name`'s component parser, which cost about 240 instructions a call (a
+/// tenth of the pipeline bench); anything else (`..`, `.`, a trailing separator, no
+/// separator at all) is left to `Path::file_name`, which decides what a name is.
 pub fn file_name(path: &Path) -> &str {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let is_separator = |b: &u8| *b == b'/' || (cfg!(windows) && *b == b'\\');
+    if let Some(at) = bytes.iter().rposition(is_separator) {
+        let name = &bytes[at + 1..];
+        if !name.is_empty() && name != b"." && name != b".." {
+            // a suffix after an ASCII separator of an encoded OsStr is itself valid
+            // encoded text, so only UTF-8 is left to check
+            return std::str::from_utf8(name).unwrap_or("");
+        }
+    }
     path.file_name().and_then(|n| n.to_str()).unwrap_or("")
 }
 
@@ -320,6 +336,36 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast path of [`file_name`] answers what `Path::file_name` answers.
+    #[test]
+    fn file_name_is_paths_file_name() {
+        for p in [
+            "package.json",
+            "a/package.json",
+            "a//b/yarn.lock",
+            "/abs/.nvmrc",
+            "a/b/",
+            "a/b/.",
+            "a/..",
+            "..",
+            ".",
+            "/",
+            "",
+            "dir.d/values-prod.yml",
+            "ünï/çødé.txt",
+        ] {
+            let path = Path::new(p);
+            let expected = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            assert_eq!(file_name(path), expected, "{p:?}");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let odd = Path::new(std::ffi::OsStr::from_bytes(b"a/\xff.json"));
+            assert_eq!(file_name(odd), "");
+        }
+    }
 
     /// The file-name registry is complete: every extractor lists sample paths, and each
     /// of them is one it wants (so a sample cannot drift from `wants`).
