@@ -9,10 +9,11 @@
 //! sides of the removal (`mysql:8`) makes it a possible break. Must not: flag a setting
 //! on a server version that still has it, or guess a version (an unknown one is skipped).
 
-use super::{Context, Evaluation, Outcome, server_label, severity_for, sources_with};
+use super::{Context, Evaluation, Instance, Outcome, server_label, severity_for, sources_with};
+use crate::component::Setting;
 use crate::diagnostic::{Finding, Label, Subject};
 use crate::rule::{RemovedSetting, Rule};
-use crate::version::{Verdict, verdict};
+use crate::version::{Verdict, VersionSet, verdict};
 
 pub(super) fn evaluate(
     cx: &Context<'_>,
@@ -22,66 +23,110 @@ pub(super) fn evaluate(
     out: &mut Vec<Evaluation>,
 ) {
     for (inst, versions) in cx.known_instances_of(&rule.product) {
-        let c = inst.component;
         for entry in entries {
-            let Some(setting) = super::settings::find(&entry.setting, &c.settings) else {
+            let Some(setting) = super::settings::find(&entry.setting, &inst.component.settings)
+            else {
                 continue;
             };
-            let outcome = match verdict(versions, &entry.removed) {
-                Verdict::Always => Outcome::Breaks,
-                Verdict::May { .. } => Outcome::MayBreak,
-                Verdict::Never => continue,
-            };
-            let shown = super::settings::display(setting);
             let product = &inst.product.name;
-            out.push(Evaluation::new(
-                inst.index,
-                inst.index,
-                rule_index,
-                outcome,
-                || {
-                    let when = match outcome {
-                        Outcome::Breaks => format!("{} runs", inst.describe()),
-                        _ => format!(
-                            "{} may run {product} {} or later",
-                            inst.describe(),
-                            entry.removed_text
-                        ),
-                    };
-                    Finding {
-                        rule_id: rule.id.clone(),
-                        severity: severity_for(rule, outcome),
-                        message: format!(
-                            "`{shown}` was removed in {product} {}, and {when}: {}",
-                            entry.removed_text, rule.summary
-                        ),
-                        primary: Label::new(setting.span, format!("`{shown}` is set here")),
-                        related: vec![server_label(inst)],
-                        fix: Some(
-                            entry
-                                .fix
-                                .clone()
-                                .or_else(|| rule.fix.clone())
-                                .unwrap_or_else(|| {
-                                    format!(
-                                        "remove `{shown}` before moving to {product} {}",
-                                        entry.removed_text
-                                    )
-                                }),
-                        ),
-                        sources: sources_with(rule, Some(&entry.source)),
-                        subject: Subject {
-                            ecosystem: Some(c.ecosystem),
-                            name: c.name.clone(),
-                            version: c.version.clone(),
-                            counterpart: Some(format!("`{shown}`")),
-                        },
-                        components: Vec::new(),
-                    }
+            let removal = Removal {
+                removed: &entry.removed,
+                removed_text: &entry.removed_text,
+                fix: entry.fix.as_deref(),
+                source: &entry.source,
+            };
+            push_removal(
+                out,
+                (rule_index, rule),
+                (inst, versions),
+                setting,
+                removal,
+                |shown, when| {
+                    format!(
+                        "`{shown}` was removed in {product} {}, and {when}: {}",
+                        entry.removed_text, rule.summary
+                    )
                 },
-            ));
+                |shown| {
+                    format!(
+                        "remove `{shown}` before moving to {product} {}",
+                        entry.removed_text
+                    )
+                },
+            );
         }
     }
+}
+
+/// What a rule says a server version no longer takes: the option itself
+/// (`removed-setting`) or some of its values (`removed-value`).
+pub(super) struct Removal<'e> {
+    /// Every server version from the removal on.
+    pub removed: &'e VersionSet,
+    /// The first of them, as written (`8.4.0`).
+    pub removed_text: &'e str,
+    pub fix: Option<&'e str>,
+    pub source: &'e str,
+}
+
+/// Judge a setting a known server instance is started with against a removal, and
+/// report it on the setting with the server as related location, as both removal kinds
+/// do: `message(shown, when)` words the finding, `default_fix(shown)` is the fix when
+/// neither the entry nor the rule has one.
+pub(super) fn push_removal(
+    out: &mut Vec<Evaluation>,
+    (rule_index, rule): (usize, &Rule),
+    (inst, versions): (&Instance<'_>, &VersionSet),
+    setting: &Setting,
+    removal: Removal<'_>,
+    message: impl FnOnce(&str, &str) -> String,
+    default_fix: impl FnOnce(&str) -> String,
+) {
+    let outcome = match verdict(versions, removal.removed) {
+        Verdict::Always => Outcome::Breaks,
+        Verdict::May { .. } => Outcome::MayBreak,
+        Verdict::Never => return,
+    };
+    let c = inst.component;
+    out.push(Evaluation::new(
+        inst.index,
+        inst.index,
+        rule_index,
+        outcome,
+        || {
+            let shown = super::settings::display(setting);
+            let when = match outcome {
+                Outcome::Breaks => format!("{} runs", inst.describe()),
+                _ => format!(
+                    "{} may run {} {} or later",
+                    inst.describe(),
+                    inst.product.name,
+                    removal.removed_text
+                ),
+            };
+            Finding {
+                rule_id: rule.id.clone(),
+                severity: severity_for(rule, outcome),
+                message: message(&shown, &when),
+                primary: Label::new(setting.span, format!("`{shown}` is set here")),
+                related: vec![server_label(inst)],
+                fix: Some(
+                    removal
+                        .fix
+                        .or(rule.fix.as_deref())
+                        .map_or_else(|| default_fix(&shown), str::to_string),
+                ),
+                sources: sources_with(rule, Some(removal.source)),
+                subject: Subject {
+                    ecosystem: Some(c.ecosystem),
+                    name: c.name.clone(),
+                    version: c.version.clone(),
+                    counterpart: Some(format!("`{shown}`")),
+                },
+                components: Vec::new(),
+            }
+        },
+    ));
 }
 
 #[cfg(test)]

@@ -14,11 +14,10 @@
 //! not stated by the sources this kind is written from), or guess a version (an unknown
 //! one is skipped).
 
-use super::{Context, Evaluation, Outcome, server_label, severity_for, sources_with};
+use super::removed_setting::{Removal, push_removal};
+use super::{Context, Evaluation};
 use crate::component::{Setting, SettingKind};
-use crate::diagnostic::{Finding, Label, Subject};
 use crate::rule::{RemovedValue, Rule};
-use crate::version::{Verdict, verdict};
 
 pub(super) fn evaluate(
     cx: &Context<'_>,
@@ -28,63 +27,40 @@ pub(super) fn evaluate(
     out: &mut Vec<Evaluation>,
 ) {
     for (inst, versions) in cx.known_instances_of(&rule.product) {
-        let c = inst.component;
         for entry in entries {
-            let Some(setting) = super::settings::find(&entry.setting, &c.settings) else {
+            let Some(setting) = super::settings::find(&entry.setting, &inst.component.settings)
+            else {
                 continue;
             };
             let Some(listed) = only_removed(setting, &entry.values) else {
                 continue;
             };
-            let outcome = match verdict(versions, &entry.removed) {
-                Verdict::Always => Outcome::Breaks,
-                Verdict::May { .. } => Outcome::MayBreak,
-                Verdict::Never => continue,
-            };
-            let shown = super::settings::display(setting);
             let product = &inst.product.name;
-            out.push(Evaluation::new(
-                inst.index,
-                inst.index,
-                rule_index,
-                outcome,
-                || {
-                    let when = match outcome {
-                        Outcome::Breaks => format!("{} runs", inst.describe()),
-                        _ => format!(
-                            "{} may run {product} {} or later",
-                            inst.describe(),
-                            entry.removed_text
-                        ),
-                    };
-                    Finding {
-                        rule_id: rule.id.clone(),
-                        severity: severity_for(rule, outcome),
-                        message: format!(
-                            "`{shown}` permits only {listed}, which {product} no longer supports from {} on, and {when}: {}",
-                            entry.removed_text, rule.summary
-                        ),
-                        primary: Label::new(setting.span, format!("`{shown}` is set here")),
-                        related: vec![server_label(inst)],
-                        fix: Some(entry.fix.clone().or_else(|| rule.fix.clone()).unwrap_or_else(
-                            || {
-                                format!(
-                                    "name a value {product} {} still supports in `{shown}`",
-                                    entry.removed_text
-                                )
-                            },
-                        )),
-                        sources: sources_with(rule, Some(&entry.source)),
-                        subject: Subject {
-                            ecosystem: Some(c.ecosystem),
-                            name: c.name.clone(),
-                            version: c.version.clone(),
-                            counterpart: Some(format!("`{shown}`")),
-                        },
-                        components: Vec::new(),
-                    }
+            let removal = Removal {
+                removed: &entry.removed,
+                removed_text: &entry.removed_text,
+                fix: entry.fix.as_deref(),
+                source: &entry.source,
+            };
+            push_removal(
+                out,
+                (rule_index, rule),
+                (inst, versions),
+                setting,
+                removal,
+                |shown, when| {
+                    format!(
+                        "`{shown}` permits only {listed}, which {product} no longer supports from {} on, and {when}: {}",
+                        entry.removed_text, rule.summary
+                    )
                 },
-            ));
+                |shown| {
+                    format!(
+                        "name a value {product} {} still supports in `{shown}`",
+                        entry.removed_text
+                    )
+                },
+            );
         }
     }
 }
