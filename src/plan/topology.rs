@@ -27,6 +27,7 @@ use std::collections::HashMap;
 
 use crate::component::{Component, ComposeService, Ecosystem, UnitFact};
 use crate::diagnostic::Label;
+use crate::scan::join_dir;
 use crate::source::{FileId, SourceView, Span};
 
 /// What kind of deployment unit a folder is.
@@ -530,7 +531,7 @@ fn add_compose_units(units: &mut Vec<Unit>, sources: &SourceView<'_>, facts: &[U
         let mut all = files.clone();
         for f in &files {
             for inc in includes.get(f).into_iter().flatten() {
-                if let Some(p) = join(&dir, inc)
+                if let Some(p) = join_dir(&dir, inc)
                     && let Some(target) = sources.by_path(&p)
                     && !all.contains(&target.id)
                 {
@@ -546,9 +547,9 @@ fn add_compose_units(units: &mut Vec<Unit>, sources: &SourceView<'_>, facts: &[U
                     .context
                     .as_ref()
                     .and_then(|(c, _)| (!c.contains("://") && !c.starts_with("git@")).then_some(c))
-                    .and_then(|c| join(&fdir, c));
+                    .and_then(|c| join_dir(&fdir, c));
                 let dockerfile = match (&context, &s.dockerfile) {
-                    (Some(ctx), Some(d)) => join(ctx, d),
+                    (Some(ctx), Some(d)) => join_dir(ctx, d),
                     _ => None,
                 };
                 svcs.push(Service {
@@ -650,25 +651,6 @@ fn is_within(dir: &str, ancestor: &str) -> bool {
 /// `.` for the root folder, the folder otherwise.
 fn display_dir(dir: &str) -> &str {
     if dir.is_empty() { "." } else { dir }
-}
-
-/// `base/rel` normalised (`.` and `..` applied); `None` when it leaves the scan root or
-/// is absolute (a path outside the repository is never in the tree).
-fn join(base: &str, rel: &str) -> Option<String> {
-    if rel.starts_with('/') || rel.contains('\\') && rel.chars().nth(1) == Some(':') {
-        return None;
-    }
-    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
-    for p in rel.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// Keep the evaluations whose client reaches its server, and give each finding the
@@ -917,10 +899,10 @@ mod tests {
 
     #[test]
     fn paths_join_inside_the_tree_only() {
-        assert_eq!(join("a/b", "../c").as_deref(), Some("a/c"));
-        assert_eq!(join("", "./api").as_deref(), Some("api"));
-        assert_eq!(join("", "../outside"), None);
-        assert_eq!(join("a", "/abs"), None);
+        assert_eq!(join_dir("a/b", "../c").as_deref(), Some("a/c"));
+        assert_eq!(join_dir("", "./api").as_deref(), Some("api"));
+        assert_eq!(join_dir("", "../outside"), None);
+        assert_eq!(join_dir("a", "/abs"), None);
         assert!(is_within("a/b", "a") && is_within("a", "") && !is_within("ab", "a"));
     }
 }

@@ -25,7 +25,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Inventory, dir_of};
+use super::{Inventory, dir_of, join_dir};
 use crate::component::{ComposeExtends, Ecosystem, Setting, SettingKind, UnitFact};
 use crate::diagnostic::{Code, Finding, Label, Subject, parse_error};
 use crate::extract::compose::{ServiceDef, env_hosts, is_compose_file, service_defs};
@@ -140,7 +140,7 @@ fn follow(inv: &mut Inventory, files: &mut Files<'_>, fact: &ComposeExtends) -> 
         let rel = match &file {
             None => current,
             Some((path, span)) => {
-                let Some(rel) = join(&from_dir, path) else {
+                let Some(rel) = join_dir(&from_dir, path) else {
                     // outside the repository: not read
                     break;
                 };
@@ -214,7 +214,7 @@ fn follow(inv: &mut Inventory, files: &mut Files<'_>, fact: &ComposeExtends) -> 
             wants_build = false;
             if !ctx.contains("://")
                 && !ctx.starts_with("git@")
-                && let Some(root_rel) = join(dir_of(&rel), ctx)
+                && let Some(root_rel) = join_dir(dir_of(&rel), ctx)
             {
                 let dockerfile = def.dockerfile.clone();
                 got.context = Some((root_rel, *span, dockerfile));
@@ -302,25 +302,6 @@ fn missing(span: Span, path: &str, service: &str, why: &str) -> Finding {
     }
 }
 
-/// `base/rel` normalised (`.` and `..` applied); `None` when it leaves the root or is
-/// absolute.
-fn join(base: &str, rel: &str) -> Option<String> {
-    if rel.starts_with('/') || rel.starts_with('~') || rel.get(1..2) == Some(":") {
-        return None;
-    }
-    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
-    for p in rel.split(['/', '\\']) {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// The root-relative path `target` written relative to the folder `dir`.
 fn relative_to(dir: &str, target: &str) -> String {
     let d: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
@@ -343,10 +324,14 @@ mod tests {
     fn relative_paths_round_trip() {
         for (dir, target) in [("a/b", "a/c/d"), ("", "x"), ("a", "a"), ("a/b", "c")] {
             let rel = relative_to(dir, target);
-            assert_eq!(join(dir, &rel).as_deref(), Some(target), "{dir} {target}");
+            assert_eq!(
+                join_dir(dir, &rel).as_deref(),
+                Some(target),
+                "{dir} {target}"
+            );
         }
-        assert_eq!(join("a", "../../x"), None);
-        assert_eq!(join("a", "/etc/x.yml"), None);
+        assert_eq!(join_dir("a", "../../x"), None);
+        assert_eq!(join_dir("a", "/etc/x.yml"), None);
     }
 
     fn scan(files: &[(&str, &str)]) -> Inventory {

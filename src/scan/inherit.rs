@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use globset::GlobBuilder;
 
-use super::{Inventory, dir_of, is_ancestor_dir};
+use super::{Inventory, dir_of, is_ancestor_dir, join_dir};
 use crate::component::{CargoWorkspace, ComponentKind, Ecosystem, Inherit, Inheritable, PomModel};
 use crate::extract::maven_pom::{interpolate, unresolved, unresolved_property};
 use crate::source::{FileId, Span};
@@ -173,7 +173,7 @@ fn cargo_root<'w>(
 ) -> Option<&'w CargoWorkspace> {
     let (root_dir, ws) = match explicit {
         Some(rel) => {
-            let root_dir = join(dir, rel)?;
+            let root_dir = join_dir(dir, rel)?;
             let ws = *workspaces.get(root_dir.as_str())?;
             (root_dir, ws)
         }
@@ -199,7 +199,7 @@ fn excluded(ws: &CargoWorkspace, root_dir: &str, dir: &str) -> bool {
     let prefix_of = |entries: &[String]| {
         entries
             .iter()
-            .filter_map(|e| join(root_dir, e))
+            .filter_map(|e| join_dir(root_dir, e))
             .any(|p| is_ancestor_dir(&p, dir) && (!p.is_empty() || root_dir.is_empty()))
     };
     prefix_of(&ws.exclude) && !prefix_of(&ws.members)
@@ -210,7 +210,7 @@ fn excluded(ws: &CargoWorkspace, root_dir: &str, dir: &str) -> bool {
 fn admits(ws: &CargoWorkspace, root_dir: &str, dir: &str) -> bool {
     dir == root_dir
         || ws.members.iter().any(|m| {
-            join(root_dir, m).is_some_and(|pattern| {
+            join_dir(root_dir, m).is_some_and(|pattern| {
                 GlobBuilder::new(&pattern)
                     .literal_separator(true)
                     .build()
@@ -253,7 +253,7 @@ impl<'a> Maven<'a> {
         if rel.is_empty() {
             return None;
         }
-        let mut target = join(dir_of(path), rel)?;
+        let mut target = join_dir(dir_of(path), rel)?;
         if !target.ends_with(".xml") {
             target = if target.is_empty() {
                 "pom.xml".to_string()
@@ -321,25 +321,6 @@ fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
         next = (!d.is_empty()).then(|| dir_of(d));
         Some(d)
     })
-}
-
-/// `dir` joined with a relative path, `.` and `..` applied lexically; `None` for an
-/// absolute path or one that leaves the scan root.
-fn join(dir: &str, rel: &str) -> Option<String> {
-    if rel.starts_with('/') || rel.contains(':') {
-        return None; // absolute (`/x`, `C:\x`) or a URL
-    }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for p in rel.split(['/', '\\']) {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            _ => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]
@@ -410,11 +391,11 @@ mod tests {
 
     #[test]
     fn paths_join_lexically() {
-        assert_eq!(join("a/b", "../pom.xml").as_deref(), Some("a/pom.xml"));
-        assert_eq!(join("a/b", "..").as_deref(), Some("a"));
-        assert_eq!(join("", "crates/*").as_deref(), Some("crates/*"));
-        assert_eq!(join("a", "../..").as_deref(), None);
-        assert_eq!(join("a", "/etc/pom.xml").as_deref(), None);
+        assert_eq!(join_dir("a/b", "../pom.xml").as_deref(), Some("a/pom.xml"));
+        assert_eq!(join_dir("a/b", "..").as_deref(), Some("a"));
+        assert_eq!(join_dir("", "crates/*").as_deref(), Some("crates/*"));
+        assert_eq!(join_dir("a", "../..").as_deref(), None);
+        assert_eq!(join_dir("a", "/etc/pom.xml").as_deref(), None);
         assert_eq!(ancestors("a/b").collect::<Vec<_>>(), ["a/b", "a", ""]);
     }
 

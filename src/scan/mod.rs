@@ -626,6 +626,28 @@ pub(crate) fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
+/// The root-relative folder `dir` joined with a path a file writes relative to it
+/// (compose `extends.file` and `build.context`, Maven modules, Cargo members, Terraform
+/// module sources), `.` and `..` applied lexically, `/` or `\` as separators; `None`
+/// for a path that leaves the scan root or is not relative (`/x`, `~/x`, `C:\x`, a URL),
+/// which is never a file of the tree.
+pub(crate) fn join_dir(dir: &str, rel: &str) -> Option<String> {
+    if rel.starts_with('/') || rel.starts_with('~') || rel.contains(':') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for p in rel.split(['/', '\\']) {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// Give each manifest dependency the version its lockfile resolved, and drop the
 /// lockfile entry it came from: the finding must point at the line a person edits
 /// (the manifest) and name the locked version. A lockfile resolves the manifests in its

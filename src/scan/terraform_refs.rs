@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use super::{Inventory, dir_of};
+use super::{Inventory, dir_of, join_dir};
 use crate::component::{Component, TerraformModuleCall, UnitFact};
 use crate::diagnostic::{Code, Finding, Label, Subject};
 use crate::extract::terraform::reshape;
@@ -46,7 +46,7 @@ pub(super) fn resolve(inv: &mut Inventory) {
                 .push((*file, locals, variables)),
             UnitFact::TerraformModuleCall(call) => {
                 let from = dir_of(&inv.sources.get(call.span.file).path);
-                if let Some(target) = join(from, &call.source) {
+                if let Some(target) = join_dir(from, &call.source) {
                     calls.entry(target).or_default().push((from, call));
                 }
             }
@@ -184,21 +184,6 @@ fn unknown(c: &Component, at: Span, reference: &str, dir: &str) -> Finding {
         },
         components: Vec::new(),
     }
-}
-
-/// `base/rel` with `.` and `..` applied; `None` when it leaves the scan root.
-fn join(base: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
-    for p in rel.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]
