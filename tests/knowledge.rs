@@ -76,6 +76,15 @@ fn python_end_of_life_day() {
     };
     assert_eq!(at_315("2031-10-31"), Vec::<String>::new());
     assert_eq!(at_315("2031-11-01").len(), 1);
+    // 3.16 (first release 2027-10-06): planned end October 2032
+    let at_316 = |today: &str| {
+        of(
+            "python-eol",
+            &findings(dir, &["--assume", "python=3.16.0", "--today", today]),
+        )
+    };
+    assert_eq!(at_316("2032-10-31"), Vec::<String>::new());
+    assert_eq!(at_316("2032-11-01").len(), 1);
     // 3.12's planned end (October 2028) is far from today's fixture date
     let dir_312 = findings(dir, &["--today", "2026-12-02"]);
     assert_eq!(of("python-eol", &dir_312), Vec::<String>::new());
@@ -105,6 +114,9 @@ fn node_end_of_life_days_from_the_schedule() {
     assert_eq!(at("22.12.0", "2026-12-02"), Vec::<String>::new());
     assert_eq!(at("24.1.0", "2026-12-02"), Vec::<String>::new());
     assert_eq!(at("24.1.0", "2028-04-30").len(), 1);
+    // 27 (planned): "end": "2030-04-30"
+    assert_eq!(at("27.0.0", "2030-04-29"), Vec::<String>::new());
+    assert_eq!(at("27.0.0", "2030-04-30").len(), 1);
     // 26 (LTS from 2026-10-28): "end": "2029-04-30"
     assert_eq!(at("26.3.0", "2029-04-29"), Vec::<String>::new());
     assert_eq!(at("26.3.0", "2029-04-30").len(), 1);
@@ -197,6 +209,15 @@ fn mongodb_and_mysql_end_of_life() {
     assert!(
         on.len() == 1 && on[0].contains("MongoDB 4.4 reached end of life on 2024-02-29"),
         "{on:?}"
+    );
+    // MongoDB 3.4: "| MongoDB 3.4 | November 2016 | January 31, 2020 |"
+    assert_eq!(
+        eol(mongo, "mongodb-eol", "mongodb=3.4.24", "2020-01-30"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        eol(mongo, "mongodb-eol", "mongodb=3.4.24", "2020-01-31").len(),
+        1
     );
     // MySQL 8.0: "As of April 2026" is a month, over on 2026-05-01
     let mysql = "fixtures/rules/mysql-eol/pass";
@@ -312,6 +333,16 @@ fn postgres_14_ends_on_the_announced_day() {
         on.len() == 1 && on[0].contains("PostgreSQL 14 reached end of life on 2026-11-12"),
         "{on:?}"
     );
+    // 9.6: "Additionally, this is the final release of PostgreSQL 9.6." (2021-11-11)
+    assert_eq!(at("9.6.24", "2021-11-10"), Vec::<String>::new());
+    assert_eq!(at("9.6.24", "2021-11-11").len(), 1);
+    // 10.23: "This is expected to be the last PostgreSQL release in the 10.X series."
+    assert_eq!(at("10.23", "2022-11-09"), Vec::<String>::new());
+    let on = at("10.23", "2022-11-10");
+    assert!(
+        on.len() == 1 && on[0].contains("PostgreSQL 10 reached end of life on 2022-11-10"),
+        "{on:?}"
+    );
     // 15 to 17 have no date read in the project's own pages: nothing, even years later
     assert_eq!(at("15.19", "2030-01-01"), Vec::<String>::new());
     assert_eq!(at("17.11", "2030-01-01"), Vec::<String>::new());
@@ -344,8 +375,22 @@ fn mariadb_series_end_with_their_stated_month() {
     assert_eq!(at("10.11.18", "2026-12-03"), Vec::<String>::new());
     assert_eq!(at("11.4.8", "2026-12-03"), Vec::<String>::new());
     assert_eq!(at("10.11.18", "2028-03-01").len(), 1);
-    // a rolling release has no stated end: never reported
-    assert_eq!(at("11.5.2", "2030-01-01"), Vec::<String>::new());
+    // 10.2 states no month: its final release, 10.2.44 on 20 May 2022, is the day
+    assert_eq!(at("10.2.44", "2022-05-19"), Vec::<String>::new());
+    let on = at("10.2.44", "2022-05-20");
+    assert!(
+        on.len() == 1 && on[0].contains("MariaDB 10.2 reached end of life on 2022-05-20"),
+        "{on:?}"
+    );
+    // a rolling release ends when the release its last notes name comes out:
+    // "One is expected to upgrade to MariaDB 11.6.2" (21 Nov 2024)
+    assert_eq!(at("11.5.2", "2024-11-20"), Vec::<String>::new());
+    assert_eq!(at("11.5.2", "2024-11-21").len(), 1);
+    // 12.3 (LTS): "maintained until June 2029"
+    assert_eq!(at("12.3.3", "2029-06-30"), Vec::<String>::new());
+    assert_eq!(at("12.3.3", "2029-07-01").len(), 1);
+    // a rolling release whose notes name no successor (12.1) is never reported
+    assert_eq!(at("12.1.2", "2030-01-01"), Vec::<String>::new());
 }
 
 #[test]
@@ -496,5 +541,23 @@ fn a_pinned_gke_node_pool_is_judged_against_the_master_floor() {
     assert!(
         old.len() == 1 && old[0].contains("is at least 4 minor versions older"),
         "{old:?}"
+    );
+}
+
+#[test]
+fn kubernetes_1_36_ends_on_its_planned_day() {
+    let dir = "fixtures/rules/kubernetes-eol/pass";
+    let at = |today: &str| {
+        of(
+            "kubernetes-eol",
+            &findings(dir, &["--assume", "kubernetes=1.36.4", "--today", today]),
+        )
+    };
+    // kubernetes.io/releases/1.36: "End Of Life Date 2027-06-28"
+    assert_eq!(at("2027-06-27"), Vec::<String>::new());
+    let on = at("2027-06-28");
+    assert!(
+        on.len() == 1 && on[0].contains("Kubernetes 1.36 reached end of life on 2027-06-28"),
+        "{on:?}"
     );
 }
