@@ -254,6 +254,14 @@ fn explain_quotes_the_sources() {
             "PostgreSQL 14 will stop receiving fixes on November 12, 2026.",
         ),
         ("mariadb-eol", "maintained until July 2026"),
+        (
+            "elasticsearch-eol",
+            "End of support for 7.17 was January 15, 2026",
+        ),
+        (
+            "redis-eol",
+            "| **Redis 8.0** | Standard | GA | December 1, 2026 |",
+        ),
         ("webpack-node-openssl3", "first tagged in v5.61.0"),
         (
             "openssh-ssh-rsa-disabled",
@@ -542,6 +550,75 @@ fn a_pinned_gke_node_pool_is_judged_against_the_master_floor() {
         old.len() == 1 && old[0].contains("is at least 4 minor versions older"),
         "{old:?}"
     );
+}
+
+#[test]
+fn elasticsearch_minors_end_on_the_dates_elastic_quotes() {
+    let dir = "fixtures/rules/elasticsearch-eol/pass";
+    let at = |server: &str, today: &str| {
+        of(
+            "elasticsearch-eol",
+            &findings(
+                dir,
+                &[
+                    "--assume",
+                    &format!("elasticsearch={server}"),
+                    "--today",
+                    today,
+                ],
+            ),
+        )
+    };
+    // "End of support for 7.17 was January 15, 2026"
+    assert_eq!(at("7.17.29", "2026-01-14"), Vec::<String>::new());
+    let on = at("7.17.29", "2026-01-15");
+    assert!(
+        on.len() == 1 && on[0].contains("Elasticsearch 7.17 reached end of life on 2026-01-15"),
+        "{on:?}"
+    );
+    // "7.16 will go EOL June 7th" (2023)
+    assert_eq!(at("7.16.3", "2023-06-06"), Vec::<String>::new());
+    assert_eq!(at("7.16.3", "2023-06-07").len(), 1);
+    // no 8.x minor has a date read in Elastic's own words: not judged
+    assert_eq!(at("8.11.4", "2030-01-01"), Vec::<String>::new());
+    // the pass project's own 8.19 is not judged either, today
+    assert_eq!(
+        of(
+            "elasticsearch-eol",
+            &findings(dir, &["--today", "2026-12-03"])
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn redis_lines_end_on_the_version_management_dates() {
+    let dir = "fixtures/rules/redis-eol/pass";
+    let at = |server: &str, today: &str| {
+        of(
+            "redis-eol",
+            &findings(
+                dir,
+                &["--assume", &format!("redis={server}"), "--today", today],
+            ),
+        )
+    };
+    // "| **Redis 8.0** | Standard | GA | December 1, 2026 |"
+    assert_eq!(at("8.0.5", "2026-11-30"), Vec::<String>::new());
+    let on = at("8.0.5", "2026-12-01");
+    assert!(
+        on.len() == 1 && on[0].contains("Redis 8.0 reached end of life on 2026-12-01"),
+        "{on:?}"
+    );
+    // 6.2 (Extended): April 1, 2027; still supported on 2026-12-03
+    assert_eq!(at("6.2.20", "2026-12-03"), Vec::<String>::new());
+    assert_eq!(at("6.2.20", "2027-04-01").len(), 1);
+    // 8.2 (Extended): September 1, 2030
+    assert_eq!(at("8.2.3", "2030-08-31"), Vec::<String>::new());
+    assert_eq!(at("8.2.3", "2030-09-01").len(), 1);
+    // "TBD" (8.4) and unlisted (7.0) lines are not judged
+    assert_eq!(at("8.4.0", "2035-01-01"), Vec::<String>::new());
+    assert_eq!(at("7.0.15", "2035-01-01"), Vec::<String>::new());
 }
 
 #[test]

@@ -21,7 +21,7 @@ use skew::rule::{Rule, RuleKind, RuleSet};
 
 /// The day an eol rule's fail project is checked on, for rules none of whose lines has
 /// ended by `common::TODAY`: the first day of a line's end of life.
-const FAIL_DAYS: &[(&str, &str)] = &[("valkey-eol", "2027-09-15")];
+const FAIL_DAYS: &[(&str, &str)] = &[("redis-eol", "2026-12-01"), ("valkey-eol", "2027-09-15")];
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules")
