@@ -8,8 +8,8 @@
 //! list (`TLSv1, TLSv1.1`; values compare ignoring ASCII case, as settings do
 //! elsewhere); the finding is made only when every listed value is a removed one. The
 //! settings are the ones mitigations read (`Component.settings`: container arguments and
-//! environment from compose and Kubernetes); an option whose value is in the next word
-//! (`--tls-version TLSv1`) or in a mounted `my.cnf` is not seen. Must not: flag a list
+//! environment from compose and Kubernetes, and the options of MySQL option files a
+//! compose service mounts, `scan::option_files`). Must not: flag a list
 //! that still names a supported value (what the server does with the removed ones is
 //! not stated by the sources this kind is written from), or guess a version (an unknown
 //! one is skipped).
@@ -70,7 +70,9 @@ pub(super) fn evaluate(
 /// a value the server still supports).
 fn only_removed(setting: &Setting, removed: &[String]) -> Option<String> {
     let value = match setting.kind {
-        SettingKind::Arg => setting.name.split_once('=').map(|(_, v)| v)?,
+        SettingKind::Arg | SettingKind::OptionFile => {
+            setting.name.split_once('=').map(|(_, v)| v)?
+        }
         SettingKind::Env => setting.value.as_str(),
     };
     let listed: Vec<&str> = value

@@ -1,5 +1,6 @@
 //! Mitigations and conditions: rule behaviour that depends on how servers are configured
-//! (`Component.settings`: container args and environment from compose/Kubernetes).
+//! (`Component.settings`: container args and environment from compose/Kubernetes, and
+//! the options of MySQL option files a compose service mounts).
 //!
 //! A *condition* gates a whole rule on something configured anywhere in the repository
 //! (Redis ACL users only matter when someone configures one). A *mitigation* is a server
@@ -23,9 +24,29 @@ pub(super) fn conditions_hold(cx: &super::Context<'_>, rule: &Rule) -> bool {
         })
 }
 
-/// The first setting of `settings` that satisfies `m`.
+/// The first setting of `settings` that satisfies `m`. An option of a mounted option
+/// file that a later option file or the command line sets again is not in effect
+/// (mysqld reads option files first and "the last instance takes precedence"), so it
+/// satisfies nothing.
 pub(super) fn find<'s>(m: &SettingMatch, settings: &'s [Setting]) -> Option<&'s Setting> {
-    settings.iter().find(|s| matches(m, s))
+    settings
+        .iter()
+        .enumerate()
+        .find(|(i, s)| matches(m, s) && !overridden(settings, *i))
+        .map(|(_, s)| s)
+}
+
+/// Is the option-file setting at `i` set again later (in a later option file or on the
+/// command line)?
+fn overridden(settings: &[Setting], i: usize) -> bool {
+    let s = &settings[i];
+    s.kind == SettingKind::OptionFile && {
+        let name = option_name(&s.name);
+        settings[i + 1..].iter().any(|later| {
+            matches!(later.kind, SettingKind::Arg | SettingKind::OptionFile)
+                && option_name(&later.name) == name
+        })
+    }
 }
 
 pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mut Finding) {
@@ -91,6 +112,8 @@ pub(super) fn display(s: &Setting) -> String {
     match s.kind {
         SettingKind::Arg => s.name.clone(),
         SettingKind::Env => format!("{}={}", s.name, s.value),
+        // as the file writes it: `default_authentication_plugin=mysql_native_password`
+        SettingKind::OptionFile => s.name.strip_prefix("--").unwrap_or(&s.name).to_string(),
     }
 }
 
@@ -115,7 +138,7 @@ fn matches(m: &SettingMatch, s: &Setting) -> bool {
             value,
             ignore,
         } => {
-            s.kind == SettingKind::Arg
+            matches!(s.kind, SettingKind::Arg | SettingKind::OptionFile)
                 && option_name(&s.name) == option_name(name)
                 && match value {
                     // `--user alice` has its value in the next word: presence is enough
@@ -322,6 +345,43 @@ source = "https://example.test/client"
             "caching_sha2_password",
         );
         assert!(!matches(&m, &other));
+    }
+
+    /// An option-file setting is in effect unless a later file or the command line
+    /// sets the option again; command-line arguments keep the first match.
+    #[test]
+    fn option_files_yield_to_later_settings_of_the_same_option() {
+        let m = SettingMatch::Arg {
+            name: "--default-authentication-plugin".into(),
+            value: Some("mysql_native_password".into()),
+            ignore: vec![],
+        };
+        let file = setting(
+            SettingKind::OptionFile,
+            "--default_authentication_plugin=mysql_native_password",
+            "mysql_native_password",
+        );
+        let other_option = setting(SettingKind::Arg, "--port=3307", "3307");
+        assert!(find(&m, &[file.clone(), other_option.clone()]).is_some());
+        let later = setting(
+            SettingKind::Arg,
+            "--default-authentication-plugin=caching_sha2_password",
+            "caching_sha2_password",
+        );
+        assert!(find(&m, &[file.clone(), later.clone()]).is_none());
+        let later_file = setting(
+            SettingKind::OptionFile,
+            "--default-authentication-plugin=caching_sha2_password",
+            "caching_sha2_password",
+        );
+        assert!(find(&m, &[file.clone(), later_file]).is_none());
+        // the environment is no option of mysqld's
+        let env = setting(SettingKind::Env, "--default-authentication-plugin", "x");
+        assert!(find(&m, &[file.clone(), env]).is_some());
+        assert_eq!(
+            display(&file),
+            "default_authentication_plugin=mysql_native_password"
+        );
     }
 
     #[test]
