@@ -40,7 +40,7 @@ pub(super) fn evaluate(
                 out,
                 (rule_index, rule),
                 (inst, versions),
-                setting,
+                &setting,
                 removal,
                 |shown, when| {
                     format!(
