@@ -275,15 +275,18 @@ pub enum Origin {
 }
 
 /// A configuration value attached to a component: a command-line argument or an
-/// environment variable of a container, as written in compose/Kubernetes. Rules use
-/// these for mitigations (`--default-authentication-plugin=mysql_native_password`) and
-/// conditions (`REDIS_USERNAME`).
+/// environment variable of a container, as written in compose/Kubernetes, or an option
+/// of a MySQL option file the container mounts from the repository. Rules use these for
+/// mitigations (`--default-authentication-plugin=mysql_native_password`) and conditions
+/// (`REDIS_USERNAME`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Setting {
     pub kind: SettingKind,
-    /// For `Arg`: the whole argument (`--foo=bar`); for `Env`: the variable name.
+    /// For `Arg`: the whole argument (`--foo=bar`); for `Env`: the variable name; for
+    /// `OptionFile`: the option as mysqld hands it to its option parser (`--foo=bar`).
     pub name: String,
-    /// For `Env`: the value (may be empty); for `Arg`: the part after `=`, if any.
+    /// For `Env`: the value (may be empty); for `Arg` and `OptionFile`: the part after
+    /// `=`, if any (for `OptionFile` unquoted and unescaped, as mysqld reads it).
     pub value: String,
     pub span: Span,
 }
@@ -292,6 +295,10 @@ pub struct Setting {
 pub enum SettingKind {
     Arg,
     Env,
+    /// An option of a `[mysqld]`/`[server]` group in an option file the container
+    /// mounts (`scan::option_files`): read by mysqld before its command line, so a
+    /// command-line argument or a later option file with the same option overrides it.
+    OptionFile,
 }
 
 /// One thing found in a manifest.
@@ -420,6 +427,9 @@ pub enum UnitFact {
         file: FileId,
         service: String,
     },
+    /// The bind mounts of a compose service (`volumes: ["./my.cnf:/etc/mysql/my.cnf"]`):
+    /// the scanner reads the MySQL option files among them (`scan::option_files`).
+    ComposeMounts(ComposeMounts),
     /// An image reference with variables (`${PG_TAG}`) the extractor could not resolve
     /// from defaults alone: the scanner resolves it with the `.env` beside the file.
     ComposeImage(ComposeImage),
@@ -522,6 +532,25 @@ pub struct ComposeExtends {
     pub wants_image: bool,
     /// No `build:` yet: the other file's build context is the service's.
     pub wants_build: bool,
+}
+
+/// A compose service's bind mounts, as written (its own `volumes:` and those of the
+/// services it `extends:` in the same file, its own winning for one target).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposeMounts {
+    /// The service, and its key's span (in the file that declares it).
+    pub service: String,
+    pub span: Span,
+    pub mounts: Vec<Mount>,
+}
+
+/// One bind mount: the host path as written (relative to the compose file's folder,
+/// or absolute) with its span, and the path inside the container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mount {
+    pub source: String,
+    pub source_span: Span,
+    pub target: String,
 }
 
 /// An image reference whose text has compose variables in it.

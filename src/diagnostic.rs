@@ -130,6 +130,7 @@ pub enum Code {
     UnpinnedServer,
     UntestedUpgrade,
     UnknownVersion,
+    UnreadOptionFile,
     ExpiredIgnore,
     UnusedIgnore,
 }
@@ -147,6 +148,7 @@ impl Code {
         Code::UnpinnedServer,
         Code::UntestedUpgrade,
         Code::UnknownVersion,
+        Code::UnreadOptionFile,
         Code::ExpiredIgnore,
         Code::UnusedIgnore,
     ];
@@ -164,6 +166,7 @@ impl Code {
             Code::UnpinnedServer => "unpinned-server",
             Code::UntestedUpgrade => "untested-upgrade",
             Code::UnknownVersion => "unknown-version",
+            Code::UnreadOptionFile => "unread-option-file",
             Code::ExpiredIgnore => "expired-ignore",
             Code::UnusedIgnore => "unused-ignore",
         }
@@ -184,7 +187,7 @@ impl Code {
             | Code::AmbiguousVersion
             | Code::UnpinnedServer
             | Code::ExpiredIgnore => Severity::Warning,
-            Code::UnknownVersion | Code::UnusedIgnore => Severity::Info,
+            Code::UnknownVersion | Code::UnreadOptionFile | Code::UnusedIgnore => Severity::Info,
         }
     }
 
@@ -220,6 +223,9 @@ impl Code {
             }
             Code::UnknownVersion => {
                 "a compose image names a variable nothing in the repository sets, a Terraform version is a `local.x`/`var.x` no file of its module sets to a literal, or a Helm chart dependency that is not vendored deploys a server whose tag the values do not pin: its version is unknown and no rule checks it"
+            }
+            Code::UnreadOptionFile => {
+                "a compose service mounts a MySQL option file (`my.cnf`, `/etc/mysql/conf.d`) that skew cannot read from the repository (not there, outside it, or a path with a variable): its options are unknown and no rule checks them"
             }
             Code::ExpiredIgnore => {
                 "an `[[ignore]]` in `skew.toml` or an inline `skew: ignore[…] until=…` is past its `until` date: the findings it hid are reported again"
@@ -303,6 +309,17 @@ impl Code {
                  vendored (`helm dependency build` writes `charts/postgresql-X.Y.Z.tgz`, whose \
                  `appVersion` skew reads) or when `values.yaml` pins the subchart's image tag \
                  (`postgresql.image.tag`)."
+            }
+            Code::UnreadOptionFile => {
+                "skew reads the `[mysqld]` and `[server]` options of the option files a compose \
+                 service mounts from the repository (`./my.cnf:/etc/mysql/conf.d/my.cnf`, a \
+                 folder mounted as `/etc/mysql/conf.d`) as if they were given on mysqld's \
+                 command line, so a removed option or a mitigation in them is seen. A mount \
+                 whose host file is not in the repository (written at deploy time), lies \
+                 outside it (`/etc/mysql/my.cnf` of the host, `../conf`), or whose path names a \
+                 variable is not read, and this note says so: the server's options are then \
+                 only those skew saw elsewhere. Keep the file in the repository, or leave the \
+                 note with an `[[ignore]]` that says where the file comes from."
             }
             Code::ExpiredIgnore => {
                 "An `[[ignore]]` with `until = YYYY-MM-DD`, or an inline \

@@ -351,7 +351,16 @@ fn describe_setting(m: &SettingMatch) -> String {
             name,
             value: v,
             ignore,
-        } => format!("argument `{name}`{}", value(v, ignore)),
+            next_word,
+        } => format!(
+            "argument `{name}`{}{}",
+            value(v, ignore),
+            if *next_word {
+                " (also as the next argument)"
+            } else {
+                ""
+            }
+        ),
         SettingMatch::UrlUser {
             schemes,
             ignore,

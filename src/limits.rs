@@ -49,6 +49,11 @@ pub const YAML_MAX_EXPANDED_VALUES: usize = 1_000_000;
 /// a `parse-error`, as a cycle is.
 pub const COMPOSE_EXTENDS_MAX_DEPTH: usize = 32;
 
+/// MySQL option files (`scan::option_files`): `.cnf` files read from one folder a
+/// compose service mounts as `/etc/mysql/conf.d`, in name order. Real folders hold one
+/// to a handful; the rest of a bigger folder is not read.
+pub const OPTION_FILES_MAX_PER_FOLDER: usize = 64;
+
 /// Helm chart archives (`charts/*.tgz`, `extract::helm_archive`): entries read before the
 /// chart's `Chart.yaml` is found. `helm package` writes `Chart.yaml` first; a chart has
 /// tens to hundreds of files.

@@ -4,7 +4,8 @@
 //! was removed in 8.4.0, and mysqld exits with an error on an option it does not know.
 //!
 //! The settings are the ones mitigations read (`Component.settings`: container arguments
-//! and environment from compose and Kubernetes). The finding is on the setting, with the
+//! and environment from compose and Kubernetes, and the options of MySQL option files a
+//! compose service mounts, `scan::option_files`). The finding is on the setting, with the
 //! server's declaration as related location; a server tag that admits versions on both
 //! sides of the removal (`mysql:8`) makes it a possible break. Must not: flag a setting
 //! on a server version that still has it, or guess a version (an unknown one is skipped).
@@ -39,7 +40,7 @@ pub(super) fn evaluate(
                 out,
                 (rule_index, rule),
                 (inst, versions),
-                setting,
+                &setting,
                 removal,
                 |shown, when| {
                     format!(

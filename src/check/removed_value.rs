@@ -8,8 +8,9 @@
 //! list (`TLSv1, TLSv1.1`; values compare ignoring ASCII case, as settings do
 //! elsewhere); the finding is made only when every listed value is a removed one. The
 //! settings are the ones mitigations read (`Component.settings`: container arguments and
-//! environment from compose and Kubernetes); an option whose value is in the next word
-//! (`--tls-version TLSv1`) or in a mounted `my.cnf` is not seen. Must not: flag a list
+//! environment from compose and Kubernetes, and the options of MySQL option files a
+//! compose service mounts, `scan::option_files`); a value in the next argument
+//! (`--tls-version TLSv1`) counts where the rule's pattern says `next_word`. Must not: flag a list
 //! that still names a supported value (what the server does with the removed ones is
 //! not stated by the sources this kind is written from), or guess a version (an unknown
 //! one is skipped).
@@ -32,7 +33,7 @@ pub(super) fn evaluate(
             else {
                 continue;
             };
-            let Some(listed) = only_removed(setting, &entry.values) else {
+            let Some(listed) = only_removed(&setting, &entry.values) else {
                 continue;
             };
             let product = &inst.product.name;
@@ -46,7 +47,7 @@ pub(super) fn evaluate(
                 out,
                 (rule_index, rule),
                 (inst, versions),
-                setting,
+                &setting,
                 removal,
                 |shown, when| {
                     format!(
@@ -70,7 +71,11 @@ pub(super) fn evaluate(
 /// a value the server still supports).
 fn only_removed(setting: &Setting, removed: &[String]) -> Option<String> {
     let value = match setting.kind {
-        SettingKind::Arg => setting.name.split_once('=').map(|(_, v)| v)?,
+        // `--tls-version TLSv1` has its value in the next argument
+        SettingKind::Arg | SettingKind::OptionFile => setting
+            .name
+            .split_once('=')
+            .map_or(setting.value.as_str(), |(_, v)| v),
         SettingKind::Env => setting.value.as_str(),
     };
     let listed: Vec<&str> = value

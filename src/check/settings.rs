@@ -1,5 +1,6 @@
 //! Mitigations and conditions: rule behaviour that depends on how servers are configured
-//! (`Component.settings`: container args and environment from compose/Kubernetes).
+//! (`Component.settings`: container args and environment from compose/Kubernetes, and
+//! the options of MySQL option files a compose service mounts).
 //!
 //! A *condition* gates a whole rule on something configured anywhere in the repository
 //! (Redis ACL users only matter when someone configures one). A *mitigation* is a server
@@ -7,9 +8,12 @@
 //! as `info`, so the user knows what to undo before upgrading. Must not: decide verdicts.
 
 use super::Instance;
+use std::borrow::Cow;
+
 use crate::component::{Setting, SettingKind};
 use crate::diagnostic::{Finding, Label, Severity};
 use crate::rule::{Rule, SettingMatch};
+use crate::source::Span;
 use crate::version::Verdict;
 
 /// Does the rule apply to this repository? True when it has no conditions, or when one
@@ -23,9 +27,68 @@ pub(super) fn conditions_hold(cx: &super::Context<'_>, rule: &Rule) -> bool {
         })
 }
 
-/// The first setting of `settings` that satisfies `m`.
-pub(super) fn find<'s>(m: &SettingMatch, settings: &'s [Setting]) -> Option<&'s Setting> {
-    settings.iter().find(|s| matches(m, s))
+/// The first setting of `settings` that satisfies `m`. An option of a mounted option
+/// file that a later option file or the command line sets again is not in effect
+/// (mysqld reads option files first and "the last instance takes precedence"), so it
+/// satisfies nothing.
+///
+/// An argument the pattern says may have its value in the next argument (`next_word`:
+/// `--tls-version TLSv1`, as mysqld's option parser reads an option that requires a
+/// value) is matched with that value, unless the next argument is an option itself
+/// (`-…`): mysqld would take even that as the value, but skew does not guess which was
+/// meant, and the option keeps no value.
+pub(super) fn find<'s>(m: &SettingMatch, settings: &'s [Setting]) -> Option<Cow<'s, Setting>> {
+    settings.iter().enumerate().find_map(|(i, s)| {
+        let s = with_next_word(m, settings, i).map_or(Cow::Borrowed(s), Cow::Owned);
+        (matches(m, &s) && !overridden(settings, i)).then_some(s)
+    })
+}
+
+/// The argument at `i` joined with the next one as its value (name `--tls-version`,
+/// value `TLSv1`, the span over both words), when `m` names it with `next_word` and it
+/// is written without `=`.
+fn with_next_word(m: &SettingMatch, settings: &[Setting], i: usize) -> Option<Setting> {
+    let SettingMatch::Arg {
+        name,
+        next_word: true,
+        ..
+    } = m
+    else {
+        return None;
+    };
+    let s = &settings[i];
+    let next = settings.get(i + 1)?;
+    let joins = s.kind == SettingKind::Arg
+        && !s.name.contains('=')
+        && option_name(&s.name) == option_name(name)
+        && next.kind == SettingKind::Arg
+        && !next.name.starts_with('-');
+    joins.then(|| Setting {
+        kind: SettingKind::Arg,
+        name: s.name.clone(),
+        value: next.name.clone(),
+        span: if next.span.file == s.span.file && next.span.end >= s.span.start {
+            Span {
+                end: next.span.end,
+                ..s.span
+            }
+        } else {
+            s.span
+        },
+    })
+}
+
+/// Is the option-file setting at `i` set again later (in a later option file or on the
+/// command line)?
+fn overridden(settings: &[Setting], i: usize) -> bool {
+    let s = &settings[i];
+    s.kind == SettingKind::OptionFile && {
+        let name = option_name(&s.name);
+        settings[i + 1..].iter().any(|later| {
+            matches!(later.kind, SettingKind::Arg | SettingKind::OptionFile)
+                && option_name(&later.name) == name
+        })
+    }
 }
 
 pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mut Finding) {
@@ -33,7 +96,7 @@ pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mu
         return;
     }
     for m in &rule.mitigations {
-        let found: Option<Vec<&Setting>> = m
+        let found: Option<Vec<Cow<'_, Setting>>> = m
             .settings
             .iter()
             .map(|want| find(want, &server.component.settings))
@@ -78,7 +141,7 @@ pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mu
         for s in found {
             finding
                 .related
-                .push(Label::new(s.span, format!("`{}` is set here", display(s))));
+                .push(Label::new(s.span, format!("`{}` is set here", display(&s))));
         }
         if !finding.sources.contains(&m.source) {
             finding.sources.push(m.source.clone());
@@ -89,8 +152,14 @@ pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mu
 
 pub(super) fn display(s: &Setting) -> String {
     match s.kind {
+        // a value from the next argument: `--tls-version TLSv1`
+        SettingKind::Arg if !s.name.contains('=') && !s.value.is_empty() => {
+            format!("{} {}", s.name, s.value)
+        }
         SettingKind::Arg => s.name.clone(),
         SettingKind::Env => format!("{}={}", s.name, s.value),
+        // as the file writes it: `default_authentication_plugin=mysql_native_password`
+        SettingKind::OptionFile => s.name.strip_prefix("--").unwrap_or(&s.name).to_string(),
     }
 }
 
@@ -114,8 +183,9 @@ fn matches(m: &SettingMatch, s: &Setting) -> bool {
             name,
             value,
             ignore,
+            ..
         } => {
-            s.kind == SettingKind::Arg
+            matches!(s.kind, SettingKind::Arg | SettingKind::OptionFile)
                 && option_name(&s.name) == option_name(name)
                 && match value {
                     // `--user alice` has its value in the next word: presence is enough
@@ -176,7 +246,6 @@ mod tests {
     use super::*;
     use crate::check::testing::{component, docker, eval_rules, with_setting};
     use crate::component::{ComponentKind, Ecosystem};
-    use crate::source::Span;
 
     const MYSQL: &str = r#"
 [product]
@@ -309,6 +378,7 @@ source = "https://example.test/client"
             name: "--default-authentication-plugin".into(),
             value: Some("mysql_native_password".into()),
             ignore: vec![],
+            next_word: false,
         };
         let s = setting(
             SettingKind::Arg,
@@ -322,6 +392,91 @@ source = "https://example.test/client"
             "caching_sha2_password",
         );
         assert!(!matches(&m, &other));
+    }
+
+    /// An option-file setting is in effect unless a later file or the command line
+    /// sets the option again; command-line arguments keep the first match.
+    #[test]
+    fn option_files_yield_to_later_settings_of_the_same_option() {
+        let m = SettingMatch::Arg {
+            name: "--default-authentication-plugin".into(),
+            value: Some("mysql_native_password".into()),
+            ignore: vec![],
+            next_word: false,
+        };
+        let file = setting(
+            SettingKind::OptionFile,
+            "--default_authentication_plugin=mysql_native_password",
+            "mysql_native_password",
+        );
+        let other_option = setting(SettingKind::Arg, "--port=3307", "3307");
+        assert!(find(&m, &[file.clone(), other_option.clone()]).is_some());
+        let later = setting(
+            SettingKind::Arg,
+            "--default-authentication-plugin=caching_sha2_password",
+            "caching_sha2_password",
+        );
+        assert!(find(&m, &[file.clone(), later.clone()]).is_none());
+        let later_file = setting(
+            SettingKind::OptionFile,
+            "--default-authentication-plugin=caching_sha2_password",
+            "caching_sha2_password",
+        );
+        assert!(find(&m, &[file.clone(), later_file]).is_none());
+        // the environment is no option of mysqld's
+        let env = setting(SettingKind::Env, "--default-authentication-plugin", "x");
+        assert!(find(&m, &[file.clone(), env]).is_some());
+        assert_eq!(
+            display(&file),
+            "default_authentication_plugin=mysql_native_password"
+        );
+    }
+
+    /// `next_word` joins `--opt value` in two arguments, never an option as the value,
+    /// and only where the pattern says so.
+    #[test]
+    fn values_in_the_next_argument() {
+        let pattern = |next_word| SettingMatch::Arg {
+            name: "--default-authentication-plugin".into(),
+            value: Some("mysql_native_password".into()),
+            ignore: vec![],
+            next_word,
+        };
+        let arg = |name: &str, start: usize| Setting {
+            span: Span {
+                file: crate::source::FileId(0),
+                start,
+                end: start + name.len(),
+            },
+            ..setting(SettingKind::Arg, name, "")
+        };
+        let two = [
+            arg("--default_authentication_plugin", 0),
+            arg("mysql_native_password", 32),
+        ];
+        let found = find(&pattern(true), &two).expect("joined");
+        assert_eq!(found.value, "mysql_native_password");
+        assert_eq!((found.span.start, found.span.end), (0, 53));
+        assert_eq!(
+            display(&found),
+            "--default_authentication_plugin mysql_native_password"
+        );
+        assert!(find(&pattern(false), &two).is_none());
+        let option_next = [
+            arg("--default-authentication-plugin", 0),
+            arg("--mysql_native_password", 32),
+        ];
+        assert!(find(&pattern(true), &option_next).is_none());
+        // presence alone still matches the option without its value
+        let presence = SettingMatch::Arg {
+            name: "--default-authentication-plugin".into(),
+            value: None,
+            ignore: vec![],
+            next_word: true,
+        };
+        let found = find(&presence, &option_next).expect("present");
+        assert_eq!(found.name, "--default-authentication-plugin");
+        assert_eq!(found.value, "");
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! (including override/variant files such as `docker-compose.prod.yml` and swarm stack
 //! files), with anchors and `<<` merge keys applied by serde-saphyr, and the topology each
 //! service states (`build:` context, `depends_on`, `links`, hosts in its environment, the
-//! file's `include:`) as [`UnitFact`]s for `plan::topology`. `${VAR:-default}`
+//! file's `include:`) as [`UnitFact`]s for `plan::topology`, and its bind mounts
+//! (`volumes:`, short and long form) for the scanner, which reads the MySQL option files
+//! among them (`scan::option_files`). `${VAR:-default}`
 //! interpolation uses the default here; an image with variables is also recorded so the
 //! scanner can interpolate it with the `.env` beside the file. A service that `extends:`
 //! a service of the same file is merged with it as compose does (along a chain of such
@@ -30,8 +32,8 @@ use serde_saphyr::{Location, Spanned};
 use super::image_ref::{self, split_image};
 use super::{Extraction, Extractor, file_name, yaml_tree};
 use crate::component::{
-    Component, ComponentKind, ComposeExtends, ComposeImage, ComposeService, Ecosystem, Setting,
-    SettingKind, UnitFact,
+    Component, ComponentKind, ComposeExtends, ComposeImage, ComposeMounts, ComposeService,
+    Ecosystem, Mount, Setting, SettingKind, UnitFact,
 };
 use crate::diagnostic::{Finding, parse_error};
 use crate::limits;
@@ -107,6 +109,28 @@ impl Extractor for Compose {
                 service.links.clone(),
                 &env,
             )));
+            // compose merges `volumes:` along `extends:` by container path, own first
+            let mut mounts: Vec<Mount> = Vec::new();
+            for m in merged().flat_map(|s| s.volumes.iter().flat_map(|v| &v.0)) {
+                let target = m.target.trim_end_matches('/');
+                if !mounts
+                    .iter()
+                    .any(|o| o.target.trim_end_matches('/') == target)
+                {
+                    mounts.push(Mount {
+                        source: m.source.value.clone(),
+                        source_span: text_span(file, &m.source),
+                        target: m.target.clone(),
+                    });
+                }
+            }
+            if !mounts.is_empty() {
+                out.units.push(UnitFact::ComposeMounts(ComposeMounts {
+                    service: name.clone(),
+                    span: text_span(file, key),
+                    mounts,
+                }));
+            }
             let mut settings = Vec::new();
             if let Some(cmd) = command {
                 command_settings(file, cmd.clone(), &mut settings);
@@ -445,6 +469,181 @@ struct Service {
     links: Option<Names>,
     #[serde(default)]
     extends: Option<Extends>,
+    #[serde(default)]
+    volumes: Option<Volumes>,
+}
+
+/// A service's `volumes:`: the bind mounts among them, in the short form
+/// (`./my.cnf:/etc/mysql/my.cnf:ro`) or the long one (`type: bind`, `source`,
+/// `target`). Named and anonymous volumes, and entries of other shapes, are dropped
+/// here: a `volumes:` skew does not understand never fails the file.
+#[derive(Clone, Default)]
+struct Volumes(Vec<BindMount>);
+
+#[derive(Clone)]
+struct BindMount {
+    /// The host path, with the node it is written in (the short form writes it first
+    /// in its scalar, so the scalar's start is the path's).
+    source: Spanned<String>,
+    /// The path inside the container.
+    target: String,
+}
+
+impl<'de> Deserialize<'de> for Volumes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Volumes;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of volumes")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Volumes, A::Error> {
+                let mut mounts = Vec::new();
+                while let Some(v) = seq.next_element::<Spanned<RawVolume>>()? {
+                    let Spanned {
+                        value,
+                        referenced,
+                        defined,
+                    } = v;
+                    match value {
+                        RawVolume::Short(text) => {
+                            if let Some((source, target)) = split_short_volume(&text) {
+                                mounts.push(BindMount {
+                                    source: Spanned::new(source, referenced, defined),
+                                    target,
+                                });
+                            }
+                        }
+                        RawVolume::Long {
+                            bind: true,
+                            source: Some(source),
+                            target: Some(target),
+                        } => mounts.push(BindMount { source, target }),
+                        _ => {}
+                    }
+                }
+                Ok(Volumes(mounts))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Volumes, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Volumes::default())
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Volumes, E> {
+                Ok(Volumes::default())
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Volumes, E> {
+                Ok(Volumes::default())
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Volumes, E> {
+                Ok(Volumes::default())
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Volumes, E> {
+                Ok(Volumes::default())
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Volumes, E> {
+                Ok(Volumes::default())
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Volumes, E> {
+                Ok(Volumes::default())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One entry of `volumes:` as written.
+enum RawVolume {
+    Short(String),
+    Long {
+        bind: bool,
+        source: Option<Spanned<String>>,
+        target: Option<String>,
+    },
+    Other,
+}
+
+impl<'de> Deserialize<'de> for RawVolume {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct LongVolume {
+            #[serde(default, rename = "type")]
+            kind: Option<Scalar>,
+            #[serde(default)]
+            source: Option<Spanned<Scalar>>,
+            #[serde(default)]
+            target: Option<Scalar>,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawVolume;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a volume")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawVolume, E> {
+                Ok(RawVolume::Short(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawVolume, A::Error> {
+                let m = LongVolume::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawVolume::Long {
+                    bind: m.kind.is_some_and(|k| k.0 == "bind"),
+                    source: m
+                        .source
+                        .map(|s| Spanned::new(s.value.0, s.referenced, s.defined)),
+                    target: m.target.map(|t| t.0),
+                })
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawVolume, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(RawVolume::Other)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<RawVolume, E> {
+                Ok(RawVolume::Other)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawVolume, E> {
+                Ok(RawVolume::Other)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawVolume, E> {
+                Ok(RawVolume::Other)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawVolume, E> {
+                Ok(RawVolume::Other)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawVolume, E> {
+                Ok(RawVolume::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The host path and the container path of a short-form bind mount
+/// (`SOURCE:TARGET[:MODE]`, compose-spec "Short syntax"): `None` for a named volume
+/// (`data:/var/lib/mysql`: a source that is no path) or an anonymous one (no `:`).
+/// A Windows drive (`C:\conf:/etc/mysql/conf.d`) stays part of the source.
+fn split_short_volume(text: &str) -> Option<(String, String)> {
+    let b = text.as_bytes();
+    let drive =
+        b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'\\' | b'/');
+    let skip = if drive { 2 } else { 0 };
+    // a `:` inside `${VAR:-default}` is the variable's, not the separator
+    let mut depth = 0usize;
+    let colon = skip
+        + text[skip..].char_indices().find_map(|(i, c)| {
+            match c {
+                '{' => depth += 1,
+                '}' => depth = depth.saturating_sub(1),
+                ':' if depth == 0 => return Some(i),
+                _ => {}
+            }
+            None
+        })?;
+    let source = &text[..colon];
+    let target = text[colon + 1..].split(':').next().unwrap_or("");
+    let is_path = drive || source.starts_with(['.', '/', '~', '$']);
+    (is_path && !target.is_empty()).then(|| (source.to_string(), target.to_string()))
 }
 
 /// `extends:` a service of this file (`extends: base`, `extends: { service: base }`) or
@@ -1249,6 +1448,46 @@ mod tests {
             }
         }
         insta::assert_snapshot!(got.join("\n"));
+    }
+
+    /// Bind mounts in both forms become one fact per service; named and anonymous
+    /// volumes, other shapes and a `volumes:` that is no list are dropped without
+    /// failing the file; an own mount wins over a same-file base's for one target.
+    #[test]
+    fn services_state_their_bind_mounts() {
+        let text = "services:\n  base:\n    image: mysql:8.0.36\n    volumes: [\"./base.cnf:/etc/mysql/conf.d/x.cnf\", \"./keep:/etc/mysql/conf.d/\"]\n  db:\n    extends: base\n    volumes:\n      - ./my.cnf:/etc/mysql/conf.d/x.cnf:ro\n      - data:/var/lib/mysql\n      - /var/lib/mysql\n      - 'C:\\conf:/etc/my.cnf'\n      - ${CONF:-./conf}:/etc/mysql/my.cnf\n      - type: bind\n        source: ./long\n        target: /etc/mysql/conf.d\n      - type: volume\n        source: data\n        target: /data\n      - 42\n      - [a, b]\n  odd:\n    image: redis:7\n    volumes: {a: b}\n  none:\n    image: redis:7\n    volumes:\n";
+        let (file, out) = run(&Compose, "compose.yaml", text);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        let got: Vec<String> = out
+            .units
+            .iter()
+            .filter_map(|u| match u {
+                UnitFact::ComposeMounts(m) => Some(m),
+                _ => None,
+            })
+            .flat_map(|m| {
+                m.mounts.iter().map(|x| {
+                    format!(
+                        "{} «{}» -> {}",
+                        m.service,
+                        file.slice(x.source_span),
+                        x.target
+                    )
+                })
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "base «./base.cnf» -> /etc/mysql/conf.d/x.cnf",
+                "base «./keep» -> /etc/mysql/conf.d/",
+                "db «./my.cnf» -> /etc/mysql/conf.d/x.cnf",
+                "db «C:\\conf» -> /etc/my.cnf",
+                "db «${CONF:-./conf}» -> /etc/mysql/my.cnf",
+                "db «./long» -> /etc/mysql/conf.d",
+            ]
+        );
+        assert_eq!(out.components.len(), 4);
     }
 
     #[test]

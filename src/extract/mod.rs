@@ -199,9 +199,16 @@ pub fn extract_file(file: &SourceFile, path: &Path) -> Extraction {
 }
 
 /// The comment syntax of the file at `path`: that of the first extractor wanting it
-/// that names one.
+/// that names one. A MySQL option file (`*.cnf`) is read by the scan when a compose
+/// service mounts it (`scan::option_files`), not by an extractor: its `#` comments, at
+/// a line's start or after an option, hold directives too.
 pub fn comment_syntax_of(path: &Path) -> Option<comments::CommentSyntax> {
-    wanted_by(path).find_map(|e| e.comment_syntax())
+    wanted_by(path)
+        .find_map(|e| e.comment_syntax())
+        .or_else(|| {
+            let cnf = path.extension().is_some_and(|e| e == "cnf");
+            cnf.then_some(comments::CommentSyntax::Hash)
+        })
 }
 
 /// Every sample path of every extractor ([`Extractor::sample_paths`]), in registry order.

@@ -368,6 +368,9 @@ pub enum SettingMatch {
         name: String,
         value: Option<String>,
         ignore: Vec<String>,
+        /// The server also takes the option's value from the next argument
+        /// (`--tls-version TLSv1`), as mysqld does for an option that requires one.
+        next_word: bool,
     },
     /// Any setting value that is a URL of one of these schemes carrying a user name
     /// that is not ignored (`redis://app:secret@cache:6379`).

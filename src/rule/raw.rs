@@ -219,4 +219,7 @@ pub struct RawSettingMatch {
     pub query: Option<S<String>>,
     /// `url_user` only: the URL's query must not set this parameter.
     pub no_query: Option<S<String>>,
+    /// `arg` only: the server also reads the value from the next argument
+    /// (`--tls-version TLSv1`).
+    pub next_word: Option<S<bool>>,
 }

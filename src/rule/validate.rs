@@ -927,6 +927,11 @@ fn setting_match(cx: &mut Ctx, spanned: &S<RawSettingMatch>) -> Option<SettingMa
     let s = spanned.get_ref();
     let ignore: Vec<String> = s.ignore.iter().map(|i| i.get_ref().clone()).collect();
     let value = s.value.as_ref().map(|v| v.get_ref().clone());
+    if s.arg.is_none()
+        && let Some(n) = &s.next_word
+    {
+        cx.err(n, "`next_word` applies only to `arg`");
+    }
     if s.url_user.is_none() {
         for (key, q) in [("query", &s.query), ("no_query", &s.no_query)] {
             if let Some(q) = q {
@@ -955,6 +960,7 @@ fn setting_match(cx: &mut Ctx, spanned: &S<RawSettingMatch>) -> Option<SettingMa
                 name: arg.get_ref().clone(),
                 value,
                 ignore,
+                next_word: s.next_word.as_ref().is_some_and(|n| *n.get_ref()),
             })
         }
         (None, None, Some(schemes)) => {
@@ -1059,6 +1065,23 @@ managed = ["kubernetes"]
             ]
             .join("\n---\n")
         );
+    }
+
+    #[test]
+    fn next_word_applies_to_arguments_only() {
+        let rule = |entry: &str| {
+            format!(
+                "{HEAD}[[rule]]\nid = \"k-tls\"\nkind = \"removed-value\"\nseverity = \"error\"\nsummary = \"s\"\nwhy = \"w\"\nsources = [\"https://example.test/a\"]\n\n[[rule.removed_values]]\n{entry}values = [\"TLSv1\"]\nremoved = \"8.0.28\"\nsource = \"https://example.test/a\"\n"
+            )
+        };
+        assert_eq!(
+            problems(&rule(
+                "setting = { arg = \"--tls-version\", next_word = true }\n"
+            )),
+            "ok"
+        );
+        let env = problems(&rule("setting = { env = \"TLS\", next_word = true }\n"));
+        assert!(env.contains("`next_word` applies only to `arg`"), "{env}");
     }
 
     #[test]

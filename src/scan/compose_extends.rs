@@ -25,16 +25,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Inventory, dir_of, join_dir};
+use super::{Inventory, ReadExtra, dir_of, join_dir};
 use crate::component::{ComposeExtends, Ecosystem, Setting, SettingKind, UnitFact};
 use crate::diagnostic::{Code, Finding, Label, Subject, parse_error};
 use crate::extract::compose::{ServiceDef, env_hosts, is_compose_file, service_defs};
 use crate::limits;
 use crate::source::{FileId, SourceFile, Span};
-
-/// Reads a file the walk did not read, by its path relative to the root: its text, or
-/// why it cannot be read (`None`: the scan does not look at other files).
-pub(super) type ReadExtra<'a> = &'a (dyn Fn(&str) -> Result<String, Option<String>> + Sync);
 
 /// What one chain gave the service.
 #[derive(Default)]
@@ -85,7 +81,7 @@ impl Files<'_> {
             return Ok(f.id);
         }
         let read = self.read.ok_or(None)?;
-        let text = read(rel)?;
+        let text = read.read(rel)?;
         let id = FileId(inv.sources.len() as u32);
         Ok(inv.sources.push(SourceFile::new(id, rel, text)))
     }

@@ -11,6 +11,7 @@ mod compose_env;
 mod compose_extends;
 mod helm_deps;
 mod inherit;
+mod option_files;
 mod terraform_refs;
 
 use std::collections::HashMap;
@@ -94,8 +95,9 @@ pub struct Inventory {
     /// Topology facts the extractors stated (compose services, includes, `.env`
     /// variables), for `plan::topology`.
     pub units: Vec<UnitFact>,
-    /// How many files the scan read (sources added later, such as rule files or
-    /// `skew.toml` for labels, are not counted).
+    /// How many files the scan read, the ones its resolution steps read included (an
+    /// `extends.file`, a mounted option file); sources added later, such as rule files
+    /// or `skew.toml` for labels, are not counted and come after them.
     pub files_scanned: usize,
     /// The packages the manifests describe themselves (the repository's own), by path.
     pub projects: Vec<Project>,
@@ -177,11 +179,7 @@ fn scan_walked(
         results.push(shared(read_problem(id, slash_path(&rel), &message)));
     }
     crate::timing::stage("read+extract");
-    assemble(
-        root,
-        results,
-        Some(&|rel: &str| reader.read_extra(root, rel)),
-    )
+    assemble(root, results, Some(&OnDisk { reader, root }))
 }
 
 /// Texts at least this big are released once extracted ([`releasable`]); smaller ones
@@ -243,6 +241,69 @@ impl Reader {
             Some((_, message)) => Err(Some(message)),
         }
     }
+
+    /// The `.cnf` files of a folder the walk did not read but a compose service mounts
+    /// (`./mysql-conf:/etc/mysql/conf.d`), by its path relative to `root`: their paths
+    /// relative to `root`, sorted, at most [`crate::limits::OPTION_FILES_MAX_PER_FOLDER`];
+    /// confined to the root like [`Reader::read_extra`].
+    fn list_extra(&self, root: &Path, rel: &str) -> Result<Vec<String>, Option<String>> {
+        use crate::read::{self, ReadError};
+        let Some(canonical_root) = &self.root else {
+            return Err(None);
+        };
+        let real = read::confine(canonical_root, &root.join(rel)).map_err(|e| match e {
+            ReadError::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                Some("no such folder".to_string())
+            }
+            e => Some(e.to_string()),
+        })?;
+        if !real.is_dir() {
+            return Err(Some("not a folder".to_string()));
+        }
+        let entries = std::fs::read_dir(&real).map_err(|e| Some(e.to_string()))?;
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_file())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".cnf"))
+            .collect();
+        names.sort();
+        names.truncate(crate::limits::OPTION_FILES_MAX_PER_FOLDER);
+        let base = rel.trim_end_matches('/');
+        Ok(names
+            .into_iter()
+            .map(|n| {
+                if base.is_empty() {
+                    n
+                } else {
+                    format!("{base}/{n}")
+                }
+            })
+            .collect())
+    }
+}
+
+/// Reads files the walk did not read but another file names (compose `extends.file`, a
+/// mounted MySQL option file): the disk under the root, confined to it. `None` where
+/// the scan reads from memory (the index, a commit): nothing else is looked at.
+pub(super) type ReadExtra<'a> = &'a OnDisk<'a>;
+
+pub(super) struct OnDisk<'a> {
+    reader: &'a Reader,
+    root: &'a Path,
+}
+
+impl OnDisk<'_> {
+    /// The text of the file at `rel` (relative to the root), or why not (`None`: the
+    /// scan does not look at other files).
+    pub(super) fn read(&self, rel: &str) -> Result<String, Option<String>> {
+        self.reader.read_extra(self.root, rel)
+    }
+
+    /// The `.cnf` files of the folder at `rel`, relative to the root.
+    pub(super) fn list_cnf(&self, rel: &str) -> Result<Vec<String>, Option<String>> {
+        self.reader.list_extra(self.root, rel)
+    }
 }
 
 /// Like [`scan`] on a folder, but the files named in `overlay` (path relative to `root`,
@@ -258,7 +319,10 @@ pub fn scan_overlay(
     Ok(assemble(
         &ws.root,
         ws.extracted,
-        Some(&|rel: &str| ws.reader.read_extra(&ws.root, rel)),
+        Some(&OnDisk {
+            reader: &ws.reader,
+            root: &ws.root,
+        }),
     ))
 }
 
@@ -349,7 +413,10 @@ impl Workspace {
         assemble(
             &self.root,
             results,
-            Some(&|rel: &str| self.reader.read_extra(&self.root, rel)),
+            Some(&OnDisk {
+                reader: &self.reader,
+                root: &self.root,
+            }),
         )
     }
 }
@@ -475,11 +542,7 @@ fn file_problem(
     (file, out)
 }
 
-fn assemble(
-    root: &Path,
-    results: Vec<Read>,
-    read_extra: Option<compose_extends::ReadExtra<'_>>,
-) -> Inventory {
+fn assemble(root: &Path, results: Vec<Read>, extra: Option<ReadExtra<'_>>) -> Inventory {
     let mut inv = Inventory {
         root: root.to_path_buf(),
         ..Inventory::default()
@@ -498,13 +561,16 @@ fn assemble(
         inv.units.extend(out.units);
         inv.projects.extend(out.project);
     }
-    inv.files_scanned = inv.sources.len();
     crate::timing::stage("collect");
     inherit::resolve(&mut inv, &offers);
-    compose_extends::resolve(&mut inv, read_extra);
+    compose_extends::resolve(&mut inv, extra);
     compose_env::resolve(&mut inv);
+    option_files::resolve(&mut inv, extra);
     helm_deps::resolve(&mut inv);
     terraform_refs::resolve(&mut inv);
+    // the files those steps read are the scan's too (an `extends.file`, a mounted
+    // option file): counted, and shown relative to the root like the walked ones
+    inv.files_scanned = inv.sources.len();
     crate::timing::stage("inherit");
     link_lockfiles(&mut inv);
     crate::timing::stage("link");

@@ -1,0 +1,597 @@
+//! MySQL option files a compose service mounts from the repository: their `[mysqld]` and
+//! `[server]` options become the server's settings, as if they were given as
+//! `--name=value` on its command line, so `removed-setting`, `removed-value` and the
+//! mitigations see `default_authentication_plugin=mysql_native_password` in a mounted
+//! `my.cnf` as they see it in a `command:`.
+//!
+//! Why a scan step and not an extractor: what makes a file an option file is the
+//! compose file that mounts it (`./conf/mysql.cnf:/etc/my.cnf`), not its name, and its
+//! options belong to the service that mounts it. The compose extractor records each
+//! service's bind mounts ([`UnitFact::ComposeMounts`]); this step reads the files among
+//! them, like `compose_extends` reads an `extends.file`: found among the files already
+//! read or read from disk, confined to the root ([`super::join_dir`], then the reader's
+//! containment check) and bounded like every scanned file. A file is parsed once, however
+//! many services mount it.
+//!
+//! Which mounts: the files mysqld reads by default on Unix, `/etc/my.cnf` then
+//! `/etc/mysql/my.cnf` (mysys `my_default.cc`, `init_default_directories`), and the
+//! `.cnf` files of `/etc/mysql/conf.d`, which the official images' default configuration
+//! includes (Docker Hub `mysql` and `mariadb`: "may `!includedir` additional directories
+//! such as `/etc/mysql/conf.d`"): one file mounted there, or a whole folder (its `*.cnf`
+//! files in name order, at most [`limits::OPTION_FILES_MAX_PER_FOLDER`]; a file mounted
+//! over the folder's file of the same name wins, as bind mounts stack). Option files
+//! come before the service's command line: mysqld reads them first, and the last
+//! instance of an option wins (`SettingKind::OptionFile`, which `check::settings` lets a
+//! later file or the command line override). Other paths (Bitnami's
+//! `/opt/bitnami/mysql/conf`, `mysql.conf.d`, `/etc/my.cnf.d`) are not read: no source
+//! read says the images include them. `volumes:` inherited through an `extends.file`
+//! are not followed.
+//!
+//! The syntax is mysqld's own reader (`search_default_file_with_ext` in mysys
+//! `my_default.cc`; the manual's "Using Option Files"): a line whose first non-space is
+//! `#` or `;` is a comment; `[group]`; `name` or `name = value`, spaces around both
+//! trimmed; a `#` outside quotes ends the line; one pair of matching outer quotes is
+//! removed from a value and `\n \t \r \b \s \" \' \\` are unescaped (another `\x` is
+//! kept). Only `[mysqld]` and `[server]` are read (both servers, MySQL and MariaDB, read
+//! them); version groups (`[mysqld-8.0]`, read only by that release series) and
+//! MariaDB's own groups are not, since the scan does not know which release runs.
+//! `!include` and `!includedir` name paths inside the container: they are never
+//! followed (a file they name that the service also mounts from the repository is read
+//! as its own mount); one with no path is an error, as for mysqld. A file mysqld refuses
+//! (a `[group` without `]`, an option before any group) is a `parse-error` at its line
+//! and column, and gives no settings. The reader is our own, as `extract::setup_cfg`'s
+//! is: rust-ini (crate `ini`) and configparser keep no byte positions, so no finding
+//! could point at the option's line, and they read another dialect (rust-ini turns
+//! `\W` into `W` where mysqld keeps `\W`, takes a quote that opens a value to its
+//! closing quote where mysqld strips only a matching outer pair, and knows no
+//! `!include`).
+//!
+//! A mount that cannot be read from the repository is an `unread-option-file` note at
+//! the mount's host path, never an error (a file generated at deploy time is common):
+//! a path outside the repository (`/etc/mysql/my.cnf` of the host, `../conf`, `~/x`),
+//! one that names a compose variable, a file or folder that is not there. When the scan
+//! reads from memory (the index, a commit) a file it was not given is not looked for
+//! and nothing is said, as for `extends.file`. Must not: read outside the root, follow
+//! `!include`, or decide what an image is (any image mounting these paths gets them;
+//! only rules decide which products read settings).
+
+use std::collections::HashMap;
+
+use super::{Inventory, ReadExtra, dir_of, join_dir};
+use crate::component::{ComposeMounts, Ecosystem, Mount, Setting, SettingKind, UnitFact};
+use crate::diagnostic::{Code, Finding, Label, Subject, parse_error};
+use crate::limits;
+use crate::source::{FileId, SourceFile, Span};
+
+/// The manual's page on option files (syntax, groups, `!include`).
+const MANUAL: &str = "https://dev.mysql.com/doc/refman/8.4/en/option-files.html";
+
+/// The option files mysqld reads, by container path, in the order it reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Place {
+    /// `/etc/my.cnf`
+    Etc,
+    /// `/etc/mysql/my.cnf`
+    EtcMysql,
+    /// `/etc/mysql/conf.d/*.cnf`
+    ConfD,
+}
+
+/// What a mount's container path is to mysqld: a file of `place` (with its name in
+/// `conf.d`), or the whole `conf.d` folder; `None` when mysqld does not read it.
+fn place(target: &str) -> Option<(Place, Option<&str>)> {
+    let target = target.trim_end_matches('/');
+    match target {
+        "/etc/my.cnf" => Some((Place::Etc, None)),
+        "/etc/mysql/my.cnf" => Some((Place::EtcMysql, None)),
+        "/etc/mysql/conf.d" => Some((Place::ConfD, None)),
+        _ => {
+            let name = target.strip_prefix("/etc/mysql/conf.d/")?;
+            (!name.contains('/') && name.ends_with(".cnf")).then_some((Place::ConfD, Some(name)))
+        }
+    }
+}
+
+pub(super) fn resolve(inv: &mut Inventory, extra: Option<ReadExtra<'_>>) {
+    let facts: Vec<ComposeMounts> = inv
+        .units
+        .iter()
+        .filter_map(|u| match u {
+            UnitFact::ComposeMounts(m) => Some(m.clone()),
+            _ => None,
+        })
+        .filter(|m| m.mounts.iter().any(|m| place(&m.target).is_some()))
+        .collect();
+    if facts.is_empty() {
+        return;
+    }
+    let inherited: Vec<(Span, FileId, String)> = inv
+        .units
+        .iter()
+        .filter_map(|u| match u {
+            UnitFact::ComposeInherited {
+                component,
+                file,
+                service,
+            } => Some((*component, *file, service.clone())),
+            _ => None,
+        })
+        .collect();
+    let mut parsed: HashMap<FileId, Vec<Setting>> = HashMap::new();
+    for fact in facts {
+        let file = fact.span.file;
+        // the service's servers: its own image, or the one its `extends.file` gave it
+        let runs: Vec<usize> = inv
+            .components
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.group.as_deref() == Some(fact.service.as_str()))
+            .filter(|(_, c)| {
+                (c.span.file == file && c.ecosystem == Ecosystem::Docker)
+                    || inherited
+                        .iter()
+                        .any(|(s, f, svc)| *s == c.span && *f == file && *svc == fact.service)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if runs.is_empty() {
+            continue;
+        }
+        let dir = dir_of(&inv.sources.get(file).path).to_string();
+        let files = mounted_files(inv, extra, &fact, &dir);
+        let mut settings = Vec::new();
+        for id in files {
+            if let std::collections::hash_map::Entry::Vacant(slot) = parsed.entry(id) {
+                let got = match inv.sources.get(id).with_text() {
+                    Some(f) => match read_options(&f) {
+                        Ok(opts) => opts,
+                        Err(problem) => {
+                            inv.problems.push(*problem);
+                            Vec::new()
+                        }
+                    },
+                    None => Vec::new(),
+                };
+                slot.insert(got);
+            }
+            settings.extend(parsed[&id].iter().cloned());
+        }
+        for i in runs {
+            inv.components[i]
+                .settings
+                .splice(0..0, settings.iter().cloned());
+        }
+    }
+}
+
+/// The option files of one service's mounts, in the order mysqld reads them, added to
+/// the sources when they were not read yet; a mount that cannot be read is a note.
+fn mounted_files(
+    inv: &mut Inventory,
+    extra: Option<ReadExtra<'_>>,
+    fact: &ComposeMounts,
+    dir: &str,
+) -> Vec<FileId> {
+    // (where, name in conf.d, repository path)
+    let mut found: Vec<(Place, String, String)> = Vec::new();
+    let mut by_file: Vec<(Place, String, String)> = Vec::new();
+    for m in &fact.mounts {
+        let Some((at, name)) = place(&m.target) else {
+            continue;
+        };
+        if m.source.contains('$') {
+            inv.problems.push(unread(
+                fact,
+                m,
+                "its host path names a variable, which skew does not resolve",
+            ));
+            continue;
+        }
+        let Some(rel) = join_dir(dir, &m.source) else {
+            inv.problems.push(unread(
+                fact,
+                m,
+                "the host path is outside the repository, which skew does not read",
+            ));
+            continue;
+        };
+        match (at, name) {
+            (Place::ConfD, None) => match listing(inv, extra, &rel) {
+                Ok(paths) => {
+                    for p in paths {
+                        let name = p.rsplit('/').next().unwrap_or(&p).to_string();
+                        found.push((at, name, p));
+                    }
+                }
+                Err(Some(why)) => inv.problems.push(unread(
+                    fact,
+                    m,
+                    &format!("the folder `{rel}` cannot be read from the repository ({why})"),
+                )),
+                Err(None) => {}
+            },
+            (at, name) => {
+                let name = name.unwrap_or_default().to_string();
+                by_file.push((at, name, rel));
+            }
+        }
+    }
+    // a file mounted into `conf.d` hides the mounted folder's file of that name
+    found.retain(|(at, name, _)| !by_file.iter().any(|(a, n, _)| a == at && n == name));
+    found.extend(by_file);
+    found.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let mut ids = Vec::new();
+    for (at, name, rel) in found {
+        match load(inv, extra, &rel) {
+            Ok(id) => ids.push(id),
+            Err(Some(why)) => {
+                let m = fact.mounts.iter().find(|m| {
+                    place(&m.target)
+                        .is_some_and(|(a, n)| a == at && (n.is_none() || n == Some(name.as_str())))
+                });
+                if let Some(m) = m {
+                    inv.problems.push(unread(
+                        fact,
+                        m,
+                        &format!("`{rel}` cannot be read from the repository ({why})"),
+                    ));
+                }
+            }
+            Err(None) => {}
+        }
+    }
+    ids
+}
+
+/// The file at `rel`, from the sources or read from disk; `Err(None)` when the scan
+/// does not look at other files.
+fn load(
+    inv: &mut Inventory,
+    extra: Option<ReadExtra<'_>>,
+    rel: &str,
+) -> Result<FileId, Option<String>> {
+    if let Some(f) = inv.sources.by_path(rel) {
+        return Ok(f.id);
+    }
+    let text = extra.ok_or(None)?.read(rel)?;
+    let id = FileId(inv.sources.len() as u32);
+    Ok(inv.sources.push(SourceFile::new(id, rel, text)))
+}
+
+/// The `.cnf` files of the folder at `rel`: from disk, or among the sources when the
+/// scan reads from memory.
+fn listing(
+    inv: &Inventory,
+    extra: Option<ReadExtra<'_>>,
+    rel: &str,
+) -> Result<Vec<String>, Option<String>> {
+    match extra {
+        Some(extra) => extra.list_cnf(rel),
+        None => {
+            let mut paths: Vec<String> = inv
+                .sources
+                .iter()
+                .filter(|f| dir_of(&f.path) == rel && f.path.ends_with(".cnf"))
+                .map(|f| f.path.clone())
+                .collect();
+            paths.sort();
+            paths.truncate(limits::OPTION_FILES_MAX_PER_FOLDER);
+            Ok(paths)
+        }
+    }
+}
+
+/// The `unread-option-file` note for a mount skew cannot read.
+fn unread(fact: &ComposeMounts, m: &Mount, why: &str) -> Finding {
+    Finding {
+        rule_id: Code::UnreadOptionFile.as_str().into(),
+        severity: Code::UnreadOptionFile.severity(),
+        message: format!(
+            "service `{}` mounts `{}` as the MySQL option file `{}`, but {why}: its options are unknown to skew and no rule checks them",
+            fact.service, m.source, m.target
+        ),
+        primary: Label::new(m.source_span, "mounted here"),
+        related: Vec::new(),
+        fix: Some(
+            "keep the option file in the repository and mount it by a relative path (`./my.cnf:/etc/mysql/conf.d/my.cnf`), or ignore this note saying where the file comes from".into(),
+        ),
+        sources: vec![MANUAL.into()],
+        subject: Subject {
+            ecosystem: Some(Ecosystem::Docker),
+            name: fact.service.clone(),
+            version: None,
+            counterpart: Some(format!("`{}`", m.target)),
+        },
+        components: Vec::new(),
+    }
+}
+
+/// The server's settings in an option file: every option of its `[mysqld]` and
+/// `[server]` groups, in file order, as mysqld passes them to its option parser.
+pub(crate) fn read_options(file: &SourceFile) -> Result<Vec<Setting>, Box<Finding>> {
+    Ok(parse(file)?
+        .into_iter()
+        .filter(|o| {
+            o.group.eq_ignore_ascii_case("mysqld") || o.group.eq_ignore_ascii_case("server")
+        })
+        .map(|o| Setting {
+            kind: SettingKind::OptionFile,
+            name: match &o.value {
+                Some(v) => format!("--{}={v}", o.name),
+                None => format!("--{}", o.name),
+            },
+            value: o.value.unwrap_or_default(),
+            span: o.span,
+        })
+        .collect())
+}
+
+/// One option line as mysqld reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Opt {
+    group: String,
+    name: String,
+    /// After `=`, trimmed, unquoted and unescaped; `None` without `=`.
+    value: Option<String>,
+    /// From the name to the end of the value as written (quotes included).
+    span: Span,
+}
+
+/// The whitespace `my_isspace` skips around names, values and directives.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
+}
+
+/// Every option of an option file with its group, or the first line mysqld refuses.
+fn parse(file: &SourceFile) -> Result<Vec<Opt>, Box<Finding>> {
+    let mut opts = Vec::new();
+    let mut group: Option<String> = None;
+    let mut at = 0;
+    for raw in file.text.split_inclusive('\n') {
+        let line_start = at;
+        at += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let rest = line.trim_start_matches(is_space);
+        let start = line_start + (line.len() - rest.len());
+        let refuse = |message: String| {
+            Box::new(parse_error(
+                file.span(start, start + rest.len()),
+                "MySQL option file",
+                format!("{message}; mysqld refuses the file and does not start"),
+            ))
+        };
+        if rest.is_empty() || rest.starts_with(['#', ';']) {
+            continue;
+        }
+        if let Some(directive) = rest.strip_prefix('!') {
+            let directive = directive.trim_start_matches(is_space);
+            for keyword in ["includedir", "include"] {
+                if let Some(arg) = directive.strip_prefix(keyword)
+                    && (arg.is_empty() || arg.starts_with(is_space))
+                {
+                    // a path inside the container: never followed (see the module doc)
+                    if arg.trim_matches(is_space).is_empty() {
+                        return Err(refuse(format!("`!{keyword}` names no path")));
+                    }
+                    break;
+                }
+            }
+            continue;
+        }
+        if let Some(name) = rest.strip_prefix('[') {
+            let Some(end) = name.find(']') else {
+                return Err(refuse("a `[group` without its closing `]`".into()));
+            };
+            group = Some(name[..end].trim_end_matches(is_space).to_string());
+            continue;
+        }
+        let Some(group) = &group else {
+            return Err(refuse(
+                "an option before the first `[group]` (mysqld reads `[mysqld]`)".into(),
+            ));
+        };
+        let content = &rest[..end_comment(rest)];
+        let (name, value, end) = match content.split_once('=') {
+            Some((name, value)) => {
+                let written = value.trim_matches(is_space);
+                let value_end = if written.is_empty() {
+                    name.len() + 1
+                } else {
+                    let lead = value.len() - value.trim_start_matches(is_space).len();
+                    name.len() + 1 + lead + written.len()
+                };
+                (name, Some(unescape(unquote(written))), value_end)
+            }
+            None => {
+                let name = content.trim_end_matches(is_space);
+                (name, None, name.len())
+            }
+        };
+        opts.push(Opt {
+            group: group.clone(),
+            name: name.trim_end_matches(is_space).to_string(),
+            value,
+            span: file.span(start, start + end),
+        });
+    }
+    Ok(opts)
+}
+
+/// Where a `#` outside quotes ends the line (`remove_end_comment`): quotes open and
+/// close anywhere, a `\` inside quotes escapes the next character.
+fn end_comment(text: &str) -> usize {
+    let mut quote: Option<char> = None;
+    let mut escape = false;
+    for (i, c) in text.char_indices() {
+        if (c == '\'' || c == '"') && !escape {
+            match quote {
+                None => quote = Some(c),
+                Some(q) if q == c => quote = None,
+                Some(_) => {}
+            }
+        }
+        if quote.is_none() && c == '#' {
+            return i;
+        }
+        escape = quote.is_some() && c == '\\' && !escape;
+    }
+    text.len()
+}
+
+/// One pair of matching outer quotes removed, when the value is longer than one
+/// character.
+fn unquote(v: &str) -> &str {
+    let b = v.as_bytes();
+    if b.len() > 1 && matches!(b[0], b'"' | b'\'') && b[b.len() - 1] == b[0] {
+        &v[1..v.len() - 1]
+    } else {
+        v
+    }
+}
+
+/// mysqld's escapes: `\n \t \r \b \s \" \' \\`; another `\x` (and a `\` at the end) is
+/// kept as written.
+fn unescape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    let mut chars = v.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(&n) = chars.peek() else {
+            out.push('\\');
+            break;
+        };
+        chars.next();
+        match n {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            'b' => out.push('\u{8}'),
+            's' => out.push(' '),
+            '"' | '\'' | '\\' => out.push(n),
+            other => {
+                out.push('\\');
+                out.push(other);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(text: &str) -> Vec<String> {
+        let file = SourceFile::new(FileId(0), "my.cnf", text);
+        parse(&file)
+            .unwrap()
+            .iter()
+            .map(|o| {
+                let l = file.location(o.span);
+                format!(
+                    "[{}] {}={:?} @{}:{} «{}»",
+                    o.group,
+                    o.name,
+                    o.value,
+                    l.line,
+                    l.column,
+                    file.slice(o.span)
+                )
+            })
+            .collect()
+    }
+
+    fn refused(text: &str) -> String {
+        let file = SourceFile::new(FileId(0), "my.cnf", text);
+        let p = parse(&file).unwrap_err();
+        let l = file.location(p.primary.span);
+        format!("{}:{} {}", l.line, l.column, p.message)
+    }
+
+    #[test]
+    fn reads_options_as_mysqld_does() {
+        let text = "# comment\n; another\n\n[client]\nport=3306\n[mysqld]\n  default_authentication_plugin = mysql_native_password  # old clients\ntls-version=\"TLSv1,TLSv1.1\"\nskip-name-resolve\nsql_mode = 'a#b' # kept inside quotes\npath=C:\\\\x\\y\\sz\nempty =\n!includedir /etc/mysql/conf.d/\n! include /etc/other.cnf\n[ server ]\n[mysqld-8.0]\nlower_case_table_names=1\n";
+        insta::assert_snapshot!(options(text).join("\n"), @r#"
+        [client] port=Some("3306") @5:1 «port=3306»
+        [mysqld] default_authentication_plugin=Some("mysql_native_password") @7:3 «default_authentication_plugin = mysql_native_password»
+        [mysqld] tls-version=Some("TLSv1,TLSv1.1") @8:1 «tls-version="TLSv1,TLSv1.1"»
+        [mysqld] skip-name-resolve=None @9:1 «skip-name-resolve»
+        [mysqld] sql_mode=Some("a#b") @10:1 «sql_mode = 'a#b'»
+        [mysqld] path=Some("C:\\x\\y z") @11:1 «path=C:\\x\y\sz»
+        [mysqld] empty=Some("") @12:1 «empty =»
+        [mysqld-8.0] lower_case_table_names=Some("1") @17:1 «lower_case_table_names=1»
+        "#);
+    }
+
+    #[test]
+    fn only_the_server_groups_are_settings() {
+        let text = "[client]\nuser=app\n[mysqld]\ntls_version=TLSv1.1\n[server]\nmax_connections=10\n[mysqld-8.0]\ndefault_authentication_plugin=mysql_native_password\n[mariadb]\nx=1\n";
+        let file = SourceFile::new(FileId(0), "my.cnf", text);
+        let got: Vec<_> = read_options(&file)
+            .unwrap()
+            .into_iter()
+            .map(|s| format!("{} {:?} {}", s.name, s.kind, s.value))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "--tls_version=TLSv1.1 OptionFile TLSv1.1",
+                "--max_connections=10 OptionFile 10"
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_mysqld_refuses_are_parse_errors_at_their_line() {
+        assert_eq!(
+            refused("# x\n  [mysqld\nport=1\n"),
+            "2:3 cannot parse MySQL option file: a `[group` without its closing `]`; mysqld refuses the file and does not start"
+        );
+        assert_eq!(
+            refused("port=1\n[mysqld]\n"),
+            "1:1 cannot parse MySQL option file: an option before the first `[group]` (mysqld reads `[mysqld]`); mysqld refuses the file and does not start"
+        );
+        assert_eq!(
+            refused("[mysqld]\n!includedir   \n"),
+            "2:1 cannot parse MySQL option file: `!includedir` names no path; mysqld refuses the file and does not start"
+        );
+        // an unknown directive is skipped, as mysqld skips it
+        assert!(options("!foo\n[mysqld]\na=1\n").len() == 1);
+    }
+
+    #[test]
+    fn escapes_and_quotes() {
+        assert_eq!(
+            unescape(r#"a\nb\tc\sd\\e\"f\'g\qh\"#),
+            "a\nb\tc d\\e\"f'g\\qh\\"
+        );
+        assert_eq!(unquote("\"x\""), "x");
+        assert_eq!(unquote("'x"), "'x");
+        assert_eq!(unquote("\""), "\"");
+        assert_eq!(end_comment("a=\"b#c\" # d"), 8);
+        assert_eq!(end_comment("a=b;c"), 5);
+    }
+
+    #[test]
+    fn container_paths_mysqld_reads() {
+        assert_eq!(place("/etc/my.cnf"), Some((Place::Etc, None)));
+        assert_eq!(place("/etc/mysql/my.cnf"), Some((Place::EtcMysql, None)));
+        assert_eq!(place("/etc/mysql/conf.d/"), Some((Place::ConfD, None)));
+        assert_eq!(
+            place("/etc/mysql/conf.d/custom.cnf"),
+            Some((Place::ConfD, Some("custom.cnf")))
+        );
+        for other in [
+            "/etc/mysql/conf.d/notes.txt",
+            "/etc/mysql/conf.d/a/b.cnf",
+            "/var/lib/mysql",
+            "/etc/mysql/mysql.conf.d/mysqld.cnf",
+            "/docker-entrypoint-initdb.d",
+        ] {
+            assert_eq!(place(other), None, "{other}");
+        }
+    }
+}

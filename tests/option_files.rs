@@ -1,0 +1,148 @@
+//! MySQL option files a compose service mounts (`scan::option_files`): their `[mysqld]`
+//! options are the server's settings, so removed options, removed TLS versions and
+//! mitigations written in a `my.cnf` are seen; mounts skew cannot read are notes, never
+//! errors; a file mysqld refuses is a `parse-error` at its line.
+
+mod common;
+
+use std::path::Path;
+
+use skew::diagnostic::Severity;
+use skew::rule::RuleSet;
+
+fn check(case: &str) -> (Vec<skew::diagnostic::Finding>, String) {
+    let rules = RuleSet::builtin().unwrap();
+    common::check_project(
+        &common::root().join("fixtures/option-files").join(case),
+        &rules,
+    )
+}
+
+/// (rule id, severity, path:line:column of the primary label) of every finding.
+fn ids(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+#[test]
+fn a_removed_option_in_a_mounted_file_is_reported_at_its_line() {
+    let (_, text) = check("removed-8-4");
+    assert_eq!(
+        ids(&text),
+        ["my.cnf:7:1: error[mysql-removed-server-option]"],
+        "{text}"
+    );
+    insta::assert_snapshot!("option-files-removed-8-4", text);
+}
+
+#[test]
+fn a_mounted_folder_gives_its_cnf_files_in_name_order() {
+    let (_, text) = check("tls-folder");
+    assert_eq!(
+        ids(&text),
+        ["mysql-conf/20-tls.cnf:2:1: error[mysql-tls-version-removed]"],
+        "{text}"
+    );
+    insta::assert_snapshot!("option-files-tls-folder", text);
+}
+
+#[test]
+fn a_mitigation_in_a_mounted_file_makes_the_finding_info() {
+    let (findings, text) = check("mitigated");
+    assert_eq!(findings.len(), 1, "{text}");
+    assert_eq!(findings[0].rule_id, "mysql-caching-sha2-password");
+    assert_eq!(findings[0].severity, Severity::Info, "{text}");
+    assert!(
+        text.contains("related conf/mysql.cnf:2:1: `default-authentication-plugin=mysql_native_password` is set here"),
+        "{text}"
+    );
+    insta::assert_snapshot!("option-files-mitigated", text);
+}
+
+#[test]
+fn the_command_line_overrides_the_option_file() {
+    let (findings, text) = check("overridden");
+    assert_eq!(findings.len(), 1, "{text}");
+    assert_eq!(findings[0].rule_id, "mysql-caching-sha2-password");
+    assert_eq!(findings[0].severity, Severity::Error, "{text}");
+}
+
+#[test]
+fn mounts_skew_cannot_read_are_notes() {
+    let (findings, text) = check("not-read");
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.rule_id == "unread-option-file" && f.severity == Severity::Info),
+        "{text}"
+    );
+    // outside (absolute, `..`), missing, a variable; the init folder is no option file
+    assert_eq!(findings.len(), 4, "{text}");
+    insta::assert_snapshot!("option-files-not-read", text);
+}
+
+#[test]
+fn a_file_mysqld_refuses_is_a_parse_error_at_its_line() {
+    let (findings, text) = check("broken");
+    assert_eq!(ids(&text), ["my.cnf:1:1: error[parse-error]"], "{text}");
+    assert!(findings[0].message.contains("without its closing `]`"));
+}
+
+/// A mounted file that is a symlink leaving the repository is not read: a note says
+/// why, and nothing of the target's text reaches a finding.
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_repository_is_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("my.cnf");
+    std::fs::write(
+        &secret,
+        "[mysqld]\ndefault_authentication_plugin=mysql_native_password\n",
+    )
+    .unwrap();
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(
+        repo.path().join("compose.yaml"),
+        "services:\n  db:\n    image: mysql:8.4.0\n    volumes:\n      - ./my.cnf:/etc/mysql/my.cnf\n      - ./conf:/etc/mysql/conf.d\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&secret, repo.path().join("my.cnf")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), repo.path().join("conf")).unwrap();
+    let rules = RuleSet::builtin().unwrap();
+    let (findings, text) = common::check_project(repo.path(), &rules);
+    let got: Vec<_> = findings.iter().map(|f| f.rule_id.as_str()).collect();
+    assert_eq!(got, ["unread-option-file", "unread-option-file"], "{text}");
+    assert!(!text.contains("mysql-removed-server-option"), "{text}");
+    assert!(
+        findings
+            .iter()
+            .all(|f| !f.message.contains(outside.path().to_str().unwrap())),
+        "{text}"
+    );
+}
+
+/// From memory (`--staged`, `--since`) a file the index did not hand over is not
+/// looked for on disk, and nothing is said; one it did hand over is read.
+#[test]
+fn from_memory_only_given_files_are_read() {
+    let compose = "services:\n  db:\n    image: mysql:8.4.0\n    volumes:\n      - ./my.cnf:/etc/mysql/conf.d/my.cnf\n";
+    let inv = skew::scan::scan_texts(
+        Path::new("."),
+        vec![("compose.yaml".into(), compose.into())],
+    );
+    assert!(inv.problems.is_empty(), "{:?}", inv.problems);
+    let db = &inv.components[0];
+    assert!(db.settings.is_empty());
+    let cnf = "[mysqld]\ntls_version=TLSv1.1\n";
+    let inv = skew::scan::scan_texts(
+        Path::new("."),
+        vec![
+            ("compose.yaml".into(), compose.into()),
+            ("my.cnf".into(), cnf.into()),
+        ],
+    );
+    let names: Vec<_> = inv.components[0].settings.iter().map(|s| &s.name).collect();
+    assert_eq!(names, ["--tls_version=TLSv1.1"]);
+}
