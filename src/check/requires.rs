@@ -21,6 +21,11 @@ pub(super) fn evaluate(
     clients: &[ClientRequirement],
     out: &mut Vec<Evaluation>,
 ) {
+    // a client's verdict depends on the client and the rule, not on the server: judged
+    // once per rule (on the first server that needs it), not once per (server, client)
+    // pair, so a repository of N services each running its own server costs N client
+    // judgements here, not N² (issue #13: own-200 made 80,200 verdicts, now 400)
+    let mut judged: Option<Vec<(usize, &ClientRequirement, Verdict)>> = None;
     for (inst, _) in cx.known_instances_of(&rule.product) {
         let Some(server_verdict) = inst.verdict(server) else {
             continue;
@@ -28,18 +33,10 @@ pub(super) fn evaluate(
         if server_verdict == Verdict::Never {
             continue;
         }
-        for ci in cx.candidates(clients.iter().map(|r| (r.ecosystem, r.name.as_str()))) {
-            let c = &cx.components[ci];
-            let Some(req) = clients.iter().find(|r| is_named(c, r.ecosystem, &r.name)) else {
-                continue;
-            };
-            let client_verdict = match client_versions(c) {
-                Ok(set) => client_verdict(c, &set, &req.requires),
-                // no version works: whatever this one is, it fails
-                Err(_) if req.requires.is_empty() => Verdict::Never,
-                Err(VersionError::Unknown(_)) | Err(VersionError::Invalid(_)) => continue,
-            };
-            let outcome = match (&server_verdict, &client_verdict) {
+        let judged = judged.get_or_insert_with(|| judge_clients(cx, clients));
+        for (ci, req, client_verdict) in judged.iter() {
+            let (ci, req) = (*ci, *req);
+            let outcome = match (&server_verdict, client_verdict) {
                 (_, Verdict::Always) => Outcome::Ok,
                 (Verdict::Always, Verdict::Never) => Outcome::Breaks,
                 _ => Outcome::MayBreak,
@@ -53,13 +50,37 @@ pub(super) fn evaluate(
                     inst,
                     outcome,
                     &server_verdict,
-                    &client_verdict,
+                    client_verdict,
                 );
                 super::apply_mitigations(rule, inst, &mut f);
                 f
             }));
         }
     }
+}
+
+/// Every component named by one of `clients`, with the requirement that names it and how
+/// its versions relate to that requirement; components whose version cannot be judged
+/// (git URLs, workspace links, invalid text) are left out, as before, unless no release
+/// satisfies the requirement at all (then whatever the component is, it fails).
+fn judge_clients<'r>(
+    cx: &Context<'_>,
+    clients: &'r [ClientRequirement],
+) -> Vec<(usize, &'r ClientRequirement, Verdict)> {
+    let mut judged = Vec::new();
+    for ci in cx.candidates(clients.iter().map(|r| (r.ecosystem, r.name.as_str()))) {
+        let c = &cx.components[ci];
+        let Some(req) = clients.iter().find(|r| is_named(c, r.ecosystem, &r.name)) else {
+            continue;
+        };
+        let verdict = match client_versions(c) {
+            Ok(set) => client_verdict(c, &set, &req.requires),
+            Err(_) if req.requires.is_empty() => Verdict::Never,
+            Err(VersionError::Unknown(_)) | Err(VersionError::Invalid(_)) => continue,
+        };
+        judged.push((ci, req, verdict));
+    }
+    judged
 }
 
 #[allow(clippy::too_many_arguments)]
