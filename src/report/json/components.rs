@@ -133,11 +133,11 @@ fn contents(buf: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let (mut run, mut i) = (0, 0);
     while i < bytes.len() {
-        if let Some(word) = bytes.get(i..i + 8) {
-            if !any_escaped(u64::from_le_bytes(word.try_into().expect("8 bytes"))) {
-                i += 8;
-                continue;
-            }
+        if let Some(word) = bytes.get(i..i + 8)
+            && !any_escaped(u64::from_le_bytes(word.try_into().expect("8 bytes")))
+        {
+            i += 8;
+            continue;
         }
         let b = bytes[i];
         let escape: &[u8] = match b {
