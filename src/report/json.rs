@@ -2,21 +2,23 @@
 //!
 //! Owns the shape of the document editors and CI read: field names, their order and
 //! types. Within schema version 1 changes are additive only; renaming or removing a field
-//! needs a new `schema_version`. Output is byte-identical run to run: serialisation goes
-//! through structs (fixed field order, no maps), lists are sorted here, and the document
-//! is pretty-printed (on one line for programs: [`super::HumanOptions::compact_json`])
-//! with a trailing newline. Must not: carry anything that varies between
-//! runs on the same input (times, absolute paths the user did not give, hash-map order).
+//! needs a new `schema_version`. Output is byte-identical run to run: the top-level fields
+//! are written in a fixed order by [`render_with`], their values through structs (fixed
+//! field order, no maps) except the component list, which [`components`] writes by hand
+//! for speed with the bytes serde_json would write; lists are sorted here, and the
+//! document is pretty-printed (on one line for programs:
+//! [`super::HumanOptions::compact_json`]) with a trailing newline. Must not: carry
+//! anything that varies between runs on the same input (times, absolute paths the user
+//! did not give, hash-map order).
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{
-    PathLocation, Report, WhatIf, kind_name, root_string, sorted_components, sorted_findings,
-};
-use crate::component::Component;
+use super::{Report, WhatIf, root_string, sorted_components, sorted_findings};
 use crate::source::{Location, SourceView};
+
+mod components;
 
 /// The schema version written in every document.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -36,39 +38,106 @@ pub fn render_with(
     compact: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut doc = document(report);
-    if let Some(w) = what_if {
-        doc.verdict = Some(w.verdict);
-        doc.introduced = Some(json_findings(&report.with_findings(w.introduced)));
-        doc.resolved = Some(json_findings(&report.with_findings(w.resolved)));
-    }
     // serde writes a document in many small pieces: buffer them here, behind the one
     // virtual `write` per block, rather than call through `dyn Write` for each
     let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *out);
+    let mut doc = TopLevel {
+        out: &mut buffered,
+        compact,
+        fields: 0,
+    };
+    // the schema's field order
+    doc.field("schema_version", &SCHEMA_VERSION)?;
+    doc.field(
+        "tool",
+        &Tool {
+            name: "skew",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+    )?;
+    doc.field("root", &root_string(report))?;
+    doc.field("summary", &summary(report))?;
+    doc.field("findings", &json_findings(report))?;
+    doc.key("components")?;
+    let sorted = sorted_components(report);
     if compact {
-        serde_json::to_writer(&mut buffered, &doc)
+        components::write::<false>(report.sources, &sorted, doc.out)?;
     } else {
-        serde_json::to_writer_pretty(&mut buffered, &doc)
+        components::write::<true>(report.sources, &sorted, doc.out)?;
     }
-    .map_err(io::Error::from)?;
-    writeln!(buffered)?;
+    if let Some(w) = what_if {
+        doc.field("verdict", &w.verdict)?;
+        doc.field(
+            "introduced",
+            &json_findings(&report.with_findings(w.introduced)),
+        )?;
+        doc.field(
+            "resolved",
+            &json_findings(&report.with_findings(w.resolved)),
+        )?;
+    }
+    doc.out.write_all(if compact { b"}\n" } else { b"\n}\n" })?;
     buffered.flush()
 }
 
-#[derive(Serialize)]
-struct Document<'a> {
-    schema_version: u32,
-    tool: Tool,
-    root: String,
-    summary: Summary,
-    findings: Vec<JsonFinding<'a>>,
-    components: Components<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    verdict: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    introduced: Option<Vec<JsonFinding<'a>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    resolved: Option<Vec<JsonFinding<'a>>>,
+/// The top-level object, written field by field as serde_json would write it, so that
+/// `components` can be written without serde ([`components`] says why); every other
+/// field's value goes through serde.
+struct TopLevel<'w> {
+    out: &'w mut dyn Write,
+    compact: bool,
+    fields: usize,
+}
+
+impl TopLevel<'_> {
+    /// `{` or `,`, then `"name":` (in pretty mode on a new line, indented, and `": "`).
+    fn key(&mut self, name: &str) -> io::Result<()> {
+        let open: &[u8] = match (self.fields, self.compact) {
+            (0, true) => b"{",
+            (_, true) => b",",
+            (0, false) => b"{\n  ",
+            (_, false) => b",\n  ",
+        };
+        self.fields += 1;
+        self.out.write_all(open)?;
+        serde_json::to_writer(&mut *self.out, name)?;
+        self.out.write_all(if self.compact { b":" } else { b": " })
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> io::Result<()> {
+        self.key(name)?;
+        if self.compact {
+            serde_json::to_writer(&mut *self.out, value)?;
+        } else {
+            serde_json::to_writer_pretty(Nested(&mut *self.out), value)?;
+        }
+        Ok(())
+    }
+}
+
+/// A pretty value one level down: serde_json indents from zero, so every line break it
+/// writes gets the top-level object's two spaces (strings never hold a raw line break:
+/// JSON escapes it).
+struct Nested<W>(W);
+
+impl<W: Write> Write for Nested<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
+        while let Some(i) = buf.iter().position(|&b| b == b'\n') {
+            self.0.write_all(&buf[..=i])?;
+            self.0.write_all(b"  ")?;
+            buf = &buf[i + 1..];
+        }
+        self.0.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }
 
 #[derive(Serialize)]
@@ -111,65 +180,15 @@ struct Related<'a> {
     message: &'a str,
 }
 
-#[derive(Serialize)]
-struct JsonComponent<'a> {
-    /// `path#n`: the file and the component's place among that file's components.
-    id: String,
-    kind: &'static str,
-    ecosystem: &'static str,
-    name: &'a str,
-    version: Option<&'a str>,
-    resolved: Option<&'a str>,
-    location: PathLocation<'a>,
-}
-
-/// The sorted components, each made a [`JsonComponent`] only while it is written: an
-/// inventory holds a hundred thousand, and the whole list built before writing was the
-/// biggest allocation of a run.
-struct Components<'a> {
-    sources: &'a SourceView<'a>,
-    sorted: Vec<(&'a Component, PathLocation<'a>)>,
-}
-
-impl Serialize for Components<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.sorted.iter().map(|&(c, location)| JsonComponent {
-            id: c.id.display(self.sources.path(c.id.file)),
-            kind: kind_name(c.kind),
-            ecosystem: c.ecosystem.as_str(),
-            name: &c.name,
-            version: c.version.as_deref(),
-            resolved: c.resolved.as_deref(),
-            location,
-        }))
-    }
-}
-
-fn document<'a>(report: &Report<'a>) -> Document<'a> {
+fn summary(report: &Report) -> Summary {
     use crate::diagnostic::Severity::*;
-    Document {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool {
-            name: "skew",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        root: root_string(report),
-        summary: Summary {
-            files_scanned: report.files_scanned,
-            components: report.components.len(),
-            errors: report.count(Error),
-            warnings: report.count(Warning),
-            infos: report.count(Info),
-            hidden: report.hidden,
-        },
-        findings: json_findings(report),
-        components: Components {
-            sources: report.sources,
-            sorted: sorted_components(report),
-        },
-        verdict: None,
-        introduced: None,
-        resolved: None,
+    Summary {
+        files_scanned: report.files_scanned,
+        components: report.components.len(),
+        errors: report.count(Error),
+        warnings: report.count(Warning),
+        infos: report.count(Info),
+        hidden: report.hidden,
     }
 }
 
