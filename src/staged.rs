@@ -3,7 +3,8 @@
 //! A pre-commit hook must judge what will be committed, not the working tree: a staged
 //! `package.json` fixed only in the working tree still blocks the commit, and a new file
 //! that is not staged is not part of it. So the project is read from the index (the
-//! staged blob of every tracked manifest, through one `git cat-file --batch`), checked as
+//! staged blob of every tracked manifest: the working tree's copy when it hashes to the
+//! blob's id, the rest through one `git cat-file --batch`), checked as
 //! a whole, and the findings are then filtered: one is kept when its primary or any
 //! related location is in a staged file (a staged client meets the compose file that
 //! runs its server, staged or not). `skew.toml` is read from the index too ([`load`]):
@@ -57,14 +58,7 @@ impl std::error::Error for StagedError {}
 /// `root` is a file): `--relative` makes git print paths relative to that folder and drop
 /// staged files outside it, so the names compare directly with scanned paths.
 pub fn staged_files(root: &Path) -> Result<BTreeSet<String>, StagedError> {
-    let dir = if root.is_file() {
-        root.parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_path_buf()
-    } else {
-        root.to_path_buf()
-    };
+    let dir = folder(root);
     let output = Command::new("git")
         .args([
             "diff",
@@ -84,65 +78,216 @@ pub fn staged_files(root: &Path) -> Result<BTreeSet<String>, StagedError> {
     Ok(parse_name_list(&output.stdout))
 }
 
-/// The project below `root` as the index holds it: the staged files' names (as
-/// [`staged_files`]) and the inventory scanned from the index blobs of every tracked file
-/// an extractor wants (`git ls-files --stage`, then one `git cat-file --batch`). Files not
-/// in the index (untracked, or only in the working tree) are not seen; entries in a merge
-/// conflict (no stage 0) are not either.
-pub fn scan_index(
-    root: &Path,
-    opts: &ScanOptions,
-) -> Result<(BTreeSet<String>, Inventory), StagedError> {
-    // git's answers come from three processes; the staged names are asked for on a
-    // thread of their own while the index is listed and read (a hook waits on each)
-    let asking = {
-        let root = root.to_path_buf();
-        std::thread::spawn(move || staged_files(&root))
-    };
-    let listed = staged_blobs(root, opts);
-    let names = asking
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-    Ok((names, listed?))
+/// One stage-0 entry of `git ls-files --stage -z`.
+struct Entry {
+    mode: String,
+    oid: String,
+    /// Relative to the listed folder, `/`-separated (as git prints it, lossy UTF-8): the
+    /// form of [`crate::source::SourceFile::path`].
+    path: String,
+    /// The same path as git's bytes, to find the working tree's copy.
+    raw: Vec<u8>,
 }
 
-/// The inventory of [`scan_index`]: every tracked file an extractor wants, as staged.
-fn staged_blobs(root: &Path, opts: &ScanOptions) -> Result<Inventory, StagedError> {
-    let (dir, only) = if root.is_file() {
-        let dir = root
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = root.file_name().map(|n| n.to_string_lossy().into_owned());
-        (dir.to_path_buf(), name)
-    } else {
-        (root.to_path_buf(), None)
-    };
-    let fail = |message: String| StagedError::Git {
-        dir: dir.clone(),
-        message,
-    };
-    // `<mode> <oid> <stage>\t<path>\0`, paths relative to `dir` and only below it
-    let listing = since::git(&dir, &["ls-files", "--stage", "-z"], None).map_err(fail)?;
-    let listing = String::from_utf8_lossy(&listing);
-    let mut wanted = Vec::new();
-    for entry in listing.split('\0') {
-        let Some((meta, path)) = entry.split_once('\t') else {
-            continue;
-        };
-        let mut meta = meta.split(' ');
-        let (Some(mode), Some(oid), Some("0")) = (meta.next(), meta.next(), meta.next()) else {
-            continue;
-        };
-        if only.as_deref().is_some_and(|n| n != path) {
-            continue;
+/// git's index below one folder: every stage-0 entry of `git ls-files --stage -z` run
+/// there (entries in a merge conflict have no stage 0 and are not listed). The one
+/// listing answers both [`Index::config`] and [`Index::scan`].
+pub struct Index {
+    dir: PathBuf,
+    /// A single-file root: the only entry the scan keeps.
+    only: Option<String>,
+    entries: Vec<Entry>,
+}
+
+impl Index {
+    /// List the index below `root` (its folder when `root` is a file).
+    pub fn list(root: &Path) -> Result<Index, StagedError> {
+        let dir = folder(root);
+        let only = root
+            .is_file()
+            .then(|| root.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .flatten();
+        // `<mode> <oid> <stage>\t<path>\0`, paths relative to `dir` and only below it
+        let listing =
+            since::git(&dir, &["ls-files", "--stage", "-z"], None).map_err(|message| {
+                StagedError::Git {
+                    dir: dir.clone(),
+                    message,
+                }
+            })?;
+        let mut entries = Vec::new();
+        for entry in listing.split(|&b| b == 0) {
+            let Some(tab) = entry.iter().position(|&b| b == b'\t') else {
+                continue;
+            };
+            let (meta, raw) = (String::from_utf8_lossy(&entry[..tab]), &entry[tab + 1..]);
+            let mut meta = meta.split(' ');
+            let (Some(mode), Some(oid), Some("0")) = (meta.next(), meta.next(), meta.next()) else {
+                continue;
+            };
+            entries.push(Entry {
+                mode: mode.to_string(),
+                oid: oid.to_string(),
+                path: String::from_utf8_lossy(raw).into_owned(),
+                raw: raw.to_vec(),
+            });
         }
-        if since::wanted_blob(mode, path, opts) {
-            wanted.push((path.to_string(), oid.to_string()));
+        Ok(Index { dir, only, entries })
+    }
+
+    /// `skew.toml` in the listed folder as the index holds it: `None` when the index has
+    /// none there (not added yet, or only in the working tree), an error when it does not
+    /// load.
+    pub fn config(&self) -> Result<Option<Config>, Error> {
+        let Some(entry) = self.entries.iter().find(|e| e.path == FILE_NAME) else {
+            return Ok(None);
+        };
+        let fail = |message: String| {
+            Error::Staged(StagedError::Git {
+                dir: self.dir.clone(),
+                message,
+            })
+        };
+        let limit = crate::limits::MAX_CONFIG_FILE_SIZE;
+        let bytes = match from_worktree(&self.dir, entry, limit) {
+            Some(bytes) => bytes,
+            None => since::git(&self.dir, &["cat-file", "blob", &entry.oid], None).map_err(fail)?,
+        };
+        let refuse = |message: String| ConfigError {
+            path: FILE_NAME.to_string(),
+            text: String::new(),
+            problems: vec![(0, 0, message)],
+        };
+        if bytes.len() as u64 > limit {
+            return Err(refuse(format!("the staged `{FILE_NAME}` is over {limit} bytes")).into());
+        }
+        let decoded = crate::read::decode(bytes);
+        if let Some((at, message)) = decoded.problem {
+            return Err(ConfigError {
+                path: FILE_NAME.to_string(),
+                text: decoded.text,
+                problems: vec![(at, at, message)],
+            }
+            .into());
+        }
+        Ok(Some(Config::parse_confined(
+            FILE_NAME,
+            &decoded.text,
+            &self.dir,
+        )?))
+    }
+
+    /// The inventory scanned from the staged content of every listed file an extractor
+    /// wants (see [`read_staged`] for where the bytes come from).
+    pub fn scan(&self, root: &Path, opts: &ScanOptions) -> Result<Inventory, StagedError> {
+        let wanted: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| self.only.as_deref().is_none_or(|n| n == e.path))
+            .filter(|e| since::wanted_blob(&e.mode, &e.path, opts))
+            .collect();
+        let files = read_staged(&self.dir, &wanted, opts.max_file_size).map_err(|message| {
+            StagedError::Git {
+                dir: self.dir.clone(),
+                message,
+            }
+        })?;
+        Ok(scan::scan_texts(root, files))
+    }
+}
+
+/// The staged text of each entry, decoded as the scan decodes files (an entry that is not
+/// text is left out). Each object once: entries with the same object id share its text.
+/// The working tree's copy is used when its bytes hash to the entry's object id (then
+/// they are the blob's bytes, whatever filters, `core.autocrlf` or `.gitattributes` say);
+/// the others — changed since staging, deleted, not a regular file, over `limit`, or in a
+/// repository whose ids are not SHA-1 — come from one `git cat-file --batch`, which is
+/// started only when there are any.
+fn read_staged(dir: &Path, wanted: &[&Entry], limit: u64) -> Result<Vec<(String, String)>, String> {
+    use rayon::prelude::*;
+    let mut by_oid: std::collections::BTreeMap<&str, Vec<&Entry>> = Default::default();
+    for e in wanted {
+        by_oid.entry(e.oid.as_str()).or_default().push(e);
+    }
+    let groups: Vec<(&str, Vec<&Entry>)> = by_oid.into_iter().collect();
+    // `Some(text or not text)` from the working tree, `None`: ask git
+    let found: Vec<Option<Option<String>>> = groups
+        .par_iter()
+        .map(|(_, entries)| {
+            let bytes = entries.iter().find_map(|e| from_worktree(dir, e, limit))?;
+            let decoded = crate::read::decode(bytes);
+            Some(decoded.problem.is_none().then_some(decoded.text))
+        })
+        .collect();
+    let mut files = Vec::with_capacity(wanted.len());
+    let mut ask = Vec::new();
+    for ((_, entries), found) in groups.iter().zip(found) {
+        match found {
+            Some(Some(text)) => {
+                files.extend(entries.iter().map(|e| (e.path.clone(), text.clone())));
+            }
+            Some(None) => {}
+            None => ask.extend(entries.iter().map(|e| (e.path.clone(), e.oid.clone()))),
         }
     }
-    let files = since::read_blobs(&dir, wanted).map_err(fail)?;
-    Ok(scan::scan_texts(root, files))
+    if !ask.is_empty() {
+        files.extend(since::read_blobs(dir, ask)?);
+    }
+    Ok(files)
+}
+
+/// The working tree's copy of `entry` when it is the staged blob byte for byte: a
+/// regular file of at most `limit` bytes whose git blob id (SHA-1 of `blob <size>\0` and
+/// the bytes) is the entry's. `None` otherwise, and for a non-SHA-1 object id.
+fn from_worktree(dir: &Path, entry: &Entry, limit: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let want = sha1_hex(&entry.oid)?;
+    let mut file = std::fs::File::open(dir.join(worktree_path(&entry.raw)?)).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > limit {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // a file growing while it is read is cut at `limit + 1`, and then does not match
+    file.by_ref().take(limit + 1).read_to_end(&mut bytes).ok()?;
+    (blob_id(&bytes) == want).then_some(bytes)
+}
+
+/// git's object id of a blob holding `bytes` (SHA-1).
+fn blob_id(bytes: &[u8]) -> [u8; 20] {
+    use sha1::Digest;
+    let mut hash = sha1::Sha1::new();
+    hash.update(format!("blob {}\0", bytes.len()).as_bytes());
+    hash.update(bytes);
+    hash.finalize().into()
+}
+
+/// A SHA-1 object id's 40 hex digits as bytes (`None` for anything else: a SHA-256
+/// repository's 64 digits are read through git).
+fn sha1_hex(oid: &str) -> Option<[u8; 20]> {
+    let hex = oid.as_bytes();
+    if hex.len() != 40 {
+        return None;
+    }
+    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = [0; 20];
+    for (i, pair) in hex.chunks(2).enumerate() {
+        out[i] = digit(pair[0])? << 4 | digit(pair[1])?;
+    }
+    Some(out)
+}
+
+/// git's bytes of a path (`/`-separated) as a path to open.
+#[cfg(unix)]
+fn worktree_path(raw: &[u8]) -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    Some(PathBuf::from(std::ffi::OsStr::from_bytes(raw)))
+}
+
+/// git's bytes of a path (`/`-separated, UTF-8 on Windows) as a path to open.
+#[cfg(not(unix))]
+fn worktree_path(raw: &[u8]) -> Option<PathBuf> {
+    std::str::from_utf8(raw).ok().map(PathBuf::from)
 }
 
 /// The folder of `root` (itself, or a single file's folder).
@@ -157,62 +302,15 @@ fn folder(root: &Path) -> PathBuf {
     }
 }
 
-/// `skew.toml` at `root` as git's index holds it: `None` when the index has none there
-/// (not added yet, or only in the working tree), an error when it does not load.
-pub fn staged_config(root: &Path) -> Result<Option<Config>, Error> {
-    let dir = folder(root);
-    let fail = |message: String| {
-        Error::Staged(StagedError::Git {
-            dir: dir.clone(),
-            message,
-        })
-    };
-    let listing =
-        since::git(&dir, &["ls-files", "--stage", "-z", "--", FILE_NAME], None).map_err(fail)?;
-    let listing = String::from_utf8_lossy(&listing);
-    // `<mode> <oid> <stage>\t<path>\0`; in a merge conflict there is no stage 0: none
-    let oid = listing.split('\0').find_map(|entry| {
-        let (meta, path) = entry.split_once('\t')?;
-        let mut meta = meta.split(' ');
-        let (_, oid, stage) = (meta.next()?, meta.next()?, meta.next()?);
-        (path == FILE_NAME && stage == "0").then(|| oid.to_string())
-    });
-    let Some(oid) = oid else {
-        return Ok(None);
-    };
-    let bytes = since::git(&dir, &["cat-file", "blob", &oid], None).map_err(fail)?;
-    let refuse = |message: String| ConfigError {
-        path: FILE_NAME.to_string(),
-        text: String::new(),
-        problems: vec![(0, 0, message)],
-    };
-    if bytes.len() as u64 > crate::limits::MAX_CONFIG_FILE_SIZE {
-        return Err(refuse(format!(
-            "the staged `{FILE_NAME}` is over {} bytes",
-            crate::limits::MAX_CONFIG_FILE_SIZE
-        ))
-        .into());
-    }
-    let decoded = crate::read::decode(bytes);
-    if let Some((at, message)) = decoded.problem {
-        return Err(ConfigError {
-            path: FILE_NAME.to_string(),
-            text: decoded.text,
-            problems: vec![(at, at, message)],
-        }
-        .into());
-    }
-    Ok(Some(Config::parse_confined(
-        FILE_NAME,
-        &decoded.text,
-        &dir,
-    )?))
-}
-
 /// [`crate::pipeline::load_with`] for `--staged`: the config from the index (or
 /// `explicit`, read from disk as given), its rule files and exclusions, and the project
 /// scanned from the index, keeping the files under `within`. Returns the staged files'
 /// names with what was loaded.
+///
+/// git is asked twice at once: the staged names ([`staged_files`]) on a thread of their
+/// own while one `git ls-files --stage` lists the index for both the config and the
+/// scan; a `git cat-file --batch` follows only for staged content the working tree does
+/// not hold (a hook waits on each process).
 pub fn load(
     root: &Path,
     explicit: Option<&Path>,
@@ -220,16 +318,21 @@ pub fn load(
     exclude: &[String],
     within: Option<&str>,
 ) -> Result<(BTreeSet<String>, Loaded), Error> {
+    let asking = {
+        let root = root.to_path_buf();
+        std::thread::spawn(move || staged_files(&root))
+    };
+    let index = Index::list(root)?;
     let config = match explicit {
         Some(_) => Config::load(root, explicit)?,
-        None => staged_config(root)?,
+        None => index.config()?,
     };
-    let mut names = BTreeSet::new();
     let loaded = crate::pipeline::load_from(root, config, rules, exclude, |root, opts| {
-        let (staged, inv) = scan_index(root, &opts.keeping(within))?;
-        names = staged;
-        Ok(inv)
+        Ok(index.scan(root, &opts.keeping(within))?)
     })?;
+    let names = asking
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
     Ok((names, loaded))
 }
 
@@ -263,6 +366,19 @@ mod tests {
         let v: Vec<_> = names.into_iter().collect();
         assert_eq!(v, ["a b/package.json", "docker-compose.yml", "odd\nname"]);
         assert!(parse_name_list(b"").is_empty());
+    }
+
+    #[test]
+    fn blob_ids_are_gits() {
+        // `printf 'hello\n' | git hash-object --stdin`, and the empty blob
+        let hello = sha1_hex("ce013625030ba8dba906f756967f9e9ca394464a").unwrap();
+        assert_eq!(blob_id(b"hello\n"), hello);
+        let empty = sha1_hex("E69DE29BB2D1D6434B8B29AE775AD8C2E48C5391").unwrap();
+        assert_eq!(blob_id(b""), empty);
+        // a SHA-256 repository's ids, and anything that is not hex, are left to git
+        assert_eq!(sha1_hex(&"a".repeat(64)), None);
+        assert_eq!(sha1_hex("ce013625030ba8dba906f756967f9e9ca394464g"), None);
+        assert_eq!(sha1_hex("ce01"), None);
     }
 
     #[test]

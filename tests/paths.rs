@@ -493,6 +493,192 @@ fn staged_reads_skew_toml_from_the_index() {
     assert!(stderr(&o).contains("reason"), "{}", stderr(&o));
 }
 
+/// `--staged` reads a staged file from the working tree only when that copy is the staged
+/// blob byte for byte; every way the working tree can differ still gives the index's
+/// content: changed after staging, deleted, moved away without git, or turned into other
+/// bytes by a clean filter while git's stat data says the file is unchanged.
+#[test]
+fn staged_content_wins_over_any_working_tree_copy() {
+    if !have_git() {
+        return;
+    }
+    let old_client_staged = |root: &Path, why: &str| {
+        let o = run(root, &["check", "--staged", "--format", "short"], &[]);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{why}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        assert!(
+            stdout(&o).starts_with(&format!("services/api/{AT}")),
+            "{why}: {}",
+            stdout(&o)
+        );
+    };
+    // the bad client staged, a fix written afterwards, then the file deleted
+    let repo = committed(NEW_CLIENT);
+    let root = repo.path();
+    write(root, "services/api/package.json", OLD_CLIENT);
+    git(root, &["add", "services/api/package.json"]);
+    old_client_staged(root, "the working tree's copy is the staged one");
+    write(root, "services/api/package.json", NEW_CLIENT);
+    old_client_staged(root, "changed after staging");
+    std::fs::remove_file(root.join("services/api/package.json")).unwrap();
+    old_client_staged(root, "deleted after staging");
+
+    // nothing of the client staged, the compose file is: the client is read from the
+    // index under its indexed path even though the working tree moved it away
+    let repo = committed(OLD_CLIENT);
+    let root = repo.path();
+    write(
+        root,
+        "docker-compose.yml",
+        "services:\n  db:\n    image: mysql:8.0.37\n",
+    );
+    git(root, &["add", "docker-compose.yml"]);
+    std::fs::rename(root.join("services/api"), root.join("services/moved")).unwrap();
+    old_client_staged(root, "moved in the working tree only");
+
+    // a clean filter turns the working tree's new client into the old one when staged:
+    // the file is stat-clean, yet its bytes are not the blob's
+    #[cfg(unix)]
+    {
+        let repo = committed(NEW_CLIENT);
+        let root = repo.path();
+        git(
+            root,
+            &[
+                "config",
+                "filter.old.clean",
+                r#"sed -e 's/"mysql2": "3.10.0"/"mysql": "2.18.1"/'"#,
+            ],
+        );
+        write(root, ".gitattributes", "package.json filter=old\n");
+        std::fs::remove_file(root.join("services/api/package.json")).unwrap();
+        write(root, "services/api/package.json", NEW_CLIENT);
+        git(root, &["add", "-A"]);
+        assert_eq!(
+            git(root, &["show", ":services/api/package.json"]),
+            OLD_CLIENT,
+            "the filter staged the old client"
+        );
+        assert_eq!(git(root, &["diff-files", "--name-only"]), "", "stat-clean");
+        old_client_staged(root, "a clean filter");
+    }
+}
+
+/// A staged rename: the new path is staged and read (from the working tree, which holds
+/// the same bytes); the old one is gone from the index and not scanned.
+#[test]
+fn staged_rename_is_read_under_its_new_path() {
+    if !have_git() {
+        return;
+    }
+    let repo = committed(OLD_CLIENT);
+    let root = repo.path();
+    git(root, &["mv", "services/api", "services/orders"]);
+    let o = run(root, &["check", "--staged", "--format", "short"], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with(&format!("services/orders/{AT}")), "{out}");
+    assert!(!out.contains("services/api/"), "{out}");
+}
+
+/// Objects in a pack (after `git gc`) read as loose ones do, from the working tree or
+/// through git.
+#[test]
+fn staged_reads_packed_objects() {
+    if !have_git() {
+        return;
+    }
+    let repo = committed(NEW_CLIENT);
+    let root = repo.path();
+    write(root, "services/api/package.json", OLD_CLIENT);
+    write(root, "services/web/package.json", OLD_CLIENT);
+    git(root, &["add", "-A"]);
+    // the API's working copy differs from its (packed) staged blob; the web one matches
+    write(root, "services/api/package.json", NEW_CLIENT);
+    git(root, &["gc", "-q"]);
+    let loose = git(root, &["count-objects", "-v"]);
+    assert!(loose.lines().any(|l| l == "count: 0"), "{loose}");
+    let o = run(root, &["check", "--staged", "--format", "short"], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains(&format!("services/api/{AT}")), "{out}");
+    assert!(out.contains(&format!("services/web/{AT}")), "{out}");
+}
+
+/// Folders whose names hold a space or a newline: read from the working tree and
+/// through git alike, from the top and from a sub-folder, and the staged report names
+/// the same files as the working tree's.
+#[test]
+fn staged_paths_with_spaces_and_newlines() {
+    if !have_git() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    write(root, "docker-compose.yml", COMPOSE);
+    let odd = if cfg!(unix) {
+        "svc one/new\nline"
+    } else {
+        "svc one/two words"
+    };
+    write(root, &format!("services/{odd}/package.json"), OLD_CLIENT);
+    write(root, "services/plain/package.json", OLD_CLIENT);
+    git(root, &["add", "-A"]);
+    let both = |root: &Path, args: &[&str]| {
+        let staged = run(root, &[&["check", "--staged"], args].concat(), &[]);
+        let disk = run(root, &[&["check"], args].concat(), &[]);
+        (staged, disk)
+    };
+    let (top, disk) = both(root, &["--format", "json"]);
+    assert_eq!(top.status.code(), Some(1), "{}", stderr(&top));
+    assert_eq!(stdout(&top), stdout(&disk));
+    let escaped = serde_json::to_string(odd).unwrap();
+    assert!(
+        stdout(&top).contains(escaped.trim_matches('"')),
+        "{}",
+        stdout(&top)
+    );
+    let (sub, disk) = both(&root.join("services"), &["--format", "json"]);
+    assert_eq!(sub.status.code(), Some(1), "{}", stderr(&sub));
+    assert_eq!(stdout(&sub), stdout(&disk));
+    // changed after staging: through git, under the same name, the same report
+    write(root, &format!("services/{odd}/package.json"), NEW_CLIENT);
+    let o = run(root, &["check", "--staged", "--format", "json"], &[]);
+    assert_eq!(stdout(&o), stdout(&top));
+}
+
+/// A single staged file as the root: only it is scanned from the index.
+#[test]
+fn staged_single_file_root() {
+    if !have_git() {
+        return;
+    }
+    let repo = committed(NEW_CLIENT);
+    let root = repo.path();
+    write(root, "services/api/package.json", OLD_CLIENT);
+    git(root, &["add", "services/api/package.json"]);
+    write(root, "services/api/package.json", NEW_CLIENT);
+    let o = run(
+        root,
+        &[
+            "check",
+            "--staged",
+            "--format",
+            "short",
+            "services/api/package.json",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains(AT), "{}", stdout(&o));
+}
+
 /// `skew graph PATH` under discovery draws the part of the root under PATH (the whole
 /// root is still scanned and checked): its components, and the servers outside PATH its
 /// clients are paired with, as `skew check PATH` reports those pairs; a sibling's
