@@ -347,6 +347,8 @@ pub struct Context<'a> {
     /// once, so a rule looks up its clients instead of scanning every component for
     /// every server (big monorepos are many servers times many components).
     named: std::collections::HashMap<(Ecosystem, String), Vec<usize>>,
+    /// The deployment topology of `components` and `units`, built when first asked.
+    topology: std::sync::OnceLock<crate::plan::topology::Topology>,
 }
 
 /// A name key that every way kinds compare names agrees with: equal for names that are
@@ -496,6 +498,7 @@ impl<'a> Context<'a> {
             environment_names: scenario.environment_names.clone(),
             ranks: scenario.ranks.clone(),
             named,
+            topology: std::sync::OnceLock::new(),
         }
     }
 
@@ -522,7 +525,23 @@ impl<'a> Context<'a> {
     /// Pair clients with servers through the deployment topology these facts describe.
     pub fn with_units(mut self, units: &'a [UnitFact]) -> Self {
         self.units = units;
+        self.topology = std::sync::OnceLock::new();
         self
+    }
+
+    /// The deployment units of the components and which servers each client reaches
+    /// ([`crate::plan::topology`]).
+    pub fn topology(&self) -> &crate::plan::topology::Topology {
+        self.topology.get_or_init(|| {
+            crate::plan::topology::Topology::build(&self.components, &self.sources, self.units)
+        })
+    }
+
+    /// Index `clients` (component indices) by where they are, for
+    /// [`ReachIndex::of`](crate::plan::topology::ReachIndex::of): the ones a server may
+    /// reach, found without testing every pair.
+    pub fn reach_index(&self, clients: &[usize]) -> crate::plan::topology::ReachIndex<'_> {
+        crate::plan::topology::ReachIndex::new(self, clients)
     }
 
     /// Can `a` and `b` talk? Yes unless both are pinned to environments and share none.

@@ -25,7 +25,9 @@ pub(super) fn evaluate(
     // once per rule (on the first server that needs it), not once per (server, client)
     // pair, so a repository of N services each running its own server costs N client
     // judgements here, not N² (issue #13: own-200 made 80,200 verdicts, now 400)
-    let mut judged: Option<Vec<(usize, &ClientRequirement, Verdict)>> = None;
+    // and only the clients that may reach a server are paired with it (the topology's
+    // index), so N services each with their own server make N pairs, not N²
+    let mut judged = None;
     for (inst, _) in cx.known_instances_of(&rule.product) {
         let Some(server_verdict) = inst.verdict(server) else {
             continue;
@@ -33,8 +35,14 @@ pub(super) fn evaluate(
         if server_verdict == Verdict::Never {
             continue;
         }
-        let judged = judged.get_or_insert_with(|| judge_clients(cx, clients));
-        for (ci, req, client_verdict) in judged.iter() {
+        let (judged, reach) = judged.get_or_insert_with(|| {
+            let judged = judge_clients(cx, clients);
+            let indices: Vec<usize> = judged.iter().map(|j| j.0).collect();
+            let reach = cx.reach_index(&indices);
+            (judged, reach)
+        });
+        for pos in reach.of(cx, inst.index) {
+            let (ci, req, client_verdict) = &judged[pos];
             let (ci, req) = (*ci, *req);
             let outcome = match (&server_verdict, client_verdict) {
                 (_, Verdict::Always) => Outcome::Ok,

@@ -14,7 +14,7 @@ use super::{
 use crate::component::{Component, Ecosystem};
 use crate::diagnostic::Finding;
 use crate::rule::{ClientRef, Rule};
-use crate::version::{Scheme, verdict};
+use crate::version::{Scheme, VersionSet, verdict};
 
 pub(super) fn evaluate(
     cx: &Context<'_>,
@@ -23,22 +23,35 @@ pub(super) fn evaluate(
     clients: &[ClientRef],
     out: &mut Vec<Evaluation>,
 ) {
+    // the clients, their rule entry and versions, found once per rule; each server is
+    // paired only with the ones that may reach it (the topology's index)
+    let mut matched = None;
     for (inst, versions) in cx.known_instances_of(&rule.product) {
         let Some(major) = single_major(versions, Scheme::Dotted) else {
             continue;
         };
-        for ci in cx.candidates(clients.iter().map(|r| (r.ecosystem, r.name.as_str()))) {
+        let (matched, reach) = matched.get_or_insert_with(|| {
+            let matched: Vec<(usize, &ClientRef, VersionSet)> = cx
+                .candidates(clients.iter().map(|r| (r.ecosystem, r.name.as_str())))
+                .into_iter()
+                .filter_map(|ci| {
+                    let c = &cx.components[ci];
+                    let client = clients.iter().find(|r| r.matches(c))?;
+                    Some((ci, client, client_versions(c).ok()?))
+                })
+                .collect();
+            let indices: Vec<usize> = matched.iter().map(|m| m.0).collect();
+            let reach = cx.reach_index(&indices);
+            (matched, reach)
+        });
+        for pos in reach.of(cx, inst.index) {
+            let (ci, client, set) = &matched[pos];
+            let (ci, client) = (*ci, *client);
             let c = &cx.components[ci];
-            let Some(client) = clients.iter().find(|r| r.matches(c)) else {
-                continue;
-            };
-            let Ok(set) = client_versions(c) else {
-                continue;
-            };
             let Ok(same) = major_line(Scheme::of(c.ecosystem), major) else {
                 continue;
             };
-            let outcome = Outcome::within(&verdict(&set, &same));
+            let outcome = Outcome::within(&verdict(set, &same));
             out.push(Evaluation::new(ci, inst.index, rule_index, outcome, || {
                 let mut f = finding(rule, client, c, inst, major, outcome);
                 super::apply_mitigations(rule, inst, &mut f);

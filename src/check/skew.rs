@@ -85,8 +85,16 @@ pub(super) fn evaluate(
     } else {
         format!("up to {max_skew} older, {max_newer} newer")
     };
+    let candidates = cx.candidates(clients.iter().map(|r| (r.ecosystem, r.name.as_str())));
+    // each server is paired only with the clients that may reach it (the topology's
+    // index); an assumed server (no instance) with every client
+    let reach = cx.reach_index(&candidates);
     for t in &targets {
-        for ci in cx.candidates(clients.iter().map(|r| (r.ecosystem, r.name.as_str()))) {
+        let near = match t.inst {
+            Some(inst) => reach.of(cx, inst.index),
+            None => (0..candidates.len()).collect(),
+        };
+        for ci in near.into_iter().map(|pos| candidates[pos]) {
             let c = &cx.components[ci];
             let Some(client) = clients.iter().find(|r| r.matches(c)) else {
                 continue;

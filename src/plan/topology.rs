@@ -166,6 +166,7 @@ impl Topology {
             }
         }
         let mut by_file: HashMap<FileId, Vec<Home>> = HashMap::new();
+        let places = Places::new(&units);
         let mut homes = Vec::with_capacity(components.len());
         let mut claimed = vec![false; units.len()];
         for c in components {
@@ -228,7 +229,7 @@ impl Topology {
                     .collect(),
                 None => by_file
                     .entry(file)
-                    .or_insert_with(|| file_homes(&units, sources.get(file).path))
+                    .or_insert_with(|| places.file_homes(sources.get(file).path))
                     .clone(),
             };
             for home in &h {
@@ -254,80 +255,145 @@ impl Topology {
         client: usize,
         server: usize,
     ) -> Option<Option<Reason>> {
+        let how = self.reach(components, sources, client, server)?;
+        Some(self.reason(how, components, sources, client, server))
+    }
+
+    /// May `client` reach `server`, and by which clause: the decision alone, with no
+    /// text (most pairs are ok and their reason is never shown, [`Topology::reason`]
+    /// writes it for the pairs that have a finding).
+    fn reach(
+        &self,
+        components: &[&Component],
+        sources: &SourceView<'_>,
+        client: usize,
+        server: usize,
+    ) -> Option<Reach> {
         if client == server {
-            return Some(None);
+            return Some(Reach::Itself);
         }
         let (c, s) = (&components[client], &components[server]);
-        let (cpath, spath) = (
-            &sources.get(c.span.file).path,
-            &sources.get(s.span.file).path,
-        );
-        if s.ecosystem == Ecosystem::Managed && s.name.eq_ignore_ascii_case("kubernetes") {
-            return Some(Some(Reason {
-                span: s.span,
-                message: format!(
-                    "`{spath}` declares a Kubernetes cluster: manifests anywhere in the repository are deployed to one"
-                ),
-            }));
+        if is_cluster(s) {
+            return Some(Reach::Cluster);
         }
         let (hc, hs) = (&self.homes[client], &self.homes[server]);
         if hs.is_empty() {
-            return crate::check::runtime_in_scope(spath, cpath).then(|| {
-                Some(Reason {
-                    span: s.span,
-                    message: format!(
-                        "`{spath}` is in no deployment unit and applies to its folder and every folder below it, `{cpath}` among them"
-                    ),
-                })
-            });
+            let (cpath, spath) = (sources.get(c.span.file).path, sources.get(s.span.file).path);
+            return crate::check::runtime_in_scope(spath, cpath).then_some(Reach::Scope);
         }
+        let cdir = dir_of(sources.get(c.span.file).path);
         for h_s in hs {
             for h_c in hc {
-                if let Some(r) = self.same_unit(sources, cpath, h_c, h_s) {
-                    return Some(Some(r));
+                if self.same_unit(h_c, h_s) {
+                    return Some(Reach::SameUnit(*h_c, *h_s));
                 }
             }
             let unit = &self.units[h_s.unit];
-            if is_within(dir_of(cpath), &unit.dir) && hc.iter().all(|h| h.unit != h_s.unit) {
-                return Some(Some(Reason {
-                    span: sources.get(unit.file).span(0, 0),
-                    message: format!(
-                        "the {} of `{}` encloses `{cpath}`",
-                        unit.kind.as_str(),
-                        display_dir(&unit.dir)
-                    ),
-                }));
+            if is_within(cdir, &unit.dir) && hc.iter().all(|h| h.unit != h_s.unit) {
+                return Some(Reach::Encloses(h_s.unit));
             }
         }
         if hc.is_empty() {
             for h_s in hs {
                 if !self.claimed[h_s.unit] {
-                    let unit = &self.units[h_s.unit];
-                    return Some(Some(Reason {
-                        span: sources.get(unit.file).span(0, 0),
-                        message: format!(
-                            "`{cpath}` is in no deployment unit, and the {} of `{}` builds no code of its own: it serves the repository",
-                            unit.kind.as_str(),
-                            display_dir(&unit.dir)
-                        ),
-                    }));
+                    return Some(Reach::Serves(h_s.unit));
                 }
             }
         }
         None
     }
 
-    /// Both in one unit: may they talk, and why.
-    fn same_unit(
+    /// The sentence (and span) that says why `client` reaches `server` by `how`.
+    fn reason(
+        &self,
+        how: Reach,
+        components: &[&Component],
+        sources: &SourceView<'_>,
+        client: usize,
+        server: usize,
+    ) -> Option<Reason> {
+        let (c, s) = (&components[client], &components[server]);
+        let (cpath, spath) = (
+            &sources.get(c.span.file).path,
+            &sources.get(s.span.file).path,
+        );
+        let unit_reason = |ui: usize, message: String| Reason {
+            span: sources.get(self.units[ui].file).span(0, 0),
+            message,
+        };
+        match how {
+            Reach::Itself => None,
+            Reach::Cluster => Some(Reason {
+                span: s.span,
+                message: format!(
+                    "`{spath}` declares a Kubernetes cluster: manifests anywhere in the repository are deployed to one"
+                ),
+            }),
+            Reach::Scope => Some(Reason {
+                span: s.span,
+                message: format!(
+                    "`{spath}` is in no deployment unit and applies to its folder and every folder below it, `{cpath}` among them"
+                ),
+            }),
+            Reach::SameUnit(h_c, h_s) => Some(self.same_unit_reason(sources, cpath, &h_c, &h_s)),
+            Reach::Encloses(ui) => {
+                let unit = &self.units[ui];
+                Some(unit_reason(
+                    ui,
+                    format!(
+                        "the {} of `{}` encloses `{cpath}`",
+                        unit.kind.as_str(),
+                        display_dir(&unit.dir)
+                    ),
+                ))
+            }
+            Reach::Serves(ui) => {
+                let unit = &self.units[ui];
+                Some(unit_reason(
+                    ui,
+                    format!(
+                        "`{cpath}` is in no deployment unit, and the {} of `{}` builds no code of its own: it serves the repository",
+                        unit.kind.as_str(),
+                        display_dir(&unit.dir)
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// Both in one unit: may they talk? In one unit, a client outside every service
+    /// reaches all of it; a service's code reaches what its service runs, and what it
+    /// names (`depends_on`, hosts of its connection strings) when it names any.
+    fn same_unit(&self, h_c: &Home, h_s: &Home) -> bool {
+        if h_c.unit != h_s.unit {
+            return false;
+        }
+        let unit = &self.units[h_c.unit];
+        let Some(ci) = h_c.service else {
+            return true;
+        };
+        if h_s.service == Some(ci) {
+            return true;
+        }
+        let svc = &unit.services[ci];
+        let mut names = named_services(unit, svc).peekable();
+        if names.peek().is_none() {
+            return true;
+        }
+        let Some(name) = h_s.service.map(|i| unit.services[i].fact.name.as_str()) else {
+            return false;
+        };
+        names.any(|(n, _)| n == name)
+    }
+
+    /// Why two components of one unit talk ([`Topology::same_unit`] said they do).
+    fn same_unit_reason(
         &self,
         sources: &SourceView<'_>,
         cpath: &str,
         h_c: &Home,
         h_s: &Home,
-    ) -> Option<Reason> {
-        if h_c.unit != h_s.unit {
-            return None;
-        }
+    ) -> Reason {
         let unit = &self.units[h_c.unit];
         let server_name = h_s.service.map(|i| unit.services[i].fact.name.as_str());
         let Some(ci) = h_c.service else {
@@ -338,14 +404,14 @@ impl Topology {
             let span = h_s.service.map_or(sources.get(unit.file).span(0, 0), |i| {
                 unit.services[i].fact.span
             });
-            return Some(Reason {
+            return Reason {
                 span,
                 message: format!(
                     "`{cpath}` is in the {} of `{}`{what}",
                     unit.kind.as_str(),
                     display_dir(&unit.dir)
                 ),
-            });
+            };
         };
         let svc = &unit.services[ci];
         let compose = &sources.get(svc.file).path;
@@ -358,43 +424,35 @@ impl Topology {
             _ => format!("`{cpath}` is service `{}` in `{compose}`", svc.fact.name),
         };
         if h_s.service == Some(ci) {
-            return Some(Reason {
+            return Reason {
                 span: svc
                     .context
                     .as_ref()
                     .map_or(svc.fact.span, |_| context_span(svc)),
                 message: format!("{built}, which runs it"),
-            });
+            };
         }
-        let names: Vec<&(String, Span)> = svc
-            .fact
-            .depends_on
-            .iter()
-            .chain(
-                svc.fact
-                    .hosts
-                    .iter()
-                    .filter(|(h, _)| unit.services.iter().any(|o| &o.fact.name == h)),
-            )
-            .collect();
-        if names.is_empty() {
+        let named = server_name.and_then(|name| {
+            named_services(unit, svc)
+                .find(|(n, _)| *n == name)
+                .map(|(_, span)| (name, span))
+        });
+        let Some((name, span)) = named else {
             let runs = server_name.map_or(String::new(), |n| format!(", whose project runs `{n}`"));
-            return Some(Reason {
+            return Reason {
                 span: context_span(svc),
                 message: format!("{built}{runs}"),
-            });
-        }
-        let name = server_name?;
-        let (_, span) = names.iter().find(|(n, _)| n == name)?;
+            };
+        };
         let how = if svc.fact.depends_on.iter().any(|(n, _)| n == name) {
             "depends on"
         } else {
             "connects to"
         };
-        Some(Reason {
-            span: *span,
+        Reason {
+            span,
             message: format!("{built}, which {how} `{name}`"),
-        })
+        }
     }
 
     /// The deployment unit a component belongs to, for `skew graph`: `compose project
@@ -570,59 +628,123 @@ fn add_compose_units(units: &mut Vec<Unit>, sources: &SourceView<'_>, facts: &[U
     }
 }
 
-/// Where a file not declared by a unit belongs: the service whose Dockerfile it is, else
-/// the innermost build context holding it, else the innermost unit folder enclosing it.
-fn file_homes(units: &[Unit], path: &str) -> Vec<Home> {
-    // servers declared in `skew.toml` belong to its environments, not to a unit
-    if path == "skew.toml" || path.ends_with("/skew.toml") {
-        return Vec::new();
-    }
-    let dir = dir_of(path);
-    let mut best: Vec<Home> = Vec::new();
-    let mut best_len = None;
-    for (ui, u) in units.iter().enumerate() {
-        for (si, s) in u.services.iter().enumerate() {
-            let len = if s.dockerfile.as_deref() == Some(path) {
-                usize::MAX
-            } else {
-                match &s.context {
-                    Some(ctx) if is_within(dir, ctx) => ctx.len(),
-                    _ => continue,
+/// How a client reaches a server: the clause of [`Topology::reaches`] that holds.
+#[derive(Debug, Clone, Copy)]
+enum Reach {
+    /// A component paired with itself.
+    Itself,
+    /// The server is a Kubernetes cluster.
+    Cluster,
+    /// The server is in no unit and its folder encloses the client's.
+    Scope,
+    /// Both are in one unit (the client's home, the server's home).
+    SameUnit(Home, Home),
+    /// The server's unit (this one) encloses the client's folder.
+    Encloses(usize),
+    /// The client is in no unit; the server's unit (this one) holds no code of its own.
+    Serves(usize),
+}
+
+/// A Kubernetes cluster: every manifest in the repository is deployed to one.
+fn is_cluster(s: &Component) -> bool {
+    s.ecosystem == Ecosystem::Managed && s.name.eq_ignore_ascii_case("kubernetes")
+}
+
+/// The services a service's code names: its `depends_on`, then the hosts of its
+/// connection strings that are services of the unit; each with the span naming it.
+fn named_services<'u>(unit: &'u Unit, svc: &'u Service) -> impl Iterator<Item = (&'u str, Span)> {
+    svc.fact
+        .depends_on
+        .iter()
+        .chain(
+            svc.fact
+                .hosts
+                .iter()
+                .filter(|(h, _)| unit.services.iter().any(|o| &o.fact.name == h)),
+        )
+        .map(|(n, span)| (n.as_str(), *span))
+}
+
+/// The units' folders, the services' build contexts and Dockerfiles by path, so that a
+/// file's home is found by walking up its folders, not by testing every service of every
+/// unit (a repository of N compose projects has N × files of those tests otherwise).
+struct Places<'u> {
+    /// Services by the Dockerfile path they name, in (unit, service) order.
+    dockerfiles: HashMap<&'u str, Vec<(usize, usize)>>,
+    /// Services by build context, in (unit, service) order.
+    contexts: HashMap<&'u str, Vec<(usize, usize)>>,
+    /// Units by folder, in unit order.
+    dirs: HashMap<&'u str, Vec<usize>>,
+}
+
+impl<'u> Places<'u> {
+    fn new(units: &'u [Unit]) -> Self {
+        let mut places = Places {
+            dockerfiles: HashMap::new(),
+            contexts: HashMap::new(),
+            dirs: HashMap::new(),
+        };
+        for (ui, u) in units.iter().enumerate() {
+            places.dirs.entry(&u.dir).or_default().push(ui);
+            for (si, s) in u.services.iter().enumerate() {
+                if let Some(d) = &s.dockerfile {
+                    places.dockerfiles.entry(d).or_default().push((ui, si));
                 }
-            };
-            let home = Home {
-                unit: ui,
-                service: Some(si),
-                via: Via::Build,
-            };
-            match best_len {
-                Some(l) if l > len => {}
-                Some(l) if l == len => best.push(home),
-                _ => {
-                    best = vec![home];
-                    best_len = Some(len);
+                if let Some(c) = &s.context {
+                    places.contexts.entry(c).or_default().push((ui, si));
                 }
             }
         }
+        places
     }
-    if !best.is_empty() {
-        return best;
+
+    /// Where a file not declared by a unit belongs: the services whose Dockerfile it is,
+    /// else the services of the innermost build context holding it, else the innermost
+    /// unit folders enclosing it.
+    fn file_homes(&self, path: &str) -> Vec<Home> {
+        // servers declared in `skew.toml` belong to its environments, not to a unit
+        if path == "skew.toml" || path.ends_with("/skew.toml") {
+            return Vec::new();
+        }
+        let build = |list: &Vec<(usize, usize)>| {
+            list.iter()
+                .map(|&(unit, service)| Home {
+                    unit,
+                    service: Some(service),
+                    via: Via::Build,
+                })
+                .collect()
+        };
+        if let Some(list) = self.dockerfiles.get(path) {
+            return build(list);
+        }
+        let dir = dir_of(path);
+        if let Some(list) = ancestors(dir).find_map(|d| self.contexts.get(d)) {
+            return build(list);
+        }
+        ancestors(dir)
+            .find_map(|d| self.dirs.get(d))
+            .map(|list| {
+                list.iter()
+                    .map(|&unit| Home {
+                        unit,
+                        service: None,
+                        via: Via::Folder,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
-    let innermost = units
-        .iter()
-        .filter(|u| is_within(dir, &u.dir))
-        .map(|u| u.dir.len())
-        .max();
-    units
-        .iter()
-        .enumerate()
-        .filter(|(_, u)| Some(u.dir.len()) == innermost && is_within(dir, &u.dir))
-        .map(|(ui, _)| Home {
-            unit: ui,
-            service: None,
-            via: Via::Folder,
-        })
-        .collect()
+}
+
+/// `dir`, then each folder enclosing it, innermost first, ending with the root `""`.
+fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(dir);
+    std::iter::from_fn(move || {
+        let d = next?;
+        next = (!d.is_empty()).then(|| dir_of(d));
+        Some(d)
+    })
 }
 
 /// The span that shows a service's build context (its `build:` value).
@@ -653,11 +775,148 @@ fn display_dir(dir: &str) -> &str {
     if dir.is_empty() { "." } else { dir }
 }
 
+/// A list of clients indexed by where they are (folder, units, environments), so that
+/// the clients a server may reach are found without testing every (server, client)
+/// pair: a repository of N services each running its own server asks N small
+/// questions, not N² (issue #13). Built once per rule by [`Context::reach_index`].
+///
+/// [`ReachIndex::of`] over-approximates [`Topology::reaches`]: it keeps every client the
+/// server reaches (and perhaps some it does not); `pair` still decides each pair.
+///
+/// [`Context::reach_index`]: crate::check::Context::reach_index
+#[derive(Debug)]
+pub struct ReachIndex<'a> {
+    len: usize,
+    /// (folder of the client's file, position), sorted.
+    by_dir: Vec<(&'a str, usize)>,
+    /// Positions of the clients with a home in each unit.
+    by_unit: HashMap<usize, Vec<usize>>,
+    /// Positions of the clients in no unit.
+    homeless: Vec<usize>,
+    /// Positions of the clients `skew.toml` pins to environments.
+    pinned: Vec<usize>,
+    /// Position of each client component, when the server is one of them.
+    position: HashMap<usize, usize>,
+}
+
+impl<'a> ReachIndex<'a> {
+    /// Index `clients` (component indices) of `cx`.
+    pub fn new(cx: &'a crate::check::Context<'_>, clients: &[usize]) -> Self {
+        let topology = cx.topology();
+        let mut index = ReachIndex {
+            len: clients.len(),
+            by_dir: Vec::with_capacity(clients.len()),
+            by_unit: HashMap::new(),
+            homeless: Vec::new(),
+            pinned: Vec::new(),
+            position: HashMap::with_capacity(clients.len()),
+        };
+        for (pos, &ci) in clients.iter().enumerate() {
+            let c = cx.components[ci];
+            index
+                .by_dir
+                .push((dir_of(cx.sources.get(c.span.file).path), pos));
+            let homes = &topology.homes[ci];
+            if homes.is_empty() {
+                index.homeless.push(pos);
+            }
+            for h in homes {
+                let list = index.by_unit.entry(h.unit).or_default();
+                if list.last() != Some(&pos) {
+                    list.push(pos);
+                }
+            }
+            if !cx.environments[ci].is_empty() {
+                index.pinned.push(pos);
+            }
+            index.position.insert(ci, pos);
+        }
+        index.by_dir.sort_unstable();
+        index
+    }
+
+    /// The positions, ascending and each once, of the indexed clients that may reach
+    /// component `server` of `cx`: every one [`Topology::reaches`] lets through, or
+    /// `skew.toml` puts in one environment with it.
+    pub fn of(&self, cx: &crate::check::Context<'_>, server: usize) -> Vec<usize> {
+        let topology = cx.topology();
+        let all = || (0..self.len).collect();
+        let s = cx.components[server];
+        if is_cluster(s) {
+            return all();
+        }
+        let mut out = Vec::new();
+        if let Some(&pos) = self.position.get(&server) {
+            out.push(pos);
+        }
+        if !cx.environments[server].is_empty() {
+            out.extend_from_slice(&self.pinned);
+        }
+        let homes = &topology.homes[server];
+        if homes.is_empty() {
+            // a file in no unit applies to its folder and below; CI configuration to all
+            let spath = cx.sources.get(s.span.file).path;
+            if crate::check::runtime_in_scope(spath, "") {
+                return all();
+            }
+            self.below(dir_of(spath), &mut out);
+        }
+        for h in homes {
+            let unit = &topology.units[h.unit];
+            if unit.dir.is_empty() {
+                return all();
+            }
+            if let Some(list) = self.by_unit.get(&h.unit) {
+                out.extend_from_slice(list);
+            }
+            self.below(&unit.dir, &mut out);
+            if !topology.claimed[h.unit] {
+                out.extend_from_slice(&self.homeless);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        // the index keeps every pair the topology lets through (debug builds, so every
+        // test): a client it dropped would be a pair never judged
+        #[cfg(debug_assertions)]
+        for (&ci, &pos) in &self.position {
+            let kept = topology
+                .reach(&cx.components, &cx.sources, ci, server)
+                .is_some()
+                || cx.declared_together(ci, server).is_some();
+            debug_assert!(
+                !kept || out.binary_search(&pos).is_ok(),
+                "the reach index dropped client {ci} of server {server}"
+            );
+        }
+        out
+    }
+
+    /// Push the positions of the clients whose folder is `dir` or below it.
+    fn below(&self, dir: &str, out: &mut Vec<usize>) {
+        let start = self.by_dir.partition_point(|(d, _)| *d < dir);
+        out.extend(
+            self.by_dir[start..]
+                .iter()
+                .take_while(|(d, _)| *d == dir)
+                .map(|(_, p)| *p),
+        );
+        let under = format!("{dir}/");
+        let start = self.by_dir.partition_point(|(d, _)| *d < under.as_str());
+        out.extend(
+            self.by_dir[start..]
+                .iter()
+                .take_while(|(d, _)| d.starts_with(&under))
+                .map(|(_, p)| *p),
+        );
+    }
+}
+
 /// Keep the evaluations whose client reaches its server, and give each finding the
 /// reason it was paired (a related label). Without topology facts and without units
 /// nothing changes; `skew.toml` environments that hold both override the topology.
 pub fn pair(cx: &crate::check::Context<'_>, evaluations: &mut Vec<crate::check::Evaluation>) {
-    let topology = Topology::build(&cx.components, &cx.sources, cx.units);
+    let topology = cx.topology();
     evaluations.retain_mut(|e| {
         if let Some(env) = cx.declared_together(e.client, e.server) {
             if let Some(f) = e.finding.as_mut() {
@@ -669,15 +928,16 @@ pub fn pair(cx: &crate::check::Context<'_>, evaluations: &mut Vec<crate::check::
             }
             return true;
         }
-        match topology.reaches(&cx.components, &cx.sources, e.client, e.server) {
-            None => false,
-            Some(reason) => {
-                if let (Some(r), Some(f)) = (reason, e.finding.as_mut()) {
-                    f.related.push(r.label());
-                }
-                true
-            }
+        let Some(how) = topology.reach(&cx.components, &cx.sources, e.client, e.server) else {
+            return false;
+        };
+        // the sentence is written only for a finding: an ok pair shows no reason
+        if let Some(f) = e.finding.as_mut()
+            && let Some(r) = topology.reason(how, &cx.components, &cx.sources, e.client, e.server)
+        {
+            f.related.push(r.label());
         }
+        true
     });
 }
 
@@ -725,6 +985,82 @@ mod tests {
     }
 
     const REQS: &str = "PyMySQL==0.8.1\n";
+
+    /// The reach index finds exactly the clients the pairwise test lets through, on a
+    /// tree with every clause: sibling projects, a root project, a project with no code,
+    /// build contexts, a folder unit, files in no unit and CI configuration.
+    #[test]
+    fn reach_index_finds_what_the_pairwise_test_finds() {
+        let mut files: Vec<(String, String)> = Vec::new();
+        for i in 0..6 {
+            files.push((
+                format!("svc{i}/compose.yaml"),
+                format!(
+                    "services:\n  app:\n    build: ./app\n    depends_on: [db]\n  db:\n    image: mysql:8.0.{i}\n  cache:\n    image: redis:7.{i}\n"
+                ),
+            ));
+            files.push((format!("svc{i}/app/requirements.txt"), REQS.into()));
+            files.push((format!("svc{i}/tools/requirements.txt"), REQS.into()));
+            files.push((format!("svc{i}0/requirements.txt"), REQS.into()));
+        }
+        files.push((
+            "compose.yaml".into(),
+            "services:\n  pg:\n    image: postgres:16\n".into(),
+        ));
+        files.push((
+            "infra/compose.yaml".into(),
+            "services:\n  db:\n    image: mysql:5.7\n".into(),
+        ));
+        files.push(("requirements.txt".into(), REQS.into()));
+        files.push(("lib/.nvmrc".into(), "20\n".into()));
+        files.push(("lib/x/requirements.txt".into(), REQS.into()));
+        files.push((
+            ".github/workflows/ci.yml".into(),
+            "jobs:\n  t:\n    runs-on: x\n    services:\n      db:\n        image: mysql:8.4\n"
+                .into(),
+        ));
+        let inv = scan_texts(std::path::Path::new("."), files);
+        let rules = crate::rule::RuleSet::default();
+        let cx = crate::check::Context::new(&inv.components, &rules, inv.sources.view())
+            .with_units(&inv.units);
+        let clients: Vec<usize> = (0..cx.components.len()).collect();
+        let index = cx.reach_index(&clients);
+        let topology = cx.topology();
+        let (mut reached, mut asked) = (0, 0);
+        let servers = (0..cx.components.len())
+            .filter(|&s| cx.components[s].kind == crate::component::ComponentKind::Server);
+        let mut count = 0;
+        for server in servers {
+            count += 1;
+            let exact: Vec<usize> = clients
+                .iter()
+                .copied()
+                .filter(|&ci| {
+                    topology
+                        .reaches(&cx.components, &cx.sources, ci, server)
+                        .is_some()
+                })
+                .collect();
+            let found = index.of(&cx, server);
+            // every pair the topology lets through, and a few it does not (a service
+            // that names its servers, beside one it does not name)
+            let missed: Vec<&usize> = exact.iter().filter(|c| !found.contains(c)).collect();
+            assert!(missed.is_empty(), "server {server}: missed {missed:?}");
+            reached += exact.len();
+            asked += found.len();
+        }
+        // the tree is not trivial (many pairs), and the index asks about far fewer
+        // pairs than every one, and not many more than the ones that reach
+        let n = cx.components.len();
+        assert!(
+            count > 10 && reached > n,
+            "{reached} pairs, {count} servers"
+        );
+        assert!(
+            asked < count * n / 2 && asked < reached * 2,
+            "{asked} asked, {reached} reach, {count} servers × {n} components"
+        );
+    }
 
     #[test]
     fn sibling_units_never_pair_enclosing_ones_do() {
