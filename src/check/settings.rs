@@ -168,7 +168,7 @@ fn option_name(s: &str) -> String {
     s.split('=').next().unwrap_or(s).replace('_', "-")
 }
 
-fn matches(m: &SettingMatch, s: &Setting) -> bool {
+pub(super) fn matches(m: &SettingMatch, s: &Setting) -> bool {
     match m {
         SettingMatch::Env {
             name,
@@ -193,6 +193,11 @@ fn matches(m: &SettingMatch, s: &Setting) -> bool {
                     Some(_) => value_ok(&s.value, value.as_deref(), ignore),
                 }
         }
+        SettingMatch::UrlParam {
+            schemes,
+            param,
+            unless,
+        } => url_param(&s.value, schemes, param, unless).is_some(),
         SettingMatch::UrlUser {
             schemes,
             ignore,
@@ -204,6 +209,109 @@ fn matches(m: &SettingMatch, s: &Setting) -> bool {
                 && no_query.as_ref().is_none_or(|q| !sets_query(&s.value, q))
         }
     }
+}
+
+/// A parameter of a connection URL's query, where it is written in the setting's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct UrlParam {
+    /// Byte range of `param=value` within the setting's value.
+    pub start: usize,
+    pub end: usize,
+    /// `param=value` as written.
+    pub written: String,
+    /// The value, percent-decoded as the driver reads it (`TLSv1%2CTLSv1.1` is
+    /// `TLSv1,TLSv1.1`).
+    pub value: String,
+}
+
+/// The last `param=value` of the query of `url` (a URL of one of `schemes`), unless the
+/// query's last value of a parameter of `unless` is that pair's value (ignoring ASCII
+/// case): Connector/J reads the query into a map, so a later pair overrides an earlier
+/// one. `None` when the URL is of another scheme, does not set the parameter, or sets
+/// it empty.
+pub(super) fn url_param(
+    url: &str,
+    schemes: &[String],
+    param: &str,
+    unless: &[(String, String)],
+) -> Option<UrlParam> {
+    let (scheme, _) = url.split_once("://")?;
+    if !schemes
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(scheme.trim()))
+    {
+        return None;
+    }
+    let q_at = url.find('?')? + 1;
+    let query = url[q_at..].split('#').next().unwrap_or_default();
+    // every `key=value` pair with its offset in `url`
+    let mut pairs: Vec<(usize, &str)> = Vec::new();
+    let mut at = q_at;
+    for pair in query.split('&') {
+        pairs.push((at, pair));
+        at += pair.len() + 1;
+    }
+    let last = |key: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(_, p)| p.split_once('=').map_or(p.trim(), |(k, _)| k.trim()) == key)
+            .copied()
+    };
+    let off = unless.iter().any(|(k, v)| {
+        last(k).is_some_and(|(_, p)| {
+            p.split_once('=')
+                .is_some_and(|(_, got)| percent_decode(got.trim()).eq_ignore_ascii_case(v))
+        })
+    });
+    if off {
+        return None;
+    }
+    let (start, pair) = last(param)?;
+    let (_, raw) = pair.split_once('=')?;
+    let value = percent_decode(raw.trim());
+    if value.trim().is_empty() {
+        return None;
+    }
+    let written = pair.trim_end();
+    Some(UrlParam {
+        start,
+        end: start + written.len(),
+        written: written.to_string(),
+        value,
+    })
+}
+
+/// `%XX` escapes decoded (and `+` as a space, as `java.net.URLDecoder` reads a query);
+/// an escape that is not two hex digits, or bytes that are not UTF-8, stay as written.
+fn percent_decode(s: &str) -> String {
+    if !s.contains(['%', '+']) {
+        return s.to_string();
+    }
+    let b = s.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let escaped = (b[i] == b'%')
+            .then(|| Some(hex(*b.get(i + 1)?)? << 4 | hex(*b.get(i + 2)?)?))
+            .flatten();
+        match (b[i], escaped) {
+            (_, Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b'+', None) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (c, None) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 fn value_ok(actual: &str, want: Option<&str>, ignore: &[String]) -> bool {

@@ -356,7 +356,17 @@ fn service_facts(
         dockerfile,
         depends_on: named,
         hosts,
+        connections: connections(settings),
     }
+}
+
+/// The environment variables of `settings` whose value is a connection string.
+pub(crate) fn connections(settings: &[Setting]) -> Vec<Setting> {
+    settings
+        .iter()
+        .filter(|s| s.kind == SettingKind::Env && s.value.contains("://"))
+        .cloned()
+        .collect()
 }
 
 /// Host names an environment variable points at: every host of a connection string

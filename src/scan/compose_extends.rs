@@ -28,7 +28,7 @@ use std::collections::{HashMap, HashSet};
 use super::{Inventory, ReadExtra, dir_of, join_dir};
 use crate::component::{ComposeExtends, Ecosystem, Setting, SettingKind, UnitFact};
 use crate::diagnostic::{Code, Finding, Label, Subject, parse_error};
-use crate::extract::compose::{ServiceDef, env_hosts, is_compose_file, service_defs};
+use crate::extract::compose::{ServiceDef, connections, env_hosts, is_compose_file, service_defs};
 use crate::limits;
 use crate::source::{FileId, SourceFile, Span};
 
@@ -235,6 +235,7 @@ fn apply(inv: &mut Inventory, fact: &ComposeExtends, got: Inherited) {
             svc.hosts
                 .extend(env_hosts(&e.name, &e.value).into_iter().map(|h| (h, e.span)));
         }
+        svc.connections.extend(connections(&got.env));
         if let Some((ctx, span, dockerfile)) = &got.context {
             // the topology joins a context with the declaring file's folder
             svc.context = Some((relative_to(&dir, ctx), *span));
