@@ -17,13 +17,14 @@
 
 use super::removed_setting::{Removal, push_removal};
 use super::settings::{UrlParam, url_param};
-use super::{Context, Evaluation};
+use super::{Context, Evaluation, Instance};
 use crate::component::{Setting, SettingKind, UnitFact};
 use crate::diagnostic::Label;
 use crate::extract::compose::env_hosts;
 use crate::plan::topology::Topology;
 use crate::rule::{RemovedValue, Rule, SettingMatch};
 use crate::source::Span;
+use crate::version::VersionSet;
 
 pub(super) fn evaluate(
     cx: &Context<'_>,
@@ -101,7 +102,9 @@ fn client_urls(
         return;
     }
     let topology = Topology::build(&cx.components, &cx.sources, cx.units);
-    let mut seen: Vec<(Span, usize)> = Vec::new();
+    // every (URL, server) pair, in file order: the graph keeps one finding per server
+    // and rule, so the pairs of one server become one finding that points at each
+    let mut hits: Vec<Hit<'_, '_>> = Vec::new();
     for (ui, unit) in topology.units.iter().enumerate() {
         for svc in &unit.services {
             for conn in &svc.fact.connections {
@@ -121,13 +124,12 @@ fn client_urls(
                         continue;
                     };
                     let hosts = env_hosts(&conn.name, &conn.value);
-                    let span = param_span(cx, conn, &found);
                     // shown as written: `tlsVersions=TLSv1.1`
                     let setting = Setting {
                         kind: SettingKind::Arg,
                         name: found.written.clone(),
                         value: String::new(),
-                        span,
+                        span: param_span(cx, conn, &found),
                     };
                     for (inst, versions) in cx.known_instances_of(&rule.product) {
                         let Some(host) = topology
@@ -137,51 +139,112 @@ fn client_urls(
                         else {
                             continue;
                         };
-                        if seen.contains(&(span, inst.index)) {
-                            continue;
-                        }
-                        seen.push((span, inst.index));
-                        let product = &inst.product.name;
-                        let before = out.len();
-                        push_removal(
-                            out,
-                            (rule_index, rule),
-                            (inst, versions),
-                            &setting,
-                            Removal {
-                                removed: &entry.removed,
-                                removed_text: &entry.removed_text,
-                                fix: entry.fix.as_deref(),
-                                source: &entry.source,
-                            },
-                            |shown, when| {
-                                format!(
-                                    "`{shown}` in the `{}` of service `{}` permits only {listed}, which {product} no longer supports from {} on, and {when}: {}",
-                                    conn.name, svc.fact.name, entry.removed_text, rule.summary
-                                )
-                            },
-                            |shown| {
-                                format!(
-                                    "name a protocol {product} {} still supports in `{shown}`",
-                                    entry.removed_text
-                                )
-                            },
-                        );
-                        if let Some(f) = out[before..].first_mut().and_then(|e| e.finding.as_mut())
-                        {
-                            f.related.push(Label::pairing(
-                                conn.span,
-                                format!(
-                                    "service `{}` connects to `{host}`, which runs {}",
-                                    svc.fact.name,
-                                    inst.describe()
-                                ),
-                            ));
+                        let seen = hits
+                            .iter()
+                            .any(|h| h.setting.span == setting.span && h.inst.index == inst.index);
+                        if !seen {
+                            hits.push(Hit {
+                                inst,
+                                versions,
+                                entry,
+                                service: svc.fact.name.clone(),
+                                conn,
+                                setting: setting.clone(),
+                                listed: listed.clone(),
+                                host: host.clone(),
+                            });
                         }
                     }
                 }
             }
         }
+    }
+    let mut done: Vec<usize> = Vec::new();
+    for (i, first) in hits.iter().enumerate() {
+        if done.contains(&first.inst.index) {
+            continue;
+        }
+        done.push(first.inst.index);
+        let more: Vec<&Hit<'_, '_>> = hits[i + 1..]
+            .iter()
+            .filter(|h| h.inst.index == first.inst.index)
+            .collect();
+        let product = &first.inst.product.name;
+        let entry = first.entry;
+        let before = out.len();
+        push_removal(
+            out,
+            (rule_index, rule),
+            (first.inst, first.versions),
+            &first.setting,
+            Removal {
+                removed: &entry.removed,
+                removed_text: &entry.removed_text,
+                fix: entry.fix.as_deref(),
+                source: &entry.source,
+            },
+            |shown, when| {
+                let others = match more.len() {
+                    0 => String::new(),
+                    1 => " (and 1 more connection URL naming it, below)".to_string(),
+                    n => format!(" (and {n} more connection URLs naming it, below)"),
+                };
+                format!(
+                    "`{shown}` in the `{}` of service `{}` permits only {}, which {product} no longer supports from {} on{others}, and {when}: {}",
+                    first.conn.name, first.service, first.listed, entry.removed_text, rule.summary
+                )
+            },
+            |shown| {
+                format!(
+                    "name a protocol {product} {} still supports in `{shown}`",
+                    entry.removed_text
+                )
+            },
+        );
+        let Some(f) = out[before..].first_mut().and_then(|e| e.finding.as_mut()) else {
+            continue;
+        };
+        f.related.push(first.pairing());
+        for h in more {
+            f.related.push(Label::new(
+                h.setting.span,
+                format!(
+                    "`{}` is set here too, in the `{}` of service `{}`: it permits only {}",
+                    h.setting.name, h.conn.name, h.service, h.listed
+                ),
+            ));
+            f.related.push(h.pairing());
+            if !f.sources.contains(&h.entry.source) {
+                f.sources.push(h.entry.source.clone());
+            }
+        }
+    }
+}
+
+/// One connection URL that permits only removed values, and the server it names.
+struct Hit<'c, 'e> {
+    inst: &'c Instance<'c>,
+    versions: &'c VersionSet,
+    entry: &'e RemovedValue,
+    service: String,
+    conn: &'c Setting,
+    /// `param=value`, where it is written.
+    setting: Setting,
+    listed: String,
+    host: String,
+}
+
+impl Hit<'_, '_> {
+    fn pairing(&self) -> Label {
+        Label::pairing(
+            self.conn.span,
+            format!(
+                "service `{}` connects to `{}`, which runs {}",
+                self.service,
+                self.host,
+                self.inst.describe()
+            ),
+        )
     }
 }
 
@@ -434,6 +497,44 @@ source = "https://example.test/tls"
                     .0
                     .contains("MySQL 8.0 may run MySQL 8.0.28 or later"),
             "{line:#?}"
+        );
+    }
+
+    /// `${DB_URL}` is the URL the `.env` beside the compose file sets (blamed at the
+    /// property on its `.env` line), a default applies without one, and a variable nothing
+    /// sets names no server.
+    #[test]
+    fn a_client_url_from_the_env_file() {
+        let compose = format!(
+            "{DB}  api:\n    build: .\n    environment:\n      DB_URL: ${{DB_URL}}\n      AUDIT_URL: \"${{AUDIT_URL:-jdbc:mysql://db/audit?tlsVersions=TLSv1}}\"\n      OTHER_URL: jdbc:mysql://${{DB_HOST}}/x?tlsVersions=TLSv1\n"
+        );
+        let env = "DB_URL=jdbc:mysql://db:3306/app?tlsVersions=TLSv1.1 # legacy\n";
+        let got = client(&[("docker-compose.yml", &compose), (".env", env)]);
+        // one finding per server: the first URL, and the others as related locations
+        assert_eq!(got.len(), 1, "{got:#?}");
+        let (message, primary, related) = &got[0];
+        assert_eq!(primary, "tlsVersions=TLSv1.1");
+        assert!(
+            message.starts_with("`tlsVersions=TLSv1.1` in the `DB_URL` of service `api` permits only TLSv1.1, which MySQL no longer supports from 8.0.28 on (and 1 more connection URL naming it, below)"),
+            "{message}"
+        );
+        // the `.env` value, and the default written in the compose file
+        assert_eq!(
+            related,
+            &[
+                "8.0.28",
+                "jdbc:mysql://db:3306/app?tlsVersions=TLSv1.1",
+                "tlsVersions=TLSv1",
+                "jdbc:mysql://db/audit?tlsVersions=TLSv1",
+            ],
+            "{got:#?}"
+        );
+        // the `.env` sets a URL to TLSv1.2: nothing
+        let env =
+            "DB_URL=jdbc:mysql://db:3306/app?tlsVersions=TLSv1.2\nAUDIT_URL=jdbc:mysql://db/a\n";
+        assert_eq!(
+            client(&[("docker-compose.yml", &compose), (".env", env)]),
+            Vec::new()
         );
     }
 

@@ -242,8 +242,10 @@ pub(super) fn url_param(
     {
         return None;
     }
-    let q_at = url.find('?')? + 1;
-    let query = url[q_at..].split('#').next().unwrap_or_default();
+    // the fragment (`#…`) is no part of the query, even when it holds a `?`
+    let body = url.split('#').next().unwrap_or_default();
+    let q_at = body.find('?')? + 1;
+    let query = &body[q_at..];
     // every `key=value` pair with its offset in `url`
     let mut pairs: Vec<(usize, &str)> = Vec::new();
     let mut at = q_at;
@@ -269,7 +271,7 @@ pub(super) fn url_param(
     }
     let (start, pair) = last(param)?;
     let (_, raw) = pair.split_once('=')?;
-    let value = percent_decode(raw.trim());
+    let value = percent_decode(raw.trim()).trim().to_string();
     if value.trim().is_empty() {
         return None;
     }
@@ -585,6 +587,46 @@ source = "https://example.test/client"
         let found = find(&presence, &option_next).expect("present");
         assert_eq!(found.name, "--default-authentication-plugin");
         assert_eq!(found.value, "");
+    }
+
+    /// The last `param=value` of a URL's query, where it is written, decoded; none when
+    /// the last value of an `unless` parameter turns it off.
+    #[test]
+    fn url_params() {
+        let schemes = vec![
+            "jdbc:mysql".to_string(),
+            "jdbc:mysql:loadbalance".to_string(),
+        ];
+        let unless = vec![("sslMode".to_string(), "DISABLED".to_string())];
+        let get = |url: &str| url_param(url, &schemes, "tlsVersions", &unless);
+        let url = "jdbc:mysql://db:3306/app?x=1&tlsVersions=TLSv1%2CTLSv1.1+&y=2";
+        let found = get(url).expect("found");
+        assert_eq!(&url[found.start..found.end], "tlsVersions=TLSv1%2CTLSv1.1+");
+        assert_eq!(found.written, "tlsVersions=TLSv1%2CTLSv1.1+");
+        assert_eq!(found.value, "TLSv1,TLSv1.1");
+        let last = get("jdbc:mysql:loadbalance://a,b/app?tlsVersions=TLSv1&tlsVersions=TLSv1.2")
+            .expect("found");
+        assert_eq!(last.value, "TLSv1.2");
+        for none in [
+            "jdbc:mysql://db/app?tlsVersions=TLSv1&sslMode=disabled",
+            "jdbc:mysql://db/app?tlsVersions=",
+            "jdbc:mysql://db/app?tlsVersions",
+            "jdbc:mysql://db/app",
+            "jdbc:mysql://db/app#?tlsVersions=TLSv1",
+            "jdbc:mysql:replication://db/app?tlsVersions=TLSv1",
+            "jdbc:mysql:db/app?tlsVersions=TLSv1",
+        ] {
+            assert_eq!(get(none), None, "{none}");
+        }
+        // a later sslMode turns TLS back on
+        assert!(
+            get("jdbc:mysql://db/app?sslMode=DISABLED&sslMode=REQUIRED&tlsVersions=TLSv1")
+                .is_some()
+        );
+        // escapes that are not two hex digits, or not UTF-8, stay as written
+        assert_eq!(percent_decode("a%2"), "a%2");
+        assert_eq!(percent_decode("a%zz%41"), "a%zzA");
+        assert_eq!(percent_decode("%ff"), "%ff");
     }
 
     #[test]

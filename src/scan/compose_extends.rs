@@ -390,6 +390,42 @@ mod tests {
             UnitFact::ComposeInherited { service, .. } if service == "db")));
     }
 
+    /// A build-only service's connection strings are recorded, its own and those its
+    /// `extends:` chain in another file gives it (a variable it sets itself wins).
+    #[test]
+    fn connection_strings_of_build_only_services_and_their_chains() {
+        let inv = scan(&[
+            (
+                "app/compose.yaml",
+                "services:\n  api:\n    build: .\n    extends:\n      file: ../shared/compose.yaml\n      service: java\n    environment:\n      DB_URL: jdbc:mysql://db/app?tlsVersions=TLSv1.2\n      LOG_LEVEL: debug\n",
+            ),
+            (
+                "shared/compose.yaml",
+                "services:\n  java:\n    environment:\n      DB_URL: jdbc:mysql://db/shared\n      AUDIT_URL: jdbc:mysql://audit/log?tlsVersions=TLSv1.1\n",
+            ),
+        ]);
+        let svc = inv
+            .units
+            .iter()
+            .find_map(|u| match u {
+                UnitFact::ComposeService(s) if s.name == "api" => Some(s),
+                _ => None,
+            })
+            .expect("api");
+        let urls: Vec<_> = svc
+            .connections
+            .iter()
+            .map(|s| format!("{}={}", s.name, s.value))
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                "DB_URL=jdbc:mysql://db/app?tlsVersions=TLSv1.2",
+                "AUDIT_URL=jdbc:mysql://audit/log?tlsVersions=TLSv1.1"
+            ]
+        );
+    }
+
     #[test]
     fn a_cycle_across_files_stops_with_a_parse_error() {
         let inv = scan(&[
