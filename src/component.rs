@@ -508,6 +508,11 @@ pub struct ComposeService {
     /// Host names in the service's environment: connection strings
     /// (`mysql://db:3306/app`) and `*_HOST`/`*_ADDR` variables (`REDIS_HOST=cache`).
     pub hosts: Vec<(String, Span)>,
+    /// The environment variables whose value is a connection string (`://`), as
+    /// written: rules read client-side options in them
+    /// (`SPRING_DATASOURCE_URL=jdbc:mysql://db:3306/app?tlsVersions=TLSv1.1`) against
+    /// the server a host names, whether or not the service has an image of its own.
+    pub connections: Vec<Setting>,
 }
 
 /// A compose service's `extends:` into another file, as its own file states it (after

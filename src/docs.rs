@@ -361,6 +361,30 @@ fn describe_setting(m: &SettingMatch) -> String {
                 ""
             }
         ),
+        SettingMatch::UrlParam {
+            schemes,
+            param,
+            unless,
+        } => format!(
+            "`{param}=` in the query of a connection URL ({}){}",
+            schemes
+                .iter()
+                .map(|s| format!("`{s}://…`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if unless.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", unless it sets {}",
+                    unless
+                        .iter()
+                        .map(|(k, v)| format!("`{k}={v}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )
+            }
+        ),
         SettingMatch::UrlUser {
             schemes,
             ignore,

@@ -273,6 +273,19 @@ fn a_confluent_platform_image_counts_in_kafka_versions() {
     insta::assert_snapshot!("truth_confluent_kafka", stdout(&o));
 }
 
+/// Confluent Platform 8.3 runs Apache Kafka 4.3 (Confluent's 8.3 upgrade guide), so a
+/// Kafka 2.0 Java client is judged against a Kafka 4 broker; on Confluent Platform 7.8
+/// (Kafka 3.8) the same client is fine.
+#[test]
+fn a_confluent_platform_8_3_image_is_kafka_4_3() {
+    let check = |dir: &str| skew(&["check", dir, "--today", TODAY, "--format", "short"]);
+    let o = check("fixtures/truth/confluent-kafka-8-3");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    insta::assert_snapshot!("truth_confluent_kafka_8_3", stdout(&o));
+    let o = check("fixtures/truth/confluent-kafka-7-8");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
 /// `valkey/valkey` is Valkey, a product of its own: its tag `8.0.1` is no Redis version,
 /// so Redis's rules (here `redis-acl-username`, which fires for the same project on
 /// `redis:7.2`) do not judge it; Valkey's release notes give no line-by-line Redis table.

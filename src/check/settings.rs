@@ -168,7 +168,7 @@ fn option_name(s: &str) -> String {
     s.split('=').next().unwrap_or(s).replace('_', "-")
 }
 
-fn matches(m: &SettingMatch, s: &Setting) -> bool {
+pub(super) fn matches(m: &SettingMatch, s: &Setting) -> bool {
     match m {
         SettingMatch::Env {
             name,
@@ -193,6 +193,11 @@ fn matches(m: &SettingMatch, s: &Setting) -> bool {
                     Some(_) => value_ok(&s.value, value.as_deref(), ignore),
                 }
         }
+        SettingMatch::UrlParam {
+            schemes,
+            param,
+            unless,
+        } => url_param(&s.value, schemes, param, unless).is_some(),
         SettingMatch::UrlUser {
             schemes,
             ignore,
@@ -204,6 +209,111 @@ fn matches(m: &SettingMatch, s: &Setting) -> bool {
                 && no_query.as_ref().is_none_or(|q| !sets_query(&s.value, q))
         }
     }
+}
+
+/// A parameter of a connection URL's query, where it is written in the setting's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct UrlParam {
+    /// Byte range of `param=value` within the setting's value.
+    pub start: usize,
+    pub end: usize,
+    /// `param=value` as written.
+    pub written: String,
+    /// The value, percent-decoded as the driver reads it (`TLSv1%2CTLSv1.1` is
+    /// `TLSv1,TLSv1.1`).
+    pub value: String,
+}
+
+/// The last `param=value` of the query of `url` (a URL of one of `schemes`), unless the
+/// query's last value of a parameter of `unless` is that pair's value (ignoring ASCII
+/// case): Connector/J reads the query into a map, so a later pair overrides an earlier
+/// one. `None` when the URL is of another scheme, does not set the parameter, or sets
+/// it empty.
+pub(super) fn url_param(
+    url: &str,
+    schemes: &[String],
+    param: &str,
+    unless: &[(String, String)],
+) -> Option<UrlParam> {
+    let (scheme, _) = url.split_once("://")?;
+    if !schemes
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(scheme.trim()))
+    {
+        return None;
+    }
+    // the fragment (`#…`) is no part of the query, even when it holds a `?`
+    let body = url.split('#').next().unwrap_or_default();
+    let q_at = body.find('?')? + 1;
+    let query = &body[q_at..];
+    // every `key=value` pair with its offset in `url`
+    let mut pairs: Vec<(usize, &str)> = Vec::new();
+    let mut at = q_at;
+    for pair in query.split('&') {
+        pairs.push((at, pair));
+        at += pair.len() + 1;
+    }
+    let last = |key: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(_, p)| p.split_once('=').map_or(p.trim(), |(k, _)| k.trim()) == key)
+            .copied()
+    };
+    let off = unless.iter().any(|(k, v)| {
+        last(k).is_some_and(|(_, p)| {
+            p.split_once('=')
+                .is_some_and(|(_, got)| percent_decode(got.trim()).eq_ignore_ascii_case(v))
+        })
+    });
+    if off {
+        return None;
+    }
+    let (start, pair) = last(param)?;
+    let (_, raw) = pair.split_once('=')?;
+    let value = percent_decode(raw.trim()).trim().to_string();
+    if value.trim().is_empty() {
+        return None;
+    }
+    let written = pair.trim_end();
+    Some(UrlParam {
+        start,
+        end: start + written.len(),
+        written: written.to_string(),
+        value,
+    })
+}
+
+/// `%XX` escapes decoded (and `+` as a space, as `java.net.URLDecoder` reads a query);
+/// an escape that is not two hex digits, or bytes that are not UTF-8, stay as written.
+fn percent_decode(s: &str) -> String {
+    if !s.contains(['%', '+']) {
+        return s.to_string();
+    }
+    let b = s.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let escaped = (b[i] == b'%')
+            .then(|| Some(hex(*b.get(i + 1)?)? << 4 | hex(*b.get(i + 2)?)?))
+            .flatten();
+        match (b[i], escaped) {
+            (_, Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b'+', None) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (c, None) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 fn value_ok(actual: &str, want: Option<&str>, ignore: &[String]) -> bool {
@@ -477,6 +587,46 @@ source = "https://example.test/client"
         let found = find(&presence, &option_next).expect("present");
         assert_eq!(found.name, "--default-authentication-plugin");
         assert_eq!(found.value, "");
+    }
+
+    /// The last `param=value` of a URL's query, where it is written, decoded; none when
+    /// the last value of an `unless` parameter turns it off.
+    #[test]
+    fn url_params() {
+        let schemes = vec![
+            "jdbc:mysql".to_string(),
+            "jdbc:mysql:loadbalance".to_string(),
+        ];
+        let unless = vec![("sslMode".to_string(), "DISABLED".to_string())];
+        let get = |url: &str| url_param(url, &schemes, "tlsVersions", &unless);
+        let url = "jdbc:mysql://db:3306/app?x=1&tlsVersions=TLSv1%2CTLSv1.1+&y=2";
+        let found = get(url).expect("found");
+        assert_eq!(&url[found.start..found.end], "tlsVersions=TLSv1%2CTLSv1.1+");
+        assert_eq!(found.written, "tlsVersions=TLSv1%2CTLSv1.1+");
+        assert_eq!(found.value, "TLSv1,TLSv1.1");
+        let last = get("jdbc:mysql:loadbalance://a,b/app?tlsVersions=TLSv1&tlsVersions=TLSv1.2")
+            .expect("found");
+        assert_eq!(last.value, "TLSv1.2");
+        for none in [
+            "jdbc:mysql://db/app?tlsVersions=TLSv1&sslMode=disabled",
+            "jdbc:mysql://db/app?tlsVersions=",
+            "jdbc:mysql://db/app?tlsVersions",
+            "jdbc:mysql://db/app",
+            "jdbc:mysql://db/app#?tlsVersions=TLSv1",
+            "jdbc:mysql:replication://db/app?tlsVersions=TLSv1",
+            "jdbc:mysql:db/app?tlsVersions=TLSv1",
+        ] {
+            assert_eq!(get(none), None, "{none}");
+        }
+        // a later sslMode turns TLS back on
+        assert!(
+            get("jdbc:mysql://db/app?sslMode=DISABLED&sslMode=REQUIRED&tlsVersions=TLSv1")
+                .is_some()
+        );
+        // escapes that are not two hex digits, or not UTF-8, stay as written
+        assert_eq!(percent_decode("a%2"), "a%2");
+        assert_eq!(percent_decode("a%zz%41"), "a%zzA");
+        assert_eq!(percent_decode("%ff"), "%ff");
     }
 
     #[test]

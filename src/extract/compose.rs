@@ -356,7 +356,44 @@ fn service_facts(
         dockerfile,
         depends_on: named,
         hosts,
+        connections: connections(settings),
     }
+}
+
+/// The environment variables of `settings` whose value is a connection string, or may
+/// be one once interpolated (`${DB_URL}`, set by the `.env` beside the compose file:
+/// the scanner interpolates them, `scan::compose_env`).
+pub(crate) fn connections(settings: &[Setting]) -> Vec<Setting> {
+    settings
+        .iter()
+        .filter(|s| {
+            s.kind == SettingKind::Env && (s.value.contains("://") || has_variable(&s.value))
+        })
+        .cloned()
+        .collect()
+}
+
+/// A connection string's value interpolated as docker compose does, when no variable is
+/// left unset: the text, and where it is written when all of it is written verbatim in
+/// one place (the `.env` value of `${DB_URL}`); `start` is where the value is written in
+/// the compose file, if it is written verbatim there.
+pub(crate) fn interpolate_value(
+    value: &str,
+    start: Option<At>,
+    lookup: Lookup<'_>,
+) -> Option<(String, Option<Span>)> {
+    let pieces = interpolate(value, start, lookup);
+    if pieces.iter().any(|p| p.unresolved) {
+        return None;
+    }
+    let joined: String = pieces.iter().map(|p| p.text.as_str()).collect();
+    let span = match map_range(&pieces, 0, joined.len()) {
+        Ok(Some((s, e))) if s.file == e.file && !joined.is_empty() => {
+            Some(Span::new(s.file, s.offset, e.offset))
+        }
+        _ => None,
+    };
+    Some((joined, span))
 }
 
 /// Host names an environment variable points at: every host of a connection string

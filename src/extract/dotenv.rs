@@ -4,7 +4,8 @@
 //! interpolation input.
 //!
 //! Produces no components, only a [`UnitFact::DotEnv`] with each variable's value and the
-//! span of that value; the scanner substitutes them into compose images. Must not:
+//! span of that value; the scanner substitutes them into compose images and connection
+//! strings. Must not:
 //! report values anywhere (a `.env` often holds secrets: only the line a finding blames is
 //! ever shown), read the process environment, or expand variables inside values.
 

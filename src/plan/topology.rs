@@ -455,6 +455,20 @@ impl Topology {
         }
     }
 
+    /// The compose services that run component `component` (an image it declares or
+    /// inherits through `extends:`): `(unit index, service name)`.
+    pub fn services_running(&self, component: usize) -> impl Iterator<Item = (usize, &str)> {
+        self.homes
+            .get(component)
+            .into_iter()
+            .flatten()
+            .filter(|h| h.via == Via::Declared)
+            .filter_map(|h| {
+                let si = h.service?;
+                Some((h.unit, self.units[h.unit].services[si].fact.name.as_str()))
+            })
+    }
+
     /// The deployment unit a component belongs to, for `skew graph`: `compose project
     /// shop`, `compose project shop, build context of api`, `Helm chart charts/db`;
     /// `None` outside every unit.

@@ -382,6 +382,18 @@ pub enum SettingMatch {
         /// Only URLs whose query does not set this parameter.
         no_query: Option<String>,
     },
+    /// A parameter of a connection URL's query, in any setting value that is a URL of
+    /// one of these schemes (`jdbc:mysql://db:3306/app?tlsVersions=TLSv1.1`), unless the
+    /// query also sets one of `unless` (`sslMode=DISABLED`: the URL makes no TLS
+    /// connection, so its protocol list is never used). The parameter's name compares
+    /// exactly, values of `unless` ignoring ASCII case. A `removed-value` rule reads it
+    /// in the connection strings of compose services whose host names the server.
+    UrlParam {
+        schemes: Vec<String>,
+        param: String,
+        /// `(parameter, value)` pairs.
+        unless: Vec<(String, String)>,
+    },
 }
 
 /// Server settings that make a rule's finding harmless, up to a server version.

@@ -222,4 +222,12 @@ pub struct RawSettingMatch {
     /// `arg` only: the server also reads the value from the next argument
     /// (`--tls-version TLSv1`).
     pub next_word: Option<S<bool>>,
+    /// A connection URL's query parameter (`tlsVersions`), in URLs of `schemes`.
+    pub url_param: Option<S<String>>,
+    /// `url_param` only: the URL schemes (`jdbc:mysql`).
+    pub schemes: Option<S<Vec<S<String>>>>,
+    /// `url_param` only: `param=value` pairs of the query that make the parameter
+    /// moot (`sslMode=DISABLED`).
+    #[serde(default)]
+    pub unless: Vec<S<String>>,
 }

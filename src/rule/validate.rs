@@ -745,12 +745,13 @@ fn removed_value(cx: &mut Ctx, spanned: &S<RawRule>) -> Option<RuleKind> {
                 | Some(SettingMatch::Arg { value, ignore, .. }) => {
                     value.is_none() && ignore.is_empty()
                 }
+                Some(SettingMatch::UrlParam { .. }) => true,
                 Some(SettingMatch::UrlUser { .. }) | None => false,
             };
             if setting.is_some() && !named_only {
                 cx.err(
                     &x.setting,
-                    "a `removed-value` setting is an `env` or `arg` name alone: the values it checks are in `values`",
+                    "a `removed-value` setting is an `env` or `arg` name alone, or a `url_param`: the values it checks are in `values`",
                 );
             }
             if x.values.get_ref().is_empty() {
@@ -939,14 +940,60 @@ fn setting_match(cx: &mut Ctx, spanned: &S<RawSettingMatch>) -> Option<SettingMa
             }
         }
     }
+    if s.url_param.is_none() {
+        if let Some(x) = &s.schemes {
+            cx.err(x, "`schemes` applies only to `url_param`");
+        }
+        if let Some(x) = s.unless.first() {
+            cx.err(x, "`unless` applies only to `url_param`");
+        }
+    }
     let query = |q: &Option<S<String>>, cx: &mut Ctx, key: &str| {
         q.as_ref().map(|q| {
             non_empty(cx, q, key);
             q.get_ref().clone()
         })
     };
-    match (&s.env, &s.arg, &s.url_user) {
-        (Some(env), None, None) => {
+    match (&s.env, &s.arg, &s.url_user, &s.url_param) {
+        (None, None, None, Some(param)) => {
+            non_empty(cx, param, "url_param");
+            if let Some(v) = &s.value {
+                cx.err(v, "`value` does not apply to `url_param`");
+            }
+            if let Some(i) = s.ignore.first() {
+                cx.err(i, "`ignore` does not apply to `url_param`");
+            }
+            let schemes: Vec<String> = match &s.schemes {
+                Some(x) if !x.get_ref().is_empty() => x
+                    .get_ref()
+                    .iter()
+                    .map(|x| x.get_ref().trim().to_ascii_lowercase())
+                    .collect(),
+                Some(x) => {
+                    cx.err(x, "`schemes` needs at least one URL scheme");
+                    Vec::new()
+                }
+                None => {
+                    cx.err(param, "`url_param` needs `schemes` (`[\"jdbc:mysql\"]`)");
+                    Vec::new()
+                }
+            };
+            let mut unless = Vec::new();
+            for u in &s.unless {
+                match u.get_ref().split_once('=') {
+                    Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => {
+                        unless.push((k.trim().to_string(), v.trim().to_string()))
+                    }
+                    _ => cx.err(u, "each of `unless` is `param=value`"),
+                }
+            }
+            Some(SettingMatch::UrlParam {
+                schemes,
+                param: param.get_ref().trim().to_string(),
+                unless,
+            })
+        }
+        (Some(env), None, None, None) => {
             non_empty(cx, env, "env");
             Some(SettingMatch::Env {
                 name: env.get_ref().clone(),
@@ -954,7 +1001,7 @@ fn setting_match(cx: &mut Ctx, spanned: &S<RawSettingMatch>) -> Option<SettingMa
                 ignore,
             })
         }
-        (None, Some(arg), None) => {
+        (None, Some(arg), None, None) => {
             non_empty(cx, arg, "arg");
             Some(SettingMatch::Arg {
                 name: arg.get_ref().clone(),
@@ -963,7 +1010,7 @@ fn setting_match(cx: &mut Ctx, spanned: &S<RawSettingMatch>) -> Option<SettingMa
                 next_word: s.next_word.as_ref().is_some_and(|n| *n.get_ref()),
             })
         }
-        (None, None, Some(schemes)) => {
+        (None, None, Some(schemes), None) => {
             if let Some(v) = &s.value {
                 cx.err(v, "`value` does not apply to `url_user`");
             }
@@ -984,7 +1031,7 @@ fn setting_match(cx: &mut Ctx, spanned: &S<RawSettingMatch>) -> Option<SettingMa
         _ => {
             cx.err(
                 spanned,
-                "a setting names exactly one of `env`, `arg` or `url_user`",
+                "a setting names exactly one of `env`, `arg`, `url_user` or `url_param`",
             );
             None
         }
@@ -1061,6 +1108,41 @@ managed = ["kubernetes"]
                 problems(&rule("setting = { env = \"TLS\" }\nvalues = []\n")),
                 problems(&format!(
                     "{HEAD}[[rule]]\nid = \"k-x\"\nseverity = \"error\"\nsummary = \"s\"\nwhy = \"w\"\nsources = [\"https://example.test/a\"]\nserver = \">=1\"\n\n[[rule.clients]]\necosystem = \"npm\"\nname = \"x\"\nrequires = \">=1\"\nsource = \"https://example.test/a\"\n\n[[rule.removed_values]]\nsetting = {{ arg = \"--a\" }}\nvalues = [\"b\"]\nremoved = \"1\"\nsource = \"https://example.test/a\"\n"
+                )),
+            ]
+            .join("\n---\n")
+        );
+    }
+
+    /// `url_param` needs its schemes, takes `unless` as `param=value`, and no `value`
+    /// or `ignore`; `schemes` and `unless` belong to it alone.
+    #[test]
+    fn url_param_fields() {
+        let rule = |entry: &str| {
+            format!(
+                "{HEAD}[[rule]]\nid = \"k-tls\"\nkind = \"removed-value\"\nseverity = \"error\"\nsummary = \"s\"\nwhy = \"w\"\nsources = [\"https://example.test/a\"]\n\n[[rule.removed_values]]\n{entry}values = [\"TLSv1\"]\nremoved = \"8.0.28\"\nsource = \"https://example.test/a\"\n"
+            )
+        };
+        assert_eq!(
+            problems(&rule(
+                "setting = { url_param = \"tlsVersions\", schemes = [\"jdbc:mysql\"], unless = [\"sslMode=DISABLED\"] }\n"
+            )),
+            "ok"
+        );
+        insta::assert_snapshot!(
+            [
+                problems(&rule("setting = { url_param = \"tlsVersions\" }\n")),
+                problems(&rule(
+                    "setting = { url_param = \"tlsVersions\", schemes = [], unless = [\"sslMode\"] }\n"
+                )),
+                problems(&rule(
+                    "setting = { url_param = \"tlsVersions\", schemes = [\"jdbc:mysql\"], value = \"TLSv1\" }\n"
+                )),
+                problems(&rule(
+                    "setting = { arg = \"--tls-version\", schemes = [\"jdbc:mysql\"], unless = [\"a=b\"] }\n"
+                )),
+                problems(&rule(
+                    "setting = { url_param = \"tlsVersions\", arg = \"--tls-version\", schemes = [\"jdbc:mysql\"] }\n"
                 )),
             ]
             .join("\n---\n")

@@ -28,7 +28,7 @@ use std::collections::{HashMap, HashSet};
 use super::{Inventory, ReadExtra, dir_of, join_dir};
 use crate::component::{ComposeExtends, Ecosystem, Setting, SettingKind, UnitFact};
 use crate::diagnostic::{Code, Finding, Label, Subject, parse_error};
-use crate::extract::compose::{ServiceDef, env_hosts, is_compose_file, service_defs};
+use crate::extract::compose::{ServiceDef, connections, env_hosts, is_compose_file, service_defs};
 use crate::limits;
 use crate::source::{FileId, SourceFile, Span};
 
@@ -235,6 +235,7 @@ fn apply(inv: &mut Inventory, fact: &ComposeExtends, got: Inherited) {
             svc.hosts
                 .extend(env_hosts(&e.name, &e.value).into_iter().map(|h| (h, e.span)));
         }
+        svc.connections.extend(connections(&got.env));
         if let Some((ctx, span, dockerfile)) = &got.context {
             // the topology joins a context with the declaring file's folder
             svc.context = Some((relative_to(&dir, ctx), *span));
@@ -387,6 +388,42 @@ mod tests {
         assert!(inv.problems.is_empty(), "{:?}", inv.problems);
         assert!(inv.units.iter().any(|u| matches!(u,
             UnitFact::ComposeInherited { service, .. } if service == "db")));
+    }
+
+    /// A build-only service's connection strings are recorded, its own and those its
+    /// `extends:` chain in another file gives it (a variable it sets itself wins).
+    #[test]
+    fn connection_strings_of_build_only_services_and_their_chains() {
+        let inv = scan(&[
+            (
+                "app/compose.yaml",
+                "services:\n  api:\n    build: .\n    extends:\n      file: ../shared/compose.yaml\n      service: java\n    environment:\n      DB_URL: jdbc:mysql://db/app?tlsVersions=TLSv1.2\n      LOG_LEVEL: debug\n",
+            ),
+            (
+                "shared/compose.yaml",
+                "services:\n  java:\n    environment:\n      DB_URL: jdbc:mysql://db/shared\n      AUDIT_URL: jdbc:mysql://audit/log?tlsVersions=TLSv1.1\n",
+            ),
+        ]);
+        let svc = inv
+            .units
+            .iter()
+            .find_map(|u| match u {
+                UnitFact::ComposeService(s) if s.name == "api" => Some(s),
+                _ => None,
+            })
+            .expect("api");
+        let urls: Vec<_> = svc
+            .connections
+            .iter()
+            .map(|s| format!("{}={}", s.name, s.value))
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                "DB_URL=jdbc:mysql://db/app?tlsVersions=TLSv1.2",
+                "AUDIT_URL=jdbc:mysql://audit/log?tlsVersions=TLSv1.1"
+            ]
+        );
     }
 
     #[test]
