@@ -289,15 +289,20 @@ pub struct Setting {
     /// `=`, if any (for `OptionFile` unquoted and unescaped, as mysqld reads it).
     pub value: String,
     pub span: Span,
+    /// For `OptionFile`: the group the option is written in, lowercased (mysqld matches
+    /// group names ignoring case): `mysqld`, `mysqld-8.4`, `mariadb`. Which groups a
+    /// server reads is its product's (`Product::option_groups`); `None` for the others.
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SettingKind {
     Arg,
     Env,
-    /// An option of a `[mysqld]`/`[server]` group in an option file the container
-    /// mounts (`scan::option_files`): read by mysqld before its command line, so a
-    /// command-line argument or a later option file with the same option overrides it.
+    /// An option of an option file the container mounts (`scan::option_files`), of the
+    /// group `Setting::group`: read by mysqld before its command line, so a command-line
+    /// argument or a later option with the same option overrides it. Only the groups
+    /// the server's product reads count (`check::settings::ServerSettings`).
     OptionFile,
 }
 

@@ -146,3 +146,59 @@ fn from_memory_only_given_files_are_read() {
     let names: Vec<_> = inv.components[0].settings.iter().map(|s| &s.name).collect();
     assert_eq!(names, ["--tls_version=TLSv1.1"]);
 }
+
+/// `[mysqld-8.4]` is read only by MySQL 8.4 servers: its removed option stops 8.4 and
+/// is nothing to 8.0 (or to MariaDB 10.6, which reads `[mysqld-10.6]`).
+#[test]
+fn a_release_series_group_counts_on_that_series_only() {
+    let (_, text) = check("series-8-4");
+    let got: Vec<_> = ids(&text)
+        .into_iter()
+        .filter(|l| !l.contains("-eol]"))
+        .collect();
+    assert_eq!(
+        got,
+        ["my.cnf:6:1: error[mysql-removed-server-option]"],
+        "{text}"
+    );
+    assert!(text.contains("MySQL 8.4.3 runs"), "{text}");
+}
+
+/// `[mysqld-8.0]` on 8.4: neither its removed option nor its removed TLS versions
+/// count, and a `[client]` group is no server option.
+#[test]
+fn another_series_group_is_not_read() {
+    let (findings, text) = check("series-8-0");
+    assert!(findings.is_empty(), "{text}");
+}
+
+/// `mysql:8` may run 8.0 or 8.4: neither version group is counted. The removed option
+/// in `[mysqld-8.4]` is an `info` note, the mitigation in `[mysqld-8.0]` is said in
+/// the finding's message and does not make it `info`.
+#[test]
+fn a_version_spanning_series_reads_no_version_group() {
+    let (findings, text) = check("series-floating");
+    let removed: Vec<_> = findings
+        .iter()
+        .filter(|f| f.rule_id == "mysql-removed-server-option")
+        .collect();
+    assert_eq!(removed.len(), 1, "{text}");
+    assert_eq!(removed[0].severity, Severity::Info, "{text}");
+    assert!(
+        removed[0]
+            .message
+            .contains("in `[mysqld-8.4]` is not taken into account: only MySQL 8.4 reads that group, and MySQL 8 may run another series"),
+        "{text}"
+    );
+    let sha2 = findings
+        .iter()
+        .find(|f| f.rule_id == "mysql-caching-sha2-password")
+        .expect("the 8.0 handshake finding");
+    assert_eq!(sha2.severity, Severity::Warning, "{text}");
+    assert!(
+        sha2.message
+            .ends_with("in `[mysqld-8.0]` is not taken into account: only MySQL 8.0 reads that group, and MySQL 8 may run another series; on MySQL 8.0 it would mitigate this"),
+        "{text}"
+    );
+    insta::assert_snapshot!("option-files-series-floating", text);
+}

@@ -9,13 +9,15 @@
 //! elsewhere); the finding is made only when every listed value is a removed one. The
 //! settings are the ones mitigations read (`Component.settings`: container arguments and
 //! environment from compose and Kubernetes, and the options of MySQL option files a
-//! compose service mounts, `scan::option_files`); a value in the next argument
+//! compose service mounts, `scan::option_files`, of the groups the server reads; one of
+//! a release series the server may or may not run is an `info` note); a value in the next argument
 //! (`--tls-version TLSv1`) counts where the rule's pattern says `next_word`. Must not: flag a list
 //! that still names a supported value (what the server does with the removed ones is
 //! not stated by the sources this kind is written from), or guess a version (an unknown
 //! one is skipped).
 
-use super::removed_setting::{Removal, push_removal};
+use super::removed_setting::{Removal, may_remove, push_removal, push_unsure};
+use super::settings::ServerSettings;
 use super::{Context, Evaluation};
 use crate::component::{Setting, SettingKind};
 use crate::rule::{RemovedValue, Rule};
@@ -28,14 +30,8 @@ pub(super) fn evaluate(
     out: &mut Vec<Evaluation>,
 ) {
     for (inst, versions) in cx.known_instances_of(&rule.product) {
+        let settings = ServerSettings::of(inst);
         for entry in entries {
-            let Some(setting) = super::settings::find(&entry.setting, &inst.component.settings)
-            else {
-                continue;
-            };
-            let Some(listed) = only_removed(&setting, &entry.values) else {
-                continue;
-            };
             let product = &inst.product.name;
             let removal = Removal {
                 removed: &entry.removed,
@@ -43,25 +39,48 @@ pub(super) fn evaluate(
                 fix: entry.fix.as_deref(),
                 source: &entry.source,
             };
-            push_removal(
-                out,
-                (rule_index, rule),
-                (inst, versions),
-                &setting,
-                removal,
-                |shown, when| {
-                    format!(
-                        "`{shown}` permits only {listed}, which {product} no longer supports from {} on, and {when}: {}",
+            let default_fix = |shown: &str| {
+                format!(
+                    "name a value {product} {} still supports in `{shown}`",
+                    entry.removed_text
+                )
+            };
+            if let Some(setting) = settings.find(&entry.setting) {
+                let Some(listed) = only_removed(&setting, &entry.values) else {
+                    continue;
+                };
+                push_removal(
+                    out,
+                    (rule_index, rule),
+                    (inst, versions),
+                    &setting,
+                    removal,
+                    |shown, when| {
+                        format!(
+                            "`{shown}` permits only {listed}, which {product} no longer supports from {} on, and {when}: {}",
+                            entry.removed_text, rule.summary
+                        )
+                    },
+                    default_fix,
+                );
+            } else if let Some((u, listed)) = settings
+                .unsure_finds(&entry.setting)
+                .filter(|u| may_remove(versions, u, &entry.removed))
+                .find_map(|u| only_removed(&u.setting, &entry.values).map(|l| (u, l)))
+            {
+                push_unsure(
+                    out,
+                    (rule_index, rule),
+                    inst,
+                    &u,
+                    removal,
+                    &format!(
+                        "it permits only {listed}, no longer supported from {} on: {}",
                         entry.removed_text, rule.summary
-                    )
-                },
-                |shown| {
-                    format!(
-                        "name a value {product} {} still supports in `{shown}`",
-                        entry.removed_text
-                    )
-                },
-            );
+                    ),
+                    default_fix,
+                );
+            }
         }
     }
 }

@@ -1268,6 +1268,7 @@ fn arg_setting(arg: String, span: Span) -> Setting {
         .map(|(_, v)| v.to_string())
         .unwrap_or_default();
     Setting {
+        group: None,
         kind: SettingKind::Arg,
         name: arg,
         value,
@@ -1345,6 +1346,7 @@ fn env_settings(file: &SourceFile, env: Environment, settings: &mut Vec<Setting>
                     })
                     .unwrap_or(key_span);
                 settings.push(Setting {
+                    group: None,
                     kind: SettingKind::Env,
                     name: k.value,
                     value: v.map(|v| v.value.0).unwrap_or_default(),
@@ -1363,6 +1365,7 @@ fn env_settings(file: &SourceFile, env: Environment, settings: &mut Vec<Setting>
                     None => (item.value.clone(), String::new()),
                 };
                 settings.push(Setting {
+                    group: None,
                     kind: SettingKind::Env,
                     name,
                     value,

@@ -1,8 +1,8 @@
-//! MySQL option files a compose service mounts from the repository: their `[mysqld]` and
-//! `[server]` options become the server's settings, as if they were given as
-//! `--name=value` on its command line, so `removed-setting`, `removed-value` and the
-//! mitigations see `default_authentication_plugin=mysql_native_password` in a mounted
-//! `my.cnf` as they see it in a `command:`.
+//! MySQL option files a compose service mounts from the repository: their options become
+//! the server's settings, as if they were given as `--name=value` on its command line,
+//! so `removed-setting`, `removed-value` and the mitigations see
+//! `default_authentication_plugin=mysql_native_password` in a mounted `my.cnf` as they
+//! see it in a `command:`.
 //!
 //! Why a scan step and not an extractor: what makes a file an option file is the
 //! compose file that mounts it (`./conf/mysql.cnf:/etc/my.cnf`), not its name, and its
@@ -32,9 +32,20 @@
 //! `#` or `;` is a comment; `[group]`; `name` or `name = value`, spaces around both
 //! trimmed; a `#` outside quotes ends the line; one pair of matching outer quotes is
 //! removed from a value and `\n \t \r \b \s \" \' \\` are unescaped (another `\x` is
-//! kept). Only `[mysqld]` and `[server]` are read (both servers, MySQL and MariaDB, read
-//! them); version groups (`[mysqld-8.0]`, read only by that release series) and
-//! MariaDB's own groups are not, since the scan does not know which release runs.
+//! kept).
+//!
+//! Groups: every option is kept with its group (`Setting::group`, lowercased); which
+//! groups a server reads, and when, is its product's (`option_groups` in the rule files,
+//! `Product::reads_option_group`), judged per server instance by `check::settings`,
+//! since the scan knows neither products nor versions. MySQL reads `[mysqld]`,
+//! `[server]` and the group of its own release series: mysqld's
+//! `load_default_groups[] = {"mysqld", "server", MYSQL_BASE_VERSION, ...}` with
+//! `#define MYSQL_BASE_VERSION "mysqld-@MYSQL_BASE_VERSION@"` (major.minor), so
+//! `[mysqld-8.4]` only on 8.4. Such a group counts for a server all of whose versions
+//! are in its series (`mysql:8.4.3`, `mysql:8.4`), not for one none of whose are; for
+//! one that may run several series (`mysql:8`, `latest`) skew does not guess: its
+//! options neither fire nor mitigate, and where one would have (a removed option, a
+//! mitigation, an override of one) the finding's message or an `info` note says so.
 //! `!include` and `!includedir` name paths inside the container: they are never
 //! followed (a file they name that the service also mounts from the repository is read
 //! as its own mount); one with no path is an error, as for mysqld. A file mysqld refuses
@@ -52,8 +63,8 @@
 //! one that names a compose variable, a file or folder that is not there. When the scan
 //! reads from memory (the index, a commit) a file it was not given is not looked for
 //! and nothing is said, as for `extends.file`. Must not: read outside the root, follow
-//! `!include`, or decide what an image is (any image mounting these paths gets them;
-//! only rules decide which products read settings).
+//! `!include`, or decide what an image is or which groups it reads (any image mounting
+//! these paths gets every option; only rules decide which products read which groups).
 
 use std::collections::HashMap;
 
@@ -306,14 +317,13 @@ fn unread(fact: &ComposeMounts, m: &Mount, why: &str) -> Finding {
     }
 }
 
-/// The server's settings in an option file: every option of its `[mysqld]` and
-/// `[server]` groups, in file order, as mysqld passes them to its option parser.
+/// The options of an option file, in file order, as mysqld passes them to its option
+/// parser, each with its group lowercased. Every group is kept: which of them a server
+/// reads (`[mysqld]`, `[mysqld-8.4]` only on 8.4, `[mariadb]` only on MariaDB) is its
+/// product's (`Product::option_groups`), decided where the instance is known.
 pub(crate) fn read_options(file: &SourceFile) -> Result<Vec<Setting>, Box<Finding>> {
     Ok(parse(file)?
         .into_iter()
-        .filter(|o| {
-            o.group.eq_ignore_ascii_case("mysqld") || o.group.eq_ignore_ascii_case("server")
-        })
         .map(|o| Setting {
             kind: SettingKind::OptionFile,
             name: match &o.value {
@@ -322,6 +332,7 @@ pub(crate) fn read_options(file: &SourceFile) -> Result<Vec<Setting>, Box<Findin
             },
             value: o.value.unwrap_or_default(),
             span: o.span,
+            group: Some(o.group.to_ascii_lowercase()),
         })
         .collect())
 }
@@ -526,20 +537,25 @@ mod tests {
         "#);
     }
 
+    /// Every group's options are kept, with the group lowercased: which groups a server
+    /// reads is its product's, decided by the checks.
     #[test]
-    fn only_the_server_groups_are_settings() {
-        let text = "[client]\nuser=app\n[mysqld]\ntls_version=TLSv1.1\n[server]\nmax_connections=10\n[mysqld-8.0]\ndefault_authentication_plugin=mysql_native_password\n[mariadb]\nx=1\n";
+    fn options_keep_their_group() {
+        let text = "[client]\nuser=app\n[mysqld]\ntls_version=TLSv1.1\n[Server]\nmax_connections=10\n[mysqld-8.0]\ndefault_authentication_plugin=mysql_native_password\n[mariadb]\nx=1\n";
         let file = SourceFile::new(FileId(0), "my.cnf", text);
         let got: Vec<_> = read_options(&file)
             .unwrap()
             .into_iter()
-            .map(|s| format!("{} {:?} {}", s.name, s.kind, s.value))
+            .map(|s| format!("{:?} {} {:?} {}", s.group, s.name, s.kind, s.value))
             .collect();
         assert_eq!(
             got,
             [
-                "--tls_version=TLSv1.1 OptionFile TLSv1.1",
-                "--max_connections=10 OptionFile 10"
+                "Some(\"client\") --user=app OptionFile app",
+                "Some(\"mysqld\") --tls_version=TLSv1.1 OptionFile TLSv1.1",
+                "Some(\"server\") --max_connections=10 OptionFile 10",
+                "Some(\"mysqld-8.0\") --default_authentication_plugin=mysql_native_password OptionFile mysql_native_password",
+                "Some(\"mariadb\") --x=1 OptionFile 1",
             ]
         );
     }
