@@ -202,3 +202,83 @@ fn a_version_spanning_series_reads_no_version_group() {
     );
     insta::assert_snapshot!("option-files-series-floating", text);
 }
+
+/// MariaDB's own groups are read only by a MariaDB image: the rules' product decides
+/// what an image is. No shipped MariaDB rule reads settings yet, so a rule file of the
+/// test's own asks for the options (one rule each: a kind reports one setting per
+/// rule and server).
+#[test]
+fn mariadb_groups_are_read_by_mariadb_only() {
+    let mut rules = RuleSet::builtin().unwrap();
+    rules
+        .add_user_file(
+            "test-mariadb.toml",
+            r#"
+[product]
+id = "mariadb"
+docker = ["registry.example.test/mariadb"]
+
+[[rule]]
+id = "test-mariadb-default-authentication-plugin"
+kind = "removed-setting"
+severity = "error"
+summary = "test"
+why = "test"
+sources = ["https://example.test/options"]
+
+[[rule.settings]]
+setting = { arg = "--default-authentication-plugin" }
+removed = "10.0.0"
+source = "https://example.test/options"
+
+[[rule]]
+id = "test-mariadb-tls-version"
+kind = "removed-setting"
+severity = "error"
+summary = "test"
+why = "test"
+sources = ["https://example.test/options"]
+
+[[rule.settings]]
+setting = { arg = "--tls-version" }
+removed = "10.0.0"
+source = "https://example.test/options"
+
+[[rule]]
+id = "test-mariadb-socket"
+kind = "removed-setting"
+severity = "error"
+summary = "test"
+why = "test"
+sources = ["https://example.test/options"]
+
+[[rule.settings]]
+setting = { arg = "--socket" }
+removed = "10.0.0"
+source = "https://example.test/options"
+
+"#,
+        )
+        .unwrap();
+    let (_, text) = common::check_project(
+        &common::root().join("fixtures/option-files/mariadb-groups"),
+        &rules,
+    );
+    let got: Vec<_> = ids(&text)
+        .into_iter()
+        .filter(|l| !l.contains("-eol]"))
+        .collect();
+    // [client-server], [mariadb] and [mariadb-10.6] on MariaDB 10.6, not [mariadb-11.4];
+    // nothing of them on MySQL 8.4 (whose removed-server-option rule would fire on
+    // `default_authentication_plugin` in a group it read)
+    assert_eq!(
+        got,
+        [
+            "shared.cnf:3:1: error[test-mariadb-socket]",
+            "shared.cnf:6:1: error[test-mariadb-default-authentication-plugin]",
+            "shared.cnf:9:1: error[test-mariadb-tls-version]",
+        ],
+        "{text}"
+    );
+    assert!(!text.contains("mysql-removed-server-option"), "{text}");
+}

@@ -41,7 +41,17 @@
 //! `[server]` and the group of its own release series: mysqld's
 //! `load_default_groups[] = {"mysqld", "server", MYSQL_BASE_VERSION, ...}` with
 //! `#define MYSQL_BASE_VERSION "mysqld-@MYSQL_BASE_VERSION@"` (major.minor), so
-//! `[mysqld-8.4]` only on 8.4. Such a group counts for a server all of whose versions
+//! `[mysqld-8.4]` only on 8.4. MariaDB also reads its own groups, `[mariadb]`,
+//! `[mariadb-X.Y]` and `[client-server]` (the knowledge base's "mysqld Configuration
+//! Files and Groups", and the server's `load_default_groups[]= {"mysqld", "server",
+//! MYSQL_BASE_VERSION, "mariadb", MARIADB_BASE_VERSION, "client-server", #ifdef
+//! WITH_WSREP "galera", #endif 0, 0}`); `[galera]` (10.1 on, or WSREP builds) and the
+//! `[mariadbd]` groups of newer sources are not read (see `rules/mariadb.toml`). Whether
+//! an image is MariaDB is decided where every image is: by the rules' products
+//! (`Product::matches` picks the instance's product in `check`, and that product's
+//! `option_groups` say which groups it reads), so `mariadb:10.6` reads `[mariadb]`
+//! and `mysql:8.4` does not, and a user's rule file that adds an image name to the
+//! `mariadb` product gets its groups too. Such a group counts for a server all of whose versions
 //! are in its series (`mysql:8.4.3`, `mysql:8.4`), not for one none of whose are; for
 //! one that may run several series (`mysql:8`, `latest`) skew does not guess: its
 //! options neither fire nor mitigate, and where one would have (a removed option, a
