@@ -289,10 +289,22 @@ pub struct Setting {
     /// `=`, if any (for `OptionFile` unquoted and unescaped, as mysqld reads it).
     pub value: String,
     pub span: Span,
-    /// For `OptionFile`: the group the option is written in, lowercased (mysqld matches
-    /// group names ignoring case): `mysqld`, `mysqld-8.4`, `mariadb`. Which groups a
-    /// server reads is its product's (`Product::option_groups`); `None` for the others.
-    pub group: Option<String>,
+    /// For `OptionFile`: where in the container the option file is and which group the
+    /// option is written in; `None` for the others.
+    pub from_file: Option<OptionSource>,
+}
+
+/// Where an option-file option comes from (`scan::option_files`). Which files and
+/// groups a server reads is its product's (`Product::option_files`,
+/// `Product::option_groups`), judged per instance by `check::settings`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OptionSource {
+    /// The group, lowercased (mysqld matches group names ignoring case): `mysqld`,
+    /// `mysqld-8.4`, `mariadb`.
+    pub group: String,
+    /// The option file's place in the container: the file (`/etc/my.cnf`), or for a
+    /// file of an included folder the folder (`/etc/mysql/conf.d`).
+    pub place: &'static str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

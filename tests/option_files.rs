@@ -209,6 +209,34 @@ fn a_version_spanning_series_reads_no_version_group() {
 /// rule and server).
 #[test]
 fn mariadb_groups_are_read_by_mariadb_only() {
+    let rules = mariadb_test_rules();
+    let (_, text) = common::check_project(
+        &common::root().join("fixtures/option-files/mariadb-groups"),
+        &rules,
+    );
+    let got: Vec<_> = ids(&text)
+        .into_iter()
+        .filter(|l| !l.contains("-eol]"))
+        .collect();
+    // [client-server], [mariadb] and [mariadb-10.6] on MariaDB 10.6, not [mariadb-11.4];
+    // nothing of them on MySQL 8.4 (whose removed-server-option rule would fire on
+    // `default_authentication_plugin` in a group it read)
+    assert_eq!(
+        got,
+        [
+            "shared.cnf:3:1: error[test-mariadb-socket]",
+            "shared.cnf:6:1: error[test-mariadb-default-authentication-plugin]",
+            "shared.cnf:9:1: error[test-mariadb-tls-version]",
+        ],
+        "{text}"
+    );
+    assert!(!text.contains("mysql-removed-server-option"), "{text}");
+}
+
+/// The shipped rules and one `removed-setting` rule per option for MariaDB (no shipped
+/// MariaDB rule reads settings yet), so a test sees which options a MariaDB server
+/// reads.
+fn mariadb_test_rules() -> RuleSet {
     let mut rules = RuleSet::builtin().unwrap();
     rules
         .add_user_file(
@@ -260,25 +288,26 @@ source = "https://example.test/options"
 "#,
         )
         .unwrap();
+    rules
+}
+
+/// Other option-file places: Bitnami's `my_custom.cnf` (on `bitnami/mysql`), MariaDB's
+/// `/etc/mysql/mariadb.conf.d` (read by MariaDB, not by MySQL); `mysql.conf.d` is
+/// nothing to either.
+#[test]
+fn other_option_file_places_by_product() {
     let (_, text) = common::check_project(
-        &common::root().join("fixtures/option-files/mariadb-groups"),
-        &rules,
+        &common::root().join("fixtures/option-files/other-places"),
+        &mariadb_test_rules(),
     );
-    let got: Vec<_> = ids(&text)
-        .into_iter()
-        .filter(|l| !l.contains("-eol]"))
-        .collect();
-    // [client-server], [mariadb] and [mariadb-10.6] on MariaDB 10.6, not [mariadb-11.4];
-    // nothing of them on MySQL 8.4 (whose removed-server-option rule would fire on
-    // `default_authentication_plugin` in a group it read)
     assert_eq!(
-        got,
+        ids(&text),
         [
-            "shared.cnf:3:1: error[test-mariadb-socket]",
-            "shared.cnf:6:1: error[test-mariadb-default-authentication-plugin]",
-            "shared.cnf:9:1: error[test-mariadb-tls-version]",
+            "mariadb-conf/50-server.cnf:2:1: error[test-mariadb-default-authentication-plugin]",
+            "my_custom.cnf:2:1: error[mysql-removed-server-option]",
         ],
         "{text}"
     );
-    assert!(!text.contains("mysql-removed-server-option"), "{text}");
+    assert!(text.contains("MySQL 8.4.3 is declared here"), "{text}");
+    insta::assert_snapshot!("option-files-other-places", text);
 }

@@ -181,8 +181,14 @@ fn placement(inst: &Instance<'_>, s: &Setting) -> Placement {
     if s.kind != SettingKind::OptionFile {
         return Placement::In;
     }
-    // an option file's option always has its group; one made by hand reads as `[mysqld]`
-    let group = s.group.as_deref().unwrap_or("mysqld");
+    // an option file's option always has its source; one made by hand reads as
+    // `[mysqld]` of a file every server reads
+    if let Some(from) = &s.from_file
+        && !inst.product.reads_option_file(from.place)
+    {
+        return Placement::Out;
+    }
+    let group = s.from_file.as_ref().map_or("mysqld", |f| f.group.as_str());
     match inst.product.reads_option_group(group) {
         None => Placement::Out,
         Some(GroupRead::Always) => Placement::In,
@@ -212,7 +218,10 @@ pub(super) fn unsure_note(inst: &Instance<'_>, u: &Unsure<'_>) -> String {
     format!(
         "`{}` in `[{}]` is not taken into account: only {} {} reads that group, and {} may run another series",
         display(&u.setting),
-        u.setting.group.as_deref().unwrap_or("mysqld"),
+        u.setting
+            .from_file
+            .as_ref()
+            .map_or("mysqld", |f| f.group.as_str()),
         inst.product.name,
         u.series.text,
         inst.describe()
@@ -227,8 +236,10 @@ pub(super) fn conditions_hold(cx: &super::Context<'_>, rule: &Rule) -> bool {
     let read = |s: &Setting| {
         s.kind != SettingKind::OptionFile
             || product.is_some_and(|p| {
-                p.reads_option_group(s.group.as_deref().unwrap_or("mysqld"))
-                    == Some(GroupRead::Always)
+                s.from_file.as_ref().is_none_or(|f| {
+                    p.reads_option_file(f.place)
+                        && p.reads_option_group(&f.group) == Some(GroupRead::Always)
+                })
             })
     };
     rule.conditions.is_empty()
@@ -276,7 +287,7 @@ fn with_next_word(m: &SettingMatch, settings: &[Setting], i: usize) -> Option<Se
         && next.kind == SettingKind::Arg
         && !next.name.starts_with('-');
     joins.then(|| Setting {
-        group: None,
+        from_file: None,
         kind: SettingKind::Arg,
         name: s.name.clone(),
         value: next.name.clone(),
@@ -587,7 +598,10 @@ source = "https://example.test/client"
             &format!("--{option}"),
             option.split_once('=').map_or("", |(_, v)| v),
         );
-        c.settings.last_mut().unwrap().group = Some(group.into());
+        c.settings.last_mut().unwrap().from_file = Some(crate::component::OptionSource {
+            group: group.into(),
+            place: "/etc/my.cnf",
+        });
         c
     }
 
@@ -598,7 +612,7 @@ source = "https://example.test/client"
     fn release_series_groups_in_mitigations() {
         let rules = MYSQL.replace(
             "docker = [\"mysql\"]",
-            "docker = [\"mysql\"]\noption_groups = [\"mysqld\", \"mysqld-X.Y\"]",
+            "docker = [\"mysql\"]\noption_groups = [\"mysqld\", \"mysqld-X.Y\"]\noption_files = [\"/etc/my.cnf\"]",
         );
         let native = "default_authentication_plugin=mysql_native_password";
         let sha2 = "default_authentication_plugin=caching_sha2_password";
@@ -612,6 +626,19 @@ source = "https://example.test/client"
         assert!(eval("8.0.36", &[("mysqld-8.4", native)]).contains("error: "));
         assert!(eval("8.0.36", &[("client", native)]).contains("error: "));
         assert!(eval("8.0.36", &[("mariadb", native)]).contains("error: "));
+        // a file the product does not read is nothing either
+        let elsewhere = with_setting(
+            docker("mysql", "8.0.36"),
+            SettingKind::OptionFile,
+            &format!("--{native}"),
+            "mysql_native_password",
+        );
+        let mut elsewhere = elsewhere;
+        elsewhere.settings[0].from_file = Some(crate::component::OptionSource {
+            group: "mysqld".into(),
+            place: "/etc/mysql/conf.d",
+        });
+        assert!(eval_rules(&rules, &[elsewhere, mysql_client()]).contains("error: "));
         // the series' group comes after `[mysqld]` and overrides it on 8.0
         let overridden = eval("8.0.36", &[("mysqld", native), ("mysqld-8.0", sha2)]);
         assert!(overridden.contains("error: "), "{overridden}");
@@ -665,7 +692,7 @@ source = "https://example.test/client"
 
     fn setting(kind: SettingKind, name: &str, value: &str) -> Setting {
         Setting {
-            group: None,
+            from_file: None,
             kind,
             name: name.into(),
             value: value.into(),

@@ -1268,7 +1268,7 @@ fn arg_setting(arg: String, span: Span) -> Setting {
         .map(|(_, v)| v.to_string())
         .unwrap_or_default();
     Setting {
-        group: None,
+        from_file: None,
         kind: SettingKind::Arg,
         name: arg,
         value,
@@ -1346,7 +1346,7 @@ fn env_settings(file: &SourceFile, env: Environment, settings: &mut Vec<Setting>
                     })
                     .unwrap_or(key_span);
                 settings.push(Setting {
-                    group: None,
+                    from_file: None,
                     kind: SettingKind::Env,
                     name: k.value,
                     value: v.map(|v| v.value.0).unwrap_or_default(),
@@ -1365,7 +1365,7 @@ fn env_settings(file: &SourceFile, env: Environment, settings: &mut Vec<Setting>
                     None => (item.value.clone(), String::new()),
                 };
                 settings.push(Setting {
-                    group: None,
+                    from_file: None,
                     kind: SettingKind::Env,
                     name,
                     value,

@@ -46,6 +46,10 @@ pub struct Product {
     /// groups of one release series (`mysqld-X.Y` reads `[mysqld-8.4]` on 8.4 only).
     /// Empty: the product reads no option file, and its settings from one are ignored.
     pub option_groups: Vec<String>,
+    /// The option files in the container the product's server reads, by path: a file
+    /// (`/etc/my.cnf`) or a folder whose `.cnf` files it includes (`/etc/mysql/conf.d`).
+    /// Only those `scan::option_files` knows can be named (validation checks).
+    pub option_files: Vec<String>,
 }
 
 /// How a server reads an option-file group ([`Product::reads_option_group`]).
@@ -98,6 +102,12 @@ impl Product {
 }
 
 impl Product {
+    /// Does this product's server read the option file at `place` (a path of
+    /// `scan::option_files::PLACES`)?
+    pub fn reads_option_file(&self, place: &str) -> bool {
+        self.option_files.iter().any(|f| f == place)
+    }
+
     /// Does this product's server read option-file group `group` (lowercase, as
     /// `Setting::group` keeps it), and when? `None` when it never does.
     pub fn reads_option_group(&self, group: &str) -> Option<GroupRead> {
@@ -582,6 +592,7 @@ impl RuleSet {
                     have.image_versions.extend(p.image_versions);
                     have.not_tags.extend(p.not_tags);
                     have.option_groups.extend(p.option_groups);
+                    have.option_files.extend(p.option_files);
                 }
                 None => self.products.push(p),
             }

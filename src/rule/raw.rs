@@ -49,6 +49,10 @@ pub struct RawProduct {
     /// `server`, `mysqld-X.Y` for the groups of its own release series).
     #[serde(default)]
     pub option_groups: Vec<S<String>>,
+    /// The option files (and folders of them) in the container the product's server
+    /// reads (`/etc/my.cnf`, `/etc/mysql/conf.d`).
+    #[serde(default)]
+    pub option_files: Vec<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

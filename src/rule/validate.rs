@@ -111,6 +111,11 @@ pub(super) fn parse_file(
                 .iter()
                 .filter_map(|g| option_group(&mut cx, g))
                 .collect(),
+            option_files: p_ref
+                .option_files
+                .iter()
+                .filter_map(|f| option_file(&mut cx, f))
+                .collect(),
         });
     }
     let mut rules = Vec::new();
@@ -434,6 +439,28 @@ fn option_group(cx: &mut Ctx, s: &S<String>) -> Option<String> {
         return None;
     }
     Some(g.to_ascii_lowercase())
+}
+
+/// An `option_files` entry: one of the container paths `scan::option_files` reads.
+fn option_file(cx: &mut Ctx, s: &S<String>) -> Option<String> {
+    let f = s.get_ref().trim_end_matches('/');
+    let known = crate::scan::option_files::PLACES;
+    if known.contains(&f) {
+        return Some(f.to_string());
+    }
+    cx.err(
+        s,
+        format!(
+            "`{}` is not an option file skew reads; known: {}",
+            s.get_ref(),
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
+    None
 }
 
 fn url(cx: &mut Ctx, s: &S<String>) {
@@ -1051,6 +1078,17 @@ managed = ["kubernetes"]
         assert_eq!(
             file(r#"["mysqld", "server", "mysqld-X.Y", "client-server"]"#),
             "ok"
+        );
+        let files = |files: &str| {
+            problems(&format!(
+                "[product]\nid = \"db\"\nname = \"DB\"\ndocker = [\"db\"]\noption_files = {files}\n"
+            ))
+        };
+        assert_eq!(files(r#"["/etc/my.cnf", "/etc/mysql/conf.d/"]"#), "ok");
+        let unknown = files(r#"["/etc/my.cnf.d"]"#);
+        assert!(
+            unknown.starts_with("`\"/etc/my.cnf.d\"`: `/etc/my.cnf.d` is not an option file skew reads; known: `/etc/my.cnf`,"),
+            "{unknown}"
         );
         assert_eq!(
             file(r#"["mysqld", "[mariadb]", "", "Server", "-X.Y"]"#),

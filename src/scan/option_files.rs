@@ -13,19 +13,28 @@
 //! containment check) and bounded like every scanned file. A file is parsed once, however
 //! many services mount it.
 //!
-//! Which mounts: the files mysqld reads by default on Unix, `/etc/my.cnf` then
-//! `/etc/mysql/my.cnf` (mysys `my_default.cc`, `init_default_directories`), and the
-//! `.cnf` files of `/etc/mysql/conf.d`, which the official images' default configuration
-//! includes (Docker Hub `mysql` and `mariadb`: "may `!includedir` additional directories
-//! such as `/etc/mysql/conf.d`"): one file mounted there, or a whole folder (its `*.cnf`
-//! files in name order, at most [`limits::OPTION_FILES_MAX_PER_FOLDER`]; a file mounted
-//! over the folder's file of the same name wins, as bind mounts stack). Option files
-//! come before the service's command line: mysqld reads them first, and the last
-//! instance of an option wins (`SettingKind::OptionFile`, which `check::settings` lets a
-//! later file or the command line override). Other paths (Bitnami's
-//! `/opt/bitnami/mysql/conf`, `mysql.conf.d`, `/etc/my.cnf.d`) are not read: no source
-//! read says the images include them. `volumes:` inherited through an `extends.file`
-//! are not followed.
+//! Which mounts: the places of [`PLACES`], in the order mysqld reads them: its default
+//! files on Unix, `/etc/my.cnf` then `/etc/mysql/my.cnf` (mysys `my_default.cc`,
+//! `init_default_directories`); the folders the official images include,
+//! `/etc/mysql/mariadb.conf.d` (MariaDB's images, before `conf.d`: mariadb-docker's
+//! Dockerfile, "Correct order of reading directories /etc/mysql/mariadb.conf.d before
+//! /etc/mysql/conf.d") and `/etc/mysql/conf.d` (docker-library/mysql: `echo '!includedir
+//! /etc/mysql/conf.d/'` into `/etc/my.cnf`; MariaDB's images include it too), one
+//! `.cnf` file mounted there or a whole folder (its `*.cnf` files in name order, at
+//! most [`limits::OPTION_FILES_MAX_PER_FOLDER`]; a file mounted over the folder's file
+//! of the same name wins, as bind mounts stack); and Bitnami's
+//! `/opt/bitnami/{mysql,mariadb}/conf/my_custom.cnf`, whose copy Bitnami's scripts
+//! `!include` at the end of their `my.cnf`. Each option keeps its place; which places a
+//! server reads is its product's (`option_files` in the rule files: MySQL does not read
+//! `mariadb.conf.d`). Option files come before the service's command line: mysqld reads
+//! them first, and the last instance of an option wins (`SettingKind::OptionFile`, which
+//! `check::settings` lets a later file or the command line override). Not read:
+//! `/etc/mysql/mysql.conf.d` (only the 5.7 images, now gone, included it:
+//! docker-library/mysql commit 19f5517), `/etc/my.cnf.d` (only MariaDB's -ubi images
+//! include it), and the order of a mount that replaces the very file holding an
+//! `!includedir` (`./my.cnf:/etc/my.cnf` on MySQL's image: its `conf.d` is then read
+//! only if the mounted file includes it) is not modelled, the folder is still read.
+//! `volumes:` inherited through an `extends.file` are not followed.
 //!
 //! The syntax is mysqld's own reader (`search_default_file_with_ext` in mysys
 //! `my_default.cc`; the manual's "Using Option Files"): a line whose first non-space is
@@ -79,7 +88,9 @@
 use std::collections::HashMap;
 
 use super::{Inventory, ReadExtra, dir_of, join_dir};
-use crate::component::{ComposeMounts, Ecosystem, Mount, Setting, SettingKind, UnitFact};
+use crate::component::{
+    ComposeMounts, Ecosystem, Mount, OptionSource, Setting, SettingKind, UnitFact,
+};
 use crate::diagnostic::{Code, Finding, Label, Subject, parse_error};
 use crate::limits;
 use crate::source::{FileId, SourceFile, Span};
@@ -94,23 +105,60 @@ enum Place {
     Etc,
     /// `/etc/mysql/my.cnf`
     EtcMysql,
+    /// `/etc/mysql/mariadb.conf.d/*.cnf` (MariaDB's images include it before `conf.d`)
+    MariadbConfD,
     /// `/etc/mysql/conf.d/*.cnf`
     ConfD,
+    /// `/opt/bitnami/mysql/conf/my_custom.cnf` (`!include`d at the end of Bitnami's
+    /// own `my.cnf`)
+    BitnamiMysql,
+    /// `/opt/bitnami/mariadb/conf/my_custom.cnf`
+    BitnamiMariadb,
 }
 
-/// What a mount's container path is to mysqld: a file of `place` (with its name in
-/// `conf.d`), or the whole `conf.d` folder; `None` when mysqld does not read it.
+/// Every place's container path, as rule files name them (`option_files`).
+pub(crate) const PLACES: &[&str] = &[
+    "/etc/my.cnf",
+    "/etc/mysql/my.cnf",
+    "/etc/mysql/mariadb.conf.d",
+    "/etc/mysql/conf.d",
+    "/opt/bitnami/mysql/conf/my_custom.cnf",
+    "/opt/bitnami/mariadb/conf/my_custom.cnf",
+];
+
+impl Place {
+    const ALL: [Place; 6] = [
+        Place::Etc,
+        Place::EtcMysql,
+        Place::MariadbConfD,
+        Place::ConfD,
+        Place::BitnamiMysql,
+        Place::BitnamiMariadb,
+    ];
+
+    fn path(self) -> &'static str {
+        PLACES[self as usize]
+    }
+
+    fn is_folder(self) -> bool {
+        matches!(self, Place::MariadbConfD | Place::ConfD)
+    }
+}
+
+/// What a mount's container path is to mysqld: a file of `place` (with its name in a
+/// folder), or a whole folder; `None` when no server reads it.
 fn place(target: &str) -> Option<(Place, Option<&str>)> {
     let target = target.trim_end_matches('/');
-    match target {
-        "/etc/my.cnf" => Some((Place::Etc, None)),
-        "/etc/mysql/my.cnf" => Some((Place::EtcMysql, None)),
-        "/etc/mysql/conf.d" => Some((Place::ConfD, None)),
-        _ => {
-            let name = target.strip_prefix("/etc/mysql/conf.d/")?;
-            (!name.contains('/') && name.ends_with(".cnf")).then_some((Place::ConfD, Some(name)))
-        }
+    if let Some(p) = Place::ALL.into_iter().find(|p| p.path() == target) {
+        return Some((p, None));
     }
+    Place::ALL
+        .into_iter()
+        .filter(|p| p.is_folder())
+        .find_map(|p| {
+            let name = target.strip_prefix(p.path())?.strip_prefix('/')?;
+            (!name.contains('/') && name.ends_with(".cnf")).then_some((p, Some(name)))
+        })
 }
 
 pub(super) fn resolve(inv: &mut Inventory, extra: Option<ReadExtra<'_>>) {
@@ -161,7 +209,7 @@ pub(super) fn resolve(inv: &mut Inventory, extra: Option<ReadExtra<'_>>) {
         let dir = dir_of(&inv.sources.get(file).path).to_string();
         let files = mounted_files(inv, extra, &fact, &dir);
         let mut settings = Vec::new();
-        for id in files {
+        for (id, at) in files {
             if let std::collections::hash_map::Entry::Vacant(slot) = parsed.entry(id) {
                 let got = match inv.sources.get(id).with_text() {
                     Some(f) => match read_options(&f) {
@@ -175,7 +223,12 @@ pub(super) fn resolve(inv: &mut Inventory, extra: Option<ReadExtra<'_>>) {
                 };
                 slot.insert(got);
             }
-            settings.extend(parsed[&id].iter().cloned());
+            settings.extend(parsed[&id].iter().cloned().map(|mut s| {
+                if let Some(from) = &mut s.from_file {
+                    from.place = at.path();
+                }
+                s
+            }));
         }
         for i in runs {
             inv.components[i]
@@ -185,14 +238,15 @@ pub(super) fn resolve(inv: &mut Inventory, extra: Option<ReadExtra<'_>>) {
     }
 }
 
-/// The option files of one service's mounts, in the order mysqld reads them, added to
+/// The option files of one service's mounts with their places, in the order mysqld
+/// reads them, added to
 /// the sources when they were not read yet; a mount that cannot be read is a note.
 fn mounted_files(
     inv: &mut Inventory,
     extra: Option<ReadExtra<'_>>,
     fact: &ComposeMounts,
     dir: &str,
-) -> Vec<FileId> {
+) -> Vec<(FileId, Place)> {
     // (where, name in conf.d, repository path)
     let mut found: Vec<(Place, String, String)> = Vec::new();
     let mut by_file: Vec<(Place, String, String)> = Vec::new();
@@ -217,7 +271,7 @@ fn mounted_files(
             continue;
         };
         match (at, name) {
-            (Place::ConfD, None) => match listing(inv, extra, &rel) {
+            (at, None) if at.is_folder() => match listing(inv, extra, &rel) {
                 Ok(paths) => {
                     for p in paths {
                         let name = p.rsplit('/').next().unwrap_or(&p).to_string();
@@ -237,14 +291,14 @@ fn mounted_files(
             }
         }
     }
-    // a file mounted into `conf.d` hides the mounted folder's file of that name
+    // a file mounted into a folder hides the mounted folder's file of that name
     found.retain(|(at, name, _)| !by_file.iter().any(|(a, n, _)| a == at && n == name));
     found.extend(by_file);
     found.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let mut ids = Vec::new();
     for (at, name, rel) in found {
         match load(inv, extra, &rel) {
-            Ok(id) => ids.push(id),
+            Ok(id) => ids.push((id, at)),
             Err(Some(why)) => {
                 let m = fact.mounts.iter().find(|m| {
                     place(&m.target)
@@ -342,7 +396,11 @@ pub(crate) fn read_options(file: &SourceFile) -> Result<Vec<Setting>, Box<Findin
             },
             value: o.value.unwrap_or_default(),
             span: o.span,
-            group: Some(o.group.to_ascii_lowercase()),
+            // the place is the mount's (`resolve`)
+            from_file: Some(OptionSource {
+                group: o.group.to_ascii_lowercase(),
+                place: "",
+            }),
         })
         .collect())
 }
@@ -556,7 +614,10 @@ mod tests {
         let got: Vec<_> = read_options(&file)
             .unwrap()
             .into_iter()
-            .map(|s| format!("{:?} {} {:?} {}", s.group, s.name, s.kind, s.value))
+            .map(|s| {
+                let group = s.from_file.map(|f| f.group);
+                format!("{group:?} {} {:?} {}", s.name, s.kind, s.value)
+            })
             .collect();
         assert_eq!(
             got,
@@ -610,7 +671,20 @@ mod tests {
             place("/etc/mysql/conf.d/custom.cnf"),
             Some((Place::ConfD, Some("custom.cnf")))
         );
+        assert_eq!(
+            place("/etc/mysql/mariadb.conf.d/90-app.cnf"),
+            Some((Place::MariadbConfD, Some("90-app.cnf")))
+        );
+        assert_eq!(
+            place("/opt/bitnami/mysql/conf/my_custom.cnf"),
+            Some((Place::BitnamiMysql, None))
+        );
+        for p in Place::ALL {
+            assert_eq!(place(p.path()), Some((p, None)), "{p:?}");
+        }
         for other in [
+            "/opt/bitnami/mysql/conf/my.cnf",
+            "/etc/my.cnf.d/custom.cnf",
             "/etc/mysql/conf.d/notes.txt",
             "/etc/mysql/conf.d/a/b.cnf",
             "/var/lib/mysql",
