@@ -311,3 +311,62 @@ fn other_option_file_places_by_product() {
     assert!(text.contains("MySQL 8.4.3 is declared here"), "{text}");
     insta::assert_snapshot!("option-files-other-places", text);
 }
+
+/// A service extending another file's service gets that service's bind mounts (compose
+/// merges `volumes:` by container path, the extending service's entry winning), their
+/// host paths relative to the file that declares them.
+#[test]
+fn mounts_inherited_through_extends_file() {
+    let (_, text) = check("extends-volumes");
+    // common/tls.cnf (TLSv1.1) is replaced by the service's own ./tls.cnf (TLSv1.2)
+    assert_eq!(
+        ids(&text),
+        ["common/mysql.cnf:2:1: error[mysql-removed-server-option]"],
+        "{text}"
+    );
+    insta::assert_snapshot!("option-files-extends-volumes", text);
+}
+
+/// Along a chain that goes on inside the other file, the nearest service's mount of a
+/// container path wins; without a mount of its own the service gets the base's.
+#[test]
+fn mounts_along_an_extends_chain() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path();
+    std::fs::create_dir_all(root.join("ops/conf")).unwrap();
+    std::fs::write(
+        root.join("compose.yaml"),
+        "services:\n  db:\n    extends: { file: ops/services.yml, service: mysql }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("ops/services.yml"),
+        "services:\n  mysql:\n    extends: generic\n    volumes:\n      - ./conf/tls.cnf:/etc/mysql/conf.d/tls.cnf\n  generic:\n    image: mysql:8.4.3\n    volumes:\n      - ./conf/old-tls.cnf:/etc/mysql/conf.d/tls.cnf\n      - ./conf:/etc/mysql/conf.d/\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("ops/conf/tls.cnf"),
+        "[mysqld]\ntls_version=TLSv1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("ops/conf/old-tls.cnf"),
+        "[mysqld]\ntls_version=TLSv1.2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("ops/conf/auth.cnf"),
+        "[mysqld]\ndefault-authentication-plugin=mysql_native_password\n",
+    )
+    .unwrap();
+    let rules = RuleSet::builtin().unwrap();
+    let (_, text) = common::check_project(root, &rules);
+    assert_eq!(
+        ids(&text),
+        [
+            "ops/conf/auth.cnf:2:1: error[mysql-removed-server-option]",
+            "ops/conf/tls.cnf:2:1: error[mysql-tls-version-removed]",
+        ],
+        "{text}"
+    );
+}

@@ -34,7 +34,9 @@
 //! include it), and the order of a mount that replaces the very file holding an
 //! `!includedir` (`./my.cnf:/etc/my.cnf` on MySQL's image: its `conf.d` is then read
 //! only if the mounted file includes it) is not modelled, the folder is still read.
-//! `volumes:` inherited through an `extends.file` are not followed.
+//! The mounts are the service's own and those it inherits through `extends`, within
+//! its file (the compose extractor) or from an `extends.file` (`compose_extends`), each
+//! host path relative to the file that writes it (the mount's span says which).
 //!
 //! The syntax is mysqld's own reader (`search_default_file_with_ext` in mysys
 //! `my_default.cc`; the manual's "Using Option Files"): a line whose first non-space is
@@ -206,8 +208,7 @@ pub(super) fn resolve(inv: &mut Inventory, extra: Option<ReadExtra<'_>>) {
         if runs.is_empty() {
             continue;
         }
-        let dir = dir_of(&inv.sources.get(file).path).to_string();
-        let files = mounted_files(inv, extra, &fact, &dir);
+        let files = mounted_files(inv, extra, &fact);
         let mut settings = Vec::new();
         for (id, at) in files {
             if let std::collections::hash_map::Entry::Vacant(slot) = parsed.entry(id) {
@@ -245,7 +246,6 @@ fn mounted_files(
     inv: &mut Inventory,
     extra: Option<ReadExtra<'_>>,
     fact: &ComposeMounts,
-    dir: &str,
 ) -> Vec<(FileId, Place)> {
     // (where, name in conf.d, repository path)
     let mut found: Vec<(Place, String, String)> = Vec::new();
@@ -262,7 +262,9 @@ fn mounted_files(
             ));
             continue;
         }
-        let Some(rel) = join_dir(dir, &m.source) else {
+        // relative to the file that writes it: an `extends.file` gives its own mounts
+        let dir = dir_of(&inv.sources.get(m.source_span.file).path).to_string();
+        let Some(rel) = join_dir(&dir, &m.source) else {
             inv.problems.push(unread(
                 fact,
                 m,
