@@ -289,15 +289,32 @@ pub struct Setting {
     /// `=`, if any (for `OptionFile` unquoted and unescaped, as mysqld reads it).
     pub value: String,
     pub span: Span,
+    /// For `OptionFile`: where in the container the option file is and which group the
+    /// option is written in; `None` for the others.
+    pub from_file: Option<OptionSource>,
+}
+
+/// Where an option-file option comes from (`scan::option_files`). Which files and
+/// groups a server reads is its product's (`Product::option_files`,
+/// `Product::option_groups`), judged per instance by `check::settings`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OptionSource {
+    /// The group, lowercased (mysqld matches group names ignoring case): `mysqld`,
+    /// `mysqld-8.4`, `mariadb`.
+    pub group: String,
+    /// The option file's place in the container: the file (`/etc/my.cnf`), or for a
+    /// file of an included folder the folder (`/etc/mysql/conf.d`).
+    pub place: &'static str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SettingKind {
     Arg,
     Env,
-    /// An option of a `[mysqld]`/`[server]` group in an option file the container
-    /// mounts (`scan::option_files`): read by mysqld before its command line, so a
-    /// command-line argument or a later option file with the same option overrides it.
+    /// An option of an option file the container mounts (`scan::option_files`), of the
+    /// group `Setting::group`: read by mysqld before its command line, so a command-line
+    /// argument or a later option with the same option overrides it. Only the groups
+    /// the server's product reads count (`check::settings::ServerSettings`).
     OptionFile,
 }
 

@@ -311,8 +311,9 @@ impl Code {
                  (`postgresql.image.tag`)."
             }
             Code::UnreadOptionFile => {
-                "skew reads the `[mysqld]` and `[server]` options of the option files a compose \
-                 service mounts from the repository (`./my.cnf:/etc/mysql/conf.d/my.cnf`, a \
+                "skew reads the options of the groups the server reads (`[mysqld]`, `[server]`, \
+                 `[mysqld-8.4]` on 8.4) in the option files a compose service mounts from the \
+                 repository (`./my.cnf:/etc/mysql/conf.d/my.cnf`, a \
                  folder mounted as `/etc/mysql/conf.d`) as if they were given on mysqld's \
                  command line, so a removed option or a mitigation in them is seen. A mount \
                  whose host file is not in the repository (written at deploy time), lies \

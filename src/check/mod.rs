@@ -888,6 +888,7 @@ pub(crate) mod testing {
 
     pub fn with_setting(mut c: Component, kind: SettingKind, name: &str, value: &str) -> Component {
         c.settings.push(Setting {
+            from_file: None,
             kind,
             name: name.into(),
             value: value.into(),

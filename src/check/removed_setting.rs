@@ -5,14 +5,18 @@
 //!
 //! The settings are the ones mitigations read (`Component.settings`: container arguments
 //! and environment from compose and Kubernetes, and the options of MySQL option files a
-//! compose service mounts, `scan::option_files`). The finding is on the setting, with the
+//! compose service mounts, `scan::option_files`, of the groups the server reads:
+//! `check::settings::ServerSettings`). An option in a group of one release series the
+//! server may or may not run (`[mysqld-8.4]` on `mysql:8`) is not a break but an `info`
+//! note. The finding is on the setting, with the
 //! server's declaration as related location; a server tag that admits versions on both
 //! sides of the removal (`mysql:8`) makes it a possible break. Must not: flag a setting
 //! on a server version that still has it, or guess a version (an unknown one is skipped).
 
+use super::settings::{ServerSettings, Unsure, display, unsure_note};
 use super::{Context, Evaluation, Instance, Outcome, server_label, severity_for, sources_with};
 use crate::component::Setting;
-use crate::diagnostic::{Finding, Label, Subject};
+use crate::diagnostic::{Finding, Label, Severity, Subject};
 use crate::rule::{RemovedSetting, Rule};
 use crate::version::{Verdict, VersionSet, verdict};
 
@@ -24,11 +28,8 @@ pub(super) fn evaluate(
     out: &mut Vec<Evaluation>,
 ) {
     for (inst, versions) in cx.known_instances_of(&rule.product) {
+        let settings = ServerSettings::of(inst);
         for entry in entries {
-            let Some(setting) = super::settings::find(&entry.setting, &inst.component.settings)
-            else {
-                continue;
-            };
             let product = &inst.product.name;
             let removal = Removal {
                 removed: &entry.removed,
@@ -36,25 +37,41 @@ pub(super) fn evaluate(
                 fix: entry.fix.as_deref(),
                 source: &entry.source,
             };
-            push_removal(
-                out,
-                (rule_index, rule),
-                (inst, versions),
-                &setting,
-                removal,
-                |shown, when| {
-                    format!(
-                        "`{shown}` was removed in {product} {}, and {when}: {}",
-                        entry.removed_text, rule.summary
-                    )
-                },
-                |shown| {
-                    format!(
-                        "remove `{shown}` before moving to {product} {}",
-                        entry.removed_text
-                    )
-                },
-            );
+            let default_fix = |shown: &str| {
+                format!(
+                    "remove `{shown}` before moving to {product} {}",
+                    entry.removed_text
+                )
+            };
+            if let Some(setting) = settings.find(&entry.setting) {
+                push_removal(
+                    out,
+                    (rule_index, rule),
+                    (inst, versions),
+                    &setting,
+                    removal,
+                    |shown, when| {
+                        format!(
+                            "`{shown}` was removed in {product} {}, and {when}: {}",
+                            entry.removed_text, rule.summary
+                        )
+                    },
+                    default_fix,
+                );
+            } else if let Some(u) = settings
+                .unsure_finds(&entry.setting)
+                .find(|u| may_remove(versions, u, &entry.removed))
+            {
+                push_unsure(
+                    out,
+                    (rule_index, rule),
+                    inst,
+                    &u,
+                    removal,
+                    &format!("it was removed ({}): {}", entry.removed_text, rule.summary),
+                    default_fix,
+                );
+            }
         }
     }
 }
@@ -110,6 +127,63 @@ pub(super) fn push_removal(
                 severity: severity_for(rule, outcome),
                 message: message(&shown, &when),
                 primary: Label::new(setting.span, format!("`{shown}` is set here")),
+                related: vec![server_label(inst)],
+                fix: Some(
+                    removal
+                        .fix
+                        .or(rule.fix.as_deref())
+                        .map_or_else(|| default_fix(&shown), str::to_string),
+                ),
+                sources: sources_with(rule, Some(removal.source)),
+                subject: Subject {
+                    ecosystem: Some(c.ecosystem),
+                    name: c.name.clone(),
+                    version: c.version.clone(),
+                    counterpart: Some(format!("`{shown}`")),
+                },
+                components: Vec::new(),
+            }
+        },
+    ));
+}
+
+/// May the server run a version of `u`'s series that `removed` covers? Only then is an
+/// option of that series' groups worth a note.
+pub(super) fn may_remove(versions: &VersionSet, u: &Unsure<'_>, removed: &VersionSet) -> bool {
+    let within = versions.intersect(&u.series.versions);
+    !within.is_empty() && verdict(&within, removed) != Verdict::Never
+}
+
+/// A setting that would be removed, written in a group of one release series that the
+/// server may or may not run (`[mysqld-8.4]` on `mysql:8`): not a break, since skew
+/// does not guess the series, but an `info` note (the caller checks [`may_remove`]).
+pub(super) fn push_unsure(
+    out: &mut Vec<Evaluation>,
+    (rule_index, rule): (usize, &Rule),
+    inst: &Instance<'_>,
+    u: &Unsure<'_>,
+    removal: Removal<'_>,
+    consequence: &str,
+    default_fix: impl FnOnce(&str) -> String,
+) {
+    let c = inst.component;
+    out.push(Evaluation::new(
+        inst.index,
+        inst.index,
+        rule_index,
+        Outcome::MayBreak,
+        || {
+            let shown = display(&u.setting);
+            Finding {
+                rule_id: rule.id.clone(),
+                severity: Severity::Info,
+                message: format!(
+                    "{}; on {} {} {consequence}",
+                    unsure_note(inst, u),
+                    inst.product.name,
+                    u.series.text
+                ),
+                primary: Label::new(u.setting.span, format!("`{shown}` is set here")),
                 related: vec![server_label(inst)],
                 fix: Some(
                     removal

@@ -9,19 +9,19 @@
 //! elsewhere); the finding is made only when every listed value is a removed one. The
 //! settings are the ones mitigations read (`Component.settings`: container arguments and
 //! environment from compose and Kubernetes, and the options of MySQL option files a
-//! compose service mounts, `scan::option_files`); a value in the next argument
+//! compose service mounts, `scan::option_files`, of the groups the server reads; one of
+//! a release series the server may or may not run is an `info` note); a value in the next argument
 //! (`--tls-version TLSv1`) counts where the rule's pattern says `next_word`. Must not: flag a list
 //! that still names a supported value (what the server does with the removed ones is
 //! not stated by the sources this kind is written from), or guess a version (an unknown
 //! one is skipped).
 
-use super::removed_setting::{Removal, push_removal};
-use super::settings::{UrlParam, url_param};
+use super::removed_setting::{Removal, may_remove, push_removal, push_unsure};
+use super::settings::{ServerSettings, UrlParam, url_param};
 use super::{Context, Evaluation, Instance};
 use crate::component::{Setting, SettingKind, UnitFact};
 use crate::diagnostic::Label;
 use crate::extract::compose::env_hosts;
-use crate::plan::topology::Topology;
 use crate::rule::{RemovedValue, Rule, SettingMatch};
 use crate::source::Span;
 use crate::version::VersionSet;
@@ -40,14 +40,8 @@ pub(super) fn evaluate(
         client_urls(cx, rule_index, rule, &client_side, out);
     }
     for (inst, versions) in cx.known_instances_of(&rule.product) {
+        let settings = ServerSettings::of(inst);
         for entry in &server_side {
-            let Some(setting) = super::settings::find(&entry.setting, &inst.component.settings)
-            else {
-                continue;
-            };
-            let Some(listed) = only_removed(&setting, &entry.values) else {
-                continue;
-            };
             let product = &inst.product.name;
             let removal = Removal {
                 removed: &entry.removed,
@@ -55,25 +49,48 @@ pub(super) fn evaluate(
                 fix: entry.fix.as_deref(),
                 source: &entry.source,
             };
-            push_removal(
-                out,
-                (rule_index, rule),
-                (inst, versions),
-                &setting,
-                removal,
-                |shown, when| {
-                    format!(
-                        "`{shown}` permits only {listed}, which {product} no longer supports from {} on, and {when}: {}",
+            let default_fix = |shown: &str| {
+                format!(
+                    "name a value {product} {} still supports in `{shown}`",
+                    entry.removed_text
+                )
+            };
+            if let Some(setting) = settings.find(&entry.setting) {
+                let Some(listed) = only_removed(&setting, &entry.values) else {
+                    continue;
+                };
+                push_removal(
+                    out,
+                    (rule_index, rule),
+                    (inst, versions),
+                    &setting,
+                    removal,
+                    |shown, when| {
+                        format!(
+                            "`{shown}` permits only {listed}, which {product} no longer supports from {} on, and {when}: {}",
+                            entry.removed_text, rule.summary
+                        )
+                    },
+                    default_fix,
+                );
+            } else if let Some((u, listed)) = settings
+                .unsure_finds(&entry.setting)
+                .filter(|u| may_remove(versions, u, &entry.removed))
+                .find_map(|u| only_removed(&u.setting, &entry.values).map(|l| (u, l)))
+            {
+                push_unsure(
+                    out,
+                    (rule_index, rule),
+                    inst,
+                    &u,
+                    removal,
+                    &format!(
+                        "it permits only {listed}, no longer supported from {} on: {}",
                         entry.removed_text, rule.summary
-                    )
-                },
-                |shown| {
-                    format!(
-                        "name a value {product} {} still supports in `{shown}`",
-                        entry.removed_text
-                    )
-                },
-            );
+                    ),
+                    default_fix,
+                );
+            }
         }
     }
 }
@@ -101,7 +118,7 @@ fn client_urls(
     if !any {
         return;
     }
-    let topology = Topology::build(&cx.components, &cx.sources, cx.units);
+    let topology = cx.topology();
     // every (URL, server) pair, in file order: the graph keeps one finding per server
     // and rule, so the pairs of one server become one finding that points at each
     let mut hits: Vec<Hit<'_, '_>> = Vec::new();
@@ -130,6 +147,7 @@ fn client_urls(
                         name: found.written.clone(),
                         value: String::new(),
                         span: param_span(cx, conn, &found),
+                        from_file: None,
                     };
                     for (inst, versions) in cx.known_instances_of(&rule.product) {
                         let Some(host) = topology

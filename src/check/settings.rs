@@ -12,18 +12,241 @@ use std::borrow::Cow;
 
 use crate::component::{Setting, SettingKind};
 use crate::diagnostic::{Finding, Label, Severity};
-use crate::rule::{Rule, SettingMatch};
+use crate::rule::{GroupRead, Rule, SettingMatch};
 use crate::source::Span;
-use crate::version::Verdict;
+use crate::version::{Scheme, Verdict, VersionSet, parse_requirement, verdict};
+
+/// The settings a server instance runs with, as its product reads them: the command
+/// line and environment, and the options of the option-file groups its product reads
+/// (`Product::option_groups`). A group of one release series (`[mysqld-8.4]`) counts
+/// only when every version the instance may run is in that series, and is left out
+/// when none is; when some are (`mysql:8` may run 8.0 or 8.4) or the versions are
+/// unknown, skew does not guess: its options neither fire nor mitigate (`sure` leaves
+/// them out), and [`ServerSettings::unsure_finds`] says where one would have mattered,
+/// so the finding's message or a note can say so.
+pub(super) struct ServerSettings<'s> {
+    /// The settings in effect for certain, in order.
+    pub sure: Cow<'s, [Setting]>,
+    /// For each release series whose groups skew cannot place: the settings in effect
+    /// if the server runs that series (`sure` with those groups' options, in order).
+    scenarios: Vec<Scenario>,
+}
+
+/// What a server would read on one release series it may run.
+struct Scenario {
+    series: Series,
+    settings: Vec<Setting>,
+    /// The options of that series' groups among `settings`, by index.
+    unsure: Vec<usize>,
+}
+
+/// A release series, `major.minor`, and every version in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Series {
+    pub text: String,
+    pub versions: VersionSet,
+}
+
+impl Series {
+    fn new(major: u64, minor: u64) -> Series {
+        let versions = parse_requirement(
+            Scheme::Dotted,
+            &format!(">={major}.{minor}.0, <{major}.{}.0", minor + 1),
+        )
+        .unwrap_or_else(|_| VersionSet::empty());
+        Series {
+            text: format!("{major}.{minor}"),
+            versions,
+        }
+    }
+}
+
+/// An option of a release series' group skew cannot place, that a pattern would find
+/// if the server ran that series.
+pub(super) struct Unsure<'s> {
+    pub setting: Cow<'s, Setting>,
+    pub series: &'s Series,
+    /// Everything in effect on that series.
+    settings: &'s [Setting],
+}
+
+impl Unsure<'_> {
+    /// Does `m` find something on that series too?
+    pub fn also_finds(&self, m: &SettingMatch) -> bool {
+        find(m, self.settings).is_some()
+    }
+}
+
+impl<'s> ServerSettings<'s> {
+    pub fn of(inst: &Instance<'s>) -> ServerSettings<'s> {
+        let all = &inst.component.settings;
+        if !all.iter().any(|s| s.kind == SettingKind::OptionFile) {
+            return ServerSettings {
+                sure: Cow::Borrowed(all),
+                scenarios: Vec::new(),
+            };
+        }
+        let placed: Vec<Placement> = all.iter().map(|s| placement(inst, s)).collect();
+        let sure = all
+            .iter()
+            .zip(&placed)
+            .filter(|(_, p)| matches!(p, Placement::In))
+            .map(|(s, _)| s.clone())
+            .collect();
+        let mut scenarios: Vec<Scenario> = Vec::new();
+        for p in &placed {
+            if let Placement::Unsure(series) = p
+                && !scenarios.iter().any(|sc| sc.series == *series)
+            {
+                let mut settings = Vec::new();
+                let mut unsure = Vec::new();
+                for (s, q) in all.iter().zip(&placed) {
+                    match q {
+                        Placement::In => settings.push(s.clone()),
+                        Placement::Unsure(other) if other == series => {
+                            unsure.push(settings.len());
+                            settings.push(s.clone());
+                        }
+                        _ => {}
+                    }
+                }
+                scenarios.push(Scenario {
+                    series: series.clone(),
+                    settings,
+                    unsure,
+                });
+            }
+        }
+        ServerSettings {
+            sure: Cow::Owned(sure),
+            scenarios,
+        }
+    }
+
+    /// What `m` finds in effect for certain.
+    pub fn find(&self, m: &SettingMatch) -> Option<Cow<'_, Setting>> {
+        find(m, &self.sure)
+    }
+
+    /// For each release series skew cannot place: the option of that series' groups
+    /// `m` would find if the server ran it (and nothing where it would find a setting
+    /// in effect anyway).
+    pub fn unsure_finds<'a>(&'a self, m: &'a SettingMatch) -> impl Iterator<Item = Unsure<'a>> {
+        self.scenarios.iter().filter_map(move |sc| {
+            let found = find(m, &sc.settings)?;
+            sc.unsure
+                .iter()
+                .any(|&i| sc.settings[i].span == found.span && sc.settings[i].name == found.name)
+                .then_some(Unsure {
+                    setting: found,
+                    series: &sc.series,
+                    settings: &sc.settings,
+                })
+        })
+    }
+
+    /// For each release series skew cannot place where what [`Self::find`] finds would
+    /// be overridden, so that `m` finds nothing: the overriding option of that series'
+    /// groups.
+    pub fn unsure_overrides<'a>(&'a self, m: &'a SettingMatch) -> impl Iterator<Item = Unsure<'a>> {
+        let name = self.find(m).map(|s| option_name(&s.name));
+        self.scenarios.iter().filter_map(move |sc| {
+            let name = name.as_ref()?;
+            if find(m, &sc.settings).is_some() {
+                return None;
+            }
+            sc.unsure
+                .iter()
+                .map(|&i| &sc.settings[i])
+                .find(|s| option_name(&s.name) == *name)
+                .map(|s| Unsure {
+                    setting: Cow::Borrowed(s),
+                    series: &sc.series,
+                    settings: &sc.settings,
+                })
+        })
+    }
+}
+
+enum Placement {
+    In,
+    Out,
+    Unsure(Series),
+}
+
+/// Does the instance read setting `s`? Anything but an option-file option, yes; an
+/// option of a group its product does not read, no; of a group of one release series,
+/// when every version it may run is in the series.
+fn placement(inst: &Instance<'_>, s: &Setting) -> Placement {
+    if s.kind != SettingKind::OptionFile {
+        return Placement::In;
+    }
+    // an option file's option always has its source; one made by hand reads as
+    // `[mysqld]` of a file every server reads
+    if let Some(from) = &s.from_file
+        && !inst.product.reads_option_file(from.place)
+    {
+        return Placement::Out;
+    }
+    let group = s.from_file.as_ref().map_or("mysqld", |f| f.group.as_str());
+    match inst.product.reads_option_group(group) {
+        None => Placement::Out,
+        Some(GroupRead::Always) => Placement::In,
+        Some(GroupRead::Series(major, minor)) => {
+            let series = Series::new(major, minor);
+            match inst.versions.as_ref().map(|v| verdict(v, &series.versions)) {
+                Ok(Verdict::Always) => Placement::In,
+                Ok(Verdict::Never) => Placement::Out,
+                _ => Placement::Unsure(series),
+            }
+        }
+    }
+}
+
+/// Does a mitigation work on some version of the series the server may run?
+fn works_within(server: &Instance<'_>, u: &Unsure<'_>, works: &VersionSet) -> bool {
+    server.versions.as_ref().is_ok_and(|v| {
+        let within = v.intersect(&u.series.versions);
+        !within.is_empty() && verdict(&within, works) != Verdict::Never
+    })
+}
+
+/// Why an option of a release series' group is not counted: `` `x` in `[mysqld-8.4]`
+/// is not taken into account: only MySQL 8.4 reads that group, and MySQL 8 may run
+/// another series ``.
+pub(super) fn unsure_note(inst: &Instance<'_>, u: &Unsure<'_>) -> String {
+    format!(
+        "`{}` in `[{}]` is not taken into account: only {} {} reads that group, and {} may run another series",
+        display(&u.setting),
+        u.setting
+            .from_file
+            .as_ref()
+            .map_or("mysqld", |f| f.group.as_str()),
+        inst.product.name,
+        u.series.text,
+        inst.describe()
+    )
+}
 
 /// Does the rule apply to this repository? True when it has no conditions, or when one
-/// of them is set on any component.
+/// of them is set on any component. An option-file option counts only when the rule's
+/// product reads its group whatever release runs (`[mysqld]` for MySQL).
 pub(super) fn conditions_hold(cx: &super::Context<'_>, rule: &Rule) -> bool {
+    let product = cx.rules.product(&rule.product);
+    let read = |s: &Setting| {
+        s.kind != SettingKind::OptionFile
+            || product.is_some_and(|p| {
+                s.from_file.as_ref().is_none_or(|f| {
+                    p.reads_option_file(f.place)
+                        && p.reads_option_group(&f.group) == Some(GroupRead::Always)
+                })
+            })
+    };
     rule.conditions.is_empty()
         || cx.components.iter().any(|c| {
             c.settings
                 .iter()
-                .any(|s| rule.conditions.iter().any(|m| matches(m, s)))
+                .any(|s| read(s) && rule.conditions.iter().any(|m| matches(m, s)))
         })
 }
 
@@ -64,6 +287,7 @@ fn with_next_word(m: &SettingMatch, settings: &[Setting], i: usize) -> Option<Se
         && next.kind == SettingKind::Arg
         && !next.name.starts_with('-');
     joins.then(|| Setting {
+        from_file: None,
         kind: SettingKind::Arg,
         name: s.name.clone(),
         value: next.name.clone(),
@@ -95,12 +319,10 @@ pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mu
     if server.versions.is_err() {
         return;
     }
+    let settings = ServerSettings::of(server);
     for m in &rule.mitigations {
-        let found: Option<Vec<Cow<'_, Setting>>> = m
-            .settings
-            .iter()
-            .map(|want| find(want, &server.component.settings))
-            .collect();
+        let found: Option<Vec<Cow<'_, Setting>>> =
+            m.settings.iter().map(|want| settings.find(want)).collect();
         let Some(found) = found else { continue };
         let shown = found
             .iter()
@@ -138,6 +360,22 @@ pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mu
                 );
             }
         }
+        // an option of a release series' group that would override it where it still
+        // works: said, not used
+        let overridden = m.settings.iter().find_map(|want| {
+            settings
+                .unsure_overrides(want)
+                .find(|u| works_within(server, u, &m.works))
+        });
+        if let Some(u) = overridden {
+            finding.message = format!(
+                "{}; {}: on {} {} it would override it",
+                finding.message,
+                unsure_note(server, &u),
+                server.product.name,
+                u.series.text
+            );
+        }
         for s in found {
             finding
                 .related
@@ -147,6 +385,26 @@ pub(super) fn apply_mitigations(rule: &Rule, server: &Instance<'_>, finding: &mu
             finding.sources.push(m.source.clone());
         }
         return;
+    }
+    // an option of a release series' group that would mitigate: said, not used
+    let unsure = rule.mitigations.iter().find_map(|m| {
+        let first = m.settings.first()?;
+        settings.unsure_finds(first).find(|u| {
+            works_within(server, u, &m.works) && m.settings.iter().all(|want| u.also_finds(want))
+        })
+    });
+    if let Some(u) = unsure {
+        finding.message = format!(
+            "{} — {}; on {} {} it would mitigate this",
+            finding.message,
+            unsure_note(server, &u),
+            server.product.name,
+            u.series.text
+        );
+        finding.related.push(Label::new(
+            u.setting.span,
+            format!("`{}` is set here", display(&u.setting)),
+        ));
     }
 }
 
@@ -439,6 +697,75 @@ source = "https://example.test/client"
         );
     }
 
+    fn option_file(
+        c: crate::component::Component,
+        group: &str,
+        option: &str,
+    ) -> crate::component::Component {
+        let mut c = with_setting(
+            c,
+            SettingKind::OptionFile,
+            &format!("--{option}"),
+            option.split_once('=').map_or("", |(_, v)| v),
+        );
+        c.settings.last_mut().unwrap().from_file = Some(crate::component::OptionSource {
+            group: group.into(),
+            place: "/etc/my.cnf",
+        });
+        c
+    }
+
+    /// A release series' group counts where every version is in the series, not where
+    /// none is; where some are it neither mitigates nor overrides, and the message says
+    /// so. A group the product does not read is nothing.
+    #[test]
+    fn release_series_groups_in_mitigations() {
+        let rules = MYSQL.replace(
+            "docker = [\"mysql\"]",
+            "docker = [\"mysql\"]\noption_groups = [\"mysqld\", \"mysqld-X.Y\"]\noption_files = [\"/etc/my.cnf\"]",
+        );
+        let native = "default_authentication_plugin=mysql_native_password";
+        let sha2 = "default_authentication_plugin=caching_sha2_password";
+        let eval = |tag: &str, groups: &[(&str, &str)]| {
+            let server = groups
+                .iter()
+                .fold(docker("mysql", tag), |c, (g, o)| option_file(c, g, o));
+            eval_rules(&rules, &[server, mysql_client()])
+        };
+        assert!(eval("8.0.36", &[("mysqld-8.0", native)]).contains("info: "));
+        assert!(eval("8.0.36", &[("mysqld-8.4", native)]).contains("error: "));
+        assert!(eval("8.0.36", &[("client", native)]).contains("error: "));
+        assert!(eval("8.0.36", &[("mariadb", native)]).contains("error: "));
+        // a file the product does not read is nothing either
+        let elsewhere = with_setting(
+            docker("mysql", "8.0.36"),
+            SettingKind::OptionFile,
+            &format!("--{native}"),
+            "mysql_native_password",
+        );
+        let mut elsewhere = elsewhere;
+        elsewhere.settings[0].from_file = Some(crate::component::OptionSource {
+            group: "mysqld".into(),
+            place: "/etc/mysql/conf.d",
+        });
+        assert!(eval_rules(&rules, &[elsewhere, mysql_client()]).contains("error: "));
+        // the series' group comes after `[mysqld]` and overrides it on 8.0
+        let overridden = eval("8.0.36", &[("mysqld", native), ("mysqld-8.0", sha2)]);
+        assert!(overridden.contains("error: "), "{overridden}");
+        assert!(eval("8.0.36", &[("mysqld", native), ("mysqld-8.4", sha2)]).contains("info: "));
+        // `8.0` is every 8.0 release: in the series
+        assert!(eval("8.0", &[("mysqld-8.0", native)]).contains("info: "));
+        // `8` may run 8.0 or 8.4
+        let wide = eval("8", &[("mysqld", native), ("mysqld-8.0", sha2)]);
+        assert!(
+            wide.contains("mitigates this only below MySQL 8.4.0; `default_authentication_plugin=caching_sha2_password` in `[mysqld-8.0]` is not taken into account: only MySQL 8.0 reads that group, and MySQL 8 may run another series: on MySQL 8.0 it would override it"),
+            "{wide}"
+        );
+        // on 8.4 the mitigation no longer works: nothing to say
+        let late = eval("8", &[("mysqld-8.4", native)]);
+        assert!(!late.contains("mysqld-8.4"), "{late}");
+    }
+
     #[test]
     fn condition_gates_the_rule() {
         let client = component(
@@ -475,6 +802,7 @@ source = "https://example.test/client"
 
     fn setting(kind: SettingKind, name: &str, value: &str) -> Setting {
         Setting {
+            from_file: None,
             kind,
             name: name.into(),
             value: value.into(),

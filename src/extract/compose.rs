@@ -242,6 +242,8 @@ pub(crate) struct ServiceDef {
     /// `extends:`: the other file (as written, with the span of the value), if any, and
     /// the service, with the span of its name.
     pub(crate) extends: Option<(Option<Named>, Named)>,
+    /// Its own bind mounts (`volumes:`), host paths relative to this file's folder.
+    pub(crate) mounts: Vec<Mount>,
 }
 
 /// A text as written and its span.
@@ -278,8 +280,19 @@ pub(crate) fn service_defs(file: &SourceFile) -> Result<Vec<ServiceDef>, Box<Fin
                 (base.value.clone(), text_span(file, &base)),
             ))
         });
+        let mounts = service
+            .volumes
+            .iter()
+            .flat_map(|v| &v.0)
+            .map(|m| Mount {
+                source: m.source.value.clone(),
+                source_span: text_span(file, &m.source),
+                target: m.target.clone(),
+            })
+            .collect();
         defs.push(ServiceDef {
             name: key.value,
+            mounts,
             image,
             context: facts.context,
             dockerfile: facts.dockerfile,
@@ -1305,6 +1318,7 @@ fn arg_setting(arg: String, span: Span) -> Setting {
         .map(|(_, v)| v.to_string())
         .unwrap_or_default();
     Setting {
+        from_file: None,
         kind: SettingKind::Arg,
         name: arg,
         value,
@@ -1382,6 +1396,7 @@ fn env_settings(file: &SourceFile, env: Environment, settings: &mut Vec<Setting>
                     })
                     .unwrap_or(key_span);
                 settings.push(Setting {
+                    from_file: None,
                     kind: SettingKind::Env,
                     name: k.value,
                     value: v.map(|v| v.value.0).unwrap_or_default(),
@@ -1400,6 +1415,7 @@ fn env_settings(file: &SourceFile, env: Environment, settings: &mut Vec<Setting>
                     None => (item.value.clone(), String::new()),
                 };
                 settings.push(Setting {
+                    from_file: None,
                     kind: SettingKind::Env,
                     name,
                     value,

@@ -333,6 +333,7 @@ impl Job<'_> {
         vars.filter_map(|(name, value)| {
             let v = value.scalar(self.file)?;
             Some(Setting {
+                from_file: None,
                 kind: SettingKind::Env,
                 name: name.to_string(),
                 value: v.text,

@@ -161,6 +161,7 @@ pub(crate) fn settings(file: &SourceFile, c: &Node) -> Vec<Setting> {
             if let Some(a) = arg.scalar(file) {
                 let value = a.text.split_once('=').map_or("", |(_, v)| v).to_string();
                 settings.push(Setting {
+                    from_file: None,
                     kind: SettingKind::Arg,
                     name: a.text,
                     value,
@@ -176,6 +177,7 @@ pub(crate) fn settings(file: &SourceFile, c: &Node) -> Vec<Setting> {
         // `valueFrom` (secrets, config maps) has no literal value: keep the name
         let value = var.get("value").and_then(|v| v.scalar(file));
         settings.push(Setting {
+            from_file: None,
             kind: SettingKind::Env,
             name: name.text,
             span: value.as_ref().map_or(name.span, |v| v.span),

@@ -41,6 +41,24 @@ pub struct Product {
     /// `docker:29-cli`, the CLI without the Engine): a tag with one of them among its
     /// `-`-separated parts is not an instance.
     pub not_tags: Vec<String>,
+    /// The groups of a mounted MySQL option file (`scan::option_files`) the product's
+    /// server reads, lowercase: a name (`mysqld`), or a name ending in `-X.Y` for the
+    /// groups of one release series (`mysqld-X.Y` reads `[mysqld-8.4]` on 8.4 only).
+    /// Empty: the product reads no option file, and its settings from one are ignored.
+    pub option_groups: Vec<String>,
+    /// The option files in the container the product's server reads, by path: a file
+    /// (`/etc/my.cnf`) or a folder whose `.cnf` files it includes (`/etc/mysql/conf.d`).
+    /// Only those `scan::option_files` knows can be named (validation checks).
+    pub option_files: Vec<String>,
+}
+
+/// How a server reads an option-file group ([`Product::reads_option_group`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupRead {
+    /// Whatever release runs (`[mysqld]`).
+    Always,
+    /// Only when release series `major.minor` runs (`[mysqld-8.4]`).
+    Series(u64, u64),
 }
 
 /// An image whose tag counts in another version scheme (Confluent Platform `7.6.13` runs
@@ -80,6 +98,34 @@ impl Product {
             }),
             _ => false,
         }
+    }
+}
+
+impl Product {
+    /// Does this product's server read the option file at `place` (a path of
+    /// `scan::option_files::PLACES`)?
+    pub fn reads_option_file(&self, place: &str) -> bool {
+        self.option_files.iter().any(|f| f == place)
+    }
+
+    /// Does this product's server read option-file group `group` (lowercase, as
+    /// `Setting::group` keeps it), and when? `None` when it never does.
+    pub fn reads_option_group(&self, group: &str) -> Option<GroupRead> {
+        self.option_groups
+            .iter()
+            .find_map(|g| match g.strip_suffix("-x.y") {
+                None => (g == group).then_some(GroupRead::Always),
+                Some(prefix) => {
+                    let series = group.strip_prefix(prefix)?.strip_prefix('-')?;
+                    let (major, minor) = series.split_once('.')?;
+                    let number = |s: &str| {
+                        (!s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit()))
+                            .then(|| s.parse::<u64>().ok())
+                            .flatten()
+                    };
+                    Some(GroupRead::Series(number(major)?, number(minor)?))
+                }
+            })
     }
 }
 
@@ -557,6 +603,8 @@ impl RuleSet {
                     have.runtime.extend(p.runtime);
                     have.image_versions.extend(p.image_versions);
                     have.not_tags.extend(p.not_tags);
+                    have.option_groups.extend(p.option_groups);
+                    have.option_files.extend(p.option_files);
                 }
                 None => self.products.push(p),
             }
@@ -759,6 +807,41 @@ mod tests {
         ] {
             assert!(!engine.matches(&image(tag)), "{tag} is the CLI alone");
         }
+    }
+
+    /// `mysqld-X.Y` reads `[mysqld-8.4]` on 8.4 only; a name reads its group alone.
+    #[test]
+    fn option_groups_of_a_release_series() {
+        let set = RuleSet::builtin().unwrap();
+        let mysql = set.product("mysql").unwrap();
+        assert_eq!(mysql.reads_option_group("mysqld"), Some(GroupRead::Always));
+        assert_eq!(mysql.reads_option_group("server"), Some(GroupRead::Always));
+        assert_eq!(
+            mysql.reads_option_group("mysqld-8.4"),
+            Some(GroupRead::Series(8, 4))
+        );
+        assert_eq!(
+            mysql.reads_option_group("mysqld-10.11"),
+            Some(GroupRead::Series(10, 11))
+        );
+        for other in [
+            "client",
+            "mysqld_safe",
+            "mysqld-8",
+            "mysqld-8.4.1",
+            "mysqld-8.x",
+            "mysqld-.4",
+            "mysqld-8.",
+            "mysqld8.4",
+            "mariadb",
+        ] {
+            assert_eq!(mysql.reads_option_group(other), None, "{other}");
+        }
+        // a product that names no groups reads no option file
+        assert_eq!(
+            set.product("redis").unwrap().reads_option_group("mysqld"),
+            None
+        );
     }
 
     #[test]

@@ -45,6 +45,14 @@ pub struct RawProduct {
     /// not the Engine): an image whose tag has one of them among its `-` parts.
     #[serde(default)]
     pub not_tags: Vec<S<String>>,
+    /// The groups of a MySQL option file the product's server reads (`mysqld`,
+    /// `server`, `mysqld-X.Y` for the groups of its own release series).
+    #[serde(default)]
+    pub option_groups: Vec<S<String>>,
+    /// The option files (and folders of them) in the container the product's server
+    /// reads (`/etc/my.cnf`, `/etc/mysql/conf.d`).
+    #[serde(default)]
+    pub option_files: Vec<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -106,6 +106,16 @@ pub(super) fn parse_file(
                 .map(|m| image_versions(&mut cx, m))
                 .collect(),
             not_tags: p_ref.not_tags.iter().map(|s| s.get_ref().clone()).collect(),
+            option_groups: p_ref
+                .option_groups
+                .iter()
+                .filter_map(|g| option_group(&mut cx, g))
+                .collect(),
+            option_files: p_ref
+                .option_files
+                .iter()
+                .filter_map(|f| option_file(&mut cx, f))
+                .collect(),
         });
     }
     let mut rules = Vec::new();
@@ -410,6 +420,47 @@ fn non_empty(cx: &mut Ctx, s: &S<String>, what: &str) {
     if s.get_ref().trim().is_empty() {
         cx.err(s, format!("{what} must not be empty"));
     }
+}
+
+/// An `option_groups` entry: a group name as mysqld compares it (lowercase letters,
+/// digits, `-`, `_`, `.`), where a final `-X.Y` stands for the server's release series.
+fn option_group(cx: &mut Ctx, s: &S<String>) -> Option<String> {
+    let g = s.get_ref();
+    let name = g.strip_suffix("-X.Y").unwrap_or(g);
+    let ok = !name.is_empty()
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        });
+    if !ok {
+        cx.err(
+            s,
+            format!("`{g}` is not an option group: lowercase letters, digits, `-`, `_` and `.`, optionally ending in `-X.Y` (the server's release series)"),
+        );
+        return None;
+    }
+    Some(g.to_ascii_lowercase())
+}
+
+/// An `option_files` entry: one of the container paths `scan::option_files` reads.
+fn option_file(cx: &mut Ctx, s: &S<String>) -> Option<String> {
+    let f = s.get_ref().trim_end_matches('/');
+    let known = crate::scan::option_files::PLACES;
+    if known.contains(&f) {
+        return Some(f.to_string());
+    }
+    cx.err(
+        s,
+        format!(
+            "`{}` is not an option file skew reads; known: {}",
+            s.get_ref(),
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
+    None
 }
 
 fn url(cx: &mut Ctx, s: &S<String>) {
@@ -1063,6 +1114,40 @@ id = "k"
 name = "K"
 managed = ["kubernetes"]
 "#;
+
+    #[test]
+    fn option_groups_are_group_names() {
+        let file = |groups: &str| {
+            problems(&format!(
+                "[product]\nid = \"db\"\nname = \"DB\"\ndocker = [\"db\"]\noption_groups = {groups}\n"
+            ))
+        };
+        assert_eq!(
+            file(r#"["mysqld", "server", "mysqld-X.Y", "client-server"]"#),
+            "ok"
+        );
+        let files = |files: &str| {
+            problems(&format!(
+                "[product]\nid = \"db\"\nname = \"DB\"\ndocker = [\"db\"]\noption_files = {files}\n"
+            ))
+        };
+        assert_eq!(files(r#"["/etc/my.cnf", "/etc/mysql/conf.d/"]"#), "ok");
+        let unknown = files(r#"["/etc/my.cnf.d"]"#);
+        assert!(
+            unknown.starts_with("`\"/etc/my.cnf.d\"`: `/etc/my.cnf.d` is not an option file skew reads; known: `/etc/my.cnf`,"),
+            "{unknown}"
+        );
+        assert_eq!(
+            file(r#"["mysqld", "[mariadb]", "", "Server", "-X.Y"]"#),
+            [
+                "`\"[mariadb]\"`: `[mariadb]` is not an option group: lowercase letters, digits, `-`, `_` and `.`, optionally ending in `-X.Y` (the server's release series)",
+                "`\"\"`: `` is not an option group: lowercase letters, digits, `-`, `_` and `.`, optionally ending in `-X.Y` (the server's release series)",
+                "`\"Server\"`: `Server` is not an option group: lowercase letters, digits, `-`, `_` and `.`, optionally ending in `-X.Y` (the server's release series)",
+                "`\"-X.Y\"`: `-X.Y` is not an option group: lowercase letters, digits, `-`, `_` and `.`, optionally ending in `-X.Y` (the server's release series)",
+            ]
+            .join("\n")
+        );
+    }
 
     /// A kind's field that `kind_field` does not know would be accepted on every other
     /// kind without a word.

@@ -14,7 +14,13 @@
 //!   on the image line in the other file, recorded as [`UnitFact::ComposeInherited`] so
 //!   the topology puts it in the extending file's project, not the other file's;
 //! - a build context: the service's `build:` for the topology (the code it runs);
-//! - environment: connection strings and host variables name the services it talks to.
+//! - environment: connection strings and host variables name the services it talks to;
+//! - bind mounts (`volumes:`), added to the service's [`UnitFact::ComposeMounts`] for
+//!   `option_files`: compose merges them by container path, the extending service's
+//!   entry winning (the merge rules' "Unique resources": "Applies to the ports,
+//!   volumes, secrets and configs services attributes", unique by `target`; `extends`:
+//!   "the local value replaces or extends the original value"); host paths stay
+//!   relative to the file that declares them, as compose-go resolves them.
 //!
 //! `depends_on` and `links` are never inherited (compose does not share them). A missing
 //! file is a `read-error` at the `file:` value, a service the file does not define or a
@@ -22,11 +28,16 @@
 //! root is not read (the chain stops there, silently: it is outside the repository).
 //! When the scan reads from memory (the index, a commit) a file it was not given is not
 //! read from disk and the chain stops silently. Must not: read the process environment.
+//!
+//! Sources: https://docs.docker.com/reference/compose-file/merge/,
+//! https://docs.docker.com/compose/how-tos/multiple-compose-files/extends/
 
 use std::collections::{HashMap, HashSet};
 
 use super::{Inventory, ReadExtra, dir_of, join_dir};
-use crate::component::{ComposeExtends, Ecosystem, Setting, SettingKind, UnitFact};
+use crate::component::{
+    ComposeExtends, ComposeMounts, Ecosystem, Mount, Setting, SettingKind, UnitFact,
+};
 use crate::diagnostic::{Code, Finding, Label, Subject, parse_error};
 use crate::extract::compose::{ServiceDef, connections, env_hosts, is_compose_file, service_defs};
 use crate::limits;
@@ -40,6 +51,10 @@ struct Inherited {
     context: Option<(String, Span, Option<String>)>,
     env: Vec<Setting>,
     command: Option<Vec<Setting>>,
+    /// Bind mounts of the chain's services whose container path the service (or a
+    /// nearer service of the chain) does not mount; host paths stay relative to the
+    /// file that writes them (their spans say which).
+    mounts: Vec<Mount>,
 }
 
 pub(super) fn resolve(inv: &mut Inventory, read: Option<ReadExtra<'_>>) {
@@ -119,6 +134,18 @@ impl Files<'_> {
 /// Follow one chain from the fact's `extends:` into the files it names.
 fn follow(inv: &mut Inventory, files: &mut Files<'_>, fact: &ComposeExtends) -> Inherited {
     let mut got = Inherited::default();
+    // the container paths the service mounts itself (its file's chain included)
+    let own: Vec<String> = inv
+        .units
+        .iter()
+        .filter_map(|u| match u {
+            UnitFact::ComposeMounts(m) if m.span == fact.span && m.service == fact.service => {
+                Some(m)
+            }
+            _ => None,
+        })
+        .flat_map(|m| m.mounts.iter().map(|x| same_target(&x.target)))
+        .collect();
     let declaring = inv.sources.get(fact.span.file).path.clone();
     let mut seen = vec![(declaring.clone(), fact.service.clone())];
     let mut decided = !fact.wants_image;
@@ -199,6 +226,15 @@ fn follow(inv: &mut Inventory, files: &mut Files<'_>, fact: &ComposeExtends) -> 
                 got.env.push(e.clone());
             }
         }
+        // compose merges `volumes:` by container path, the extending service winning
+        for m in &def.mounts {
+            let target = same_target(&m.target);
+            let mounted = own.contains(&target)
+                || got.mounts.iter().any(|o| same_target(&o.target) == target);
+            if !mounted {
+                got.mounts.push(m.clone());
+            }
+        }
         if got.command.is_none() && !fact.has_command {
             got.command = def.command.clone();
         }
@@ -224,9 +260,30 @@ fn follow(inv: &mut Inventory, files: &mut Files<'_>, fact: &ComposeExtends) -> 
     got
 }
 
+/// A container path as compose compares them (`/etc/mysql/conf.d/` is `/etc/mysql/conf.d`).
+fn same_target(target: &str) -> String {
+    target.trim_end_matches('/').to_string()
+}
+
 /// Give the service what its chain inherited.
 fn apply(inv: &mut Inventory, fact: &ComposeExtends, got: Inherited) {
     let declaring = fact.span.file;
+    if !got.mounts.is_empty() {
+        let own = inv.units.iter_mut().find_map(|u| match u {
+            UnitFact::ComposeMounts(m) if m.span == fact.span && m.service == fact.service => {
+                Some(m)
+            }
+            _ => None,
+        });
+        match own {
+            Some(m) => m.mounts.extend(got.mounts),
+            None => inv.units.push(UnitFact::ComposeMounts(ComposeMounts {
+                service: fact.service.clone(),
+                span: fact.span,
+                mounts: got.mounts,
+            })),
+        }
+    }
     let dir = dir_of(&inv.sources.get(declaring).path).to_string();
     if let Some(UnitFact::ComposeService(svc)) = inv.units.iter_mut().find(|u| {
         matches!(u, UnitFact::ComposeService(s) if s.span.file == declaring && s.name == fact.service)

@@ -11,7 +11,7 @@ mod compose_env;
 mod compose_extends;
 mod helm_deps;
 mod inherit;
-mod option_files;
+pub(crate) mod option_files;
 mod terraform_refs;
 
 use std::collections::HashMap;

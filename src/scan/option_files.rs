@@ -1,8 +1,8 @@
-//! MySQL option files a compose service mounts from the repository: their `[mysqld]` and
-//! `[server]` options become the server's settings, as if they were given as
-//! `--name=value` on its command line, so `removed-setting`, `removed-value` and the
-//! mitigations see `default_authentication_plugin=mysql_native_password` in a mounted
-//! `my.cnf` as they see it in a `command:`.
+//! MySQL option files a compose service mounts from the repository: their options become
+//! the server's settings, as if they were given as `--name=value` on its command line,
+//! so `removed-setting`, `removed-value` and the mitigations see
+//! `default_authentication_plugin=mysql_native_password` in a mounted `my.cnf` as they
+//! see it in a `command:`.
 //!
 //! Why a scan step and not an extractor: what makes a file an option file is the
 //! compose file that mounts it (`./conf/mysql.cnf:/etc/my.cnf`), not its name, and its
@@ -13,28 +13,60 @@
 //! containment check) and bounded like every scanned file. A file is parsed once, however
 //! many services mount it.
 //!
-//! Which mounts: the files mysqld reads by default on Unix, `/etc/my.cnf` then
-//! `/etc/mysql/my.cnf` (mysys `my_default.cc`, `init_default_directories`), and the
-//! `.cnf` files of `/etc/mysql/conf.d`, which the official images' default configuration
-//! includes (Docker Hub `mysql` and `mariadb`: "may `!includedir` additional directories
-//! such as `/etc/mysql/conf.d`"): one file mounted there, or a whole folder (its `*.cnf`
-//! files in name order, at most [`limits::OPTION_FILES_MAX_PER_FOLDER`]; a file mounted
-//! over the folder's file of the same name wins, as bind mounts stack). Option files
-//! come before the service's command line: mysqld reads them first, and the last
-//! instance of an option wins (`SettingKind::OptionFile`, which `check::settings` lets a
-//! later file or the command line override). Other paths (Bitnami's
-//! `/opt/bitnami/mysql/conf`, `mysql.conf.d`, `/etc/my.cnf.d`) are not read: no source
-//! read says the images include them. `volumes:` inherited through an `extends.file`
-//! are not followed.
+//! Which mounts: the places of [`PLACES`], in the order mysqld reads them: its default
+//! files on Unix, `/etc/my.cnf` then `/etc/mysql/my.cnf` (mysys `my_default.cc`,
+//! `init_default_directories`); the folders the official images include,
+//! `/etc/mysql/mariadb.conf.d` (MariaDB's images, before `conf.d`: mariadb-docker's
+//! Dockerfile, "Correct order of reading directories /etc/mysql/mariadb.conf.d before
+//! /etc/mysql/conf.d") and `/etc/mysql/conf.d` (docker-library/mysql: `echo '!includedir
+//! /etc/mysql/conf.d/'` into `/etc/my.cnf`; MariaDB's images include it too), one
+//! `.cnf` file mounted there or a whole folder (its `*.cnf` files in name order, at
+//! most [`limits::OPTION_FILES_MAX_PER_FOLDER`]; a file mounted over the folder's file
+//! of the same name wins, as bind mounts stack); and Bitnami's
+//! `/opt/bitnami/{mysql,mariadb}/conf/my_custom.cnf`, whose copy Bitnami's scripts
+//! `!include` at the end of their `my.cnf`. Each option keeps its place; which places a
+//! server reads is its product's (`option_files` in the rule files: MySQL does not read
+//! `mariadb.conf.d`). Option files come before the service's command line: mysqld reads
+//! them first, and the last instance of an option wins (`SettingKind::OptionFile`, which
+//! `check::settings` lets a later file or the command line override). Not read:
+//! `/etc/mysql/mysql.conf.d` (only the 5.7 images, now gone, included it:
+//! docker-library/mysql commit 19f5517), `/etc/my.cnf.d` (only MariaDB's -ubi images
+//! include it), and the order of a mount that replaces the very file holding an
+//! `!includedir` (`./my.cnf:/etc/my.cnf` on MySQL's image: its `conf.d` is then read
+//! only if the mounted file includes it) is not modelled, the folder is still read.
+//! The mounts are the service's own and those it inherits through `extends`, within
+//! its file (the compose extractor) or from an `extends.file` (`compose_extends`), each
+//! host path relative to the file that writes it (the mount's span says which).
 //!
 //! The syntax is mysqld's own reader (`search_default_file_with_ext` in mysys
 //! `my_default.cc`; the manual's "Using Option Files"): a line whose first non-space is
 //! `#` or `;` is a comment; `[group]`; `name` or `name = value`, spaces around both
 //! trimmed; a `#` outside quotes ends the line; one pair of matching outer quotes is
 //! removed from a value and `\n \t \r \b \s \" \' \\` are unescaped (another `\x` is
-//! kept). Only `[mysqld]` and `[server]` are read (both servers, MySQL and MariaDB, read
-//! them); version groups (`[mysqld-8.0]`, read only by that release series) and
-//! MariaDB's own groups are not, since the scan does not know which release runs.
+//! kept).
+//!
+//! Groups: every option is kept with its group (`Setting::group`, lowercased); which
+//! groups a server reads, and when, is its product's (`option_groups` in the rule files,
+//! `Product::reads_option_group`), judged per server instance by `check::settings`,
+//! since the scan knows neither products nor versions. MySQL reads `[mysqld]`,
+//! `[server]` and the group of its own release series: mysqld's
+//! `load_default_groups[] = {"mysqld", "server", MYSQL_BASE_VERSION, ...}` with
+//! `#define MYSQL_BASE_VERSION "mysqld-@MYSQL_BASE_VERSION@"` (major.minor), so
+//! `[mysqld-8.4]` only on 8.4. MariaDB also reads its own groups, `[mariadb]`,
+//! `[mariadb-X.Y]` and `[client-server]` (the knowledge base's "mysqld Configuration
+//! Files and Groups", and the server's `load_default_groups[]= {"mysqld", "server",
+//! MYSQL_BASE_VERSION, "mariadb", MARIADB_BASE_VERSION, "client-server", #ifdef
+//! WITH_WSREP "galera", #endif 0, 0}`); `[galera]` (10.1 on, or WSREP builds) and the
+//! `[mariadbd]` groups of newer sources are not read (see `rules/mariadb.toml`). Whether
+//! an image is MariaDB is decided where every image is: by the rules' products
+//! (`Product::matches` picks the instance's product in `check`, and that product's
+//! `option_groups` say which groups it reads), so `mariadb:10.6` reads `[mariadb]`
+//! and `mysql:8.4` does not, and a user's rule file that adds an image name to the
+//! `mariadb` product gets its groups too. Such a group counts for a server all of whose versions
+//! are in its series (`mysql:8.4.3`, `mysql:8.4`), not for one none of whose are; for
+//! one that may run several series (`mysql:8`, `latest`) skew does not guess: its
+//! options neither fire nor mitigate, and where one would have (a removed option, a
+//! mitigation, an override of one) the finding's message or an `info` note says so.
 //! `!include` and `!includedir` name paths inside the container: they are never
 //! followed (a file they name that the service also mounts from the repository is read
 //! as its own mount); one with no path is an error, as for mysqld. A file mysqld refuses
@@ -52,13 +84,15 @@
 //! one that names a compose variable, a file or folder that is not there. When the scan
 //! reads from memory (the index, a commit) a file it was not given is not looked for
 //! and nothing is said, as for `extends.file`. Must not: read outside the root, follow
-//! `!include`, or decide what an image is (any image mounting these paths gets them;
-//! only rules decide which products read settings).
+//! `!include`, or decide what an image is or which groups it reads (any image mounting
+//! these paths gets every option; only rules decide which products read which groups).
 
 use std::collections::HashMap;
 
 use super::{Inventory, ReadExtra, dir_of, join_dir};
-use crate::component::{ComposeMounts, Ecosystem, Mount, Setting, SettingKind, UnitFact};
+use crate::component::{
+    ComposeMounts, Ecosystem, Mount, OptionSource, Setting, SettingKind, UnitFact,
+};
 use crate::diagnostic::{Code, Finding, Label, Subject, parse_error};
 use crate::limits;
 use crate::source::{FileId, SourceFile, Span};
@@ -73,23 +107,60 @@ enum Place {
     Etc,
     /// `/etc/mysql/my.cnf`
     EtcMysql,
+    /// `/etc/mysql/mariadb.conf.d/*.cnf` (MariaDB's images include it before `conf.d`)
+    MariadbConfD,
     /// `/etc/mysql/conf.d/*.cnf`
     ConfD,
+    /// `/opt/bitnami/mysql/conf/my_custom.cnf` (`!include`d at the end of Bitnami's
+    /// own `my.cnf`)
+    BitnamiMysql,
+    /// `/opt/bitnami/mariadb/conf/my_custom.cnf`
+    BitnamiMariadb,
 }
 
-/// What a mount's container path is to mysqld: a file of `place` (with its name in
-/// `conf.d`), or the whole `conf.d` folder; `None` when mysqld does not read it.
+/// Every place's container path, as rule files name them (`option_files`).
+pub(crate) const PLACES: &[&str] = &[
+    "/etc/my.cnf",
+    "/etc/mysql/my.cnf",
+    "/etc/mysql/mariadb.conf.d",
+    "/etc/mysql/conf.d",
+    "/opt/bitnami/mysql/conf/my_custom.cnf",
+    "/opt/bitnami/mariadb/conf/my_custom.cnf",
+];
+
+impl Place {
+    const ALL: [Place; 6] = [
+        Place::Etc,
+        Place::EtcMysql,
+        Place::MariadbConfD,
+        Place::ConfD,
+        Place::BitnamiMysql,
+        Place::BitnamiMariadb,
+    ];
+
+    fn path(self) -> &'static str {
+        PLACES[self as usize]
+    }
+
+    fn is_folder(self) -> bool {
+        matches!(self, Place::MariadbConfD | Place::ConfD)
+    }
+}
+
+/// What a mount's container path is to mysqld: a file of `place` (with its name in a
+/// folder), or a whole folder; `None` when no server reads it.
 fn place(target: &str) -> Option<(Place, Option<&str>)> {
     let target = target.trim_end_matches('/');
-    match target {
-        "/etc/my.cnf" => Some((Place::Etc, None)),
-        "/etc/mysql/my.cnf" => Some((Place::EtcMysql, None)),
-        "/etc/mysql/conf.d" => Some((Place::ConfD, None)),
-        _ => {
-            let name = target.strip_prefix("/etc/mysql/conf.d/")?;
-            (!name.contains('/') && name.ends_with(".cnf")).then_some((Place::ConfD, Some(name)))
-        }
+    if let Some(p) = Place::ALL.into_iter().find(|p| p.path() == target) {
+        return Some((p, None));
     }
+    Place::ALL
+        .into_iter()
+        .filter(|p| p.is_folder())
+        .find_map(|p| {
+            let name = target.strip_prefix(p.path())?.strip_prefix('/')?;
+            (!name.contains('/') && name.ends_with(".cnf")).then_some((p, Some(name)))
+        })
 }
 
 pub(super) fn resolve(inv: &mut Inventory, extra: Option<ReadExtra<'_>>) {
@@ -137,10 +208,9 @@ pub(super) fn resolve(inv: &mut Inventory, extra: Option<ReadExtra<'_>>) {
         if runs.is_empty() {
             continue;
         }
-        let dir = dir_of(&inv.sources.get(file).path).to_string();
-        let files = mounted_files(inv, extra, &fact, &dir);
+        let files = mounted_files(inv, extra, &fact);
         let mut settings = Vec::new();
-        for id in files {
+        for (id, at) in files {
             if let std::collections::hash_map::Entry::Vacant(slot) = parsed.entry(id) {
                 let got = match inv.sources.get(id).with_text() {
                     Some(f) => match read_options(&f) {
@@ -154,7 +224,12 @@ pub(super) fn resolve(inv: &mut Inventory, extra: Option<ReadExtra<'_>>) {
                 };
                 slot.insert(got);
             }
-            settings.extend(parsed[&id].iter().cloned());
+            settings.extend(parsed[&id].iter().cloned().map(|mut s| {
+                if let Some(from) = &mut s.from_file {
+                    from.place = at.path();
+                }
+                s
+            }));
         }
         for i in runs {
             inv.components[i]
@@ -164,14 +239,14 @@ pub(super) fn resolve(inv: &mut Inventory, extra: Option<ReadExtra<'_>>) {
     }
 }
 
-/// The option files of one service's mounts, in the order mysqld reads them, added to
+/// The option files of one service's mounts with their places, in the order mysqld
+/// reads them, added to
 /// the sources when they were not read yet; a mount that cannot be read is a note.
 fn mounted_files(
     inv: &mut Inventory,
     extra: Option<ReadExtra<'_>>,
     fact: &ComposeMounts,
-    dir: &str,
-) -> Vec<FileId> {
+) -> Vec<(FileId, Place)> {
     // (where, name in conf.d, repository path)
     let mut found: Vec<(Place, String, String)> = Vec::new();
     let mut by_file: Vec<(Place, String, String)> = Vec::new();
@@ -187,7 +262,9 @@ fn mounted_files(
             ));
             continue;
         }
-        let Some(rel) = join_dir(dir, &m.source) else {
+        // relative to the file that writes it: an `extends.file` gives its own mounts
+        let dir = dir_of(&inv.sources.get(m.source_span.file).path).to_string();
+        let Some(rel) = join_dir(&dir, &m.source) else {
             inv.problems.push(unread(
                 fact,
                 m,
@@ -196,7 +273,7 @@ fn mounted_files(
             continue;
         };
         match (at, name) {
-            (Place::ConfD, None) => match listing(inv, extra, &rel) {
+            (at, None) if at.is_folder() => match listing(inv, extra, &rel) {
                 Ok(paths) => {
                     for p in paths {
                         let name = p.rsplit('/').next().unwrap_or(&p).to_string();
@@ -216,14 +293,14 @@ fn mounted_files(
             }
         }
     }
-    // a file mounted into `conf.d` hides the mounted folder's file of that name
+    // a file mounted into a folder hides the mounted folder's file of that name
     found.retain(|(at, name, _)| !by_file.iter().any(|(a, n, _)| a == at && n == name));
     found.extend(by_file);
     found.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let mut ids = Vec::new();
     for (at, name, rel) in found {
         match load(inv, extra, &rel) {
-            Ok(id) => ids.push(id),
+            Ok(id) => ids.push((id, at)),
             Err(Some(why)) => {
                 let m = fact.mounts.iter().find(|m| {
                     place(&m.target)
@@ -306,14 +383,13 @@ fn unread(fact: &ComposeMounts, m: &Mount, why: &str) -> Finding {
     }
 }
 
-/// The server's settings in an option file: every option of its `[mysqld]` and
-/// `[server]` groups, in file order, as mysqld passes them to its option parser.
+/// The options of an option file, in file order, as mysqld passes them to its option
+/// parser, each with its group lowercased. Every group is kept: which of them a server
+/// reads (`[mysqld]`, `[mysqld-8.4]` only on 8.4, `[mariadb]` only on MariaDB) is its
+/// product's (`Product::option_groups`), decided where the instance is known.
 pub(crate) fn read_options(file: &SourceFile) -> Result<Vec<Setting>, Box<Finding>> {
     Ok(parse(file)?
         .into_iter()
-        .filter(|o| {
-            o.group.eq_ignore_ascii_case("mysqld") || o.group.eq_ignore_ascii_case("server")
-        })
         .map(|o| Setting {
             kind: SettingKind::OptionFile,
             name: match &o.value {
@@ -322,6 +398,11 @@ pub(crate) fn read_options(file: &SourceFile) -> Result<Vec<Setting>, Box<Findin
             },
             value: o.value.unwrap_or_default(),
             span: o.span,
+            // the place is the mount's (`resolve`)
+            from_file: Some(OptionSource {
+                group: o.group.to_ascii_lowercase(),
+                place: "",
+            }),
         })
         .collect())
 }
@@ -526,20 +607,28 @@ mod tests {
         "#);
     }
 
+    /// Every group's options are kept, with the group lowercased: which groups a server
+    /// reads is its product's, decided by the checks.
     #[test]
-    fn only_the_server_groups_are_settings() {
-        let text = "[client]\nuser=app\n[mysqld]\ntls_version=TLSv1.1\n[server]\nmax_connections=10\n[mysqld-8.0]\ndefault_authentication_plugin=mysql_native_password\n[mariadb]\nx=1\n";
+    fn options_keep_their_group() {
+        let text = "[client]\nuser=app\n[mysqld]\ntls_version=TLSv1.1\n[Server]\nmax_connections=10\n[mysqld-8.0]\ndefault_authentication_plugin=mysql_native_password\n[mariadb]\nx=1\n";
         let file = SourceFile::new(FileId(0), "my.cnf", text);
         let got: Vec<_> = read_options(&file)
             .unwrap()
             .into_iter()
-            .map(|s| format!("{} {:?} {}", s.name, s.kind, s.value))
+            .map(|s| {
+                let group = s.from_file.map(|f| f.group);
+                format!("{group:?} {} {:?} {}", s.name, s.kind, s.value)
+            })
             .collect();
         assert_eq!(
             got,
             [
-                "--tls_version=TLSv1.1 OptionFile TLSv1.1",
-                "--max_connections=10 OptionFile 10"
+                "Some(\"client\") --user=app OptionFile app",
+                "Some(\"mysqld\") --tls_version=TLSv1.1 OptionFile TLSv1.1",
+                "Some(\"server\") --max_connections=10 OptionFile 10",
+                "Some(\"mysqld-8.0\") --default_authentication_plugin=mysql_native_password OptionFile mysql_native_password",
+                "Some(\"mariadb\") --x=1 OptionFile 1",
             ]
         );
     }
@@ -584,7 +673,20 @@ mod tests {
             place("/etc/mysql/conf.d/custom.cnf"),
             Some((Place::ConfD, Some("custom.cnf")))
         );
+        assert_eq!(
+            place("/etc/mysql/mariadb.conf.d/90-app.cnf"),
+            Some((Place::MariadbConfD, Some("90-app.cnf")))
+        );
+        assert_eq!(
+            place("/opt/bitnami/mysql/conf/my_custom.cnf"),
+            Some((Place::BitnamiMysql, None))
+        );
+        for p in Place::ALL {
+            assert_eq!(place(p.path()), Some((p, None)), "{p:?}");
+        }
         for other in [
+            "/opt/bitnami/mysql/conf/my.cnf",
+            "/etc/my.cnf.d/custom.cnf",
             "/etc/mysql/conf.d/notes.txt",
             "/etc/mysql/conf.d/a/b.cnf",
             "/var/lib/mysql",
