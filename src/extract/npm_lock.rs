@@ -53,6 +53,9 @@ impl Extractor for NpmLock {
         };
         match (lock.packages, lock.dependencies) {
             (Some(packages), _) => {
+                // one allocation for the file's components, not a doubling (and a copy
+                // of every component so far) each time the table fills
+                out.components.reserve(packages.0.len());
                 for (key, entry) in packages.0 {
                     let Some(segment) = installed_name(&key.0) else {
                         continue;
