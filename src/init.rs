@@ -217,7 +217,7 @@ pub fn render(inv: &Inventory, rules: &RuleSet) -> String {
         // version per product (TOML keys are unique), the first found
         let mut declared: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for c in &here {
-            let Some(product) = rules.products.iter().find(|p| p.matches(c)) else {
+            let Some(product) = rules.product_of(c) else {
                 continue;
             };
             let Some(version) = c.effective_version() else {

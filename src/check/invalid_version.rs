@@ -70,7 +70,16 @@ pub(super) fn lint(cx: &Context<'_>, out: &mut Vec<Finding>) {
     if named.is_empty() {
         return;
     }
-    for (ci, c) in cx.components.iter().enumerate() {
+    // the components the name index may hold under those names (a superset, tested
+    // exactly below), ascending as a pass over every component would meet them
+    let candidates = cx.candidates(
+        named
+            .iter()
+            .map(|(e, n)| (*e, n.as_str()))
+            .chain(go_majors.iter().map(|n| (Ecosystem::Go, n.as_str()))),
+    );
+    for ci in candidates {
+        let c = cx.components[ci];
         if flagged[ci] {
             continue;
         }

@@ -138,7 +138,7 @@ impl Scenario {
             return;
         }
         for c in components {
-            let Some(product) = rules.products.iter().find(|p| p.matches(c)) else {
+            let Some(product) = rules.product_of(c) else {
                 continue;
             };
             if let Some(a) = assumptions.iter().find(|a| a.product == product.id) {
@@ -346,7 +346,7 @@ pub struct Context<'a> {
     /// Component indices by (ecosystem, [`index_key`] of the name), ascending: built
     /// once, so a rule looks up its clients instead of scanning every component for
     /// every server (big monorepos are many servers times many components).
-    named: std::collections::HashMap<(Ecosystem, String), Vec<usize>>,
+    named: rustc_hash::FxHashMap<(Ecosystem, String), Vec<usize>>,
     /// The deployment topology of `components` and `units`, built when first asked.
     topology: std::sync::OnceLock<crate::plan::topology::Topology>,
 }
@@ -420,7 +420,7 @@ impl<'a> Context<'a> {
         let substituted = !scenario.substitutions.is_empty();
         let mut instances = Vec::new();
         for (index, &c) in components.iter().enumerate() {
-            let Some(product) = rules.products.iter().find(|p| p.matches(c)) else {
+            let Some(product) = rules.product_of(c) else {
                 continue;
             };
             // the version the scenario runs instead of the declared one, by id
@@ -478,8 +478,8 @@ impl<'a> Context<'a> {
                 .map(|c| scenario.environments_of(c.id).to_vec())
                 .collect()
         };
-        let mut named: std::collections::HashMap<(Ecosystem, String), Vec<usize>> =
-            std::collections::HashMap::new();
+        let mut named: rustc_hash::FxHashMap<(Ecosystem, String), Vec<usize>> =
+            rustc_hash::FxHashMap::default();
         for (index, c) in components.iter().enumerate() {
             named
                 .entry((c.ecosystem, index_key(c.ecosystem, &c.name)))

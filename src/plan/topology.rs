@@ -23,7 +23,7 @@
 //!
 //! Must not: read files (facts come from the extractors) or decide what a component is.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::component::{Component, ComposeService, Ecosystem, UnitFact};
 use crate::diagnostic::Label;
@@ -129,14 +129,14 @@ impl Topology {
         let mut units = folder_units(components, sources);
         add_compose_units(&mut units, sources, facts);
         units.sort_by(|a, b| (&a.dir, a.kind, a.file).cmp(&(&b.dir, b.kind, b.file)));
-        let mut own: HashMap<FileId, Vec<usize>> = HashMap::new();
+        let mut own: HashMap<FileId, Vec<usize>> = HashMap::default();
         for (ui, u) in units.iter().enumerate() {
             for f in &u.files {
                 own.entry(*f).or_default().push(ui);
             }
         }
         // servers a service runs through `extends.file`: that service's, in its project
-        let mut inherited: HashMap<(Span, &str), Vec<Home>> = HashMap::new();
+        let mut inherited: HashMap<(Span, &str), Vec<Home>> = HashMap::default();
         for fact in facts {
             if let UnitFact::ComposeInherited {
                 component,
@@ -165,7 +165,7 @@ impl Topology {
                 }
             }
         }
-        let mut by_file: HashMap<FileId, Vec<Home>> = HashMap::new();
+        let mut by_file: HashMap<FileId, Vec<Home>> = HashMap::default();
         let places = Places::new(&units);
         let mut homes = Vec::with_capacity(components.len());
         let mut claimed = vec![false; units.len()];
@@ -486,7 +486,7 @@ impl Topology {
 /// Units that are folders: Helm charts, kustomizations, folders of Kubernetes manifests,
 /// Terraform modules. Decided from file names and what the files declare.
 fn folder_units(components: &[&Component], sources: &SourceView<'_>) -> Vec<Unit> {
-    let mut by_dir: HashMap<(String, UnitKind), Vec<FileId>> = HashMap::new();
+    let mut by_dir: HashMap<(String, UnitKind), Vec<FileId>> = HashMap::default();
     for f in sources.iter() {
         let name = f.path.rsplit('/').next().unwrap_or("");
         let kind = match name {
@@ -575,7 +575,7 @@ fn folder_units(components: &[&Component], sources: &SourceView<'_>) -> Vec<Unit
 /// Compose projects: the compose files of one folder, the files they include, and their
 /// services with build contexts resolved against the tree.
 fn add_compose_units(units: &mut Vec<Unit>, sources: &SourceView<'_>, facts: &[UnitFact]) {
-    let mut by_dir: HashMap<String, Vec<FileId>> = HashMap::new();
+    let mut by_dir: HashMap<String, Vec<FileId>> = HashMap::default();
     for f in sources.iter() {
         let name = f.path.rsplit('/').next().unwrap_or("");
         if crate::extract::compose::is_compose_file(name) {
@@ -585,8 +585,8 @@ fn add_compose_units(units: &mut Vec<Unit>, sources: &SourceView<'_>, facts: &[U
                 .push(f.id);
         }
     }
-    let mut services: HashMap<FileId, Vec<&ComposeService>> = HashMap::new();
-    let mut includes: HashMap<FileId, Vec<&str>> = HashMap::new();
+    let mut services: HashMap<FileId, Vec<&ComposeService>> = HashMap::default();
+    let mut includes: HashMap<FileId, Vec<&str>> = HashMap::default();
     for fact in facts {
         match fact {
             UnitFact::ComposeService(s) => services.entry(s.span.file).or_default().push(s),
@@ -694,9 +694,9 @@ struct Places<'u> {
 impl<'u> Places<'u> {
     fn new(units: &'u [Unit]) -> Self {
         let mut places = Places {
-            dockerfiles: HashMap::new(),
-            contexts: HashMap::new(),
-            dirs: HashMap::new(),
+            dockerfiles: HashMap::default(),
+            contexts: HashMap::default(),
+            dirs: HashMap::default(),
         };
         for (ui, u) in units.iter().enumerate() {
             places.dirs.entry(&u.dir).or_default().push(ui);
@@ -820,10 +820,10 @@ impl<'a> ReachIndex<'a> {
         let mut index = ReachIndex {
             len: clients.len(),
             by_dir: Vec::with_capacity(clients.len()),
-            by_unit: HashMap::new(),
+            by_unit: HashMap::default(),
             homeless: Vec::new(),
             pinned: Vec::new(),
-            position: HashMap::with_capacity(clients.len()),
+            position: HashMap::with_capacity_and_hasher(clients.len(), Default::default()),
         };
         for (pos, &ci) in clients.iter().enumerate() {
             let c = cx.components[ci];

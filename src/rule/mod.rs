@@ -489,6 +489,24 @@ impl RuleSet {
         self.products.iter().find(|p| p.id == id)
     }
 
+    /// The first product `c` is an instance of ([`Product::matches`]). Only images,
+    /// managed servers, runtimes and Helm charts' servers can be one: every other
+    /// component (the packages, most of a big repository) is answered without asking
+    /// each product.
+    pub fn product_of(&self, c: &Component) -> Option<&Product> {
+        let may_be = match c.ecosystem {
+            Ecosystem::Docker | Ecosystem::Managed | Ecosystem::Runtime => true,
+            Ecosystem::Helm => c.kind == ComponentKind::Server,
+            _ => false,
+        };
+        if !may_be {
+            // what every product says of it (debug builds, so every test)
+            debug_assert!(!self.products.iter().any(|p| p.matches(c)));
+            return None;
+        }
+        self.products.iter().find(|p| p.matches(c))
+    }
+
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }

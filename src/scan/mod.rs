@@ -768,8 +768,11 @@ fn link_lockfiles(inv: &mut Inventory) {
         .iter()
         .filter(|c| c.origin == Origin::Lockfile)
         .count();
-    let mut by_name: HashMap<(Ecosystem, std::borrow::Cow<str>, &str), u32, FastHash> =
-        HashMap::with_capacity_and_hasher(lockfile_entries, FastHash);
+    let mut by_name: HashMap<
+        (Ecosystem, std::borrow::Cow<str>, &str),
+        u32,
+        rustc_hash::FxBuildHasher,
+    > = HashMap::with_capacity_and_hasher(lockfile_entries, rustc_hash::FxBuildHasher);
     let mut next = vec![NONE; components.len()];
     for (i, l) in components.iter().enumerate().rev() {
         if l.origin != Origin::Lockfile {
@@ -838,55 +841,6 @@ fn link_lockfiles(inv: &mut Inventory) {
     // the linked entries' room is kept for the whole run otherwise (a tenth of a big
     // lockfile's entries); a big table shrinks in place
     inv.components.shrink_to_fit();
-}
-
-/// FxHash (rustc's): a multiply and a rotate per word. The scan's tables are keyed by
-/// names from the repository, and SipHash's protection against chosen collisions costs
-/// more than the rest of linking a big lockfile; a crafted tree could slow a run down,
-/// never change its result.
-#[derive(Clone, Copy, Default)]
-struct FastHash;
-
-impl std::hash::BuildHasher for FastHash {
-    type Hasher = FxHasher;
-    fn build_hasher(&self) -> FxHasher {
-        FxHasher(0)
-    }
-}
-
-struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(i as u64);
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// Sort the components by [`Component::sort_key`], manifest entries before lockfile
