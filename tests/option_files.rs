@@ -370,3 +370,26 @@ fn mounts_along_an_extends_chain() {
         "{text}"
     );
 }
+
+/// Bitnami's images start the server with `--defaults-file` (their `my.cnf`): that file
+/// and `my_custom.cnf` are read, `/etc/my.cnf`, `/etc/mysql/my.cnf` and `conf.d`
+/// mounted into them never are, and no other image reads Bitnami's paths. The images
+/// Bitnami moved to `bitnamilegacy` are the same.
+#[test]
+fn bitnami_images_read_only_their_defaults_file() {
+    let (_, text) = common::check_project(
+        &common::root().join("fixtures/option-files/bitnami"),
+        &mariadb_test_rules(),
+    );
+    assert_eq!(
+        ids(&text),
+        [
+            "custom.cnf:2:1: error[mysql-tls-version-removed]",
+            "legacy.cnf:2:1: error[mysql-tls-version-removed]",
+            "main.cnf:2:1: error[mysql-removed-server-option]",
+            "maria-main.cnf:2:1: error[test-mariadb-default-authentication-plugin]",
+        ],
+        "{text}"
+    );
+    insta::assert_snapshot!("option-files-bitnami", text);
+}

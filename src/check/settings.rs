@@ -10,7 +10,7 @@
 use super::Instance;
 use std::borrow::Cow;
 
-use crate::component::{Setting, SettingKind};
+use crate::component::{Component, Setting, SettingKind};
 use crate::diagnostic::{Finding, Label, Severity};
 use crate::rule::{GroupRead, Rule, SettingMatch};
 use crate::source::Span;
@@ -184,7 +184,7 @@ fn placement(inst: &Instance<'_>, s: &Setting) -> Placement {
     // an option file's option always has its source; one made by hand reads as
     // `[mysqld]` of a file every server reads
     if let Some(from) = &s.from_file
-        && !inst.product.reads_option_file(from.place)
+        && !inst.product.reads_option_file(inst.component, from.place)
     {
         return Placement::Out;
     }
@@ -233,11 +233,11 @@ pub(super) fn unsure_note(inst: &Instance<'_>, u: &Unsure<'_>) -> String {
 /// product reads its group whatever release runs (`[mysqld]` for MySQL).
 pub(super) fn conditions_hold(cx: &super::Context<'_>, rule: &Rule) -> bool {
     let product = cx.rules.product(&rule.product);
-    let read = |s: &Setting| {
+    let read = |c: &Component, s: &Setting| {
         s.kind != SettingKind::OptionFile
             || product.is_some_and(|p| {
                 s.from_file.as_ref().is_none_or(|f| {
-                    p.reads_option_file(f.place)
+                    p.reads_option_file(c, f.place)
                         && p.reads_option_group(&f.group) == Some(GroupRead::Always)
                 })
             })
@@ -246,7 +246,7 @@ pub(super) fn conditions_hold(cx: &super::Context<'_>, rule: &Rule) -> bool {
         || cx.components.iter().any(|c| {
             c.settings
                 .iter()
-                .any(|s| read(s) && rule.conditions.iter().any(|m| matches(m, s)))
+                .any(|s| read(c, s) && rule.conditions.iter().any(|m| matches(m, s)))
         })
 }
 

@@ -50,6 +50,17 @@ pub struct Product {
     /// (`/etc/my.cnf`) or a folder whose `.cnf` files it includes (`/etc/mysql/conf.d`).
     /// Only those `scan::option_files` knows can be named (validation checks).
     pub option_files: Vec<String>,
+    /// Images of the product whose server reads other option files than
+    /// `option_files`, with those files (Bitnami's images start mysqld with
+    /// `--defaults-file`, so they read neither `/etc/my.cnf` nor `conf.d`).
+    pub image_option_files: Vec<ImageOptionFiles>,
+}
+
+/// An image that reads its own option files ([`Product::image_option_files`]).
+#[derive(Debug, Clone)]
+pub struct ImageOptionFiles {
+    pub image: String,
+    pub files: Vec<String>,
 }
 
 /// How a server reads an option-file group ([`Product::reads_option_group`]).
@@ -102,10 +113,26 @@ impl Product {
 }
 
 impl Product {
-    /// Does this product's server read the option file at `place` (a path of
-    /// `scan::option_files::PLACES`)?
-    pub fn reads_option_file(&self, place: &str) -> bool {
-        self.option_files.iter().any(|f| f == place)
+    /// Does this product's server, run as component `c`, read the option file at
+    /// `place` (a path of `scan::option_files::PLACES`)? An image of
+    /// `image_option_files` reads its own files, any other the product's `option_files`.
+    pub fn reads_option_file(&self, c: &Component, place: &str) -> bool {
+        self.option_files_of(c).iter().any(|f| f == place)
+    }
+
+    /// The option files component `c` of this product reads.
+    pub fn option_files_of(&self, c: &Component) -> &[String] {
+        if c.ecosystem == Ecosystem::Docker {
+            let names = image_names(&c.name);
+            if let Some(own) = self
+                .image_option_files
+                .iter()
+                .find(|i| names.contains(&normalize_image(&i.image)))
+            {
+                return &own.files;
+            }
+        }
+        &self.option_files
     }
 
     /// Does this product's server read option-file group `group` (lowercase, as
@@ -623,6 +650,7 @@ impl RuleSet {
                     have.not_tags.extend(p.not_tags);
                     have.option_groups.extend(p.option_groups);
                     have.option_files.extend(p.option_files);
+                    have.image_option_files.extend(p.image_option_files);
                 }
                 None => self.products.push(p),
             }

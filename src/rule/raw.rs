@@ -53,6 +53,19 @@ pub struct RawProduct {
     /// reads (`/etc/my.cnf`, `/etc/mysql/conf.d`).
     #[serde(default)]
     pub option_files: Vec<S<String>>,
+    /// Images of the product that read other option files than `option_files` (Bitnami's,
+    /// started with `--defaults-file`): for them only these count.
+    #[serde(default)]
+    pub image_option_files: Vec<S<RawImageOptionFiles>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImageOptionFiles {
+    pub image: S<String>,
+    /// The option files (and folders) that image's server reads instead of the
+    /// product's `option_files`.
+    pub files: Vec<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,12 +1,13 @@
 //! Raw rule file -> validated products and rules, collecting every problem at once.
 
 use super::raw::{
-    RawApi, RawClient, RawFile, RawImageVersions, RawMitigation, RawPackage, RawRelease, RawRule,
-    RawSettingMatch, S,
+    RawApi, RawClient, RawFile, RawImageOptionFiles, RawImageVersions, RawMitigation, RawPackage,
+    RawRelease, RawRule, RawSettingMatch, S,
 };
 use super::{
-    ClientRef, ClientRequirement, EolDate, ImageVersions, Mitigation, PackageRuntime, Problem,
-    Product, Release, RemovedApi, Rule, RuleFileError, RuleKind, RuleOrigin, RuleSet, SettingMatch,
+    ClientRef, ClientRequirement, EolDate, ImageOptionFiles, ImageVersions, Mitigation,
+    PackageRuntime, Problem, Product, Release, RemovedApi, Rule, RuleFileError, RuleKind,
+    RuleOrigin, RuleSet, SettingMatch,
 };
 use super::{RemovedSetting, RemovedValue};
 use crate::component::Ecosystem;
@@ -115,6 +116,11 @@ pub(super) fn parse_file(
                 .option_files
                 .iter()
                 .filter_map(|f| option_file(&mut cx, f))
+                .collect(),
+            image_option_files: p_ref
+                .image_option_files
+                .iter()
+                .map(|i| image_option_files(&mut cx, i))
                 .collect(),
         });
     }
@@ -413,6 +419,23 @@ fn image_versions(cx: &mut Ctx, m: &S<RawImageVersions>) -> ImageVersions {
         image: raw.image.get_ref().clone(),
         source: raw.source.get_ref().clone(),
         lines,
+    }
+}
+
+/// An `[[product.image_option_files]]` entry: an image and the option files it reads.
+fn image_option_files(cx: &mut Ctx, i: &S<RawImageOptionFiles>) -> ImageOptionFiles {
+    let raw = i.get_ref();
+    non_empty(cx, &raw.image, "image");
+    if raw.files.is_empty() {
+        cx.err(i, "`files` names no option file");
+    }
+    ImageOptionFiles {
+        image: raw.image.get_ref().clone(),
+        files: raw
+            .files
+            .iter()
+            .filter_map(|f| option_file(cx, f))
+            .collect(),
     }
 }
 
@@ -1137,6 +1160,19 @@ managed = ["kubernetes"]
             unknown.starts_with("`\"/etc/my.cnf.d\"`: `/etc/my.cnf.d` is not an option file skew reads; known: `/etc/my.cnf`,"),
             "{unknown}"
         );
+        let image = |entry: &str| {
+            problems(&format!(
+                "[product]\nid = \"db\"\nname = \"DB\"\ndocker = [\"db\", \"vendor/db\"]\n[[product.image_option_files]]\n{entry}\n"
+            ))
+        };
+        assert_eq!(
+            image("image = \"vendor/db\"\nfiles = [\"/opt/bitnami/mysql/conf/my.cnf\"]"),
+            "ok"
+        );
+        let bad = image("image = \"\"\nfiles = [\"/etc/my.cnf.d\"]");
+        assert!(bad.starts_with("`\"\"`: image must not be empty\n`\"/etc/my.cnf.d\"`: `/etc/my.cnf.d` is not an option file skew reads"), "{bad}");
+        let none = image("image = \"vendor/db\"\nfiles = []");
+        assert!(none.contains("`files` names no option file"), "{none}");
         assert_eq!(
             file(r#"["mysqld", "[mariadb]", "", "Server", "-X.Y"]"#),
             [

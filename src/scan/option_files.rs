@@ -23,10 +23,13 @@
 //! `.cnf` file mounted there or a whole folder (its `*.cnf` files in name order, at
 //! most [`limits::OPTION_FILES_MAX_PER_FOLDER`]; a file mounted over the folder's file
 //! of the same name wins, as bind mounts stack); and Bitnami's
-//! `/opt/bitnami/{mysql,mariadb}/conf/my_custom.cnf`, whose copy Bitnami's scripts
-//! `!include` at the end of their `my.cnf`. Each option keeps its place; which places a
+//! `/opt/bitnami/{mysql,mariadb}/conf/my.cnf`, the `--defaults-file` their `run.sh`
+//! starts the server with, then `my_custom.cnf` there, whose copy Bitnami's scripts
+//! `!include` at the end of that `my.cnf`. Each option keeps its place; which places a
 //! server reads is its product's (`option_files` in the rule files: MySQL does not read
-//! `mariadb.conf.d`). Option files come before the service's command line: mysqld reads
+//! `mariadb.conf.d`), or its image's (`image_option_files`: Bitnami's images, started
+//! with `--defaults-file`, read only their two files, never `/etc/my.cnf` or
+//! `conf.d`). Option files come before the service's command line: mysqld reads
 //! them first, and the last instance of an option wins (`SettingKind::OptionFile`, which
 //! `check::settings` lets a later file or the command line override). Not read:
 //! `/etc/mysql/mysql.conf.d` (only the 5.7 images, now gone, included it:
@@ -111,9 +114,14 @@ enum Place {
     MariadbConfD,
     /// `/etc/mysql/conf.d/*.cnf`
     ConfD,
+    /// `/opt/bitnami/mysql/conf/my.cnf`, the `--defaults-file` Bitnami's `run.sh`
+    /// starts mysqld with
+    BitnamiMysqlMain,
     /// `/opt/bitnami/mysql/conf/my_custom.cnf` (`!include`d at the end of Bitnami's
     /// own `my.cnf`)
     BitnamiMysql,
+    /// `/opt/bitnami/mariadb/conf/my.cnf`
+    BitnamiMariadbMain,
     /// `/opt/bitnami/mariadb/conf/my_custom.cnf`
     BitnamiMariadb,
 }
@@ -124,17 +132,21 @@ pub(crate) const PLACES: &[&str] = &[
     "/etc/mysql/my.cnf",
     "/etc/mysql/mariadb.conf.d",
     "/etc/mysql/conf.d",
+    "/opt/bitnami/mysql/conf/my.cnf",
     "/opt/bitnami/mysql/conf/my_custom.cnf",
+    "/opt/bitnami/mariadb/conf/my.cnf",
     "/opt/bitnami/mariadb/conf/my_custom.cnf",
 ];
 
 impl Place {
-    const ALL: [Place; 6] = [
+    const ALL: [Place; 8] = [
         Place::Etc,
         Place::EtcMysql,
         Place::MariadbConfD,
         Place::ConfD,
+        Place::BitnamiMysqlMain,
         Place::BitnamiMysql,
+        Place::BitnamiMariadbMain,
         Place::BitnamiMariadb,
     ];
 
@@ -684,8 +696,12 @@ mod tests {
         for p in Place::ALL {
             assert_eq!(place(p.path()), Some((p, None)), "{p:?}");
         }
+        assert_eq!(
+            place("/opt/bitnami/mysql/conf/my.cnf"),
+            Some((Place::BitnamiMysqlMain, None))
+        );
         for other in [
-            "/opt/bitnami/mysql/conf/my.cnf",
+            "/opt/bitnami/mysql/conf/bitnami/my_custom.cnf",
             "/etc/my.cnf.d/custom.cnf",
             "/etc/mysql/conf.d/notes.txt",
             "/etc/mysql/conf.d/a/b.cnf",
